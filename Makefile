@@ -1,0 +1,62 @@
+# One entry point for every task. Each target installs what is missing into .cache/ and reuses it.
+SHELL := /bin/bash
+export UV_CACHE_DIR := $(CURDIR)/.cache/uv
+export UV_PROJECT_ENVIRONMENT := $(CURDIR)/.cache/venv
+UV := $(CURDIR)/.cache/tools/uv/bin/uv
+PY := $(UV_PROJECT_ENVIRONMENT)/bin/python
+
+.PHONY: help install run smoke test lint format schema bench bench-quick npm-tools clean
+
+help:
+	@echo "make run    - start the database, the four subgraphs and the gateway (GraphiQL URL printed)"
+	@echo "make test   - the whole test suite (unit, integration, end-to-end)"
+	@echo "make smoke  - start everything, run every example operation, stop everything"
+	@echo "make lint   - ruff check, ruff format --check, mypy --strict"
+	@echo "make schema - print each subgraph's SDL and compose schema/supergraph.graphql"
+	@echo "make bench  - benchmarks beside Apollo Gateway and Hive Gateway (bench-quick: < 3 min)"
+
+$(UV):
+	python3 -m venv $(CURDIR)/.cache/tools/uv
+	$(CURDIR)/.cache/tools/uv/bin/pip install --quiet uv
+
+$(PY): $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen --quiet
+	@touch $(PY)
+
+install: $(PY)
+
+npm-tools: $(CURDIR)/.cache/npm/node_modules/.installed
+
+$(CURDIR)/.cache/npm/node_modules/.installed: tools/npm/package.json tools/npm/package-lock.json
+	mkdir -p $(CURDIR)/.cache/npm
+	cp tools/npm/package.json tools/npm/package-lock.json $(CURDIR)/.cache/npm/
+	cd $(CURDIR)/.cache/npm && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+run: install npm-tools
+	$(PY) -m devstack run
+
+smoke: install npm-tools
+	$(PY) -m devstack smoke
+
+test: install npm-tools
+	$(PY) -m devstack prepare-tests
+	$(PY) -m pytest
+
+lint: install
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy
+
+format: install
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+schema: install npm-tools
+	$(PY) -m devstack schema
+
+bench: install npm-tools
+	$(PY) -m benchmarks run
+
+bench-quick: install npm-tools
+	$(PY) -m benchmarks run --quick

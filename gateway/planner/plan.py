@@ -1,0 +1,139 @@
+"""Query plans as immutable data, in Apollo's model, so ours can be set beside theirs.
+
+A plan is a tree of five node kinds. Behaviour (execution, printing) lives in functions that
+`match` on the node type; these classes carry no logic. The JSON form (`plan_to_json`) uses
+Apollo's field names: `kind`, `serviceName`, `requires`, `variableUsages`, `operation`, ...
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, TypeAlias
+
+__all__ = [
+    "ConditionNode",
+    "FetchNode",
+    "FieldSelection",
+    "FlattenNode",
+    "FragmentSelection",
+    "KeyRenamer",
+    "ParallelNode",
+    "PlanNode",
+    "QueryPlan",
+    "RequiresSelection",
+    "SequenceNode",
+    "ValueSetter",
+]
+
+OperationKind: TypeAlias = Literal["query", "mutation", "subscription"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FieldSelection:
+    """A field inside a `requires` selection: which value of the parent object to send.
+
+    `name` is the response key in the merged data (the planner never aliases key fields).
+    """
+
+    name: str
+    selections: tuple[RequiresSelection, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FragmentSelection:
+    """An inline fragment inside `requires`: applies when the object's `__typename` is
+    `type_condition` (or, for interface objects, any type the planner mapped to it)."""
+
+    type_condition: str
+    selections: tuple[RequiresSelection, ...]
+
+
+RequiresSelection: TypeAlias = FieldSelection | FragmentSelection
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ValueSetter:
+    """Apollo's input/output rewrite: set the value at `path` to `set_value_to`.
+
+    Used for `@interfaceObject`, where the representation's `__typename` must be the interface
+    name rather than the concrete type. Path elements are `... on T` type conditions or keys.
+    """
+
+    path: tuple[str, ...]
+    set_value_to: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class KeyRenamer:
+    """Apollo's rename rewrite: after a fetch, copy the value at `path` to `rename_key_to`."""
+
+    path: tuple[str, ...]
+    rename_key_to: str
+
+
+Rewrite: TypeAlias = ValueSetter | KeyRenamer
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FetchNode:
+    """One GraphQL request to one subgraph.
+
+    With `requires` unset it is a root fetch: `operation` runs as is and its `data` merges into
+    the root. With `requires` set it is an entity fetch: the executor builds one representation
+    per object found at the enclosing Flatten's path (deduplicated), sends them as
+    `$representations`, and merges `_entities[i]` back into the i-th object by position.
+    """
+
+    service_name: str
+    operation: str
+    operation_kind: OperationKind = "query"
+    operation_name: str | None = None
+    variable_usages: tuple[str, ...] = ()
+    requires: tuple[RequiresSelection, ...] | None = None
+    input_rewrites: tuple[Rewrite, ...] = ()
+    output_rewrites: tuple[Rewrite, ...] = ()
+    id: int | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FlattenNode:
+    """Run `node` against every object found at `path` in the merged data.
+
+    Path elements are response keys, and `"@"` for "each element of this list".
+    """
+
+    path: tuple[str, ...]
+    node: PlanNode
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SequenceNode:
+    """Children run one after another; each sees the data merged by those before it."""
+
+    nodes: tuple[PlanNode, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ParallelNode:
+    """Children are independent and run concurrently."""
+
+    nodes: tuple[PlanNode, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ConditionNode:
+    """Branch on a boolean variable, for `@skip`/`@include` with a variable argument."""
+
+    condition: str
+    if_clause: PlanNode | None = None
+    else_clause: PlanNode | None = None
+
+
+PlanNode: TypeAlias = FetchNode | FlattenNode | SequenceNode | ParallelNode | ConditionNode
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class QueryPlan:
+    """The whole plan; `node` is None when nothing needs fetching (e.g. only `__typename`)."""
+
+    node: PlanNode | None
