@@ -1,0 +1,53 @@
+"""Merging carried directives and descriptions of one element across subgraphs."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+from gateway.composition.model import Carried, ListSize
+
+__all__ = ["merge_carried", "pick_description"]
+
+
+def _unique(items: Iterable[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    return list(dict.fromkeys(items))
+
+
+def _list_size(sizes: Sequence[ListSize]) -> ListSize | None:
+    if not sizes:
+        return None
+    assumed = [s.assumed_size for s in sizes if s.assumed_size is not None]
+    slicing = [a for s in sizes for a in s.slicing_arguments or ()]
+    sized = [f for s in sizes for f in s.sized_fields or ()]
+    return ListSize(
+        assumed_size=max(assumed) if assumed else None,
+        slicing_arguments=tuple(dict.fromkeys(slicing)) or None,
+        sized_fields=tuple(dict.fromkeys(sized)) or None,
+        require_one_slicing_argument=all(s.require_one_slicing_argument for s in sizes),
+    )
+
+
+def merge_carried(items: Sequence[Carried]) -> Carried:
+    """Inaccessible and authenticated if any says so; tags, scopes and policies unioned; max cost."""
+    costs = [c.cost for c in items if c.cost is not None]
+    deprecated = [c.deprecated for c in items if c.deprecated is not None]
+    return Carried(
+        inaccessible=any(c.inaccessible for c in items),
+        tags=list(dict.fromkeys(t for c in items for t in c.tags)),
+        authenticated=any(c.authenticated for c in items),
+        scopes=_unique(s for c in items for s in c.scopes),
+        policies=_unique(p for c in items for p in c.policies),
+        cost=max(costs) if costs else None,
+        list_size=_list_size([c.list_size for c in items if c.list_size is not None]),
+        deprecated=deprecated[0] if deprecated else None,
+        custom=list(dict.fromkeys(d for c in items for d in c.custom)),
+    )
+
+
+def pick_description(descriptions: Iterable[str | None]) -> str | None:
+    """The description most subgraphs agree on; the first one seen breaks ties."""
+    counts = Counter(d for d in descriptions if d)
+    if not counts:
+        return None
+    return counts.most_common(1)[0][0]
