@@ -11,7 +11,8 @@ __all__ = ["merge_carried", "pick_description"]
 
 
 def _unique(items: Iterable[tuple[str, ...]]) -> list[tuple[str, ...]]:
-    return list(dict.fromkeys(items))
+    """Each inner list is an AND of requirements: order it, and drop repeated alternatives."""
+    return list(dict.fromkeys(tuple(sorted(set(inner))) for inner in items))
 
 
 def _list_size(sizes: Sequence[ListSize]) -> ListSize | None:

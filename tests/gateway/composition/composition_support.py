@@ -1,0 +1,248 @@
+"""Helpers for the composition tests: the fixture corpus, the reference composer, normalisation.
+
+Two supergraphs are compared by what matters to a gateway: the API schema (printed sorted) and
+the join information as sets of tuples, with implicit `@join__field`s made explicit, so that
+differences in layout or in when a redundant directive is printed do not count.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from graphql import (
+    ConstDirectiveNode,
+    DefinitionNode,
+    DirectiveDefinitionNode,
+    DocumentNode,
+    EnumTypeDefinitionNode,
+    InputObjectTypeDefinitionNode,
+    InterfaceTypeDefinitionNode,
+    ObjectTypeDefinitionNode,
+    SchemaDefinitionNode,
+    TypeDefinitionNode,
+    UnionTypeDefinitionNode,
+    build_ast_schema,
+    lexicographic_sort_schema,
+    parse,
+    print_schema,
+    value_from_ast_untyped,
+)
+
+from gateway.composition import SubgraphSource
+
+__all__ = [
+    "FIXTURES",
+    "ROOT",
+    "api_schema",
+    "carried_info",
+    "expected_codes",
+    "fixture_sets",
+    "gateway_load",
+    "join_info",
+    "load_set",
+    "run_reference",
+]
+
+ROOT = Path(__file__).resolve().parents[3]
+FIXTURES = ROOT / "tests" / "fixtures" / "composition"
+NODE_MODULES = ROOT / ".cache" / "npm" / "node_modules"
+_SPEC_PREFIXES = ("join__", "link__", "policy__", "requiresScopes__")
+_CARRIED = {"tag", "inaccessible", "authenticated", "requiresScopes", "policy", "cost", "listSize"}
+
+
+def fixture_sets() -> list[str]:
+    return sorted(p.name for p in FIXTURES.iterdir() if p.is_dir())
+
+
+def load_set(name: str) -> list[SubgraphSource]:
+    return [
+        SubgraphSource(name=f.stem, routing_url=f"http://127.0.0.1:4000/{f.stem}", sdl=f.read_text())
+        for f in sorted((FIXTURES / name).glob("*.graphql"))
+    ]
+
+
+def expected_codes(name: str) -> list[str] | None:
+    """The error codes a broken set must produce, or None for a set that must compose."""
+    path = FIXTURES / name / "expected.json"
+    if not path.exists():
+        return None
+    codes: list[str] = json.loads(path.read_text())["codes"]
+    return codes
+
+
+def _node(script: str, payload: str) -> Any:
+    env = {**os.environ, "NODE_PATH": str(NODE_MODULES)}
+    completed = subprocess.run(
+        ["node", str(ROOT / "tools" / "npm" / script)],
+        input=payload,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+        timeout=240,
+    )
+    return json.loads(completed.stdout)
+
+
+def run_reference(sets: dict[str, list[SubgraphSource]]) -> dict[str, dict[str, Any]]:
+    """Compose each set with @theguild/federation-composition, in one node process."""
+    payload = {
+        "sets": {
+            name: [{"name": s.name, "url": s.routing_url, "sdl": s.sdl} for s in sources]
+            for name, sources in sets.items()
+        }
+    }
+    result: dict[str, dict[str, Any]] = _node("compose.mjs", json.dumps(payload))
+    return result
+
+
+def gateway_load(supergraph_sdl: str) -> dict[str, Any]:
+    """Load a supergraph into @apollo/gateway and report what it said."""
+    result: dict[str, Any] = _node("gateway-load.mjs", supergraph_sdl)
+    return result
+
+
+def _has(directives: Iterable[ConstDirectiveNode] | None, name: str) -> bool:
+    return any(d.name.value == name for d in directives or ())
+
+
+def _strip(definition: DefinitionNode) -> DefinitionNode | None:
+    """Drop inaccessible parts and every directive but `@deprecated` from one definition."""
+    if isinstance(definition, DirectiveDefinitionNode | SchemaDefinitionNode):
+        return None
+    if not isinstance(definition, TypeDefinitionNode):
+        return definition
+    if definition.name.value.startswith(_SPEC_PREFIXES) or _has(definition.directives, "inaccessible"):
+        return None
+    keep = [d for d in definition.directives or () if d.name.value == "deprecated"]
+    changes: dict[str, Any] = {"directives": tuple(keep)}
+    for attr in ("fields", "values"):
+        children = getattr(definition, attr, None)
+        if children is not None:
+            changes[attr] = tuple(_strip_child(c) for c in children if not _has(c.directives, "inaccessible"))
+    return definition.__class__(**{**{k: getattr(definition, k) for k in definition.keys}, **changes})
+
+
+def _strip_child(node: Any) -> Any:
+    keep = tuple(d for d in node.directives or () if d.name.value == "deprecated")
+    changes: dict[str, Any] = {"directives": keep}
+    if getattr(node, "arguments", None) is not None:
+        changes["arguments"] = tuple(
+            _strip_child(a) for a in node.arguments if not _has(a.directives, "inaccessible")
+        )
+    return node.__class__(**{**{k: getattr(node, k) for k in node.keys}, **changes})
+
+
+def api_schema(supergraph_sdl: str) -> str:
+    """The API schema of a supergraph, printed in a canonical (sorted) form."""
+    document = parse(supergraph_sdl, no_location=True)
+    kept = [d for d in (_strip(d) for d in document.definitions) if d is not None]
+    names = {d.name.value for d in kept if isinstance(d, TypeDefinitionNode)}
+    kept = [
+        d.__class__(**{**{k: getattr(d, k) for k in d.keys}, "types": tuple(t for t in d.types if t.name.value in names)})
+        if isinstance(d, UnionTypeDefinitionNode)
+        else d
+        for d in kept
+    ]
+    schema = build_ast_schema(DocumentNode(definitions=tuple(kept)))
+    return print_schema(lexicographic_sort_schema(schema))
+
+
+def _args(directive: ConstDirectiveNode) -> dict[str, Any]:
+    return {a.name.value: value_from_ast_untyped(a.value) for a in directive.arguments or ()}
+
+
+def _fieldset(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return None
+    return re.sub(r"\s*([{}])\s*", r"\1", re.sub(r"\s+", " ", value)).strip()
+
+
+def _graph_names(document: DocumentNode) -> dict[str, str]:
+    for d in document.definitions:
+        if isinstance(d, EnumTypeDefinitionNode) and d.name.value == "join__Graph":
+            return {v.name.value: _args(v.directives[0])["name"] for v in d.values or ()}
+    return {}
+
+
+def join_info(supergraph_sdl: str) -> dict[str, set[tuple[Any, ...]]]:
+    """The join information of a supergraph as sets of tuples keyed by subgraph name."""
+    document = parse(supergraph_sdl, no_location=True)
+    graphs = _graph_names(document)
+    info: dict[str, set[tuple[Any, ...]]] = {k: set() for k in ("types", "fields", "implements", "members", "values")}
+    for d in document.definitions:
+        if not isinstance(d, TypeDefinitionNode) or d.name.value.startswith(_SPEC_PREFIXES):
+            continue
+        type_graphs: list[str] = []
+        for directive in d.directives or ():
+            args = _args(directive)
+            if directive.name.value == "join__type":
+                graph = graphs[args["graph"]]
+                type_graphs.append(graph)
+                info["types"].add(
+                    (d.name.value, graph, _fieldset(args.get("key")), args.get("resolvable", True), args.get("isInterfaceObject", False))
+                )
+            elif directive.name.value == "join__implements":
+                info["implements"].add((d.name.value, graphs[args["graph"]], args["interface"]))
+            elif directive.name.value == "join__unionMember":
+                info["members"].add((d.name.value, graphs[args["graph"]], args["member"]))
+        type_graphs = list(dict.fromkeys(type_graphs))
+        if isinstance(d, ObjectTypeDefinitionNode | InterfaceTypeDefinitionNode | InputObjectTypeDefinitionNode):
+            for f in d.fields or ():
+                info["fields"].update(_field_joins(f"{d.name.value}.{f.name.value}", f.directives, graphs, type_graphs))
+        if isinstance(d, EnumTypeDefinitionNode):
+            for v in d.values or ():
+                for directive in v.directives or ():
+                    if directive.name.value == "join__enumValue":
+                        info["values"].add((d.name.value, v.name.value, graphs[_args(directive)["graph"]]))
+    return info
+
+
+def _field_joins(
+    coordinate: str, directives: Iterable[ConstDirectiveNode] | None, graphs: dict[str, str], type_graphs: list[str]
+) -> set[tuple[Any, ...]]:
+    joins = [_args(d) for d in directives or () if d.name.value == "join__field"]
+    if not joins:
+        return {(coordinate, g, None, None, False, None, None, False) for g in type_graphs}
+    return {
+        (
+            coordinate,
+            graphs.get(j.get("graph", ""), None),
+            _fieldset(j.get("requires")),
+            _fieldset(j.get("provides")),
+            bool(j.get("external", False)),
+            j.get("override"),
+            j.get("overrideLabel"),
+            bool(j.get("usedOverridden", False)),
+        )
+        for j in joins
+    }
+
+
+def carried_info(supergraph_sdl: str) -> set[tuple[str, str, str]]:
+    """(schema coordinate, directive, arguments) for every carried directive application."""
+    document = parse(supergraph_sdl, no_location=True)
+    found: set[tuple[str, str, str]] = set()
+
+    def visit(coordinate: str, directives: Iterable[ConstDirectiveNode] | None) -> None:
+        for d in directives or ():
+            if d.name.value in _CARRIED or not d.name.value.startswith(("join__", "link", "deprecated")):
+                args = json.dumps(_args(d), sort_keys=True)
+                found.add((coordinate, d.name.value, args))
+
+    for d in document.definitions:
+        if not isinstance(d, TypeDefinitionNode) or d.name.value.startswith(_SPEC_PREFIXES):
+            continue
+        visit(d.name.value, d.directives)
+        for child in [*(getattr(d, "fields", None) or ()), *(getattr(d, "values", None) or ())]:
+            visit(f"{d.name.value}.{child.name.value}", child.directives)
+            for a in getattr(child, "arguments", None) or ():
+                visit(f"{d.name.value}.{child.name.value}({a.name.value}:)", a.directives)
+    return found
+

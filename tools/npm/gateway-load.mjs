@@ -1,0 +1,33 @@
+// Dev-only check that @apollo/gateway accepts a supergraph: reads the SDL on stdin, loads it
+// (no subgraph is contacted), and writes {"ok": true} or {"ok": false, "error": "..."}.
+//
+// NODE_PATH must point at the installed dev tools (.cache/npm/node_modules).
+import { createRequire } from "node:module";
+import path from "node:path";
+
+const require = createRequire(path.join(process.env.NODE_PATH || process.cwd(), "noop.js"));
+const { ApolloGateway } = require("@apollo/gateway");
+
+let supergraphSdl = "";
+process.stdin.setEncoding("utf8");
+for await (const chunk of process.stdin) supergraphSdl += chunk;
+
+const warnings = [];
+const logger = {
+  debug() {},
+  info() {},
+  warn(message) { warnings.push(String(message)); },
+  error(message) { warnings.push(String(message)); },
+};
+
+let out;
+try {
+  const gateway = new ApolloGateway({ supergraphSdl, logger });
+  const { schema } = await gateway.load();
+  const queryFields = Object.keys(schema.getQueryType()?.getFields() ?? {});
+  await gateway.stop();
+  out = { ok: warnings.length === 0, warnings, queryFields };
+} catch (e) {
+  out = { ok: false, error: String((e && e.stack) || e), warnings };
+}
+process.stdout.write(JSON.stringify(out));
