@@ -1,0 +1,69 @@
+"""`python -m devstack <command>`: the commands the Makefile calls."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+__all__ = ["main"]
+
+
+def _prepare_tests(_: argparse.Namespace) -> int:
+    """Build what the test session needs up front, so no test times out while building."""
+    import os
+
+    from devstack.ferretdb_build import ensure_ferretdb
+
+    if os.environ.get("MONGODB_URI"):
+        print("MONGODB_URI is set; FerretDB is not needed.")
+        return 0
+    print(f"FerretDB: {ensure_ferretdb()}")
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    from devstack.run import run
+
+    return run()
+
+
+def _smoke(args: argparse.Namespace) -> int:
+    from devstack.smoke import smoke
+
+    return smoke()
+
+
+def _schema(args: argparse.Namespace) -> int:
+    """Delegates to `devstack.schema.main` (owned by the composition work)."""
+    from devstack import schema  # type: ignore[attr-defined,unused-ignore]
+
+    result: int = schema.main(list(args.rest))
+    return result
+
+
+COMMANDS: dict[str, tuple[str, Callable[[argparse.Namespace], int]]] = {
+    "prepare-tests": (
+        "build FerretDB (and other test prerequisites) ahead of pytest",
+        _prepare_tests,
+    ),
+    "run": ("start everything, load the demo world, serve GraphiQL until Ctrl-C", _run),
+    "smoke": ("start everything, run every example through the gateway, stop", _smoke),
+    "schema": ("print each subgraph's SDL and compose schema/supergraph.graphql", _schema),
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m devstack", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name, (help_text, handler) in COMMANDS.items():
+        sub = commands.add_parser(name, help=help_text)
+        sub.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+        sub.set_defaults(handler=handler)
+    args = parser.parse_args(argv)
+    chosen: Callable[[argparse.Namespace], int] = args.handler
+    return chosen(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,138 @@
+"""Start the four subgraphs and the gateway as real HTTP processes on free 127.0.0.1 ports.
+
+The names and environment variables follow `subgraphs/CONTRACTS.md`. Ports are all chosen before
+any subgraph starts, because every subgraph needs the others' URLs (cross-posting, link proofs,
+token introspection). The gateway gets each subgraph's URL through its override variables, so the
+checked-in supergraph (which names the default ports) works unchanged on any port.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from devstack.processes import Service, free_port, start_service
+
+__all__ = [
+    "GATEWAY_URL_ENV_PREFIX",
+    "ROOT",
+    "SUBGRAPHS",
+    "gateway_env",
+    "start_gateway",
+    "start_subgraphs",
+    "stop_all",
+]
+
+ROOT = Path(__file__).resolve().parent.parent
+SUBGRAPHS: tuple[str, ...] = ("accounts", "whatsapp", "facebook", "instagram")
+GATEWAY_URL_ENV_PREFIX = "GATEWAY_SUBGRAPH_URL_"
+DEFAULT_REGIONS = "EU,US,BR,IN"
+START_TIMEOUT_SECONDS = 90.0
+
+
+def _base_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONUNBUFFERED"] = "1"
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    return env
+
+
+def subgraph_env(
+    name: str,
+    ports: Mapping[str, int],
+    mongodb_uri: str,
+    db_prefix: str,
+    internal_token: str,
+    regions: str,
+) -> dict[str, str]:
+    """The environment CONTRACTS.md gives subgraph `name`."""
+    env = _base_env()
+    env.update(
+        HOST="127.0.0.1",
+        PORT=str(ports[name]),
+        MONGODB_URI=mongodb_uri,
+        MONGODB_DB=db_prefix,
+        INTERNAL_TOKEN=internal_token,
+        REGIONS_ROLLED_OUT=regions,
+    )
+    for other, port in ports.items():
+        env[f"{other.upper()}_URL"] = f"http://127.0.0.1:{port}"
+    return env
+
+
+def start_subgraphs(
+    mongodb_uri: str,
+    db_prefix: str,
+    log_dir: Path,
+    *,
+    internal_token: str | None = None,
+    regions: str = DEFAULT_REGIONS,
+    ports: Mapping[str, int] | None = None,
+) -> dict[str, Service]:
+    """Start all four subgraphs and return once each answers `GET /health`.
+
+    If one fails to start, the ones already running are stopped before the error propagates.
+    """
+    token = internal_token or secrets.token_urlsafe(32)
+    chosen = dict(ports) if ports is not None else {name: free_port() for name in SUBGRAPHS}
+    started: dict[str, Service] = {}
+    try:
+        for name in SUBGRAPHS:
+            port = chosen[name]
+            started[name] = start_service(
+                name,
+                [sys.executable, "-m", f"subgraphs.{name}"],
+                subgraph_env(name, chosen, mongodb_uri, db_prefix, token, regions),
+                f"http://127.0.0.1:{port}/health",
+                log_dir / f"{name}.log",
+                START_TIMEOUT_SECONDS,
+                port=port,
+            )
+    except BaseException:
+        stop_all(started.values())
+        raise
+    return started
+
+
+def gateway_env(subgraphs: Mapping[str, Service]) -> dict[str, str]:
+    """Subgraph URL overrides for the gateway, one variable per subgraph."""
+    return {
+        f"{GATEWAY_URL_ENV_PREFIX}{name.upper()}": f"{service.url}/graphql"
+        for name, service in subgraphs.items()
+    }
+
+
+def start_gateway(
+    supergraph_path: Path,
+    port: int,
+    env: Mapping[str, str],
+    log_path: Path,
+    *,
+    timeout: float = START_TIMEOUT_SECONDS,
+) -> Service:
+    """Run `python -m gateway serve` on 127.0.0.1:`port` and wait for its health endpoint."""
+    full_env = _base_env()
+    full_env.update(env)
+    argv = [
+        sys.executable,
+        "-m",
+        "gateway",
+        "serve",
+        "--supergraph",
+        str(supergraph_path),
+        "--port",
+        str(port),
+        "--host",
+        "127.0.0.1",
+    ]
+    health = f"http://127.0.0.1:{port}/health"
+    return start_service("gateway", argv, full_env, health, log_path, timeout, port=port)
+
+
+def stop_all(services: Iterable[Service]) -> None:
+    """Stop services in reverse start order."""
+    for service in reversed(list(services)):
+        service.stop()
