@@ -30,7 +30,7 @@ def _list_size(sizes: Sequence[ListSize]) -> ListSize | None:
 
 
 def merge_carried(items: Sequence[Carried]) -> Carried:
-    """Inaccessible and authenticated if any says so; tags, scopes and policies unioned; max cost."""
+    """Inaccessible or authenticated if any says so; tags, scopes, policies unioned; max cost."""
     costs = [c.cost for c in items if c.cost is not None]
     deprecated = [c.deprecated for c in items if c.deprecated is not None]
     return Carried(

@@ -83,7 +83,7 @@ def compose(subgraphs: Sequence[SubgraphSource]) -> CompositionSuccess | Composi
     errors.extend(validate_merged(supergraph, parsed))
     if errors:
         return CompositionFailure(errors=tuple(errors))
-    errors = check_satisfiability(supergraph)
+    errors = check_satisfiability(supergraph, parsed)
     if errors:
         return CompositionFailure(errors=tuple(errors))
     sdl = print_supergraph(supergraph)

@@ -44,7 +44,7 @@ class CompositionError:
         return f"[{self.code}] {self.message}" + (f" ({where})" if where else "")
 
 
-class codes:  # noqa: N801 - a namespace of constants, named like Apollo's `ERRORS`
+class codes:  # a namespace of constants, named like Apollo's `ERRORS`
     """Apollo's composition error codes that this composer reports."""
 
     INVALID_GRAPHQL = "INVALID_GRAPHQL"

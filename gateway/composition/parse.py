@@ -8,8 +8,10 @@ are folded into one `TypeDef`.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import cast
 
 from graphql import (
+    ConstDirectiveNode,
     DefinitionNode,
     DirectiveDefinitionNode,
     DocumentNode,
@@ -152,7 +154,8 @@ class _Reader:
     def fold_directives(
         self, typedef: TypeDef, node: TypeDefinitionNode | TypeExtensionNode
     ) -> None:
-        applied = read_directives(node.directives, self.links.local_to_canonical, self.composed)
+        directives = cast(Sequence[ConstDirectiveNode], node.directives)
+        applied = read_directives(directives, self.links.local_to_canonical, self.composed)
         typedef.keys.extend(applied.keys)
         typedef.interface_object = typedef.interface_object or applied.interface_object
         if applied.extends:
@@ -240,9 +243,10 @@ def _read(source: SubgraphSource, document: DocumentNode, links: LinkInfo) -> _R
     reader = _Reader(source, links)
     reader.renames = _root_renames(document)
     for definition in document.definitions:
-        if isinstance(definition, TypeDefinitionNode | TypeExtensionNode):
-            if not _is_internal(definition.name.value):
-                reader.fold(definition)
+        if not isinstance(definition, TypeDefinitionNode | TypeExtensionNode):
+            continue
+        if not _is_internal(definition.name.value):
+            reader.fold(definition)
     _store_directive_definitions(reader, document.definitions)
     types = reader.subgraph.types
     types.setdefault("Query", TypeDef(name="Query", kind="object"))

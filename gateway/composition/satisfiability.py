@@ -1,12 +1,286 @@
-"""Satisfiability placeholder."""
+"""Satisfiability: every field of the supergraph must be reachable from a root through keys.
+
+We walk the supergraph's query paths from each root. For a path we keep the set of places a
+planner could be at: (type, subgraph, fields provided on the path). A field can be resolved from
+such a place if that subgraph resolves it, or if a chain of resolvable keys leads to a subgraph
+that does (its `@requires` satisfiable there too). A path where no place can resolve the next
+field is an error carrying that path as an example query, like Apollo's SATISFIABILITY_ERROR.
+"""
 
 from __future__ import annotations
 
-from gateway.composition.errors import CompositionError
-from gateway.composition.supermodel import Supergraph
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from gateway.composition.errors import CompositionError, Location, codes
+from gateway.composition.fieldsets import selected_fields
+from gateway.composition.model import Subgraph, TypeDef, base_type, field_set_names
+from gateway.composition.supermodel import Supergraph, SuperType
 
 __all__ = ["check_satisfiability"]
 
 
-def check_satisfiability(supergraph: Supergraph) -> list[CompositionError]:
-    return []
+@dataclass(frozen=True, slots=True)
+class _Place:
+    type: str
+    graph: str
+    provided: frozenset[str] = frozenset()
+
+
+_Path = tuple[str, ...]
+
+
+class _Checker:
+    """Holds the supergraph, per-graph lookups and the errors found so far."""
+
+    def __init__(self, supergraph: Supergraph, subgraphs: dict[str, Subgraph]) -> None:
+        self.supergraph = supergraph
+        self.subgraphs = subgraphs
+        self.errors: dict[str, CompositionError] = {}
+        self._closures: dict[_Place, frozenset[str]] = {}
+
+    def typedef(self, graph: str, type_name: str) -> TypeDef | None:
+        return self.subgraphs[graph].types.get(type_name)
+
+    def local(self, place: _Place, field: str) -> bool:
+        """Whether the place's subgraph resolves `field` itself (or it was provided on the path)."""
+        stype = self.supergraph.types[place.type]
+        sfield = stype.fields.get(field)
+        typedef = self.typedef(place.graph, place.type)
+        if sfield is None or typedef is None or field not in typedef.fields:
+            return False
+        if place.graph in sfield.resolved_in:
+            return True
+        return f"{place.type}.{field}" in place.provided and typedef.fields[field].external
+
+    def _key_fields_local(self, place: _Place, graph: str, key: str) -> bool:
+        subgraph = self.subgraphs[graph]
+        for coordinate in selected_fields(subgraph, place.type, key):
+            type_name, _, name = coordinate.partition(".")
+            nested = _Place(type_name, place.graph, place.provided)
+            if type_name not in self.supergraph.types or not self.local(nested, name):
+                return False
+        return True
+
+    def closure(self, place: _Place) -> frozenset[str]:
+        """Every subgraph a chain of resolvable keys can take an object at `place` to."""
+        if place in self._closures:
+            return self._closures[place]
+        reached = {place.graph}
+        changed = True
+        while changed:
+            changed = False
+            for graph in self.supergraph.types[place.type].sources:
+                typedef = self.typedef(graph, place.type)
+                if graph in reached or typedef is None:
+                    continue
+                for key in typedef.keys:
+                    if key.resolvable and any(
+                        self._key_fields_local(
+                            _Place(
+                                place.type, g, place.provided if g == place.graph else frozenset()
+                            ),
+                            graph,
+                            key.fields,
+                        )
+                        for g in reached
+                    ):
+                        reached.add(graph)
+                        changed = True
+                        break
+        self._closures[place] = frozenset(reached)
+        return self._closures[place]
+
+    def _requires_ok(self, place: _Place, graph: str, field: str, reach: Iterable[str]) -> bool:
+        typedef = self.typedef(graph, place.type)
+        requires = typedef.fields[field].requires if typedef else None
+        if not requires:
+            return True
+        graphs = list(reach)
+        for name in field_set_names(requires):
+            if not any(
+                self.local(
+                    _Place(place.type, g, place.provided if g == place.graph else frozenset()), name
+                )
+                for g in graphs
+                if g != graph
+            ):
+                return False
+        return True
+
+    def resolve(self, place: _Place, field: str) -> list[_Place]:
+        """The places a planner could be at after resolving `field` from `place`."""
+        stype = self.supergraph.types[place.type]
+        target = base_type(stype.fields[field].type)
+        reach = self.closure(place)
+        results: list[_Place] = []
+        for graph in sorted(reach, key=lambda g: g != place.graph):
+            candidate = _Place(
+                place.type, graph, place.provided if graph == place.graph else frozenset()
+            )
+            if not self.local(candidate, field) or not self._requires_ok(
+                place, graph, field, reach
+            ):
+                continue
+            provides = self.typedef(graph, place.type).fields[field].provides  # type: ignore[union-attr]
+            provided = candidate.provided
+            if provides:
+                provided = provided | selected_fields(self.subgraphs[graph], target, provides)
+            results.append(_Place(target, graph, frozenset(provided)))
+        results.extend(self._through_interface_objects(place, field, reach, target))
+        if not results and stype.kind == "interface":
+            results = self._through_implementations(place, field)
+        return results
+
+    def _through_implementations(self, place: _Place, field: str) -> list[_Place]:
+        """An interface field no subgraph resolves as such, asked of each possible type."""
+        results: list[_Place] = []
+        implementations = [
+            t.name for t in self.supergraph.types.values() if place.type in t.interfaces
+        ]
+        for object_type in implementations:
+            for runtime in self.runtime_places([place], object_type):
+                found = self.resolve(runtime, field)
+                if not found:
+                    return []
+                results.extend(found)
+        return results
+
+    def _through_interface_objects(
+        self, place: _Place, field: str, reach: frozenset[str], target: str
+    ) -> list[_Place]:
+        """A field an `@interfaceObject` adds is reached through the interface's key there."""
+        results = []
+        for interface in self.supergraph.types[place.type].interfaces:
+            itype = self.supergraph.types.get(interface)
+            sfield = itype.fields.get(field) if itype else None
+            if itype is None or sfield is None:
+                continue
+            for graph in sfield.resolved_in:
+                typedef = itype.sources[graph]
+                keys = [k for k in typedef.keys if k.resolvable]
+                if typedef.interface_object and any(
+                    self._key_fields_local(_Place(place.type, g, frozenset()), graph, k.fields)
+                    for k in keys
+                    for g in reach
+                ):
+                    results.append(_Place(target, graph))
+        return results
+
+    def runtime_places(self, places: Iterable[_Place], object_type: str) -> frozenset[_Place]:
+        """Where `... on object_type` continues from places of an abstract type."""
+        found: set[_Place] = set()
+        for place in places:
+            for graph in self._concrete_graphs(place):
+                typedef = self.typedef(graph, place.type)
+                candidates = (
+                    typedef.members
+                    if typedef and typedef.kind == "union"
+                    else [
+                        t.name
+                        for t in self.subgraphs[graph].types.values()
+                        if place.type in t.interfaces
+                    ]
+                )
+                if object_type in candidates:
+                    found.add(
+                        _Place(
+                            object_type,
+                            graph,
+                            place.provided if graph == place.graph else frozenset(),
+                        )
+                    )
+        return frozenset(found)
+
+    def _concrete_graphs(self, place: _Place) -> list[str]:
+        typedef = self.typedef(place.graph, place.type)
+        if typedef is None or not typedef.interface_object:
+            return [place.graph]
+        graphs = []
+        for graph, other in self.supergraph.types[place.type].sources.items():
+            if not other.interface_object and any(k.resolvable for k in other.keys):
+                graphs.append(graph)
+        return graphs
+
+    def fail(self, coordinate: str, path: _Path, places: Iterable[_Place]) -> None:
+        if coordinate in self.errors:
+            return
+        query = _example(path)
+        reasons = "\n".join(
+            f'- from subgraph "{p.graph}": cannot find field "{coordinate}".'
+            for p in sorted(places, key=lambda p: p.graph)
+        )
+        message = (
+            f"The following supergraph API query:\n{query}\ncannot be satisfied by the subgraphs "
+            f"because:\n{reasons}"
+        )
+        locations = tuple(Location(subgraph=p.graph, coordinate=coordinate) for p in places)
+        self.errors[coordinate] = CompositionError(
+            code=codes.SATISFIABILITY_ERROR, message=message, locations=locations
+        )
+
+
+def _example(path: _Path) -> str:
+    lines = []
+    for depth, step in enumerate(path):
+        lines.append("  " * (depth + 1) + step + " {")
+    lines[-1] = lines[-1][:-2]
+    lines.extend("  " * depth + "}" for depth in range(len(path) - 1, 0, -1))
+    body = "\n".join(lines)
+    prefix = "mutation " if path and path[0].startswith("mutation:") else ""
+    return prefix + "{\n" + body.replace("mutation:", "").replace("subscription:", "") + "\n}"
+
+
+def _walk_type(
+    checker: _Checker,
+    stype: SuperType,
+    places: frozenset[_Place],
+    path: _Path,
+    queue: deque[tuple[str, frozenset[_Place], _Path]],
+) -> None:
+    for name, sfield in stype.fields.items():
+        found: set[_Place] = set()
+        for place in places:
+            found.update(checker.resolve(place, name))
+        if not found:
+            checker.fail(f"{stype.name}.{name}", (*path, name), places)
+            continue
+        target = checker.supergraph.types.get(base_type(sfield.type))
+        if target is not None and target.kind in ("object", "interface", "union"):
+            queue.append((target.name, frozenset(found), (*path, name)))
+    if stype.kind in ("interface", "union"):
+        candidates = (
+            stype.members
+            if stype.kind == "union"
+            else [t.name for t in checker.supergraph.types.values() if stype.name in t.interfaces]
+        )
+        for object_type in candidates:
+            runtime = checker.runtime_places(places, object_type)
+            if runtime:
+                queue.append((object_type, runtime, (*path, f"... on {object_type}")))
+
+
+def check_satisfiability(
+    supergraph: Supergraph, subgraphs: Iterable[Subgraph]
+) -> list[CompositionError]:
+    """SATISFIABILITY_ERROR for every field no query plan could reach."""
+    checker = _Checker(supergraph, {s.name: s for s in subgraphs})
+    queue: deque[tuple[str, frozenset[_Place], _Path]] = deque()
+    for root, prefix in (
+        ("Query", ""),
+        ("Mutation", "mutation:"),
+        ("Subscription", "subscription:"),
+    ):
+        stype = supergraph.types.get(root)
+        if stype is not None:
+            places = frozenset(_Place(root, graph) for graph in stype.sources)
+            queue.append((root, places, (prefix,) if prefix else ()))
+    seen: set[tuple[str, frozenset[_Place]]] = set()
+    while queue:
+        type_name, places, path = queue.popleft()
+        if (type_name, places) in seen:
+            continue
+        seen.add((type_name, places))
+        _walk_type(checker, supergraph.types[type_name], places, path, queue)
+    return list(checker.errors.values())

@@ -38,7 +38,10 @@ directive @join__field(
 
 directive @join__graph(name: String!, url: String!) on ENUM_VALUE
 
-directive @join__implements(graph: join__Graph!, interface: String!) repeatable on OBJECT | INTERFACE
+directive @join__implements(
+  graph: join__Graph!
+  interface: String!
+) repeatable on OBJECT | INTERFACE
 
 directive @join__type(
   graph: join__Graph!
@@ -55,7 +58,12 @@ scalar join__FieldSet{extra}"""
 
 def link_definitions() -> str:
     """The `@link` directive and its types."""
-    return """directive @link(url: String, as: String, for: link__Purpose, import: [link__Import]) repeatable on SCHEMA
+    return """directive @link(
+  url: String
+  as: String
+  for: link__Purpose
+  import: [link__Import]
+) repeatable on SCHEMA
 
 scalar link__Import
 

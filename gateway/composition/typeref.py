@@ -28,9 +28,9 @@ def _merge(types: Sequence[str], is_subtype: SubtypeCheck, output: bool) -> str 
     if any(lists):
         if not all(lists):
             return None
-        merged = _merge([t[1:-1] for t in inner], is_subtype, output)
+        merged = _merge([str(t)[1:-1] for t in inner], is_subtype, output)
         return None if merged is None else f"[{merged}]{suffix}"
-    names = list(dict.fromkeys(inner))
+    names: list[str] = list(dict.fromkeys(inner))
     if len(names) == 1:
         return names[0] + suffix
     if not output:

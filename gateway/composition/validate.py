@@ -1,21 +1,10 @@
-"""Validation entry points: per-subgraph rules before merging, supergraph rules after."""
+"""Validation entry points: per-subgraph rules before merging, supergraph rules after.
 
-from __future__ import annotations
+One module per rule family: `validate_subgraph` (field sets, externals, overrides, types) and
+`validate_merged` (field sharing, external bases, interface implementations).
+"""
 
-from collections.abc import Sequence
-
-from gateway.composition.errors import CompositionError
-from gateway.composition.model import Subgraph
-from gateway.composition.supermodel import Supergraph
+from gateway.composition.validate_merged import validate_merged
+from gateway.composition.validate_subgraph import validate_subgraph
 
 __all__ = ["validate_merged", "validate_subgraph"]
-
-
-def validate_subgraph(subgraph: Subgraph) -> list[CompositionError]:
-    return []
-
-
-def validate_merged(
-    supergraph: Supergraph, subgraphs: Sequence[Subgraph]
-) -> list[CompositionError]:
-    return []

@@ -62,7 +62,9 @@ def fixture_sets() -> list[str]:
 
 def load_set(name: str) -> list[SubgraphSource]:
     return [
-        SubgraphSource(name=f.stem, routing_url=f"http://127.0.0.1:4000/{f.stem}", sdl=f.read_text())
+        SubgraphSource(
+            name=f.stem, routing_url=f"http://127.0.0.1:4000/{f.stem}", sdl=f.read_text()
+        )
         for f in sorted((FIXTURES / name).glob("*.graphql"))
     ]
 
@@ -118,15 +120,21 @@ def _strip(definition: DefinitionNode) -> DefinitionNode | None:
         return None
     if not isinstance(definition, TypeDefinitionNode):
         return definition
-    if definition.name.value.startswith(_SPEC_PREFIXES) or _has(definition.directives, "inaccessible"):
+    if definition.name.value.startswith(_SPEC_PREFIXES) or _has(
+        definition.directives, "inaccessible"
+    ):
         return None
     keep = [d for d in definition.directives or () if d.name.value == "deprecated"]
     changes: dict[str, Any] = {"directives": tuple(keep)}
     for attr in ("fields", "values"):
         children = getattr(definition, attr, None)
         if children is not None:
-            changes[attr] = tuple(_strip_child(c) for c in children if not _has(c.directives, "inaccessible"))
-    return definition.__class__(**{**{k: getattr(definition, k) for k in definition.keys}, **changes})
+            changes[attr] = tuple(
+                _strip_child(c) for c in children if not _has(c.directives, "inaccessible")
+            )
+    return definition.__class__(
+        **{**{k: getattr(definition, k) for k in definition.keys}, **changes}
+    )
 
 
 def _strip_child(node: Any) -> Any:
@@ -145,7 +153,12 @@ def api_schema(supergraph_sdl: str) -> str:
     kept = [d for d in (_strip(d) for d in document.definitions) if d is not None]
     names = {d.name.value for d in kept if isinstance(d, TypeDefinitionNode)}
     kept = [
-        d.__class__(**{**{k: getattr(d, k) for k in d.keys}, "types": tuple(t for t in d.types if t.name.value in names)})
+        d.__class__(
+            **{
+                **{k: getattr(d, k) for k in d.keys},
+                "types": tuple(t for t in d.types if t.name.value in names),
+            }
+        )
         if isinstance(d, UnionTypeDefinitionNode)
         else d
         for d in kept
@@ -175,7 +188,9 @@ def join_info(supergraph_sdl: str) -> dict[str, set[tuple[Any, ...]]]:
     """The join information of a supergraph as sets of tuples keyed by subgraph name."""
     document = parse(supergraph_sdl, no_location=True)
     graphs = _graph_names(document)
-    info: dict[str, set[tuple[Any, ...]]] = {k: set() for k in ("types", "fields", "implements", "members", "values")}
+    info: dict[str, set[tuple[Any, ...]]] = {
+        k: set() for k in ("types", "fields", "implements", "members", "values")
+    }
     for d in document.definitions:
         if not isinstance(d, TypeDefinitionNode) or d.name.value.startswith(_SPEC_PREFIXES):
             continue
@@ -186,26 +201,44 @@ def join_info(supergraph_sdl: str) -> dict[str, set[tuple[Any, ...]]]:
                 graph = graphs[args["graph"]]
                 type_graphs.append(graph)
                 info["types"].add(
-                    (d.name.value, graph, _fieldset(args.get("key")), args.get("resolvable", True), args.get("isInterfaceObject", False))
+                    (
+                        d.name.value,
+                        graph,
+                        _fieldset(args.get("key")),
+                        args.get("resolvable", True),
+                        args.get("isInterfaceObject", False),
+                    )
                 )
             elif directive.name.value == "join__implements":
                 info["implements"].add((d.name.value, graphs[args["graph"]], args["interface"]))
             elif directive.name.value == "join__unionMember":
                 info["members"].add((d.name.value, graphs[args["graph"]], args["member"]))
         type_graphs = list(dict.fromkeys(type_graphs))
-        if isinstance(d, ObjectTypeDefinitionNode | InterfaceTypeDefinitionNode | InputObjectTypeDefinitionNode):
+        if isinstance(
+            d,
+            ObjectTypeDefinitionNode | InterfaceTypeDefinitionNode | InputObjectTypeDefinitionNode,
+        ):
             for f in d.fields or ():
-                info["fields"].update(_field_joins(f"{d.name.value}.{f.name.value}", f.directives, graphs, type_graphs))
+                info["fields"].update(
+                    _field_joins(
+                        f"{d.name.value}.{f.name.value}", f.directives, graphs, type_graphs
+                    )
+                )
         if isinstance(d, EnumTypeDefinitionNode):
             for v in d.values or ():
                 for directive in v.directives or ():
                     if directive.name.value == "join__enumValue":
-                        info["values"].add((d.name.value, v.name.value, graphs[_args(directive)["graph"]]))
+                        info["values"].add(
+                            (d.name.value, v.name.value, graphs[_args(directive)["graph"]])
+                        )
     return info
 
 
 def _field_joins(
-    coordinate: str, directives: Iterable[ConstDirectiveNode] | None, graphs: dict[str, str], type_graphs: list[str]
+    coordinate: str,
+    directives: Iterable[ConstDirectiveNode] | None,
+    graphs: dict[str, str],
+    type_graphs: list[str],
 ) -> set[tuple[Any, ...]]:
     joins = [_args(d) for d in directives or () if d.name.value == "join__field"]
     if not joins:
@@ -213,7 +246,7 @@ def _field_joins(
     return {
         (
             coordinate,
-            graphs.get(j.get("graph", ""), None),
+            graphs.get(j.get("graph", "")),
             _fieldset(j.get("requires")),
             _fieldset(j.get("provides")),
             bool(j.get("external", False)),
@@ -232,7 +265,9 @@ def carried_info(supergraph_sdl: str) -> set[tuple[str, str, str]]:
 
     def visit(coordinate: str, directives: Iterable[ConstDirectiveNode] | None) -> None:
         for d in directives or ():
-            if d.name.value in _CARRIED or not d.name.value.startswith(("join__", "link", "deprecated")):
+            if d.name.value in _CARRIED or not d.name.value.startswith(
+                ("join__", "link", "deprecated")
+            ):
                 args = json.dumps(_args(d), sort_keys=True)
                 found.add((coordinate, d.name.value, args))
 
@@ -245,4 +280,3 @@ def carried_info(supergraph_sdl: str) -> set[tuple[str, str, str]]:
             for a in getattr(child, "arguments", None) or ():
                 visit(f"{d.name.value}.{child.name.value}({a.name.value}:)", a.directives)
     return found
-

@@ -11,7 +11,6 @@ import re
 from typing import Any
 
 import pytest
-
 from composition_support import (
     api_schema,
     carried_info,
@@ -22,6 +21,7 @@ from composition_support import (
     load_set,
     run_reference,
 )
+
 from gateway.composition import CompositionFailure, CompositionSuccess, compose
 
 pytestmark = pytest.mark.node
@@ -63,7 +63,8 @@ def test_broken_set_is_rejected_by_both(name: str, reference: dict[str, dict[str
     for code in expected_codes(name) or ():
         assert code in codes, str(ours)
     for error in ours.errors:
-        assert error.locations and error.locations[0].subgraph, f"no subgraph named: {error}"
+        assert error.locations, f"no location: {error}"
+        assert error.locations[0].subgraph, f"no subgraph named: {error}"
 
 
 _UNSUPPORTED = re.compile(r"feature (\S+) is for: SECURITY but is unsupported")

@@ -1,0 +1,236 @@
+"""Rules checked on each subgraph alone, before merging: field sets, externals, overrides, types.
+
+Each message starts with `[subgraph]` like Apollo's, and each error's location names the subgraph,
+the schema coordinate and the line.
+"""
+
+from __future__ import annotations
+
+from gateway.composition.errors import CompositionError, Location, codes
+from gateway.composition.fieldsets import (
+    BUILTIN_SCALARS,
+    FieldSetProblem,
+    check_field_set,
+    selected_fields,
+)
+from gateway.composition.model import Field, Subgraph, TypeDef, base_type
+
+__all__ = ["validate_subgraph"]
+
+_KEY_CODES = {
+    "args": codes.KEY_FIELDS_HAS_ARGS,
+    "abstract": codes.KEY_FIELDS_SELECT_INVALID_TYPE,
+}
+
+
+def _error(
+    subgraph: Subgraph, code: str, message: str, coordinate: str, line: int | None
+) -> CompositionError:
+    return CompositionError(
+        code=code,
+        message=f"[{subgraph.name}] {message}",
+        locations=(Location(subgraph=subgraph.name, coordinate=coordinate, line=line),),
+    )
+
+
+def _describe(problem: FieldSetProblem) -> str:
+    match problem.kind:
+        case "syntax":
+            return f'"{problem.detail}" is not a valid field set'
+        case "unknown":
+            type_name = problem.coordinate.rpartition(".")[0]
+            return f'Cannot query field "{problem.detail}" on type "{type_name}"'
+        case "args":
+            return f'field "{problem.coordinate}" cannot be included because it has arguments'
+        case "abstract":
+            return f'field "{problem.coordinate}" is a {problem.detail} type which is not allowed'
+        case "composite":
+            return f'field "{problem.coordinate}" of type "{problem.detail}" needs a sub-selection'
+        case _:
+            return (
+                f'field "{problem.coordinate}" of type "{problem.detail}" '
+                f"cannot have a sub-selection"
+            )
+
+
+def _check_keys(subgraph: Subgraph, typedef: TypeDef) -> list[CompositionError]:
+    errors: list[CompositionError] = []
+    for key in typedef.keys:
+        for problem in check_field_set(subgraph, typedef.name, key.fields):
+            code = _KEY_CODES.get(problem.kind, codes.KEY_INVALID_FIELDS)
+            message = (
+                f'On type "{typedef.name}", for @key(fields: "{key.fields}"): {_describe(problem)}'
+            )
+            errors.append(_error(subgraph, code, message, typedef.name, key.line))
+    return errors
+
+
+def _check_requires(subgraph: Subgraph, typedef: TypeDef, field: Field) -> list[CompositionError]:
+    assert field.requires is not None
+    coordinate = f"{typedef.name}.{field.name}"
+    where = f'On field "{coordinate}", for @requires(fields: "{field.requires}")'
+    problems = check_field_set(subgraph, typedef.name, field.requires)
+    errors = [
+        _error(
+            subgraph,
+            codes.REQUIRES_INVALID_FIELDS,
+            f"{where}: {_describe(p)}",
+            coordinate,
+            field.line,
+        )
+        for p in problems
+    ]
+    if problems:
+        return errors
+    for selected in sorted(selected_fields(subgraph, typedef.name, field.requires)):
+        type_name, _, name = selected.partition(".")
+        target = subgraph.types[type_name].fields.get(name)
+        if type_name == typedef.name and target is not None and not target.external:
+            errors.append(
+                _error(
+                    subgraph,
+                    codes.REQUIRES_FIELDS_MISSING_EXTERNAL,
+                    f'{where}: field "{selected}" should not be part of a @requires since it is '
+                    f"already provided by this subgraph (it is not marked @external)",
+                    coordinate,
+                    field.line,
+                )
+            )
+    return errors
+
+
+def _check_provides(subgraph: Subgraph, typedef: TypeDef, field: Field) -> list[CompositionError]:
+    assert field.provides is not None
+    coordinate = f"{typedef.name}.{field.name}"
+    target = base_type(field.type)
+    target_def = subgraph.types.get(target)
+    if target_def is None or target_def.kind not in ("object", "interface", "union"):
+        message = (
+            f'Invalid @provides directive on field "{coordinate}": field has type "{field.type}" '
+            f"which is not a Composite Type"
+        )
+        return [
+            _error(subgraph, codes.PROVIDES_ON_NON_OBJECT_FIELD, message, coordinate, field.line)
+        ]
+    where = f'On field "{coordinate}", for @provides(fields: "{field.provides}")'
+    problems = check_field_set(subgraph, target, field.provides)
+    errors = [
+        _error(
+            subgraph,
+            codes.PROVIDES_INVALID_FIELDS,
+            f"{where}: {_describe(p)}",
+            coordinate,
+            field.line,
+        )
+        for p in problems
+    ]
+    if problems or subgraph.is_fed1:
+        return errors
+    for selected in sorted(selected_fields(subgraph, target, field.provides)):
+        type_name, _, name = selected.partition(".")
+        provided = subgraph.types[type_name].fields.get(name)
+        if type_name == target and provided is not None and not provided.external:
+            errors.append(
+                _error(
+                    subgraph,
+                    codes.PROVIDES_FIELDS_MISSING_EXTERNAL,
+                    f'{where}: field "{selected}" should not be part of a @provides since it is '
+                    f"already provided by this subgraph (it is not marked @external)",
+                    coordinate,
+                    field.line,
+                )
+            )
+    return errors
+
+
+def _used_externals(subgraph: Subgraph) -> set[str]:
+    """Coordinates that a key, `@requires`, `@provides` or an interface gives a use to."""
+    used: set[str] = set()
+    for typedef in subgraph.types.values():
+        for key in typedef.keys:
+            used |= selected_fields(subgraph, typedef.name, key.fields)
+        for interface in typedef.interfaces:
+            interface_def = subgraph.types.get(interface)
+            if interface_def is not None:
+                used |= {f"{typedef.name}.{name}" for name in interface_def.fields}
+        for field in typedef.fields.values():
+            if field.requires:
+                used |= selected_fields(subgraph, typedef.name, field.requires)
+            if field.provides:
+                used |= selected_fields(subgraph, base_type(field.type), field.provides)
+    return used
+
+
+def _check_field(
+    subgraph: Subgraph, typedef: TypeDef, field: Field, used: set[str]
+) -> list[CompositionError]:
+    errors: list[CompositionError] = []
+    coordinate = f"{typedef.name}.{field.name}"
+    if field.requires is not None:
+        errors += _check_requires(subgraph, typedef, field)
+    if field.provides is not None:
+        errors += _check_provides(subgraph, typedef, field)
+    if field.override_from == subgraph.name:
+        message = (
+            f'Source and destination subgraphs "{subgraph.name}" are the same for overridden '
+            f'field "{coordinate}"'
+        )
+        errors.append(
+            _error(subgraph, codes.OVERRIDE_FROM_SELF_ERROR, message, coordinate, field.line)
+        )
+    if field.override_from is not None and field.external:
+        message = (
+            f'@override cannot be used on field "{coordinate}" on subgraph "{subgraph.name}" '
+            f'since "{coordinate}" on "{subgraph.name}" is marked with directive "@external"'
+        )
+        errors.append(
+            _error(
+                subgraph,
+                codes.OVERRIDE_COLLISION_WITH_ANOTHER_DIRECTIVE,
+                message,
+                coordinate,
+                field.line,
+            )
+        )
+    if field.external and not subgraph.is_fed1 and coordinate not in used:
+        message = (
+            f'Field "{coordinate}" is marked @external but is not used in any federation '
+            f"directive (@key, @provides, @requires) or to satisfy an interface; the field "
+            f"declaration has no use and should be removed (or the field should not be @external)."
+        )
+        errors.append(_error(subgraph, codes.EXTERNAL_UNUSED, message, coordinate, field.line))
+    return errors
+
+
+def _check_type_references(subgraph: Subgraph, typedef: TypeDef) -> list[CompositionError]:
+    refs = [(f"{typedef.name}.{f.name}", f.type, f.line) for f in typedef.fields.values()]
+    refs += [
+        (f"{typedef.name}.{f.name}({a.name}:)", a.type, a.line)
+        for f in typedef.fields.values()
+        for a in f.args.values()
+    ]
+    refs += [(f"{typedef.name}.{a.name}", a.type, a.line) for a in typedef.input_fields.values()]
+    refs += [(typedef.name, name, typedef.line) for name in (*typedef.members, *typedef.interfaces)]
+    return [
+        _error(
+            subgraph,
+            codes.INVALID_GRAPHQL,
+            f'Unknown type "{base_type(ref)}" used by "{where}".',
+            where,
+            line,
+        )
+        for where, ref, line in refs
+        if base_type(ref) not in subgraph.types and base_type(ref) not in BUILTIN_SCALARS
+    ]
+
+
+def validate_subgraph(subgraph: Subgraph) -> list[CompositionError]:
+    """Every problem found in one subgraph on its own."""
+    errors: list[CompositionError] = []
+    used = _used_externals(subgraph)
+    for typedef in subgraph.types.values():
+        errors += _check_type_references(subgraph, typedef)
+        errors += _check_keys(subgraph, typedef)
+        for field in typedef.fields.values():
+            errors += _check_field(subgraph, typedef, field, used)
+    return errors
