@@ -47,6 +47,8 @@ class CompositionError:
 class codes:  # a namespace of constants, named like Apollo's `ERRORS`
     """Apollo's composition error codes that this composer reports."""
 
+    INVALID_CONFIG = "INVALID_CONFIG"
+    SUBGRAPH_FETCH_FAILED = "SUBGRAPH_FETCH_FAILED"
     INVALID_GRAPHQL = "INVALID_GRAPHQL"
     INVALID_LINK_DIRECTIVE_USAGE = "INVALID_LINK_DIRECTIVE_USAGE"
     UNKNOWN_FEDERATION_LINK_VERSION = "UNKNOWN_FEDERATION_LINK_VERSION"
