@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 from aiohttp import web
-
 from composition_support import FIXTURES
+
 from gateway.composition import CompositionFailure, CompositionSuccess
 from gateway.composition.config import (
     ComposeConfigError,
@@ -164,20 +164,22 @@ async def test_watch_reports_changes_and_keeps_going_after_failures(
             "birthday: Int", "birthday: Int  age: Int"
         )
         await _until(lambda: len(changes) == 2)
-        assert "age: Int" in changes[1] and "age: Int" not in changes[0]
+        assert "age: Int" in changes[1]
+        assert "age: Int" not in changes[0]
         subgraphs.sdl["accounts"] = "type Query {"
         await _until(lambda: len(failures) == 1)
         await asyncio.sleep(0.2)
-        assert len(changes) == 2 and len(failures) == 1
+        assert len(changes) == 2
+        assert len(failures) == 1
     finally:
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task
 
 
-async def _until(condition: object, timeout: float = 5.0) -> None:
+async def _until(condition: object, seconds: float = 5.0) -> None:
     assert callable(condition)
-    deadline = asyncio.get_running_loop().time() + timeout
+    deadline = asyncio.get_running_loop().time() + seconds
     while not condition():
         assert asyncio.get_running_loop().time() < deadline, "timed out"
         await asyncio.sleep(0.02)

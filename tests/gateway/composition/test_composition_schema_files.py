@@ -1,0 +1,51 @@
+"""The checked-in `schema/` files must be what `make schema` would write from the code today."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from composition_support import api_schema, join_info, run_reference
+
+from devstack.schema import SCHEMA_DIR, SUBGRAPHS, render_files, supergraph_yaml
+from gateway.composition import CompositionFailure, SubgraphSource
+
+
+@pytest.fixture(scope="module")
+def rendered() -> dict[Path, str]:
+    files = render_files()
+    assert not isinstance(files, CompositionFailure), str(files)
+    return files
+
+
+def test_schema_files_match_the_code(rendered: dict[Path, str]) -> None:
+    stale = [
+        str(path.relative_to(SCHEMA_DIR.parent))
+        for path, content in rendered.items()
+        if not path.exists() or path.read_text() != content
+    ]
+    assert not stale, f"out of date (run `make schema`): {stale}"
+
+
+def test_supergraph_yaml_lists_the_four_subgraphs() -> None:
+    text = supergraph_yaml()
+    for name, port in SUBGRAPHS:
+        assert f"routing_url: http://127.0.0.1:{port}/graphql" in text
+        assert f"file: ./{name}.graphql" in text
+
+
+@pytest.mark.node
+def test_accounts_center_matches_reference(rendered: dict[Path, str]) -> None:
+    sources = [
+        SubgraphSource(
+            name=name,
+            routing_url=f"http://127.0.0.1:{port}/graphql",
+            sdl=rendered[SCHEMA_DIR / f"{name}.graphql"],
+        )
+        for name, port in SUBGRAPHS
+    ]
+    theirs = run_reference({"accounts-center": sources})["accounts-center"]
+    assert theirs["ok"], theirs
+    ours = rendered[SCHEMA_DIR / "supergraph.graphql"]
+    assert api_schema(ours) == api_schema(theirs["supergraphSdl"])
+    assert join_info(ours) == join_info(theirs["supergraphSdl"])
