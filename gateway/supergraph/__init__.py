@@ -1,0 +1,30 @@
+"""The supergraph stage: read a join-spec supergraph into the facts the planner needs."""
+
+from .load import load_supergraph
+from .model import (
+    FieldInGraph,
+    FieldMeta,
+    Key,
+    OperationType,
+    SubgraphInfo,
+    Supergraph,
+    TypeInGraph,
+    TypeKind,
+    TypeMeta,
+)
+from .problems import SupergraphProblem, SupergraphProblems
+
+__all__ = [
+    "FieldInGraph",
+    "FieldMeta",
+    "Key",
+    "OperationType",
+    "SubgraphInfo",
+    "Supergraph",
+    "SupergraphProblem",
+    "SupergraphProblems",
+    "TypeInGraph",
+    "TypeKind",
+    "TypeMeta",
+    "load_supergraph",
+]

@@ -1,0 +1,119 @@
+"""The loaded supergraph: the API schema plus, per type and field, what each subgraph can do.
+
+These are the facts the planner reads; they are immutable and shared by every request.
+Subgraphs are named by their `@join__graph(name:)`, which is also the plan's `serviceName`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal, TypeAlias
+
+from graphql import GraphQLSchema, SelectionSetNode
+
+__all__ = [
+    "FieldInGraph",
+    "FieldMeta",
+    "Key",
+    "OperationType",
+    "SubgraphInfo",
+    "Supergraph",
+    "TypeInGraph",
+    "TypeKind",
+    "TypeMeta",
+]
+
+TypeKind: TypeAlias = Literal["object", "interface", "union", "enum", "input", "scalar"]
+OperationType: TypeAlias = Literal["query", "mutation", "subscription"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SubgraphInfo:
+    """One subgraph: its plan name, its URL, and the `join__Graph` enum value naming it."""
+
+    name: str
+    url: str
+    enum_value: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Key:
+    """One `@key` of a type in one subgraph; non-resolvable keys cannot be jumped to."""
+
+    graph: str
+    fields: str
+    selection: SelectionSetNode
+    resolvable: bool = True
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TypeInGraph:
+    """A type as one subgraph declares it."""
+
+    graph: str
+    keys: tuple[Key, ...] = ()
+    extension: bool = False
+    is_interface_object: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FieldInGraph:
+    """A field as one subgraph declares it (one `@join__field`, or implied by `@join__type`).
+
+    `type` is the subgraph's own type for the field when it differs from the supergraph's.
+    `override_label` set on the overriding side means the override is progressive; set on the
+    overridden side (with `override_from` unset) it means "resolvable here while the label is off".
+    """
+
+    graph: str
+    type: str | None = None
+    requires: SelectionSetNode | None = None
+    requires_text: str | None = None
+    provides: SelectionSetNode | None = None
+    external: bool = False
+    override_from: str | None = None
+    override_label: str | None = None
+    used_overridden: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FieldMeta:
+    """A field of an object, interface or input type, with every subgraph that declares it."""
+
+    name: str
+    type: str
+    graphs: Mapping[str, FieldInGraph]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TypeMeta:
+    """A named type with its per-subgraph facts."""
+
+    name: str
+    kind: TypeKind
+    graphs: Mapping[str, TypeInGraph]
+    fields: Mapping[str, FieldMeta] = field(default_factory=dict)
+    implements: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    union_members: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    enum_values: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def keys(self) -> tuple[Key, ...]:
+        return tuple(key for info in self.graphs.values() for key in info.keys)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Supergraph:
+    """A loaded supergraph.
+
+    `schema` is the full supergraph schema (inaccessible elements included, since keys and
+    requires may use them); `api_schema` is what clients see.
+    """
+
+    sdl: str
+    schema: GraphQLSchema
+    api_schema: GraphQLSchema
+    subgraphs: Mapping[str, SubgraphInfo]
+    types: Mapping[str, TypeMeta]
+    root_types: Mapping[OperationType, str]
