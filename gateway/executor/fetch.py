@@ -1,0 +1,191 @@
+"""Run one Fetch node: send it, then merge the answer and the subgraph's errors.
+
+A root fetch merges `data` into the objects it runs against (the root). An entity fetch sends
+one deduplicated representation per object, merges `_entities[i]` back into every object that
+produced representation i, and maps error paths `["_entities", i, ...]` onto those objects'
+client paths. A failed subgraph adds one error naming it; the fields it should have filled stay
+missing, and shaping turns them into nulls.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import orjson
+from graphql import FieldNode, OperationDefinitionNode, parse
+
+from gateway.executor.merge import deep_merge
+from gateway.executor.paths import ClientPath, Located
+from gateway.executor.representations import apply_rewrites, representation
+from gateway.executor.transport import (
+    SUBREQUEST_MALFORMED_RESPONSE,
+    SubgraphFailure,
+    SubgraphRequest,
+    Transport,
+)
+from gateway.planner.plan import FetchNode
+
+__all__ = ["FetchContext", "run_fetch"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FetchContext:
+    """What every fetch of one request shares."""
+
+    transport: Transport
+    variables: Mapping[str, Any]
+    headers: Mapping[str, str]
+    possible_types: Mapping[str, frozenset[str]]
+    errors: list[dict[str, Any]]
+
+
+async def run_fetch(fetch: FetchNode, targets: Sequence[Located], ctx: FetchContext) -> None:
+    """Execute `fetch` against `targets` (the root, or the objects a Flatten found)."""
+    if fetch.requires is None:
+        await _root_fetch(fetch, targets, ctx)
+    else:
+        await _entity_fetch(fetch, targets, ctx)
+
+
+def _request(
+    fetch: FetchNode, ctx: FetchContext, extra: Mapping[str, Any] | None = None
+) -> SubgraphRequest:
+    variables = {
+        name: ctx.variables[name] for name in fetch.variable_usages if name in ctx.variables
+    }
+    if extra:
+        variables.update(extra)
+    return SubgraphRequest(
+        query=fetch.operation,
+        operation_name=fetch.operation_name,
+        variables=variables,
+        headers=ctx.headers,
+        is_mutation=fetch.operation_kind == "mutation",
+    )
+
+
+async def _root_fetch(fetch: FetchNode, targets: Sequence[Located], ctx: FetchContext) -> None:
+    result = await ctx.transport.fetch(fetch.service_name, _request(fetch, ctx))
+    keys = _root_keys(fetch.operation)
+    failure_path: ClientPath = keys[:1]
+    if isinstance(result, SubgraphFailure):
+        ctx.errors.append(_failure_error(fetch.service_name, result, failure_path))
+        return
+    for error in result.errors:
+        ctx.errors.append(_with_service(error, fetch.service_name, error.get("path")))
+    if result.data is None:
+        return
+    apply_rewrites(result.data, fetch.output_rewrites, ctx.possible_types)
+    for target, _ in targets:
+        deep_merge(target, result.data)
+
+
+async def _entity_fetch(fetch: FetchNode, targets: Sequence[Located], ctx: FetchContext) -> None:
+    representations, owners = _representations(fetch, targets, ctx)
+    if not representations:
+        return
+    request = _request(fetch, ctx, {"representations": representations})
+    result = await ctx.transport.fetch(fetch.service_name, request)
+    if isinstance(result, SubgraphFailure):
+        ctx.errors.append(_failure_error(fetch.service_name, result, owners[0][0][1]))
+        return
+    for error in result.errors:
+        ctx.errors.extend(_entity_errors(error, fetch.service_name, owners))
+    entities = (result.data or {}).get("_entities")
+    if result.data is None and result.errors:
+        return
+    if not isinstance(entities, list) or len(entities) != len(representations):
+        malformed = SubgraphFailure(
+            message=f"Subgraph '{fetch.service_name}' returned a malformed `_entities` list",
+            code=SUBREQUEST_MALFORMED_RESPONSE,
+        )
+        ctx.errors.append(_failure_error(fetch.service_name, malformed, owners[0][0][1]))
+        return
+    for entity, owned in zip(entities, owners, strict=True):
+        if not isinstance(entity, dict):
+            continue
+        apply_rewrites(entity, fetch.output_rewrites, ctx.possible_types)
+        for target, _ in owned:
+            deep_merge(target, entity)
+
+
+def _representations(
+    fetch: FetchNode, targets: Sequence[Located], ctx: FetchContext
+) -> tuple[list[dict[str, Any]], list[list[Located]]]:
+    """Deduplicated representations, and for each the objects that produced it."""
+    assert fetch.requires is not None
+    index: dict[bytes, int] = {}
+    representations: list[dict[str, Any]] = []
+    owners: list[list[Located]] = []
+    for located in targets:
+        rep = representation(located[0], fetch.requires, ctx.possible_types)
+        if rep is None:
+            continue
+        apply_rewrites(rep, fetch.input_rewrites, ctx.possible_types)
+        key = orjson.dumps(rep, option=orjson.OPT_SORT_KEYS)
+        position = index.get(key)
+        if position is None:
+            index[key] = len(representations)
+            representations.append(rep)
+            owners.append([located])
+        else:
+            owners[position].append(located)
+    return representations, owners
+
+
+def _entity_errors(
+    error: dict[str, Any], service_name: str, owners: Sequence[Sequence[Located]]
+) -> list[dict[str, Any]]:
+    """One error per object the failing representation came from, at that object's path."""
+    path = error.get("path")
+    if (
+        isinstance(path, list)
+        and len(path) >= 2
+        and path[0] == "_entities"
+        and isinstance(path[1], int)
+        and 0 <= path[1] < len(owners)
+    ):
+        rest = tuple(path[2:])
+        return [_with_service(error, service_name, (*at, *rest)) for _, at in owners[path[1]]]
+    return [_with_service(error, service_name, None)]
+
+
+def _with_service(
+    error: dict[str, Any], service_name: str, path: Sequence[Any] | None
+) -> dict[str, Any]:
+    out: dict[str, Any] = {"message": str(error.get("message", "Subgraph error"))}
+    if path:
+        out["path"] = list(path)
+    extensions = error.get("extensions")
+    merged = dict(extensions) if isinstance(extensions, dict) else {}
+    merged["serviceName"] = service_name
+    out["extensions"] = merged
+    return out
+
+
+def _failure_error(service_name: str, failure: SubgraphFailure, path: ClientPath) -> dict[str, Any]:
+    error: dict[str, Any] = {"message": failure.message}
+    if path:
+        error["path"] = list(path)
+    error["extensions"] = {"code": failure.code, "serviceName": service_name}
+    return error
+
+
+@lru_cache(maxsize=4096)
+def _root_keys(operation: str) -> tuple[str, ...]:
+    """The top-level response keys a root fetch fills (used to place its failure error)."""
+    try:
+        document = parse(operation)
+    except Exception:
+        return ()
+    for definition in document.definitions:
+        if isinstance(definition, OperationDefinitionNode):
+            return tuple(
+                (s.alias or s.name).value
+                for s in definition.selection_set.selections
+                if isinstance(s, FieldNode)
+            )
+    return ()

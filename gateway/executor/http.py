@@ -1,0 +1,156 @@
+"""The HTTP transport: one pooled aiohttp session, orjson bodies, per-subgraph timeouts.
+
+One `ClientSession` is shared by every request so connections to subgraphs stay open
+(keep-alive); the application's lifespan calls `start()` and `close()`. Identical in-flight
+queries (same subgraph, body and forwarded headers) share one request: under load many clients
+ask the same thing at once, and the subgraph only needs to answer it once. Mutations are never
+shared, because each one must run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import aiohttp
+import orjson
+
+from gateway.executor.transport import (
+    SUBREQUEST_HTTP_ERROR,
+    SUBREQUEST_TIMEOUT,
+    SubgraphFailure,
+    SubgraphRequest,
+    SubgraphResponse,
+    SubgraphResult,
+    parse_response_body,
+    response_from_payload,
+)
+
+__all__ = ["HttpTransport", "HttpTransportOptions"]
+
+_DedupKey = tuple[str, bytes, tuple[tuple[str, str], ...]]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HttpTransportOptions:
+    """Where each subgraph lives and how long to wait for it."""
+
+    urls: Mapping[str, str]
+    default_timeout: float = 30.0
+    timeouts: Mapping[str, float] = field(default_factory=dict)
+    deduplicate: bool = True
+    max_connections: int = 512
+
+
+class HttpTransport:
+    """`Transport` over HTTP; call `start()` before use and `close()` when done."""
+
+    def __init__(self, options: HttpTransportOptions) -> None:
+        self._options = options
+        self._session: aiohttp.ClientSession | None = None
+        self._in_flight: dict[_DedupKey, asyncio.Future[SubgraphResult]] = {}
+
+    async def start(self) -> None:
+        """Open the shared connection pool."""
+        if self._session is None:
+            connector = aiohttp.TCPConnector(
+                limit=self._options.max_connections, keepalive_timeout=30.0
+            )
+            self._session = aiohttp.ClientSession(connector=connector, json_serialize=_dumps)
+
+    async def close(self) -> None:
+        """Close the pool; in-flight requests finish or fail first."""
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    async def fetch(self, service_name: str, request: SubgraphRequest) -> SubgraphResult:
+        """Send `request`, sharing it with an identical in-flight query when allowed."""
+        body = orjson.dumps(request.body())
+        if request.is_mutation or not self._options.deduplicate:
+            return await self._send(service_name, body, request.headers)
+        key = (service_name, body, tuple(sorted(request.headers.items())))
+        pending = self._in_flight.get(key)
+        if pending is not None:
+            return await asyncio.shield(pending)
+        future: asyncio.Future[SubgraphResult] = asyncio.get_running_loop().create_future()
+        self._in_flight[key] = future
+        try:
+            result = await self._send(service_name, body, request.headers)
+            future.set_result(result)
+        except asyncio.CancelledError:
+            future.cancel()
+            raise
+        except Exception as error:
+            future.set_exception(error)
+            future.exception()  # mark retrieved: followers re-raise it themselves
+            raise
+        finally:
+            del self._in_flight[key]
+        return result
+
+    async def _send(
+        self, service_name: str, body: bytes, headers: Mapping[str, str]
+    ) -> SubgraphResult:
+        url = self._options.urls.get(service_name)
+        if url is None:
+            return SubgraphFailure(
+                message=f"No URL is configured for subgraph '{service_name}'",
+                code=SUBREQUEST_HTTP_ERROR,
+            )
+        if self._session is None:
+            await self.start()
+        assert self._session is not None
+        timeout = self._options.timeouts.get(service_name, self._options.default_timeout)
+        try:
+            return await asyncio.wait_for(
+                self._post(service_name, url, body, headers), timeout=timeout
+            )
+        except TimeoutError:
+            return SubgraphFailure(
+                message=f"Subgraph '{service_name}' did not answer within {timeout:g}s",
+                code=SUBREQUEST_TIMEOUT,
+            )
+        except aiohttp.ClientError as error:
+            return SubgraphFailure(
+                message=f"HTTP fetch failed from '{service_name}': {error}",
+                code=SUBREQUEST_HTTP_ERROR,
+            )
+
+    async def _post(
+        self, service_name: str, url: str, body: bytes, headers: Mapping[str, str]
+    ) -> SubgraphResult:
+        assert self._session is not None
+        sent = {
+            **headers,
+            "content-type": "application/json",
+            "accept": "application/graphql-response+json, application/json",
+        }
+        async with self._session.post(url, data=body, headers=sent) as response:
+            payload = await response.read()
+            if response.status < 300:
+                return parse_response_body(service_name, payload)
+            return _http_error(service_name, response.status, response.reason, payload)
+
+
+def _http_error(
+    service_name: str, status: int, reason: str | None, payload: bytes
+) -> SubgraphResult:
+    """A non-2xx answer: keep a GraphQL error body if there is one, else report the status."""
+    try:
+        decoded = orjson.loads(payload)
+    except orjson.JSONDecodeError:
+        decoded = None
+    if isinstance(decoded, dict) and decoded.get("errors"):
+        parsed = response_from_payload(service_name, decoded)
+        if isinstance(parsed, SubgraphResponse):
+            return parsed
+    return SubgraphFailure(
+        message=f"HTTP fetch failed from '{service_name}': {status}: {reason or ''}".rstrip(": "),
+        code=SUBREQUEST_HTTP_ERROR,
+    )
+
+
+def _dumps(value: object) -> str:
+    return orjson.dumps(value).decode()

@@ -1,0 +1,111 @@
+"""Build entity representations from merged objects, and apply Apollo's rewrites.
+
+A representation is the object's values for the fetch's `requires` selection (`__typename`,
+key fields and `@requires` inputs). As in Apollo's executor, an object missing a required field
+gets no representation: the subgraph could not resolve it anyway.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from gateway.executor.paths import type_matches
+from gateway.planner.plan import (
+    FieldSelection,
+    FragmentSelection,
+    KeyRenamer,
+    RequiresSelection,
+    Rewrite,
+    ValueSetter,
+)
+
+__all__ = ["apply_rewrites", "representation"]
+
+_MISSING = object()
+
+
+def representation(
+    obj: Mapping[str, Any],
+    requires: Sequence[RequiresSelection],
+    possible_types: Mapping[str, frozenset[str]],
+) -> dict[str, Any] | None:
+    """The representation of `obj`, or None when it lacks `__typename` or a required field."""
+    selected = _select_object(obj, requires, possible_types)
+    if not isinstance(selected, dict) or "__typename" not in selected:
+        return None
+    return selected
+
+
+def _select(
+    value: object,
+    selections: Sequence[RequiresSelection] | None,
+    possible_types: Mapping[str, frozenset[str]],
+) -> object:
+    if value is None or selections is None:
+        return value
+    if isinstance(value, list):
+        items = [_select(item, selections, possible_types) for item in value]
+        return _MISSING if any(item is _MISSING for item in items) else items
+    if isinstance(value, dict):
+        return _select_object(value, selections, possible_types)
+    return value
+
+
+def _select_object(
+    obj: Mapping[str, Any],
+    selections: Sequence[RequiresSelection],
+    possible_types: Mapping[str, frozenset[str]],
+) -> object:
+    out: dict[str, Any] = {}
+    for selection in selections:
+        match selection:
+            case FieldSelection(name=name, selections=children):
+                if name not in obj:
+                    return _MISSING
+                value = _select(obj[name], children, possible_types)
+                if value is _MISSING:
+                    return _MISSING
+                out[name] = value
+            case FragmentSelection(type_condition=condition, selections=children):
+                if not type_matches(obj.get("__typename"), condition, possible_types):
+                    continue
+                inner = _select_object(obj, children, possible_types)
+                if not isinstance(inner, dict):
+                    return _MISSING
+                out.update(inner)
+    return out
+
+
+def apply_rewrites(
+    value: object,
+    rewrites: Sequence[Rewrite],
+    possible_types: Mapping[str, frozenset[str]],
+) -> None:
+    """Apply each ValueSetter/KeyRenamer to `value` in place."""
+    for rewrite in rewrites:
+        _rewrite(value, rewrite, rewrite.path, possible_types)
+
+
+def _rewrite(
+    value: object,
+    rewrite: Rewrite,
+    path: Sequence[str],
+    possible_types: Mapping[str, frozenset[str]],
+) -> None:
+    if isinstance(value, list):
+        for item in value:
+            _rewrite(item, rewrite, path, possible_types)
+        return
+    if not isinstance(value, dict) or not path:
+        return
+    head = path[0]
+    if head.startswith("... on "):
+        if type_matches(value.get("__typename"), head[7:], possible_types):
+            _rewrite(value, rewrite, path[1:], possible_types)
+    elif len(path) > 1:
+        _rewrite(value.get(head), rewrite, path[1:], possible_types)
+    elif isinstance(rewrite, ValueSetter):
+        value[head] = rewrite.set_value_to
+    elif isinstance(rewrite, KeyRenamer) and head in value:
+        value[rewrite.rename_key_to] = value.pop(head)

@@ -1,0 +1,223 @@
+"""The gateway's request pipeline: prepare, plan, execute, shape, for one GraphQL request.
+
+`Gateway.execute` is what the server calls. It never raises for bad input or failing
+subgraphs: every problem is a GraphQL error in the body, and `is_request_error` tells the server
+that the operation never ran (so GraphQL-over-HTTP wants a 4xx). Prepared operations and plans
+are cached by (document, operation name) in bounded LRU caches; nothing cached depends on
+variables or headers, so replicas can share nothing and still agree.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from graphql import GraphQLInterfaceType, GraphQLSchema, GraphQLUnionType
+
+from gateway.executor import (
+    RequestContext,
+    Transport,
+    answer_introspection,
+    execute_plan,
+    shape_response,
+)
+from gateway.executor.introspection import INTROSPECTION_FIELDS, root_field_names
+from gateway.operation import (
+    OperationErrors,
+    PreparedOperation,
+    coerce_variables,
+    prepare_operation,
+)
+from gateway.operation.errors import BAD_REQUEST, request_error
+from gateway.planner.plan import QueryPlan
+from gateway.supergraph.model import Supergraph
+
+__all__ = ["Gateway", "GatewayOptions", "GatewayResult", "GraphQLRequest", "Planner"]
+
+log = logging.getLogger(__name__)
+
+Planner = Callable[[Supergraph, PreparedOperation], QueryPlan]
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GraphQLRequest:
+    """A decoded GraphQL-over-HTTP request."""
+
+    query: str | None
+    operation_name: str | None = None
+    variables: Mapping[str, Any] | None = None
+    extensions: Mapping[str, Any] | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GatewayResult:
+    """The response body, and whether the request failed before execution."""
+
+    body: dict[str, Any]
+    is_request_error: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GatewayOptions:
+    """Runtime knobs; `forward_headers` are lowercase header names sent on to subgraphs."""
+
+    forward_headers: tuple[str, ...] = ("authorization",)
+    plan_cache_size: int = 1024
+
+
+@dataclass(slots=True)
+class _Lru(Generic[K, V]):
+    """A small bounded LRU map (functools' cache cannot hold values computed elsewhere)."""
+
+    size: int
+    entries: OrderedDict[K, V] = field(default_factory=OrderedDict)
+
+    def get(self, key: K) -> V | None:
+        value = self.entries.get(key)
+        if value is not None:
+            self.entries.move_to_end(key)
+        return value
+
+    def put(self, key: K, value: V) -> None:
+        self.entries[key] = value
+        if len(self.entries) > self.size:
+            self.entries.popitem(last=False)
+
+
+class Gateway:
+    """One supergraph, one transport, and the caches shared by every request."""
+
+    def __init__(
+        self,
+        supergraph: Supergraph,
+        transport: Transport,
+        options: GatewayOptions | None = None,
+        *,
+        planner: Planner | None = None,
+    ) -> None:
+        self.supergraph = supergraph
+        self.transport = transport
+        self.options = options or GatewayOptions()
+        self._planner = planner or _default_planner()
+        self._plans: _Lru[tuple[str, str | None], QueryPlan] = _Lru(self.options.plan_cache_size)
+        self._possible_types = _possible_types(supergraph.schema)
+
+    async def execute(
+        self,
+        request: GraphQLRequest,
+        headers: Mapping[str, str],
+        *,
+        include_plan: bool = False,
+        allow_mutations: bool = True,
+    ) -> GatewayResult:
+        """Run one request end to end; problems come back as errors in the body."""
+        api = self.supergraph.api_schema
+        if not isinstance(request.query, str) or not request.query.strip():
+            message = "GraphQL operations must contain a non-empty `query`."
+            return _request_errors((request_error(message, BAD_REQUEST),))
+        prepared = prepare_operation(api, request.query, request.operation_name)
+        if isinstance(prepared, OperationErrors):
+            return _request_errors(prepared.errors)
+        refused = _refuse(prepared, allow_mutations)
+        if refused is not None:
+            return refused
+        variables = coerce_variables(api, prepared, request.variables)
+        if isinstance(variables, OperationErrors):
+            return _request_errors(variables.errors)
+        plan = self._plan(request.query, prepared, variables)
+        if isinstance(plan, GatewayResult):
+            return plan
+        body = await self._run(prepared, plan, variables, request, headers)
+        if include_plan:
+            _attach_plan(body, plan)
+        return GatewayResult(body=body)
+
+    def _plan(
+        self, query: str, prepared: PreparedOperation, variables: Mapping[str, Any]
+    ) -> QueryPlan | GatewayResult:
+        fields = root_field_names(self.supergraph.api_schema, prepared, variables)
+        names = {nodes[0].name.value for nodes in fields.values()}
+        if names <= INTROSPECTION_FIELDS | {"__typename"}:
+            return QueryPlan(node=None)
+        key = (query, prepared.name)
+        plan = self._plans.get(key)
+        if plan is not None:
+            return plan
+        try:
+            plan = self._planner(self.supergraph, prepared)
+        except Exception:  # a planner bug must not become a 500 with a traceback
+            log.exception("query planning failed")
+            error = request_error(
+                "The gateway could not plan this operation.", "QUERY_PLANNING_FAILED"
+            )
+            return GatewayResult(body={"errors": [error]}, is_request_error=False)
+        self._plans.put(key, plan)
+        return plan
+
+    async def _run(
+        self,
+        prepared: PreparedOperation,
+        plan: QueryPlan,
+        variables: Mapping[str, Any],
+        request: GraphQLRequest,
+        headers: Mapping[str, str],
+    ) -> dict[str, Any]:
+        api = self.supergraph.api_schema
+        data: dict[str, Any] = {}
+        errors: list[dict[str, Any]] = []
+        introspection = answer_introspection(api, prepared, variables, request.variables)
+        if introspection is not None:
+            data.update(introspection.data)
+            errors.extend(introspection.errors)
+        context = RequestContext(
+            headers=self._forwarded(headers), possible_types=self._possible_types
+        )
+        outcome = await execute_plan(plan, variables, self.transport, context, initial_data=data)
+        errors.extend(outcome.errors)
+        return shape_response(prepared, api, variables, outcome.data, errors)
+
+    def _forwarded(self, headers: Mapping[str, str]) -> dict[str, str]:
+        wanted = self.options.forward_headers
+        return {name.lower(): value for name, value in headers.items() if name.lower() in wanted}
+
+
+def _default_planner() -> Planner:
+    from gateway.planner import build_query_plan
+
+    return build_query_plan
+
+
+def _refuse(prepared: PreparedOperation, allow_mutations: bool) -> GatewayResult | None:
+    if prepared.kind == "subscription":
+        message = "Subscriptions are not supported by this gateway."
+        return _request_errors((request_error(message, BAD_REQUEST),))
+    if prepared.kind == "mutation" and not allow_mutations:
+        message = "Mutations can only be sent with POST."
+        return _request_errors((request_error(message, BAD_REQUEST),))
+    return None
+
+
+def _request_errors(errors: tuple[dict[str, Any], ...]) -> GatewayResult:
+    return GatewayResult(body={"errors": list(errors)}, is_request_error=True)
+
+
+def _attach_plan(body: dict[str, Any], plan: QueryPlan) -> None:
+    from gateway.planner.printer import plan_to_json, print_plan
+
+    extensions = body.setdefault("extensions", {})
+    extensions["queryPlan"] = plan_to_json(plan)
+    extensions["queryPlanText"] = print_plan(plan)
+
+
+def _possible_types(schema: GraphQLSchema) -> dict[str, frozenset[str]]:
+    """Abstract type name -> its object types, for type conditions during execution."""
+    return {
+        name: frozenset(t.name for t in schema.get_possible_types(type_))
+        for name, type_ in schema.type_map.items()
+        if isinstance(type_, GraphQLInterfaceType | GraphQLUnionType)
+    }
