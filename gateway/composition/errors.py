@@ -27,7 +27,9 @@ class Location:
         if self.coordinate is not None:
             parts.append(self.coordinate)
         if self.line is not None:
-            parts.append(f"{self.line}:{self.column or 1}")
+            parts.append(
+                f"line {self.line}" if self.column is None else f"{self.line}:{self.column}"
+            )
         return ", ".join(parts)
 
 

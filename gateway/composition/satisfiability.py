@@ -206,19 +206,48 @@ class _Checker:
     def fail(self, coordinate: str, path: _Path, places: Iterable[_Place]) -> None:
         if coordinate in self.errors:
             return
-        query = _example(path)
-        reasons = "\n".join(
-            f'- from subgraph "{p.graph}": cannot find field "{coordinate}".'
-            for p in sorted(places, key=lambda p: p.graph)
-        )
+        ordered = sorted(places, key=lambda p: p.graph)
+        reasons = "\n".join(self._reasons(coordinate, place) for place in ordered)
         message = (
-            f"The following supergraph API query:\n{query}\ncannot be satisfied by the subgraphs "
-            f"because:\n{reasons}"
+            f"The following supergraph API query:\n{_example(path)}\ncannot be satisfied by the "
+            f"subgraphs because:\n{reasons}"
         )
-        locations = tuple(Location(subgraph=p.graph, coordinate=coordinate) for p in places)
+        locations = tuple(
+            Location(subgraph=p.graph, coordinate=coordinate, line=self._line(p.graph, coordinate))
+            for p in ordered
+        )
         self.errors[coordinate] = CompositionError(
             code=codes.SATISFIABILITY_ERROR, message=message, locations=locations
         )
+
+    def _line(self, graph: str, coordinate: str) -> int | None:
+        type_name, _, name = coordinate.partition(".")
+        typedef = self.typedef(graph, type_name)
+        if typedef is None:
+            return None
+        field = typedef.fields.get(name)
+        return field.line if field is not None else typedef.line
+
+    def _reasons(self, coordinate: str, place: _Place) -> str:
+        type_name, _, name = coordinate.partition(".")
+        lines = [f'- from subgraph "{place.graph}":', f'  - cannot find field "{coordinate}".']
+        sfield = self.supergraph.types[type_name].fields[name]
+        for graph in sfield.resolved_in:
+            if graph == place.graph:
+                continue
+            typedef = self.typedef(graph, type_name)
+            keys = [k for k in typedef.keys if k.resolvable] if typedef else []
+            why = (
+                f'none of the @key defined on type "{type_name}" in subgraph "{graph}" can be '
+                f'resolved from subgraph "{place.graph}"'
+                if keys
+                else f'type "{type_name}" has no resolvable @key in subgraph "{graph}"'
+            )
+            lines.append(
+                f'  - cannot move to subgraph "{graph}", which has field "{coordinate}", '
+                f"because {why}."
+            )
+        return "\n".join(lines)
 
 
 def _example(path: _Path) -> str:

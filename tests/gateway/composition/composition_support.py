@@ -92,11 +92,24 @@ def _node(script: str, payload: str) -> Any:
     return json.loads(completed.stdout)
 
 
+_NEWER_FEDERATION = re.compile(r"(https://specs\.apollo\.dev/federation/)v2\.1\d\b")
+
+
+def _for_reference(sdl: str) -> str:
+    """The reference composer (0.20) knows federation up to v2.9 (Strawberry prints v2.11 by
+    default); v2.10 and v2.11 add no directive that composition reads, so links to them are sent
+    as v2.9. A subgraph that used a newer directive would still be rejected by the reference."""
+    return _NEWER_FEDERATION.sub(r"\1v2.9", sdl)
+
+
 def run_reference(sets: dict[str, list[SubgraphSource]]) -> dict[str, dict[str, Any]]:
     """Compose each set with @theguild/federation-composition, in one node process."""
     payload = {
         "sets": {
-            name: [{"name": s.name, "url": s.routing_url, "sdl": s.sdl} for s in sources]
+            name: [
+                {"name": s.name, "url": s.routing_url, "sdl": _for_reference(s.sdl)}
+                for s in sources
+            ]
             for name, sources in sets.items()
         }
     }
