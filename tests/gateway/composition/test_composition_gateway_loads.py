@@ -7,9 +7,9 @@ The one refusal allowed is the one @apollo/gateway makes too: the router-only se
 from __future__ import annotations
 
 import pytest
+from composition_support import api_schema, expected_codes, fixture_sets, load_set
 from graphql import lexicographic_sort_schema, print_schema
 
-from composition_support import api_schema, expected_codes, fixture_sets, load_set
 from gateway.composition import CompositionSuccess, compose
 from gateway.supergraph import Supergraph, load_supergraph
 
