@@ -1,0 +1,123 @@
+"""Gateway.execute: the whole pipeline over in-process subgraphs, with a stand-in planner."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "executor"))
+
+from executor_support import api_schema, schemas
+
+from gateway.executor import InProcessTransport
+from gateway.operation import PreparedOperation
+from gateway.planner.plan import FetchNode, QueryPlan
+from gateway.runtime import Gateway, GatewayOptions, GraphQLRequest
+from gateway.supergraph.model import Supergraph
+
+SUPERGRAPH = Supergraph(
+    sdl="", schema=api_schema, api_schema=api_schema, subgraphs={}, types={}, root_types={}
+)
+
+
+class CountingPlanner:
+    """Plans every operation as one root fetch of `me { name }` and counts the calls."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __call__(self, supergraph: Supergraph, prepared: PreparedOperation) -> QueryPlan:
+        self.calls += 1
+        return QueryPlan(node=FetchNode(service_name="accounts", operation="{me{name}}"))
+
+
+def gateway(
+    planner: CountingPlanner | None = None, options: GatewayOptions | None = None
+) -> tuple[Gateway, InProcessTransport, CountingPlanner]:
+    transport = InProcessTransport(schemas())
+    planner = planner or CountingPlanner()
+    return Gateway(SUPERGRAPH, transport, options, planner=planner), transport, planner
+
+
+async def execute(gw: Gateway, query: Any, **kwargs: Any) -> Any:
+    headers = kwargs.pop("headers", {})
+    return await gw.execute(GraphQLRequest(query=query, **kwargs), headers)
+
+
+async def test_plans_are_cached_by_document() -> None:
+    gw, transport, planner = gateway()
+    for _ in range(3):
+        result = await execute(gw, "{ me { name } }")
+        assert result.body == {"data": {"me": {"name": "Ada"}}}
+        assert not result.is_request_error
+    assert planner.calls == 1
+    assert transport.count("accounts") == 3
+
+
+async def test_introspection_only_makes_no_subgraph_call() -> None:
+    gw, transport, planner = gateway()
+    result = await execute(
+        gw, '{ __schema { queryType { name } } t: __type(name: "User") { kind } }'
+    )
+    assert result.body == {
+        "data": {"__schema": {"queryType": {"name": "Query"}}, "t": {"kind": "OBJECT"}}
+    }
+    assert transport.requests == []
+    assert planner.calls == 0
+
+
+async def test_introspection_mixed_with_fields() -> None:
+    gw, transport, _ = gateway()
+    result = await execute(gw, '{ me { name } __type(name: "Rating") { name } }')
+    assert result.body == {"data": {"me": {"name": "Ada"}, "__type": {"name": "Rating"}}}
+    assert transport.count("accounts") == 1
+
+
+@pytest.mark.parametrize(
+    ("query", "kwargs", "code"),
+    [
+        ("{ me { name }", {}, "GRAPHQL_PARSE_FAILED"),
+        ("{ me { nope } }", {}, "GRAPHQL_VALIDATION_FAILED"),
+        ("query A { me { id } } query B { me { id } }", {}, "OPERATION_NAME_REQUIRED"),
+        ("query A { me { id } }", {"operation_name": "B"}, "OPERATION_NOT_FOUND"),
+        ("query($id: ID!) { node(id: $id) { id } }", {"variables": {"id": []}}, "BAD_USER_INPUT"),
+        ("query($id: ID!) { node(id: $id) { id } }", {}, "BAD_USER_INPUT"),
+        (None, {}, "BAD_REQUEST"),
+        ("", {}, "BAD_REQUEST"),
+    ],
+)
+async def test_bad_input_is_a_request_error(query: Any, kwargs: Any, code: str) -> None:
+    gw, transport, _ = gateway()
+    result = await execute(gw, query, **kwargs)
+    assert result.is_request_error
+    assert "data" not in result.body
+    assert result.body["errors"][0]["extensions"]["code"] == code
+    assert transport.requests == []
+
+
+async def test_mutations_can_be_refused() -> None:
+    gw, transport, _ = gateway()
+    result = await gw.execute(GraphQLRequest(query="mutation { bump }"), {}, allow_mutations=False)
+    assert result.is_request_error
+    assert transport.requests == []
+
+
+async def test_only_configured_headers_are_forwarded() -> None:
+    options = GatewayOptions(forward_headers=("authorization", "x-tenant"))
+    gw, transport, _ = gateway(options=options)
+    headers = {"Authorization": "Bearer t", "X-Tenant": "a", "Cookie": "secret"}
+    await execute(gw, "{ me { name } }", headers=headers)
+    assert transport.requests[0].request.headers == {"authorization": "Bearer t", "x-tenant": "a"}
+
+
+async def test_planner_crash_is_an_error_value() -> None:
+    class Broken(CountingPlanner):
+        def __call__(self, supergraph: Supergraph, prepared: PreparedOperation) -> QueryPlan:
+            raise RuntimeError("bug")
+
+    gw, _, _ = gateway(planner=Broken())
+    result = await execute(gw, "{ me { name } }")
+    assert result.body["errors"][0]["extensions"]["code"] == "QUERY_PLANNING_FAILED"
