@@ -1,0 +1,457 @@
+"""The gateway's settings: one frozen `Config`, built once from defaults, YAML, env and CLI flags.
+
+Every option has a dotted YAML key and an environment variable, listed in `OPTIONS` (and in
+`gateway serve --help`). Later sources win: defaults < `--config FILE` < environment < CLI flags.
+Worker processes rebuild the same `Config` from the environment, which is why every option needs
+a variable. Subgraph URLs and timeouts are per subgraph, so they have two variable families:
+
+- `GATEWAY_SUBGRAPH_URL_<NAME>`: the URL to call instead of the supergraph's `@join__graph(url:)`;
+- `GATEWAY_SUBGRAPH_TIMEOUT_<NAME>`: seconds to wait for that subgraph;
+
+where `<NAME>` is the subgraph's name upper-cased, every other character than A-Z and 0-9 turned
+into `_` (subgraph `accounts` -> `GATEWAY_SUBGRAPH_URL_ACCOUNTS`). A mistake in any source is a
+`ConfigError` whose message names the file or variable, the key and what was expected.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Literal
+
+import yaml
+
+__all__ = [
+    "OPTIONS",
+    "SUBGRAPH_TIMEOUT_ENV_PREFIX",
+    "SUBGRAPH_URL_ENV_PREFIX",
+    "Config",
+    "ConfigError",
+    "CorsConfig",
+    "GraphiQLConfig",
+    "LimitsConfig",
+    "Option",
+    "SubgraphSettings",
+    "load_config",
+    "subgraph_env_name",
+]
+
+SUBGRAPH_URL_ENV_PREFIX = "GATEWAY_SUBGRAPH_URL_"
+SUBGRAPH_TIMEOUT_ENV_PREFIX = "GATEWAY_SUBGRAPH_TIMEOUT_"
+_REPO_ROOT = Path(__file__).resolve().parent.parent
+Mode = Literal["dev", "production"]
+
+
+class ConfigError(ValueError):
+    """A setting is wrong; the message says where (file or variable), which key, what was wanted."""
+
+
+class _Invalid(ValueError):
+    """Raised by a parser with what it expected; the loader adds where and which key."""
+
+
+Parser = Callable[[object], object]
+
+
+def _integer(low: int, high: int) -> Parser:
+    def parse(raw: object) -> int:
+        text = raw.strip() if isinstance(raw, str) else raw
+        if isinstance(text, int) and not isinstance(text, bool) and low <= text <= high:
+            return text
+        if isinstance(text, str) and re.fullmatch(r"-?\d+", text) and low <= int(text) <= high:
+            return int(text)
+        raise _Invalid(f"an integer from {low} to {high}")
+
+    return parse
+
+
+def _seconds(raw: object) -> float:
+    expected = "a number of seconds greater than 0"
+    if isinstance(raw, bool) or not isinstance(raw, int | float | str):
+        raise _Invalid(expected)
+    try:
+        value = float(raw)
+    except ValueError:
+        raise _Invalid(expected) from None
+    if not 0 < value < 86_400:
+        raise _Invalid(expected)
+    return value
+
+
+def _boolean(raw: object) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    text = str(raw).strip().lower()
+    if text in {"1", "true", "yes", "on"}:
+        return True
+    if text in {"0", "false", "no", "off"}:
+        return False
+    raise _Invalid("true or false")
+
+
+def _text(raw: object) -> str:
+    if isinstance(raw, str) and raw.strip():
+        return raw.strip()
+    raise _Invalid("a non-empty string")
+
+
+def _optional_text(raw: object) -> str | None:
+    return None if raw is None or raw == "" else _text(raw)
+
+
+def _names(raw: object) -> tuple[str, ...]:
+    """A YAML list of strings, or a comma-separated string (the environment's form)."""
+    items = raw.split(",") if isinstance(raw, str) else raw
+    if not isinstance(items, list | tuple) or not all(isinstance(i, str) for i in items):
+        raise _Invalid("a list of strings (or one comma-separated string)")
+    return tuple(i.strip() for i in items if i.strip())
+
+
+def _lower_names(raw: object) -> tuple[str, ...]:
+    return tuple(name.lower() for name in _names(raw))
+
+
+def _choice(*allowed: str) -> Parser:
+    def parse(raw: object) -> str:
+        if isinstance(raw, str) and raw.strip().lower() in allowed:
+            return raw.strip().lower()
+        raise _Invalid("one of " + ", ".join(allowed))
+
+    return parse
+
+
+def _path(raw: object) -> Path | None:
+    return None if raw is None or raw == "" else Path(_text(raw))
+
+
+def _url_path(raw: object) -> str:
+    text = _text(raw)
+    if not text.startswith("/") or text.endswith("/") or " " in text:
+        raise _Invalid("a path starting with '/' and not ending with '/', like /graphql")
+    return text
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """One setting: its dotted YAML key, its environment variable, parser, default and help."""
+
+    key: str
+    env: str
+    parse: Parser
+    default: object
+    help: str
+
+
+OPTIONS: tuple[Option, ...] = (
+    Option("mode", "GATEWAY_MODE", _choice("dev", "production"), "dev",
+           "dev: GraphiQL, introspection and query plans on; production: off unless set"),
+    Option("supergraph", "GATEWAY_SUPERGRAPH", _path, None, "supergraph SDL file to serve"),
+    Option("compose.config", "GATEWAY_COMPOSE", _path, None,
+           "Rover-style supergraph.yaml to compose from at start-up (instead of --supergraph)"),
+    Option("compose.poll_interval", "GATEWAY_COMPOSE_POLL_INTERVAL", _seconds, 5.0,
+           "dev mode: seconds between recompositions from live subgraphs"),
+    Option("server.host", "GATEWAY_HOST", _text, "127.0.0.1", "interface to listen on"),
+    Option("server.port", "GATEWAY_PORT", _integer(1, 65535), 4000, "TCP port to listen on"),
+    Option("server.workers", "GATEWAY_WORKERS", _integer(1, 512), 1, "worker processes"),
+    Option("server.graphql_path", "GATEWAY_GRAPHQL_PATH", _url_path, "/graphql",
+           "path of the GraphQL endpoint (and GraphiQL)"),
+    Option("server.shutdown_timeout", "GATEWAY_SHUTDOWN_TIMEOUT", _seconds, 30.0,
+           "on SIGTERM, seconds to let requests in flight finish"),
+    Option("server.log_level", "GATEWAY_LOG_LEVEL",
+           _choice("critical", "error", "warning", "info", "debug"), "info", "log level"),
+    Option("subgraph_timeout", "GATEWAY_SUBGRAPH_TIMEOUT", _seconds, 30.0,
+           "default seconds to wait for one subgraph request"),
+    Option("headers.forward", "GATEWAY_FORWARD_HEADERS", _lower_names, ("authorization",),
+           "client request headers forwarded to every subgraph"),
+    Option("cors.allow_origins", "GATEWAY_CORS_ALLOW_ORIGINS", _names, (),
+           "origins allowed by CORS ('*' for any); empty: CORS off"),
+    Option("cors.allow_credentials", "GATEWAY_CORS_ALLOW_CREDENTIALS", _boolean, False,
+           "allow cookies and Authorization on cross-origin requests"),
+    Option("cors.allow_headers", "GATEWAY_CORS_ALLOW_HEADERS", _names,
+           ("content-type", "authorization", "apollo-require-preflight"),
+           "request headers a cross-origin client may send"),
+    Option("cors.max_age", "GATEWAY_CORS_MAX_AGE", _integer(0, 86_400), 600,
+           "seconds a browser may cache a preflight answer"),
+    Option("limits.max_body_bytes", "GATEWAY_LIMITS_MAX_BODY_BYTES",
+           _integer(256, 1 << 30), 2_000_000, "largest request body accepted (413 above it)"),
+    Option("query_plan.expose", "GATEWAY_QUERY_PLAN_EXPOSE", _boolean, None,
+           "return the query plan in extensions when asked by header (default: in dev mode)"),
+    Option("query_plan.header", "GATEWAY_QUERY_PLAN_HEADER", _text,
+           "apollo-query-plan-experimental", "request header that asks for the query plan"),
+    Option("query_plan.cache_size", "GATEWAY_PLAN_CACHE_SIZE", _integer(1, 1_000_000), 1024,
+           "query plans kept in memory"),
+    Option("graphiql.enabled", "GATEWAY_GRAPHIQL_ENABLED", _boolean, None,
+           "serve GraphiQL to browsers at the GraphQL path (default: in dev mode)"),
+    Option("graphiql.assets_dir", "GATEWAY_GRAPHIQL_ASSETS_DIR", _path,
+           _REPO_ROOT / ".cache" / "npm" / "node_modules",
+           "node_modules folder holding graphiql, react and react-dom (make npm-tools)"),
+    Option("graphiql.examples_dir", "GATEWAY_GRAPHIQL_EXAMPLES_DIR", _path, Path("examples"),
+           "folder of *.graphql operations GraphiQL opens as tabs"),
+    Option("graphiql.auth_placeholder", "GATEWAY_GRAPHIQL_AUTH_PLACEHOLDER", _optional_text,
+           "Bearer <token>", "Authorization value GraphiQL's header editor starts with"),
+)  # fmt: skip
+_BY_KEY = {option.key: option for option in OPTIONS}
+_PATH_KEYS = frozenset(o.key for o in OPTIONS if o.parse is _path)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SubgraphSettings:
+    """Overrides for one subgraph; None keeps the supergraph's URL or the default timeout."""
+
+    url: str | None = None
+    timeout: float | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CorsConfig:
+    """Cross-origin settings; CORS is off while `allow_origins` is empty."""
+
+    allow_origins: tuple[str, ...]
+    allow_credentials: bool
+    allow_headers: tuple[str, ...]
+    max_age: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LimitsConfig:
+    """Request limits; the operation limits of the security work belong here too."""
+
+    max_body_bytes: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GraphiQLConfig:
+    """The in-browser IDE, served from locally installed npm packages."""
+
+    enabled: bool
+    assets_dir: Path
+    examples_dir: Path
+    auth_placeholder: str | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Config:
+    """Everything the gateway process needs, resolved once (defaults live in `OPTIONS`)."""
+
+    mode: Mode
+    source: Path | None
+    supergraph: Path | None
+    compose: Path | None
+    compose_poll_interval: float
+    host: str
+    port: int
+    workers: int
+    graphql_path: str
+    shutdown_timeout: float
+    log_level: str
+    subgraph_timeout: float
+    subgraphs: Mapping[str, SubgraphSettings]
+    forward_headers: tuple[str, ...]
+    cors: CorsConfig
+    limits: LimitsConfig
+    expose_query_plan: bool
+    query_plan_header: str
+    plan_cache_size: int
+    graphiql: GraphiQLConfig
+
+    @property
+    def dev(self) -> bool:
+        return self.mode == "dev"
+
+    def subgraph_url(self, name: str, default: str) -> str:
+        """The URL to call for subgraph `name`: an override, or the supergraph's own."""
+        settings = self.subgraphs.get(subgraph_env_name(name))
+        return settings.url if settings is not None and settings.url else default
+
+    def timeout_for(self, name: str) -> float:
+        settings = self.subgraphs.get(subgraph_env_name(name))
+        if settings is not None and settings.timeout is not None:
+            return settings.timeout
+        return self.subgraph_timeout
+
+
+def subgraph_env_name(name: str) -> str:
+    """`<NAME>` in `GATEWAY_SUBGRAPH_URL_<NAME>`: upper case, other characters as `_`."""
+    return re.sub(r"[^A-Z0-9]", "_", name.upper())
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read the config file: {error.strerror}") from None
+    try:
+        loaded = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        problem = getattr(error, "problem", None) or "unreadable"
+        raise ConfigError(f"{path}: not valid YAML{where}: {problem}") from None
+    if loaded is None:
+        return {}
+    if not isinstance(loaded, dict):
+        raise ConfigError(f"{path}: expected a mapping of settings at the top level")
+    return loaded
+
+
+def _flatten(path: Path, data: Mapping[str, Any], prefix: str = "") -> dict[str, object]:
+    """Nested YAML -> {dotted key: value}, refusing keys no option has."""
+    flat: dict[str, object] = {}
+    sections = {key.split(".")[0] for key in _BY_KEY if "." in key}
+    for raw_key, value in data.items():
+        key = f"{prefix}{raw_key}"
+        if key == "subgraphs" or key in _BY_KEY:
+            flat[key] = value
+        elif not prefix and raw_key in sections and isinstance(value, dict):
+            flat.update(_flatten(path, value, f"{raw_key}."))
+        else:
+            known = sorted(k for k in (*_BY_KEY, "subgraphs") if k.startswith(prefix))
+            raise ConfigError(
+                f"{path}: key '{key}': unknown setting; expected one of {', '.join(known)}"
+            )
+    return flat
+
+
+def _subgraphs_from_yaml(path: Path, raw: object) -> dict[str, SubgraphSettings]:
+    if not isinstance(raw, dict):
+        raise ConfigError(
+            f"{path}: key 'subgraphs': expected a mapping of subgraph name to settings"
+        )
+    found: dict[str, SubgraphSettings] = {}
+    for name, entry in raw.items():
+        key = f"subgraphs.{name}"
+        if not isinstance(entry, dict) or not set(entry) <= {"url", "timeout"}:
+            raise ConfigError(
+                f"{path}: key '{key}': expected a mapping with 'url' and/or 'timeout'"
+            )
+        found[subgraph_env_name(str(name))] = SubgraphSettings(
+            url=_parse(_url, entry.get("url"), f"{path}: key '{key}.url'"),
+            timeout=_parse(_optional_seconds, entry.get("timeout"), f"{path}: key '{key}.timeout'"),
+        )
+    return found
+
+
+def _url(raw: object) -> str | None:
+    if raw is None:
+        return None
+    if isinstance(raw, str) and re.match(r"^https?://[^\s/]+", raw.strip()):
+        return raw.strip()
+    raise _Invalid("an http:// or https:// URL")
+
+
+def _optional_seconds(raw: object) -> float | None:
+    return None if raw is None else _seconds(raw)
+
+
+def _parse(parser: Parser, raw: object, where: str) -> Any:
+    try:
+        return parser(raw)
+    except _Invalid as error:
+        raise ConfigError(f"{where}: expected {error}, got {raw!r}") from None
+
+
+def _subgraphs_from_env(
+    environ: Mapping[str, str], found: dict[str, SubgraphSettings]
+) -> dict[str, SubgraphSettings]:
+    merged = dict(found)
+    for variable, value in environ.items():
+        for prefix, field in (
+            (SUBGRAPH_URL_ENV_PREFIX, "url"),
+            (SUBGRAPH_TIMEOUT_ENV_PREFIX, "timeout"),
+        ):
+            if variable.startswith(prefix) and len(variable) > len(prefix):
+                name = subgraph_env_name(variable[len(prefix) :])
+                parser = _url if field == "url" else _optional_seconds
+                parsed = _parse(parser, value, f"environment variable {variable}")
+                current = merged.get(name, SubgraphSettings())
+                merged[name] = SubgraphSettings(
+                    url=parsed if field == "url" else current.url,
+                    timeout=parsed if field == "timeout" else current.timeout,
+                )
+    return merged
+
+
+def _collect(
+    config_file: Path | None, environ: Mapping[str, str], overrides: Mapping[str, object]
+) -> tuple[dict[str, object], dict[str, SubgraphSettings]]:
+    values: dict[str, object] = {option.key: option.default for option in OPTIONS}
+    subgraphs: dict[str, SubgraphSettings] = {}
+    if config_file is not None:
+        for key, raw in _flatten(config_file, _read_yaml(config_file)).items():
+            if key == "subgraphs":
+                subgraphs = _subgraphs_from_yaml(config_file, raw)
+                continue
+            value = _parse(_BY_KEY[key].parse, raw, f"{config_file}: key '{key}'")
+            if key in _PATH_KEYS and isinstance(value, Path) and not value.is_absolute():
+                value = config_file.resolve().parent / value
+            values[key] = value
+    for option in OPTIONS:
+        if option.env in environ:
+            where = f"environment variable {option.env}"
+            values[option.key] = _parse(option.parse, environ[option.env], where)
+    for key, raw in overrides.items():
+        if raw is not None:
+            values[key] = _parse(_BY_KEY[key].parse, raw, f"command-line option for '{key}'")
+    return values, _subgraphs_from_env(environ, subgraphs)
+
+
+def load_config(
+    config_file: str | Path | None = None,
+    *,
+    environ: Mapping[str, str] | None = None,
+    overrides: Mapping[str, object] | None = None,
+) -> Config:
+    """Build the `Config`; `overrides` (dotted key -> value) are CLI flags and win over all.
+
+    Without `config_file`, `GATEWAY_CONFIG` in the environment names one.
+    """
+    env = os.environ if environ is None else environ
+    file_name = config_file if config_file is not None else env.get("GATEWAY_CONFIG") or None
+    path = Path(file_name) if file_name is not None else None
+    values, subgraphs = _collect(path, env, overrides or {})
+    mode: Mode = "dev" if values["mode"] == "dev" else "production"
+    dev = mode == "dev"
+
+    def pick(key: str) -> Any:
+        return values[key]
+
+    def or_dev(key: str) -> bool:
+        value = values[key]
+        return dev if value is None else bool(value)
+
+    return Config(
+        mode=mode,
+        source=path,
+        supergraph=pick("supergraph"),
+        compose=pick("compose.config"),
+        compose_poll_interval=pick("compose.poll_interval"),
+        host=pick("server.host"),
+        port=pick("server.port"),
+        workers=pick("server.workers"),
+        graphql_path=pick("server.graphql_path"),
+        shutdown_timeout=pick("server.shutdown_timeout"),
+        log_level=pick("server.log_level"),
+        subgraph_timeout=pick("subgraph_timeout"),
+        subgraphs=MappingProxyType(subgraphs),
+        forward_headers=pick("headers.forward"),
+        cors=CorsConfig(
+            allow_origins=pick("cors.allow_origins"),
+            allow_credentials=pick("cors.allow_credentials"),
+            allow_headers=pick("cors.allow_headers"),
+            max_age=pick("cors.max_age"),
+        ),
+        limits=LimitsConfig(max_body_bytes=pick("limits.max_body_bytes")),
+        expose_query_plan=or_dev("query_plan.expose"),
+        query_plan_header=str(pick("query_plan.header")).lower(),
+        plan_cache_size=pick("query_plan.cache_size"),
+        graphiql=GraphiQLConfig(
+            enabled=or_dev("graphiql.enabled"),
+            assets_dir=pick("graphiql.assets_dir"),
+            examples_dir=pick("graphiql.examples_dir"),
+            auth_placeholder=pick("graphiql.auth_placeholder"),
+        ),
+    )
