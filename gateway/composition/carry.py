@@ -33,6 +33,7 @@ def merge_carried(items: Sequence[Carried]) -> Carried:
     """Inaccessible or authenticated if any says so; tags, scopes, policies unioned; max cost."""
     costs = [c.cost for c in items if c.cost is not None]
     deprecated = [c.deprecated for c in items if c.deprecated is not None]
+    specified_by = [c.specified_by for c in items if c.specified_by is not None]
     return Carried(
         inaccessible=any(c.inaccessible for c in items),
         tags=list(dict.fromkeys(t for c in items for t in c.tags)),
@@ -42,6 +43,7 @@ def merge_carried(items: Sequence[Carried]) -> Carried:
         cost=max(costs) if costs else None,
         list_size=_list_size([c.list_size for c in items if c.list_size is not None]),
         deprecated=deprecated[0] if deprecated else None,
+        specified_by=specified_by[0] if specified_by else None,
         custom=list(dict.fromkeys(d for c in items for d in c.custom)),
     )
 

@@ -95,6 +95,8 @@ def _carry(applied: Applied, name: str, args: Mapping[str, ValueNode]) -> bool:
             carried.list_size = _list_size(args)
         case "deprecated":
             carried.deprecated = _str(args.get("reason")) or "No longer supported"
+        case "specifiedBy":
+            carried.specified_by = _str(args.get("url"))
         case _:
             return False
     return True
@@ -146,8 +148,8 @@ def read_directives(
     applied = Applied()
     for directive in directives or ():
         local = directive.name.value
-        if local == "deprecated":
-            _carry(applied, "deprecated", _args(directive))
+        if local in ("deprecated", "specifiedBy"):
+            _carry(applied, local, _args(directive))
         elif local in names:
             _federation(applied, names[local], directive)
         elif local in composed:

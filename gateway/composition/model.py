@@ -54,6 +54,7 @@ class Carried:
     cost: int | None = None
     list_size: ListSize | None = None
     deprecated: str | None = None
+    specified_by: str | None = None
     custom: list[str] = field(default_factory=list)
 
 

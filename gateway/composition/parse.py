@@ -86,6 +86,7 @@ class _Reader:
         self.renames: dict[str, str] = {}
         self.errors: list[CompositionError] = []
         self._shareable_here = False
+        self._external_here = False
         self.subgraph = Subgraph(
             name=source.name,
             url=source.routing_url,
@@ -169,7 +170,9 @@ class _Reader:
         carried.policies.extend(new.policies)
         carried.cost = new.cost if new.cost is not None else carried.cost
         carried.custom.extend(new.custom)
+        carried.specified_by = new.specified_by or carried.specified_by
         self._shareable_here = applied.shareable
+        self._external_here = applied.external
 
     def fold_members(self, typedef: TypeDef, node: TypeDefinitionNode | TypeExtensionNode) -> None:
         if isinstance(
@@ -183,9 +186,9 @@ class _Reader:
             for field_node in node.fields or ():
                 if field_node.name.value in _INTERNAL_FIELDS and typedef.name == "Query":
                     continue
-                typedef.fields[field_node.name.value] = self.output_field(
-                    field_node, self._shareable_here
-                )
+                field = self.output_field(field_node, self._shareable_here)
+                field.external = field.external or self._external_here
+                typedef.fields[field.name] = field
         elif isinstance(node, UnionTypeDefinitionNode | UnionTypeExtensionNode):
             typedef.members.extend(
                 self.renames.get(t.name.value, t.name.value) for t in node.types or ()

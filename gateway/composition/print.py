@@ -59,6 +59,8 @@ def _carried(carried: Carried) -> str:
             if reason == "No longer supported"
             else f"@deprecated(reason: {_s(reason)})"
         )
+    if carried.specified_by is not None:
+        parts.append(f"@specifiedBy(url: {_s(carried.specified_by)})")
     if carried.inaccessible:
         parts.append("@inaccessible")
     parts.extend(f"@tag(name: {_s(tag)})" for tag in carried.tags)

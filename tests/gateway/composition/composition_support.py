@@ -53,6 +53,7 @@ ROOT = Path(__file__).resolve().parents[3]
 FIXTURES = ROOT / "tests" / "fixtures" / "composition"
 NODE_MODULES = ROOT / ".cache" / "npm" / "node_modules"
 _SPEC_PREFIXES = ("join__", "link__", "policy__", "requiresScopes__")
+_KEPT = {"deprecated", "specifiedBy"}
 _CARRIED = {"tag", "inaccessible", "authenticated", "requiresScopes", "policy", "cost", "listSize"}
 
 
@@ -128,7 +129,7 @@ def _has(directives: Iterable[ConstDirectiveNode] | None, name: str) -> bool:
 
 
 def _strip(definition: DefinitionNode) -> DefinitionNode | None:
-    """Drop inaccessible parts and every directive but `@deprecated` from one definition."""
+    """Drop inaccessible parts and every directive but the built-in ones from one definition."""
     if isinstance(definition, DirectiveDefinitionNode | SchemaDefinitionNode):
         return None
     if not isinstance(definition, TypeDefinitionNode):
@@ -137,7 +138,7 @@ def _strip(definition: DefinitionNode) -> DefinitionNode | None:
         definition.directives, "inaccessible"
     ):
         return None
-    keep = [d for d in definition.directives or () if d.name.value == "deprecated"]
+    keep = [d for d in definition.directives or () if d.name.value in _KEPT]
     changes: dict[str, Any] = {"directives": tuple(keep)}
     for attr in ("fields", "values"):
         children = getattr(definition, attr, None)
@@ -151,7 +152,7 @@ def _strip(definition: DefinitionNode) -> DefinitionNode | None:
 
 
 def _strip_child(node: Any) -> Any:
-    keep = tuple(d for d in node.directives or () if d.name.value == "deprecated")
+    keep = tuple(d for d in node.directives or () if d.name.value in _KEPT)
     changes: dict[str, Any] = {"directives": keep}
     if getattr(node, "arguments", None) is not None:
         changes["arguments"] = tuple(
@@ -279,7 +280,7 @@ def carried_info(supergraph_sdl: str) -> set[tuple[str, str, str]]:
     def visit(coordinate: str, directives: Iterable[ConstDirectiveNode] | None) -> None:
         for d in directives or ():
             if d.name.value in _CARRIED or not d.name.value.startswith(
-                ("join__", "link", "deprecated")
+                ("join__", "link", "deprecated", "specifiedBy")
             ):
                 args = json.dumps(_args(d), sort_keys=True)
                 found.add((coordinate, d.name.value, args))
