@@ -1,0 +1,62 @@
+"""`python -m benchmarks`: run the gateway comparison, compose the supergraph, serve subgraphs."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import sys
+from collections.abc import Sequence
+
+from benchmarks.workload import BENCH_DIR
+
+
+def _run(args: argparse.Namespace) -> int:
+    from benchmarks.report import write_results
+    from benchmarks.run import WORK_DIR, Settings, run_benchmarks
+
+    gateways = tuple(args.gateways.split(",")) if args.gateways else None
+    settings = Settings.for_mode(quick=args.quick, gateways=gateways)
+    if args.rounds:
+        settings = dataclasses.replace(settings, rounds=args.rounds)
+    results = run_benchmarks(settings)
+    out_dir = WORK_DIR / "results" if args.quick else BENCH_DIR / "results"
+    paths = write_results(results, out_dir)
+    print()
+    print(paths["md"].read_text())
+    print(f"written: {', '.join(str(p) for p in paths.values())}")
+    return 0
+
+
+def _compose(_: argparse.Namespace) -> int:
+    from benchmarks.compose import compose_supergraph
+
+    print(compose_supergraph())
+    return 0
+
+
+def _subgraphs(_: argparse.Namespace) -> int:
+    from benchmarks.subgraphs.__main__ import main
+
+    main()
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks")
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="measure our gateway beside the peers")
+    run.add_argument("--quick", action="store_true", help="one short round, under 3 minutes")
+    run.add_argument("--gateways", help="comma-separated subset, e.g. ours,apollo-gateway")
+    run.add_argument("--rounds", type=int, help="override the number of rounds")
+    run.set_defaults(handler=_run)
+    compose = commands.add_parser("compose", help="recompose workload/supergraph.graphql")
+    compose.set_defaults(handler=_compose)
+    subgraphs = commands.add_parser("subgraphs", help="serve the four workload subgraphs")
+    subgraphs.set_defaults(handler=_subgraphs)
+    args = parser.parse_args(argv)
+    handler = args.handler
+    return int(handler(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

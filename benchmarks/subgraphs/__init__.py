@@ -1,0 +1,1 @@
+"""The four workload subgraphs, served fast enough that they are never the bottleneck."""
