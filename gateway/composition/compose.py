@@ -81,15 +81,6 @@ def compose(subgraphs: Sequence[SubgraphSource]) -> CompositionSuccess | Composi
         return CompositionFailure(errors=tuple(errors))
     supergraph, errors = merge(parsed)
     errors.extend(validate_merged(supergraph, parsed))
-    query = supergraph.types.get("Query")
-    if query is None or not query.fields:
-        errors.append(
-            CompositionError(
-                code=codes.NO_QUERIES,
-                message="No queries found in any subgraph: a supergraph must have a query root type.",
-                locations=tuple(Location(subgraph=s.name, coordinate="Query") for s in parsed),
-            )
-        )
     if errors:
         return CompositionFailure(errors=tuple(errors))
     errors = check_satisfiability(supergraph, parsed)
