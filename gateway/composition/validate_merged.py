@@ -164,12 +164,20 @@ class _Context:
         ]
 
 
+def _check_queries(supergraph: Supergraph, subgraphs: Sequence[Subgraph]) -> list[CompositionError]:
+    query = supergraph.types.get("Query")
+    if query is not None and query.fields:
+        return []
+    message = "No queries found in any subgraph: a supergraph must have a query root type."
+    return [_error(codes.NO_QUERIES, message, [(s.name, "Query", None) for s in subgraphs])]
+
+
 def validate_merged(
     supergraph: Supergraph, subgraphs: Sequence[Subgraph]
 ) -> list[CompositionError]:
     """Every problem found in the merged supergraph."""
     ctx = _Context(supergraph, subgraphs)
-    errors: list[CompositionError] = []
+    errors = _check_queries(supergraph, subgraphs)
     for stype in supergraph.types.values():
         if stype.kind != "object":
             continue
