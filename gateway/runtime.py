@@ -103,7 +103,7 @@ class Gateway:
         self.supergraph = supergraph
         self.transport = transport
         self.options = options or GatewayOptions()
-        self._planner = planner or _default_planner()
+        self._planner = planner
         self._plans: _Lru[tuple[str, str | None], QueryPlan] = _Lru(self.options.plan_cache_size)
         self._possible_types = _possible_types(supergraph.schema)
 
@@ -149,6 +149,8 @@ class Gateway:
         if plan is not None:
             return plan
         try:
+            if self._planner is None:
+                self._planner = _default_planner()
             plan = self._planner(self.supergraph, prepared)
         except Exception:  # a planner bug must not become a 500 with a traceback
             log.exception("query planning failed")

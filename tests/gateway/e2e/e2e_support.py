@@ -1,0 +1,115 @@
+"""End-to-end support: real subgraph processes over HTTP and their composed supergraph.
+
+Three Strawberry subgraphs (`e2e_subgraphs.py`) and one `@apollo/subgraph` on graphql-yoga
+(`inventory_subgraph.mjs`) run as separate processes on free ports of 127.0.0.1. Their SDL is
+read over `_service`, composed by the reference composer (`tools/npm/compose.mjs`, dev-only), and
+loaded by our supergraph stage. Every process is stopped by the PID we started it with.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from devstack.processes import Service, start_service
+from gateway.runtime import Gateway, GraphQLRequest
+from gateway.supergraph import Supergraph
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[2]
+NODE_MODULES = ROOT / ".cache" / "npm" / "node_modules"
+PYTHON_SUBGRAPHS = ("accounts", "reviews", "products")
+NODE_SUBGRAPHS = ("inventory",)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Stack:
+    """The running subgraphs and the supergraph composed from them."""
+
+    services: dict[str, Service]
+    supergraph_sdl: str
+    supergraph: Supergraph
+    log_dir: Path
+
+    def counts(self) -> dict[str, int]:
+        """How many GraphQL requests each subgraph has received so far."""
+        return {name: _get_json(f"{s.url}/count")["count"] for name, s in self.services.items()}
+
+    def set_mode(self, name: str, mode: str) -> None:
+        """Make a Strawberry subgraph answer `ok`, `500`, `html` or `hang`."""
+        request = urllib.request.Request(
+            f"{self.services[name].url}/mode", data=mode.encode(), method="POST"
+        )
+        with urllib.request.urlopen(request, timeout=5) as response:
+            assert response.status == 200
+
+    def restart(self, name: str) -> None:
+        """Start a stopped subgraph again on its old port (the supergraph names that URL)."""
+        old = self.services[name]
+        self.services[name] = start_subgraph(name, old.port, self.log_dir)
+
+
+def _get_json(url: str) -> Any:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return json.loads(response.read())
+
+
+def node_env() -> dict[str, str]:
+    return {**os.environ, "NODE_PATH": str(NODE_MODULES)}
+
+
+def start_subgraph(name: str, port: int, log_dir: Path) -> Service:
+    if name in NODE_SUBGRAPHS:
+        argv = ["node", str(HERE / f"{name}_subgraph.mjs"), str(port)]
+        env = node_env()
+    else:
+        argv = [sys.executable, str(HERE / "e2e_subgraphs.py"), name, str(port)]
+        env = dict(os.environ)
+    return start_service(
+        name, argv, env, f"http://127.0.0.1:{port}/health", log_dir / f"{name}.log", 60, port=port
+    )
+
+
+def _sdl(service: Service) -> str:
+    body = json.dumps({"query": "{ _service { sdl } }"}).encode()
+    request = urllib.request.Request(
+        f"{service.url}/graphql", data=body, headers={"content-type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        sdl: str = json.loads(response.read())["data"]["_service"]["sdl"]
+    # The reference composer knows federation up to v2.9; Strawberry links v2.11, which adds
+    # nothing these subgraphs use.
+    return re.sub(r"(https://specs\.apollo\.dev/federation/)v2\.1\d\b", r"\1v2.9", sdl)
+
+
+def compose(services: dict[str, Service]) -> str:
+    payload = [
+        {"name": name, "url": f"{s.url}/graphql", "sdl": _sdl(s)} for name, s in services.items()
+    ]
+    completed = subprocess.run(
+        ["node", str(ROOT / "tools" / "npm" / "compose.mjs")],
+        input=json.dumps(payload),
+        capture_output=True,
+        text=True,
+        env=node_env(),
+        check=True,
+        timeout=120,
+    )
+    result = json.loads(completed.stdout)
+    assert result["ok"], result
+    sdl: str = result["supergraphSdl"]
+    return sdl
+
+
+async def run(gateway: Gateway, query: str, **kwargs: Any) -> dict[str, Any]:
+    """The response body our gateway gives for `query`."""
+    headers = kwargs.pop("headers", {})
+    result = await gateway.execute(GraphQLRequest(query=query, **kwargs), headers)
+    return result.body

@@ -1,0 +1,160 @@
+"""HttpTransport against a real HTTP server on 127.0.0.1: failures become values, dedup works."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from collections.abc import AsyncIterator
+from typing import Any
+
+import orjson
+import pytest
+from aiohttp import web
+
+from gateway.executor import (
+    HttpTransport,
+    HttpTransportOptions,
+    SubgraphFailure,
+    SubgraphRequest,
+    SubgraphResponse,
+)
+
+pytestmark = pytest.mark.integration
+
+
+class Upstream:
+    """A fake subgraph with one route per behaviour; counts requests and keeps headers."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.headers: list[dict[str, str]] = []
+        self.bodies: list[Any] = []
+
+    async def ok(self, request: web.Request) -> web.Response:
+        self.count += 1
+        self.headers.append(dict(request.headers))
+        self.bodies.append(orjson.loads(await request.read()))
+        await asyncio.sleep(0.2)
+        return web.Response(body=orjson.dumps({"data": {"x": 1}}), content_type="application/json")
+
+    async def status_500(self, request: web.Request) -> web.Response:
+        return web.Response(status=500, text="Internal Server Error")
+
+    async def graphql_500(self, request: web.Request) -> web.Response:
+        body = orjson.dumps({"errors": [{"message": "db down"}], "data": None})
+        return web.Response(status=500, body=body, content_type="application/json")
+
+    async def html(self, request: web.Request) -> web.Response:
+        return web.Response(text="<html>oops</html>", content_type="text/html")
+
+    async def garbage(self, request: web.Request) -> web.Response:
+        return web.Response(body=b"[1, 2]", content_type="application/json")
+
+    async def hang(self, request: web.Request) -> web.Response:
+        await asyncio.sleep(30)
+        return web.Response(text="late")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+async def upstream() -> AsyncIterator[tuple[Upstream, str]]:
+    state = Upstream()
+    app = web.Application()
+    app.router.add_post("/ok", state.ok)
+    app.router.add_post("/500", state.status_500)
+    app.router.add_post("/graphql500", state.graphql_500)
+    app.router.add_post("/html", state.html)
+    app.router.add_post("/garbage", state.garbage)
+    app.router.add_post("/hang", state.hang)
+    runner = web.AppRunner(app, shutdown_timeout=0.1)
+    await runner.setup()
+    port = free_port()
+    site = web.TCPSite(runner, "127.0.0.1", port)
+    await site.start()
+    try:
+        yield state, f"http://127.0.0.1:{port}"
+    finally:
+        await runner.cleanup()
+
+
+@pytest.fixture
+async def transport(upstream: tuple[Upstream, str]) -> AsyncIterator[HttpTransport]:
+    _, base = upstream
+    names = ["ok", "500", "graphql500", "html", "garbage", "hang"]
+    urls = {name: f"{base}/{name}" for name in names}
+    urls["refused"] = f"http://127.0.0.1:{free_port()}/graphql"
+    options = HttpTransportOptions(urls=urls, default_timeout=5.0, timeouts={"hang": 0.5})
+    http = HttpTransport(options)
+    await http.start()
+    try:
+        yield http
+    finally:
+        await http.close()
+
+
+QUERY = SubgraphRequest(query="{x}", headers={"authorization": "Bearer a"})
+
+
+async def test_answer_and_forwarded_headers(
+    transport: HttpTransport, upstream: tuple[Upstream, str]
+) -> None:
+    state, _ = upstream
+    result = await transport.fetch("ok", QUERY)
+    assert result == SubgraphResponse(data={"x": 1})
+    assert state.headers[0]["Authorization"] == "Bearer a"
+    assert state.bodies[0] == {"query": "{x}"}
+
+
+async def test_identical_in_flight_queries_share_one_request(
+    transport: HttpTransport, upstream: tuple[Upstream, str]
+) -> None:
+    state, _ = upstream
+    results = await asyncio.gather(*(transport.fetch("ok", QUERY) for _ in range(5)))
+    assert all(r == SubgraphResponse(data={"x": 1}) for r in results)
+    assert state.count == 1
+    other = SubgraphRequest(query="{x}", headers={"authorization": "Bearer b"})
+    await asyncio.gather(transport.fetch("ok", QUERY), transport.fetch("ok", other))
+    assert state.count == 3  # different forwarded headers are different requests
+
+
+async def test_mutations_are_never_shared(
+    transport: HttpTransport, upstream: tuple[Upstream, str]
+) -> None:
+    state, _ = upstream
+    mutation = SubgraphRequest(query="mutation{x}", is_mutation=True)
+    await asyncio.gather(*(transport.fetch("ok", mutation) for _ in range(3)))
+    assert state.count == 3
+
+
+@pytest.mark.parametrize(
+    ("service", "code", "words"),
+    [
+        ("500", "SUBREQUEST_HTTP_ERROR", "500"),
+        ("html", "SUBREQUEST_MALFORMED_RESPONSE", "not JSON"),
+        ("garbage", "SUBREQUEST_MALFORMED_RESPONSE", "malformed"),
+        ("hang", "SUBREQUEST_TIMEOUT", "0.5s"),
+        ("refused", "SUBREQUEST_HTTP_ERROR", "HTTP fetch failed"),
+        ("unknown", "SUBREQUEST_HTTP_ERROR", "No URL"),
+    ],
+)
+async def test_failures_are_values(
+    transport: HttpTransport, service: str, code: str, words: str
+) -> None:
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    result = await transport.fetch(service, QUERY)
+    assert isinstance(result, SubgraphFailure)
+    assert result.code == code
+    assert words in result.message
+    assert f"'{service}'" in result.message
+    assert loop.time() - started < 3
+
+
+async def test_graphql_errors_in_a_500_are_kept(transport: HttpTransport) -> None:
+    result = await transport.fetch("graphql500", QUERY)
+    assert result == SubgraphResponse(data=None, errors=({"message": "db down"},))
