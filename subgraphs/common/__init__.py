@@ -1,0 +1,1 @@
+"""Pieces every Accounts Center subgraph shares: settings, database, token checks, errors, app."""

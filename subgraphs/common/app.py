@@ -1,0 +1,146 @@
+"""Builds a subgraph's Starlette app, so every subgraph starts, serves and stops the same way.
+
+The lifespan opens the database client (with a command counter attached), lets the repository
+create its indexes, opens one pooled aiohttp session for calls to other subgraphs, and builds the
+token verifier; it closes them all on shutdown. `GET /health` is 200 only once that is done and
+the database answers `ping`. `/graphql` is Strawberry's ASGI view with orjson encoding and a
+per-request context (fresh loaders, lazily verified caller). `GET /internal/debug/commands`
+reports database command counts to tests that hold the internal token.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+import aiohttp
+import orjson
+from pymongo.errors import PyMongoError
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.federation import Schema
+
+from subgraphs.common.auth import (
+    IntrospectionRevocationCheck,
+    JwksKeySource,
+    RequestAuth,
+    TokenVerifier,
+)
+from subgraphs.common.context import Repository, RequestContext, Services
+from subgraphs.common.database import MongoDatabase, create_client, database_for
+from subgraphs.common.internal import internal_route, services_of
+from subgraphs.common.monitoring import CommandCounter
+from subgraphs.common.responses import OrjsonResponse
+from subgraphs.common.settings import Settings
+
+__all__ = ["SubgraphSpec", "create_app", "default_verifier"]
+
+R = TypeVar("R", bound=Repository)
+L = TypeVar("L")
+
+VerifierFactory = Callable[[Settings, aiohttp.ClientSession, R], TokenVerifier]
+
+
+def default_verifier(settings: Settings, http: aiohttp.ClientSession, _: object) -> TokenVerifier:
+    """Keys from accounts' JWKS, revocation from accounts' introspection route."""
+    accounts = settings.accounts_url
+    return TokenVerifier(
+        keys=JwksKeySource(http, f"{accounts}/.well-known/jwks.json"),
+        revocation=IntrospectionRevocationCheck(
+            http, f"{accounts}/internal/tokens/introspect", settings.internal_token
+        ),
+        issuer=settings.jwt_issuer,
+        audience=settings.jwt_audience,
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SubgraphSpec(Generic[R, L]):
+    """What makes one subgraph different from another."""
+
+    settings: Settings
+    schema: Schema
+    make_repository: Callable[[MongoDatabase], R]
+    make_loaders: Callable[[R], L]
+    routes: Sequence[BaseRoute] = ()
+    make_verifier: VerifierFactory[R] = default_verifier
+
+
+class _GraphQLView(GraphQL[RequestContext[Any, Any], None]):
+    """Strawberry's view with orjson and our per-request context."""
+
+    def __init__(self, schema: Schema, make_loaders: Callable[[Any], Any]) -> None:
+        super().__init__(schema, graphql_ide="graphiql")
+        self._make_loaders = make_loaders
+
+    def encode_json(self, data: object) -> bytes:
+        return orjson.dumps(data)
+
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> RequestContext[Any, Any]:
+        assert isinstance(request, Request), "subscriptions are not served"
+        services = services_of(request)
+        return RequestContext(
+            request=request,
+            services=services,
+            auth=RequestAuth(services.verifier, request.headers.get("authorization")),
+            loaders=self._make_loaders(services.repository),
+        )
+
+
+async def _health(request: Request) -> Response:
+    services: Services[Any] | None = getattr(request.app.state, "services", None)
+    if services is None:
+        return OrjsonResponse({"status": "starting"}, status_code=503)
+    try:
+        await services.client.admin.command("ping")
+    except PyMongoError:
+        return OrjsonResponse({"status": "database unreachable"}, status_code=503)
+    return OrjsonResponse({"status": "ok"})
+
+
+async def _commands(_: object, services: Services[Any]) -> dict[str, Any]:
+    return {"commands": services.commands.snapshot()}
+
+
+def _lifespan(spec: SubgraphSpec[R, L]) -> Callable[[Starlette], Any]:
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        counter = CommandCounter()
+        client = create_client(spec.settings, listeners=[counter])
+        try:
+            repository = spec.make_repository(database_for(client, spec.settings))
+            await repository.ensure_indexes()
+            async with aiohttp.ClientSession() as http:
+                app.state.services = Services(
+                    settings=spec.settings,
+                    client=client,
+                    repository=repository,
+                    http=http,
+                    verifier=spec.make_verifier(spec.settings, http, repository),
+                    commands=counter,
+                )
+                yield
+        finally:
+            await client.close()
+
+    return lifespan
+
+
+def create_app(spec: SubgraphSpec[R, L]) -> Starlette:
+    """The ASGI app for one subgraph."""
+    view = _GraphQLView(spec.schema, spec.make_loaders)
+    routes: list[BaseRoute] = [
+        Route("/health", _health, methods=["GET"]),
+        Route("/graphql", view, methods=["GET", "POST"]),
+        internal_route("/internal/debug/commands", _commands, methods=("GET",)),
+        *spec.routes,
+    ]
+    return Starlette(routes=routes, lifespan=_lifespan(spec))

@@ -1,0 +1,238 @@
+"""The one token verifier every subgraph uses, so single sign-on means the same thing everywhere.
+
+accounts signs JWTs with a key kept in its database and publishes the public keys at
+`{ACCOUNTS_URL}/.well-known/jwks.json`. A verifier checks, in order: the key id is known (the JWKS
+is cached and fetched again when an unknown `kid` appears, at most once per `REFETCH_SECONDS`, so
+forged kids cannot flood accounts), the signature, `exp`, `aud` and `iss`, and finally that the
+token was not revoked, by asking accounts `POST /internal/tokens/introspect {"jti"}`. Revocation
+is checked on every request because sign-out must take effect at once on every replica. Any
+failure is UNAUTHENTICATED; if accounts cannot be reached the token is refused (fail closed).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import aiohttp
+import jwt
+
+from subgraphs.common.errors import AppError, ErrorCode, unauthenticated
+
+__all__ = [
+    "ALGORITHMS",
+    "HasAuth",
+    "IntrospectionRevocationCheck",
+    "JwksKeySource",
+    "KeySource",
+    "RequestAuth",
+    "RevocationCheck",
+    "TokenVerifier",
+    "Viewer",
+    "bearer_token",
+    "optional_viewer",
+    "require_viewer",
+]
+
+ALGORITHMS: tuple[str, ...] = ("EdDSA", "RS256")
+REFETCH_SECONDS = 5.0
+HTTP_TIMEOUT = aiohttp.ClientTimeout(total=5)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Viewer:
+    """The authenticated caller, from a verified, unrevoked token."""
+
+    person_id: str
+    token_id: str
+    scopes: frozenset[str]
+    issued_at: int
+    expires_at: int
+
+    def has_scope(self, scope: str) -> bool:
+        return scope in self.scopes
+
+
+class KeySource(Protocol):
+    """Where verification keys come from (JWKS over HTTP, or accounts' own key store)."""
+
+    async def key(self, kid: str) -> jwt.PyJWK | None: ...
+
+
+class RevocationCheck(Protocol):
+    """Whether a token id is still active (not signed out)."""
+
+    async def is_active(self, jti: str) -> bool: ...
+
+
+class JwksKeySource:
+    """Public keys from a JWKS URL, cached per process and refetched on an unknown `kid`."""
+
+    def __init__(self, session: aiohttp.ClientSession, url: str) -> None:
+        self._session = session
+        self._url = url
+        self._keys: dict[str, jwt.PyJWK] = {}
+        self._fetched_at = float("-inf")
+        self._lock = asyncio.Lock()
+
+    async def key(self, kid: str) -> jwt.PyJWK | None:
+        if kid in self._keys:
+            return self._keys[kid]
+        async with self._lock:
+            if kid not in self._keys and time.monotonic() - self._fetched_at >= REFETCH_SECONDS:
+                await self._fetch()
+        return self._keys.get(kid)
+
+    async def _fetch(self) -> None:
+        self._fetched_at = time.monotonic()
+        try:
+            async with self._session.get(self._url, timeout=HTTP_TIMEOUT) as response:
+                response.raise_for_status()
+                body = await response.read()
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            raise AppError(ErrorCode.UNAUTHENTICATED, "Cannot check the token now.") from exc
+        self._keys = keys_from_jwks(json.loads(body))
+
+
+def keys_from_jwks(document: Mapping[str, Any]) -> dict[str, jwt.PyJWK]:
+    """`{kid: key}` for every usable key in a JWKS document; unusable entries are skipped."""
+    keys: dict[str, jwt.PyJWK] = {}
+    for entry in document.get("keys", []):
+        kid = entry.get("kid") if isinstance(entry, dict) else None
+        if not isinstance(kid, str):
+            continue
+        try:
+            keys[kid] = jwt.PyJWK(entry)
+        except jwt.PyJWTError:
+            continue
+    return keys
+
+
+class IntrospectionRevocationCheck:
+    """Asks accounts whether a `jti` is still active."""
+
+    def __init__(self, session: aiohttp.ClientSession, url: str, internal_token: str) -> None:
+        self._session = session
+        self._url = url
+        self._headers = {"X-Internal-Token": internal_token}
+
+    async def is_active(self, jti: str) -> bool:
+        try:
+            async with self._session.post(
+                self._url, json={"jti": jti}, headers=self._headers, timeout=HTTP_TIMEOUT
+            ) as response:
+                response.raise_for_status()
+                body = await response.json()
+        except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
+            raise AppError(ErrorCode.UNAUTHENTICATED, "Cannot check the token now.") from exc
+        return isinstance(body, dict) and body.get("active") is True
+
+
+class TokenVerifier:
+    """Verifies a compact JWT and returns its `Viewer`, or raises UNAUTHENTICATED."""
+
+    def __init__(
+        self, *, keys: KeySource, revocation: RevocationCheck, issuer: str, audience: str
+    ) -> None:
+        self._keys = keys
+        self._revocation = revocation
+        self._issuer = issuer
+        self._audience = audience
+
+    async def verify(self, token: str) -> Viewer:
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.PyJWTError as exc:
+            raise unauthenticated("The token is malformed.") from exc
+        kid = header.get("kid")
+        key = await self._keys.key(kid) if isinstance(kid, str) else None
+        if key is None:
+            raise unauthenticated("The token was not signed by a known key.")
+        claims = self._decode(token, key)
+        viewer = _viewer(claims)
+        if not await self._revocation.is_active(viewer.token_id):
+            raise unauthenticated("The token was revoked.")
+        return viewer
+
+    def _decode(self, token: str, key: jwt.PyJWK) -> dict[str, Any]:
+        try:
+            claims: dict[str, Any] = jwt.decode(
+                token,
+                key=key,
+                algorithms=list(ALGORITHMS),
+                audience=self._audience,
+                issuer=self._issuer,
+                options={"require": ["exp", "iat", "sub", "jti", "aud", "iss"]},
+            )
+        except jwt.ExpiredSignatureError as exc:
+            raise unauthenticated("The token has expired.") from exc
+        except jwt.PyJWTError as exc:
+            raise unauthenticated("The token is not valid.") from exc
+        return claims
+
+
+def _viewer(claims: Mapping[str, Any]) -> Viewer:
+    scope = claims.get("scope", "")
+    sub, jti = claims.get("sub"), claims.get("jti")
+    if not isinstance(sub, str) or not isinstance(jti, str) or not isinstance(scope, str):
+        raise unauthenticated("The token is not valid.")
+    return Viewer(
+        person_id=sub,
+        token_id=jti,
+        scopes=frozenset(scope.split()),
+        issued_at=int(claims["iat"]),
+        expires_at=int(claims["exp"]),
+    )
+
+
+def bearer_token(authorization: str | None) -> str | None:
+    """The token in an `Authorization: Bearer <jwt>` header, or None when there is no header."""
+    if authorization is None or not authorization.strip():
+        return None
+    scheme, _, token = authorization.strip().partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise unauthenticated("Use 'Authorization: Bearer <token>'.")
+    return token.strip()
+
+
+class RequestAuth:
+    """One request's caller: the token is verified lazily, at most once per request."""
+
+    def __init__(self, verifier: TokenVerifier, authorization: str | None) -> None:
+        self._verifier = verifier
+        self._authorization = authorization
+        self._task: asyncio.Task[Viewer | None] | None = None
+
+    async def viewer(self) -> Viewer | None:
+        """The caller, None without a token; a bad token raises UNAUTHENTICATED."""
+        if self._task is None:
+            self._task = asyncio.ensure_future(self._verify())
+        return await asyncio.shield(self._task)
+
+    async def _verify(self) -> Viewer | None:
+        token = bearer_token(self._authorization)
+        return None if token is None else await self._verifier.verify(token)
+
+
+class HasAuth(Protocol):
+    """A request context that carries the caller (see `subgraphs.common.context`)."""
+
+    @property
+    def auth(self) -> RequestAuth: ...
+
+
+async def optional_viewer(context: HasAuth) -> Viewer | None:
+    """The caller if a token was sent (a bad token is still UNAUTHENTICATED)."""
+    return await context.auth.viewer()
+
+
+async def require_viewer(context: HasAuth) -> Viewer:
+    """The caller, or an UNAUTHENTICATED error when no token was sent."""
+    viewer = await context.auth.viewer()
+    if viewer is None:
+        raise unauthenticated()
+    return viewer

@@ -1,0 +1,61 @@
+"""What a subgraph's resolvers see: the process-wide services and one request's context.
+
+`Services` is built once by the app's lifespan (database client, repository, HTTP session, token
+verifier). `RequestContext` is built per GraphQL request in `get_context`, with fresh DataLoaders
+so that batching and caching never leak between requests or callers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Generic, Protocol, TypeVar
+
+import aiohttp
+from starlette.requests import Request
+
+from subgraphs.common.auth import RequestAuth, TokenVerifier
+from subgraphs.common.database import MongoClient
+from subgraphs.common.monitoring import CommandCounter
+from subgraphs.common.settings import Settings
+
+__all__ = ["Repository", "RequestContext", "Services"]
+
+
+class Repository(Protocol):
+    """The only object that talks to the database; it creates its indexes at start-up."""
+
+    async def ensure_indexes(self) -> None: ...
+
+
+R = TypeVar("R", bound=Repository)
+L = TypeVar("L")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Services(Generic[R]):
+    """Process-wide objects, owned by the app's lifespan."""
+
+    settings: Settings
+    client: MongoClient
+    repository: R
+    http: aiohttp.ClientSession
+    verifier: TokenVerifier
+    commands: CommandCounter
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RequestContext(Generic[R, L]):
+    """One GraphQL request: its HTTP request, the caller and per-request loaders."""
+
+    request: Request
+    services: Services[R]
+    auth: RequestAuth
+    loaders: L
+
+    @property
+    def settings(self) -> Settings:
+        return self.services.settings
+
+    @property
+    def repository(self) -> R:
+        return self.services.repository

@@ -1,0 +1,55 @@
+"""The Strawberry federation schema every subgraph builds: Federation 2 and coded errors.
+
+Federation 2.9 is what the composition fixtures and the npm composer agree on; it has
+`@authenticated` and `@requiresScopes` (2.5) for the gateway's authorization.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Final
+
+from graphql import GraphQLError
+from strawberry.federation import Schema
+from strawberry.types import ExecutionContext
+
+from subgraphs.common.errors import AppError, ErrorCodes
+
+__all__ = ["FEDERATION_VERSION", "SubgraphSchema", "federation_schema", "print_schema_sdl"]
+
+FEDERATION_VERSION: Final = "2.9"
+
+
+class SubgraphSchema(Schema):
+    """Logs only unexpected errors: a client's bad input or missing token is not a server fault."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        unexpected = [
+            error
+            for error in errors
+            if error.original_error is not None
+            and not isinstance(error.original_error, AppError | GraphQLError)
+        ]
+        if unexpected:
+            super().process_errors(unexpected, execution_context)
+
+
+def federation_schema(
+    *, query: type, mutation: type | None = None, types: Iterable[type] = ()
+) -> Schema:
+    """A federation 2 schema whose errors all carry `extensions.code`."""
+    return SubgraphSchema(
+        query=query,
+        mutation=mutation,
+        types=tuple(types),
+        extensions=[ErrorCodes],
+        federation_version=FEDERATION_VERSION,
+    )
+
+
+def print_schema_sdl(schema: Schema) -> str:
+    """The SDL `_service { sdl }` answers (with `@link`), ending in a newline."""
+    sdl = schema.as_str()
+    return sdl if sdl.endswith("\n") else sdl + "\n"

@@ -1,0 +1,94 @@
+"""The environment a subgraph runs with, read once into a frozen object (see CONTRACTS.md)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+__all__ = ["DEFAULT_PORTS", "SUBGRAPH_NAMES", "Settings", "SettingsError", "load_settings"]
+
+DEFAULT_PORTS: Mapping[str, int] = {
+    "accounts": 4001,
+    "whatsapp": 4002,
+    "facebook": 4003,
+    "instagram": 4004,
+}
+SUBGRAPH_NAMES: tuple[str, ...] = tuple(DEFAULT_PORTS)
+DEFAULT_REGIONS = "EU,US,BR,IN"
+
+
+class SettingsError(ValueError):
+    """A required variable is missing or a value cannot be read."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Settings:
+    """Everything a subgraph process needs to know about its surroundings."""
+
+    name: str
+    host: str
+    port: int
+    mongodb_uri: str
+    mongodb_db_prefix: str
+    service_urls: Mapping[str, str]
+    internal_token: str
+    jwt_issuer: str
+    jwt_audience: str
+    regions_rolled_out: frozenset[str]
+
+    @property
+    def database_name(self) -> str:
+        """`<MONGODB_DB>_<name>`: the one database this subgraph alone touches."""
+        return f"{self.mongodb_db_prefix}_{self.name}"
+
+    @property
+    def accounts_url(self) -> str:
+        return self.service_urls["accounts"]
+
+    def service_url(self, name: str) -> str:
+        """Base URL (no trailing slash) of subgraph `name`."""
+        return self.service_urls[name]
+
+
+def _port(raw: str, name: str) -> int:
+    try:
+        port = int(raw)
+    except ValueError as exc:
+        raise SettingsError(f"PORT for {name} must be an integer, not {raw!r}") from exc
+    if not 0 < port < 65536:
+        raise SettingsError(f"PORT for {name} is out of range: {port}")
+    return port
+
+
+def _regions(raw: str) -> frozenset[str]:
+    return frozenset(part.strip().upper() for part in raw.split(",") if part.strip())
+
+
+def load_settings(subgraph_name: str, environ: Mapping[str, str] | None = None) -> Settings:
+    """Read the settings for `subgraph_name` from `environ` (default: the process environment)."""
+    if subgraph_name not in DEFAULT_PORTS:
+        raise SettingsError(f"unknown subgraph {subgraph_name!r}")
+    env = os.environ if environ is None else environ
+    mongodb_uri = env.get("MONGODB_URI", "")
+    if not mongodb_uri:
+        raise SettingsError("MONGODB_URI is required")
+    internal_token = env.get("INTERNAL_TOKEN", "")
+    if not internal_token:
+        raise SettingsError("INTERNAL_TOKEN is required (a shared secret for /internal/* routes)")
+    urls = {
+        name: env.get(f"{name.upper()}_URL", f"http://127.0.0.1:{port}").rstrip("/")
+        for name, port in DEFAULT_PORTS.items()
+    }
+    return Settings(
+        name=subgraph_name,
+        host=env.get("HOST", "127.0.0.1"),
+        port=_port(env.get("PORT", str(DEFAULT_PORTS[subgraph_name])), subgraph_name),
+        mongodb_uri=mongodb_uri,
+        mongodb_db_prefix=env.get("MONGODB_DB", "accounts_center"),
+        service_urls=urls,
+        internal_token=internal_token,
+        jwt_issuer=env.get("JWT_ISSUER", "accounts-center"),
+        jwt_audience=env.get("JWT_AUDIENCE", "accounts-center-graph"),
+        regions_rolled_out=_regions(env.get("REGIONS_ROLLED_OUT", DEFAULT_REGIONS)),
+    )

@@ -1,0 +1,132 @@
+"""The shared verifier refuses forged, expired, mis-addressed and revoked tokens."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from typing import Any
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from subgraphs.common.auth import (
+    RequestAuth,
+    TokenVerifier,
+    bearer_token,
+    keys_from_jwks,
+)
+from subgraphs.common.errors import AppError
+
+ISSUER, AUDIENCE = "accounts-center", "accounts-center-graph"
+
+
+class Keys:
+    def __init__(self, jwks: dict[str, Any]) -> None:
+        self.keys = keys_from_jwks(jwks)
+
+    async def key(self, kid: str) -> jwt.PyJWK | None:
+        return self.keys.get(kid)
+
+
+class Revocations:
+    def __init__(self) -> None:
+        self.revoked: set[str] = set()
+        self.asked: list[str] = []
+
+    async def is_active(self, jti: str) -> bool:
+        self.asked.append(jti)
+        return jti not in self.revoked
+
+
+def _jwk(private: Ed25519PrivateKey, kid: str) -> dict[str, Any]:
+    public: dict[str, Any] = json.loads(jwt.algorithms.OKPAlgorithm.to_jwk(private.public_key()))
+    return {**public, "kid": kid, "alg": "EdDSA", "use": "sig"}
+
+
+PRIVATE = Ed25519PrivateKey.generate()
+OTHER = Ed25519PrivateKey.generate()
+
+
+def _token(private: Ed25519PrivateKey = PRIVATE, kid: str = "k1", **overrides: Any) -> str:
+    now = int(time.time())
+    claims = {
+        "sub": "p1",
+        "jti": uuid.uuid4().hex,
+        "iat": now,
+        "exp": now + 60,
+        "aud": AUDIENCE,
+        "iss": ISSUER,
+        "scope": "profile:read links:write",
+        **overrides,
+    }
+    return jwt.encode(claims, private, algorithm="EdDSA", headers={"kid": kid})
+
+
+@pytest.fixture
+def revocations() -> Revocations:
+    return Revocations()
+
+
+@pytest.fixture
+def verifier(revocations: Revocations) -> TokenVerifier:
+    keys = Keys({"keys": [_jwk(PRIVATE, "k1"), {"kid": "broken", "kty": "nope"}]})
+    return TokenVerifier(keys=keys, revocation=revocations, issuer=ISSUER, audience=AUDIENCE)
+
+
+async def test_a_good_token_gives_its_viewer(verifier: TokenVerifier) -> None:
+    viewer = await verifier.verify(_token())
+    assert viewer.person_id == "p1"
+    assert viewer.has_scope("links:write")
+    assert not viewer.has_scope("admin")
+
+
+@pytest.mark.parametrize(
+    ("token", "message"),
+    [
+        (_token(OTHER), "not valid"),
+        (_token(kid="unknown"), "known key"),
+        (_token(exp=int(time.time()) - 10), "expired"),
+        (_token(aud="someone-else"), "not valid"),
+        (_token(iss="evil"), "not valid"),
+        (_token(jti=None), "not valid"),
+        ("not.a.jwt", "malformed"),
+    ],
+)
+async def test_bad_tokens_are_unauthenticated(
+    verifier: TokenVerifier, token: str, message: str
+) -> None:
+    with pytest.raises(AppError, match=message) as caught:
+        await verifier.verify(token)
+    assert caught.value.extensions["code"] == "UNAUTHENTICATED"
+
+
+async def test_a_revoked_token_is_refused(
+    verifier: TokenVerifier, revocations: Revocations
+) -> None:
+    token = _token()
+    viewer = await verifier.verify(token)
+    revocations.revoked.add(viewer.token_id)
+    with pytest.raises(AppError, match="revoked"):
+        await verifier.verify(token)
+
+
+def test_bearer_header_parsing() -> None:
+    assert bearer_token(None) is None
+    assert bearer_token("  ") is None
+    assert bearer_token("Bearer abc") == "abc"
+    assert bearer_token("bearer  abc ") == "abc"
+    for bad in ("Basic abc", "Bearer", "abc"):
+        with pytest.raises(AppError):
+            bearer_token(bad)
+
+
+async def test_request_auth_verifies_once(
+    verifier: TokenVerifier, revocations: Revocations
+) -> None:
+    auth = RequestAuth(verifier, f"Bearer {_token()}")
+    first, second = await auth.viewer(), await auth.viewer()
+    assert first == second
+    assert len(revocations.asked) == 1
+    assert await RequestAuth(verifier, None).viewer() is None

@@ -1,0 +1,54 @@
+"""Settings come from the environment names in CONTRACTS.md, with its defaults."""
+
+from __future__ import annotations
+
+import pytest
+
+from subgraphs.common.settings import SettingsError, load_settings
+
+BASE = {"MONGODB_URI": "mongodb://127.0.0.1:1", "INTERNAL_TOKEN": "secret"}
+
+
+def test_defaults_follow_the_contract() -> None:
+    settings = load_settings("whatsapp", BASE)
+    assert settings.port == 4002
+    assert settings.host == "127.0.0.1"
+    assert settings.database_name == "accounts_center_whatsapp"
+    assert settings.accounts_url == "http://127.0.0.1:4001"
+    assert settings.jwt_issuer == "accounts-center"
+    assert settings.jwt_audience == "accounts-center-graph"
+    assert settings.regions_rolled_out == frozenset({"EU", "US", "BR", "IN"})
+
+
+def test_environment_overrides() -> None:
+    env = {
+        **BASE,
+        "PORT": "5000",
+        "MONGODB_DB": "t1",
+        "ACCOUNTS_URL": "http://127.0.0.1:9/",
+        "REGIONS_ROLLED_OUT": " eu , jp,",
+    }
+    settings = load_settings("accounts", env)
+    assert settings.port == 5000
+    assert settings.database_name == "t1_accounts"
+    assert settings.accounts_url == "http://127.0.0.1:9"
+    assert settings.regions_rolled_out == frozenset({"EU", "JP"})
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"INTERNAL_TOKEN": "x"}, "MONGODB_URI"),
+        ({"MONGODB_URI": "mongodb://h"}, "INTERNAL_TOKEN"),
+        ({**BASE, "PORT": "eighty"}, "integer"),
+        ({**BASE, "PORT": "70000"}, "range"),
+    ],
+)
+def test_bad_environment_is_refused(env: dict[str, str], message: str) -> None:
+    with pytest.raises(SettingsError, match=message):
+        load_settings("accounts", env)
+
+
+def test_unknown_subgraph_is_refused() -> None:
+    with pytest.raises(SettingsError, match="unknown"):
+        load_settings("myspace", BASE)
