@@ -132,11 +132,10 @@ def _merge_type(
     if stype.kind in ("object", "interface"):
         _merge_composite(ctx, stype)
     elif stype.kind == "union":
-        for graph, typedef in sources.items():
-            for member in typedef.members:
-                if member not in stype.members:
-                    stype.members.append(member)
-                stype.member_graphs.append((ctx.enum_values[graph], member))
+        stype.member_graphs = [
+            (ctx.enum_values[g], member) for g, t in sources.items() for member in t.members
+        ]
+        stype.members = list(dict.fromkeys(member for _, member in stype.member_graphs))
     elif stype.kind == "enum":
         _merge_enum(ctx, stype, (name in usage[0], name in usage[1] or name not in usage[0]))
     elif stype.kind == "input":
@@ -162,19 +161,22 @@ def _propagate_interface_objects(types: dict[str, SuperType]) -> None:
         object_graphs = {g for g, t in interface.sources.items() if t.interface_object}
         if not object_graphs:
             continue
-        for stype in types.values():
-            if stype.kind != "object" or interface.name not in stype.interfaces:
-                continue
-            for name, sfield in interface.fields.items():
-                if name in stype.fields or not object_graphs & set(sfield.sources):
-                    continue
-                stype.fields[name] = SuperField(
-                    name=name,
-                    type=sfield.type,
-                    args=dict(sfield.args),
-                    description=sfield.description,
-                    carried=sfield.carried,
-                    joins=[JoinField(graph=None)],
+        added = [f for f in interface.fields.values() if object_graphs & set(f.sources)]
+        implementations = [
+            t for t in types.values() if t.kind == "object" and interface.name in t.interfaces
+        ]
+        for stype in implementations:
+            for sfield in added:
+                stype.fields.setdefault(
+                    sfield.name,
+                    SuperField(
+                        name=sfield.name,
+                        type=sfield.type,
+                        args=dict(sfield.args),
+                        description=sfield.description,
+                        carried=sfield.carried,
+                        joins=[JoinField(graph=None)],
+                    ),
                 )
 
 

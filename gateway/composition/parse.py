@@ -213,14 +213,14 @@ def _is_internal(name: str) -> bool:
 
 
 def _root_renames(document: DocumentNode) -> dict[str, str]:
-    renames: dict[str, str] = {}
-    for definition in document.definitions:
-        if isinstance(definition, SchemaDefinitionNode | SchemaExtensionNode):
-            for operation in definition.operation_types or ():
-                target = _ROOT_NAMES[operation.operation.value]
-                if operation.type.name.value != target:
-                    renames[operation.type.name.value] = target
-    return renames
+    operations = [
+        operation
+        for definition in document.definitions
+        if isinstance(definition, SchemaDefinitionNode | SchemaExtensionNode)
+        for operation in definition.operation_types or ()
+    ]
+    renames = {o.type.name.value: _ROOT_NAMES[o.operation.value] for o in operations}
+    return {name: target for name, target in renames.items() if name != target}
 
 
 def _apply_fed1_rules(subgraph: Subgraph) -> None:

@@ -70,27 +70,28 @@ class _Checker:
         reached = {place.graph}
         changed = True
         while changed:
-            changed = False
-            for graph in self.supergraph.types[place.type].sources:
-                typedef = self.typedef(graph, place.type)
-                if graph in reached or typedef is None:
-                    continue
-                for key in typedef.keys:
-                    if key.resolvable and any(
-                        self._key_fields_local(
-                            _Place(
-                                place.type, g, place.provided if g == place.graph else frozenset()
-                            ),
-                            graph,
-                            key.fields,
-                        )
-                        for g in reached
-                    ):
-                        reached.add(graph)
-                        changed = True
-                        break
+            arrivals = [
+                graph
+                for graph in self.supergraph.types[place.type].sources
+                if graph not in reached and self._can_enter(place, graph, reached)
+            ]
+            reached.update(arrivals)
+            changed = bool(arrivals)
         self._closures[place] = frozenset(reached)
         return self._closures[place]
+
+    def _can_enter(self, place: _Place, graph: str, reached: set[str]) -> bool:
+        """Whether some resolvable key of the type in `graph` can be fed from a reached graph."""
+        typedef = self.typedef(graph, place.type)
+        keys = [k.fields for k in typedef.keys if k.resolvable] if typedef else []
+        return any(
+            self._key_fields_local(self._at(place, g), graph, key) for key in keys for g in reached
+        )
+
+    @staticmethod
+    def _at(place: _Place, graph: str) -> _Place:
+        """The object seen in `graph`; fields provided on the path hold only where provided."""
+        return _Place(place.type, graph, place.provided if graph == place.graph else frozenset())
 
     def _requires_ok(self, place: _Place, graph: str, field: str, reach: Iterable[str]) -> bool:
         typedef = self.typedef(graph, place.type)
@@ -99,13 +100,7 @@ class _Checker:
             return True
         graphs = list(reach)
         for name in field_set_names(requires):
-            if not any(
-                self.local(
-                    _Place(place.type, g, place.provided if g == place.graph else frozenset()), name
-                )
-                for g in graphs
-                if g != graph
-            ):
+            if not any(self.local(self._at(place, g), name) for g in graphs if g != graph):
                 return False
         return True
 
@@ -116,14 +111,13 @@ class _Checker:
         reach = self.closure(place)
         results: list[_Place] = []
         for graph in sorted(reach, key=lambda g: g != place.graph):
-            candidate = _Place(
-                place.type, graph, place.provided if graph == place.graph else frozenset()
-            )
-            if not self.local(candidate, field) or not self._requires_ok(
-                place, graph, field, reach
-            ):
+            candidate = self._at(place, graph)
+            typedef = self.typedef(graph, place.type)
+            if typedef is None or not self.local(candidate, field):
                 continue
-            provides = self.typedef(graph, place.type).fields[field].provides  # type: ignore[union-attr]
+            if not self._requires_ok(place, graph, field, reach):
+                continue
+            provides = typedef.fields[field].provides
             provided = candidate.provided
             if provides:
                 provided = provided | selected_fields(self.subgraphs[graph], target, provides)
@@ -173,25 +167,16 @@ class _Checker:
         found: set[_Place] = set()
         for place in places:
             for graph in self._concrete_graphs(place):
-                typedef = self.typedef(graph, place.type)
-                candidates = (
-                    typedef.members
-                    if typedef and typedef.kind == "union"
-                    else [
-                        t.name
-                        for t in self.subgraphs[graph].types.values()
-                        if place.type in t.interfaces
-                    ]
-                )
-                if object_type in candidates:
-                    found.add(
-                        _Place(
-                            object_type,
-                            graph,
-                            place.provided if graph == place.graph else frozenset(),
-                        )
-                    )
+                if object_type in self._possible_types(graph, place.type):
+                    moved = self._at(place, graph)
+                    found.add(_Place(object_type, graph, moved.provided))
         return frozenset(found)
+
+    def _possible_types(self, graph: str, abstract: str) -> list[str]:
+        typedef = self.typedef(graph, abstract)
+        if typedef is not None and typedef.kind == "union":
+            return typedef.members
+        return [t.name for t in self.subgraphs[graph].types.values() if abstract in t.interfaces]
 
     def _concrete_graphs(self, place: _Place) -> list[str]:
         typedef = self.typedef(place.graph, place.type)

@@ -48,16 +48,18 @@ async def watch_supergraph(
         result = await compose_from_config(config_path)
         if isinstance(result, CompositionFailure):
             if str(result) != last_failure:
-                last_failure = str(result)
-                if on_error is not None:
-                    await _call(on_error(result))
-                else:
-                    _log.warning(
-                        "recomposition failed; keeping the current supergraph:\n%s", result
-                    )
+                await _report_failure(result, on_error)
+            last_failure = str(result)
         else:
             last_failure = None
             if result.supergraph_sdl != current:
                 current = result.supergraph_sdl
                 await _call(on_change(current))
         await asyncio.sleep(interval)
+
+
+async def _report_failure(failure: CompositionFailure, on_error: OnError | None) -> None:
+    if on_error is None:
+        _log.warning("recomposition failed; keeping the current supergraph:\n%s", failure)
+    else:
+        await _call(on_error(failure))

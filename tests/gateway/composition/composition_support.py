@@ -16,14 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from graphql import (
-    ConstDirectiveNode,
     DefinitionNode,
     DirectiveDefinitionNode,
+    DirectiveNode,
     DocumentNode,
     EnumTypeDefinitionNode,
-    InputObjectTypeDefinitionNode,
-    InterfaceTypeDefinitionNode,
-    ObjectTypeDefinitionNode,
     SchemaDefinitionNode,
     TypeDefinitionNode,
     UnionTypeDefinitionNode,
@@ -124,7 +121,7 @@ def gateway_load(supergraph_sdl: str) -> dict[str, Any]:
     return result
 
 
-def _has(directives: Iterable[ConstDirectiveNode] | None, name: str) -> bool:
+def _has(directives: Iterable[DirectiveNode] | None, name: str) -> bool:
     return any(d.name.value == name for d in directives or ())
 
 
@@ -181,7 +178,7 @@ def api_schema(supergraph_sdl: str) -> str:
     return print_schema(lexicographic_sort_schema(schema))
 
 
-def _args(directive: ConstDirectiveNode) -> dict[str, Any]:
+def _args(directive: DirectiveNode) -> dict[str, Any]:
     return {a.name.value: value_from_ast_untyped(a.value) for a in directive.arguments or ()}
 
 
@@ -206,51 +203,46 @@ def join_info(supergraph_sdl: str) -> dict[str, set[tuple[Any, ...]]]:
         k: set() for k in ("types", "fields", "implements", "members", "values")
     }
     for d in document.definitions:
-        if not isinstance(d, TypeDefinitionNode) or d.name.value.startswith(_SPEC_PREFIXES):
-            continue
-        type_graphs: list[str] = []
-        for directive in d.directives or ():
-            args = _args(directive)
-            if directive.name.value == "join__type":
-                graph = graphs[args["graph"]]
-                type_graphs.append(graph)
-                info["types"].add(
-                    (
-                        d.name.value,
-                        graph,
-                        _fieldset(args.get("key")),
-                        args.get("resolvable", True),
-                        args.get("isInterfaceObject", False),
-                    )
-                )
-            elif directive.name.value == "join__implements":
-                info["implements"].add((d.name.value, graphs[args["graph"]], args["interface"]))
-            elif directive.name.value == "join__unionMember":
-                info["members"].add((d.name.value, graphs[args["graph"]], args["member"]))
-        type_graphs = list(dict.fromkeys(type_graphs))
-        if isinstance(
-            d,
-            ObjectTypeDefinitionNode | InterfaceTypeDefinitionNode | InputObjectTypeDefinitionNode,
-        ):
-            for f in d.fields or ():
-                info["fields"].update(
-                    _field_joins(
-                        f"{d.name.value}.{f.name.value}", f.directives, graphs, type_graphs
-                    )
-                )
-        if isinstance(d, EnumTypeDefinitionNode):
-            for v in d.values or ():
-                for directive in v.directives or ():
-                    if directive.name.value == "join__enumValue":
-                        info["values"].add(
-                            (d.name.value, v.name.value, graphs[_args(directive)["graph"]])
-                        )
+        if isinstance(d, TypeDefinitionNode) and not d.name.value.startswith(_SPEC_PREFIXES):
+            _type_joins(d, graphs, info)
     return info
+
+
+def _type_joins(
+    d: TypeDefinitionNode, graphs: dict[str, str], info: dict[str, set[tuple[Any, ...]]]
+) -> None:
+    name = d.name.value
+    type_graphs: list[str] = []
+    for directive in d.directives or ():
+        args = _args(directive)
+        graph = graphs.get(args.get("graph", ""), "")
+        if directive.name.value == "join__type":
+            type_graphs.append(graph)
+            key = _fieldset(args.get("key"))
+            resolvable = args.get("resolvable", True)
+            info["types"].add((name, graph, key, resolvable, args.get("isInterfaceObject", False)))
+        elif directive.name.value == "join__implements":
+            info["implements"].add((name, graph, args["interface"]))
+        elif directive.name.value == "join__unionMember":
+            info["members"].add((name, graph, args["member"]))
+    type_graphs = list(dict.fromkeys(type_graphs))
+    fields = getattr(d, "fields", None) or ()
+    for f in fields:
+        info["fields"].update(
+            _field_joins(f"{name}.{f.name.value}", f.directives, graphs, type_graphs)
+        )
+    values = d.values or () if isinstance(d, EnumTypeDefinitionNode) else ()
+    info["values"].update(
+        (name, v.name.value, graphs[_args(j)["graph"]])
+        for v in values
+        for j in v.directives or ()
+        if j.name.value == "join__enumValue"
+    )
 
 
 def _field_joins(
     coordinate: str,
-    directives: Iterable[ConstDirectiveNode] | None,
+    directives: Iterable[DirectiveNode] | None,
     graphs: dict[str, str],
     type_graphs: list[str],
 ) -> set[tuple[Any, ...]]:
@@ -277,7 +269,7 @@ def carried_info(supergraph_sdl: str) -> set[tuple[str, str, str]]:
     document = parse(supergraph_sdl, no_location=True)
     found: set[tuple[str, str, str]] = set()
 
-    def visit(coordinate: str, directives: Iterable[ConstDirectiveNode] | None) -> None:
+    def visit(coordinate: str, directives: Iterable[DirectiveNode] | None) -> None:
         for d in directives or ():
             if d.name.value in _CARRIED or not d.name.value.startswith(
                 ("join__", "link", "deprecated", "specifiedBy")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -106,7 +107,7 @@ class _Subgraphs:
 
 
 @pytest.fixture
-async def live(tmp_path: Path) -> tuple[_Subgraphs, Path]:
+async def live(tmp_path: Path) -> AsyncIterator[tuple[_Subgraphs, Path]]:
     subgraphs = _Subgraphs()
     app = web.Application()
     app.router.add_post("/{name}/graphql", subgraphs.handle)
