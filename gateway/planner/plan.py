@@ -21,6 +21,7 @@ __all__ = [
     "PlanNode",
     "QueryPlan",
     "RequiresSelection",
+    "Rewrite",
     "SequenceNode",
     "ValueSetter",
 ]

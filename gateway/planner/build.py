@@ -1,0 +1,85 @@
+"""The planner stage's entry: a prepared operation in, a query plan out, as a pure function.
+
+Queries put each subgraph's root fields in one fetch and run those in parallel; mutations run
+their top-level fields in order, one fetch per run of consecutive fields in the same subgraph,
+each followed by the entity fetches its fields need before the next one starts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from gateway.operation.prepared import PreparedOperation
+from gateway.planner.fetch import FetchContext, fetch_node
+from gateway.planner.graph import SubgraphView
+from gateway.planner.groups import Group, Groups
+from gateway.planner.normalize import normalize_selections
+from gateway.planner.plan import PlanNode, QueryPlan, SequenceNode
+from gateway.planner.root import RootPlanner
+from gateway.planner.schedule import schedule, wrap
+from gateway.planner.walk import Walker
+from gateway.supergraph import Supergraph
+
+__all__ = ["build_query_plan", "default_override_labels"]
+
+
+def default_override_labels(supergraph: Supergraph) -> frozenset[str]:
+    """Progressive-override labels in force when the caller decides none: only `percent(100)`.
+
+    Every other label (`percent(x)` below 100, custom labels) starts off, so the field stays
+    with the subgraph it is being moved from until the runtime turns the label on.
+    """
+    labels = {
+        info.override_label
+        for meta in supergraph.types.values()
+        for field in meta.fields.values()
+        for info in field.graphs.values()
+        if info.override_label is not None
+    }
+    return frozenset(label for label in labels if label.replace(" ", "") == "percent(100)")
+
+
+def build_query_plan(
+    supergraph: Supergraph,
+    prepared: PreparedOperation,
+    *,
+    override_labels: Iterable[str] | None = None,
+) -> QueryPlan:
+    """Plan one operation; the same inputs always give the same plan."""
+    labels = (
+        default_override_labels(supergraph)
+        if override_labels is None
+        else frozenset(override_labels)
+    )
+    view = SubgraphView(supergraph=supergraph, enabled_labels=labels)
+    items = normalize_selections(prepared.operation.selection_set, prepared.fragments)
+    root_type = supergraph.root_types[prepared.kind]
+    context = FetchContext(prepared.operation, prepared.kind)
+
+    def node_for(group: Group) -> PlanNode:
+        return wrap(group, fetch_node(group, context))
+
+    if prepared.kind != "mutation":
+        walker = Walker(view=view, groups=Groups())
+        roots: dict[str, Group] = {}
+
+        def place(service: str) -> tuple[Walker, Group]:
+            if service not in roots:
+                roots[service] = walker.groups.root(service)
+            return walker, roots[service]
+
+        RootPlanner(view=view, root_type=root_type, place=place).plan(items)
+        return QueryPlan(node=schedule(walker.groups.items, node_for))
+    steps: list[Walker] = []
+
+    def place_serial(service: str) -> tuple[Walker, Group]:
+        if not steps or steps[-1].groups.items[0].service != service:
+            steps.append(Walker(view=view, groups=Groups()))
+            steps[-1].groups.root(service)
+        return steps[-1], steps[-1].groups.items[0]
+
+    RootPlanner(view=view, root_type=root_type, place=place_serial).plan(items)
+    nodes = [n for n in (schedule(step.groups.items, node_for) for step in steps) if n is not None]
+    if not nodes:
+        return QueryPlan(node=None)
+    return QueryPlan(node=nodes[0] if len(nodes) == 1 else SequenceNode(nodes=tuple(nodes)))

@@ -1,0 +1,182 @@
+"""Entity jumps: fetch fields the current subgraph cannot resolve from another subgraph.
+
+For each field left over, find the subgraphs that resolve it and accept a key the current
+data can provide; pick the one that takes the most of the leftover fields (fewest fetches),
+preferring one whose key is already at hand. The key fields (and any `@requires` inputs) are
+planned where the planner stands, then an `_entities` fetch is added that depends on the
+groups holding them. Through an `@interfaceObject`, the representation's `__typename` is
+rewritten to the interface name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from graphql import FieldNode, SelectionNode, SelectionSetNode
+
+from gateway.planner.graph import SubgraphView
+from gateway.planner.groups import Groups
+from gateway.planner.plan import ValueSetter
+from gateway.planner.scope import Scope
+from gateway.supergraph import Key
+
+__all__ = ["Planner", "PlanningError", "plan_remote"]
+
+
+class PlanningError(Exception):
+    """The supergraph offers no way to resolve a selection (a composition bug, not a client's)."""
+
+
+class Planner(Protocol):
+    @property
+    def view(self) -> SubgraphView: ...
+
+    @property
+    def groups(self) -> Groups: ...
+
+    def plan_object(self, scope: Scope, items: tuple[SelectionNode, ...]) -> set[int]: ...
+
+    def plan_selection(self, scope: Scope, items: tuple[SelectionNode, ...]) -> set[int]: ...
+
+    def is_local(self, scope: Scope, name: str) -> bool: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Where to jump: a subgraph, and the type the representation is for there."""
+
+    graph: str
+    entity_type: str
+
+
+def _field_name(item: SelectionNode) -> str | None:
+    if isinstance(item, FieldNode) and item.name.value != "__typename":
+        return item.name.value
+    return None
+
+
+def candidates(planner: Planner, scope: Scope, item: SelectionNode) -> list[Target]:
+    view, type_name, service = planner.view, scope.type_name, scope.group.service
+    name = _field_name(item)
+    found: list[Target] = []
+    for graph in view.graphs:
+        if name is None:
+            real = view.has_type(type_name, graph) and not view.is_interface_object(
+                type_name, graph
+            )
+            ok = real and graph != service
+        else:
+            needs_jump = graph != service or view.requires(type_name, name, graph) is not None
+            ok = needs_jump and view.resolves(type_name, name, graph)
+        if ok and view.keys(type_name, graph):
+            found.append(Target(graph, type_name))
+        if name is None:
+            continue
+        found.extend(
+            Target(graph, interface)
+            for interface in view.interface_objects_of(type_name)
+            if view.resolves(interface, name, graph) and view.keys(interface, graph)
+        )
+    return [t for t in found if (t.entity_type, t.graph) not in scope.hops]
+
+
+def _local_key(planner: Planner, scope: Scope, key: Key) -> bool:
+    return all(
+        planner.is_local(scope, node.name.value)
+        for node in key.selection.selections
+        if isinstance(node, FieldNode)
+    )
+
+
+def _best(planner: Planner, scope: Scope, options: dict[int, list[Target]]) -> Target:
+    counts: dict[Target, int] = {}
+    for targets in options.values():
+        for target in dict.fromkeys(targets):
+            counts[target] = counts.get(target, 0) + 1
+    order = list(planner.view.graphs)
+
+    def score(target: Target) -> tuple[bool, int, int]:
+        keys = planner.view.keys(target.entity_type, target.graph)
+        at_hand = any(_local_key(planner, scope, key) for key in keys)
+        return (at_hand, counts[target], -order.index(target.graph))
+
+    return max(counts, key=score)
+
+
+def plan_remote(planner: Planner, scope: Scope, items: tuple[SelectionNode, ...]) -> set[int]:
+    """Send each item to a subgraph that can resolve it, in as few fetches as possible."""
+    touched: set[int] = set()
+    pending = list(items)
+    while pending:
+        options = {i: candidates(planner, scope, item) for i, item in enumerate(pending)}
+        stuck = [pending[i] for i, targets in options.items() if not targets]
+        if stuck:
+            names = ", ".join(_field_name(s) or "__typename" for s in stuck)
+            message = (
+                f"no subgraph can resolve {scope.type_name}.{{{names}}} from {scope.group.service}"
+            )
+            raise PlanningError(message)
+        target = _best(planner, scope, options)
+        taken = tuple(pending[i] for i, targets in options.items() if target in targets)
+        pending = [item for item in pending if item not in taken]
+        touched |= _send(planner, scope, target, taken)
+    return touched
+
+
+def _send(
+    planner: Planner, scope: Scope, target: Target, items: tuple[SelectionNode, ...]
+) -> set[int]:
+    view = planner.view
+    plain: list[SelectionNode] = []
+    touched: set[int] = set()
+    for item in items:
+        name = _field_name(item)
+        requires = view.requires(target.entity_type, name, target.graph) if name else None
+        if requires is None:
+            plain.append(item)
+        else:
+            touched |= jump(planner, scope, target, (item,), requires)
+    if plain:
+        touched |= jump(planner, scope, target, tuple(plain), None)
+    return touched
+
+
+def jump(
+    planner: Planner,
+    scope: Scope,
+    target: Target,
+    items: tuple[SelectionNode, ...],
+    requires: SelectionSetNode | None,
+) -> set[int]:
+    """Add an `_entities` fetch for `items`, after the groups holding its key and requires."""
+    view, type_name = planner.view, scope.type_name
+    keys = view.keys(target.entity_type, target.graph)
+    key = next((k for k in keys if _local_key(planner, scope, k)), keys[0])
+    needed = key.selection.selections + (requires.selections if requires else ())
+    hops = scope.hops | {(target.entity_type, target.graph)}
+    scope.out.add_typename()
+    parents = planner.plan_object(scope.at(hops=hops), needed)
+    group = planner.groups.entity(target.graph, scope.path, parents, scope.conditions)
+    representation = group.requires.add_fragment(type_name)
+    representation.add_typename()
+    representation.add_node(key.selection)
+    if requires is not None:
+        representation.add_node(requires)
+    if view.is_interface_object(target.entity_type, target.graph):
+        setter = ValueSetter(
+            path=(f"... on {type_name}", "__typename"), set_value_to=target.entity_type
+        )
+        if setter not in group.input_rewrites:
+            group.input_rewrites.append(setter)
+    out = group.selection.add_fragment(target.entity_type)
+    satisfied = frozenset(n for n in map(_field_name, items) if n) if requires else frozenset()
+    child = scope.at(
+        group=group,
+        type_name=target.entity_type,
+        out=out,
+        provided=None,
+        hops=hops,
+        satisfied=satisfied,
+    )
+    return planner.plan_selection(child, items) | parents

@@ -1,0 +1,85 @@
+"""Fetch groups: the mutable working form of fetches while a plan is being built.
+
+A group is one future subgraph request. Entity groups are found again by (subgraph, path,
+parents, conditions), so fields for the same subgraph at the same place, needing the same
+earlier data, merge into one fetch; a group needing more (a `@requires`) stays separate, so
+it does not delay the others, as Apollo's planner does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from gateway.planner.normalize import Condition
+from gateway.planner.plan import ValueSetter
+from gateway.planner.selections import Sel
+
+__all__ = ["Group", "Groups"]
+
+
+@dataclass(eq=False, slots=True, kw_only=True)
+class Group:
+    """One future fetch; `path` is the Flatten path (empty for root fetches)."""
+
+    id: int
+    service: str
+    path: tuple[str, ...] = ()
+    entity: bool = False
+    selection: Sel = field(default_factory=Sel)
+    requires: Sel = field(default_factory=Sel)
+    parents: frozenset[int] = frozenset()
+    conditions: tuple[Condition, ...] = ()
+    input_rewrites: list[ValueSetter] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Groups:
+    """All groups of a plan, in creation order."""
+
+    items: list[Group] = field(default_factory=list)
+    _entities: dict[tuple[object, ...], Group] = field(default_factory=dict)
+
+    def root(self, service: str) -> Group:
+        group = Group(id=len(self.items), service=service)
+        self.items.append(group)
+        return group
+
+    def ancestors(self, group_id: int) -> set[int]:
+        found: set[int] = set()
+        stack = list(self.items[group_id].parents)
+        while stack:
+            current = stack.pop()
+            if current not in found:
+                found.add(current)
+                stack.extend(self.items[current].parents)
+        return found
+
+    def reduce(self, parents: set[int]) -> frozenset[int]:
+        """Drop parents that other parents already wait for."""
+        implied: set[int] = set()
+        for parent in parents:
+            implied |= self.ancestors(parent)
+        return frozenset(parents - implied)
+
+    def entity(
+        self,
+        service: str,
+        path: tuple[str, ...],
+        parents: set[int],
+        conditions: tuple[Condition, ...],
+    ) -> Group:
+        reduced = self.reduce(parents)
+        key = (service, path, reduced, conditions)
+        group = self._entities.get(key)
+        if group is None:
+            group = Group(
+                id=len(self.items),
+                service=service,
+                path=path,
+                entity=True,
+                parents=reduced,
+                conditions=conditions,
+            )
+            self.items.append(group)
+            self._entities[key] = group
+        return group

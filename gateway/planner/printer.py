@@ -1,0 +1,187 @@
+"""Print plans as Apollo does: the text form of `prettyFormatQueryPlan`, and the JSON form with
+Apollo's field names, so our plans can be compared with theirs line by line."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graphql import (
+    FieldNode,
+    InlineFragmentNode,
+    NamedTypeNode,
+    NameNode,
+    OperationDefinitionNode,
+    SelectionNode,
+    SelectionSetNode,
+    parse,
+    print_ast,
+)
+
+from gateway.planner.plan import (
+    ConditionNode,
+    FetchNode,
+    FieldSelection,
+    FlattenNode,
+    FragmentSelection,
+    KeyRenamer,
+    ParallelNode,
+    PlanNode,
+    QueryPlan,
+    RequiresSelection,
+    Rewrite,
+    SequenceNode,
+    ValueSetter,
+)
+
+__all__ = ["plan_to_json", "print_plan"]
+
+_INDENT = "  "
+
+
+def print_plan(plan: QueryPlan) -> str:
+    """The plan in Apollo's text form."""
+    return "QueryPlan {" + _nodes((plan.node,) if plan.node else (), "") + "}"
+
+
+def _nodes(nodes: tuple[PlanNode, ...], indentation: str) -> str:
+    if not nodes:
+        return ""
+    inner = indentation + _INDENT
+    printed = [inner + _node(node, inner) for node in nodes]
+    return "\n" + ",\n".join(printed) + ",\n" + indentation
+
+
+def _node(node: PlanNode, indentation: str) -> str:
+    match node:
+        case FetchNode():
+            return _fetch(node, indentation)
+        case FlattenNode():
+            return (
+                f'Flatten(path: "{".".join(node.path)}") {{'
+                + _nodes((node.node,), indentation)
+                + "}"
+            )
+        case SequenceNode():
+            return "Sequence {" + _nodes(node.nodes, indentation) + "}"
+        case ParallelNode():
+            return "Parallel {" + _nodes(node.nodes, indentation) + "}"
+        case ConditionNode():
+            return _condition(node, indentation)
+
+
+def _condition(node: ConditionNode, indentation: str) -> str:
+    inner = indentation + _INDENT
+    deeper = inner + _INDENT
+    if node.if_clause is not None and node.else_clause is not None:
+        return (
+            f"Condition(if: ${node.condition}) {{\n{inner}Then {{\n"
+            f"{deeper}{_node(node.if_clause, deeper)}\n{inner}}} Else {{\n"
+            f"{deeper}{_node(node.else_clause, deeper)}\n{inner}}}\n{indentation}}}"
+        )
+    word, clause = ("Include", node.if_clause) if node.if_clause else ("Skip", node.else_clause)
+    assert clause is not None
+    return f"{word}(if: ${node.condition}) {{\n{inner}{_node(clause, inner)}\n{indentation}}}"
+
+
+def _selection_text(selection: SelectionSetNode, indentation: str) -> str:
+    return "\n".join(indentation + line for line in print_ast(selection).strip().split("\n"))
+
+
+def _fetch(node: FetchNode, indentation: str) -> str:
+    inner = indentation + _INDENT
+    text = f'Fetch(service: "{node.service_name}") {{\n'
+    if node.requires is not None:
+        text += _selection_text(_requires_ast(node.requires), inner) + " =>\n"
+    text += _selection_text(_operation_selection(node.operation), inner)
+    return text + f"\n{indentation}}}"
+
+
+def _operation_selection(operation: str) -> SelectionSetNode:
+    definition = parse(operation, no_location=True).definitions[0]
+    assert isinstance(definition, OperationDefinitionNode)
+    first = definition.selection_set.selections[0]
+    if isinstance(first, FieldNode) and first.name.value == "_entities" and first.selection_set:
+        return first.selection_set
+    return definition.selection_set
+
+
+def _requires_ast(selections: tuple[RequiresSelection, ...]) -> SelectionSetNode:
+    nodes: list[SelectionNode] = []
+    for item in selections:
+        if isinstance(item, FieldSelection):
+            sub = _requires_ast(item.selections) if item.selections else None
+            nodes.append(FieldNode(name=NameNode(value=item.name), selection_set=sub))
+        else:
+            condition = NamedTypeNode(name=NameNode(value=item.type_condition))
+            nodes.append(
+                InlineFragmentNode(
+                    type_condition=condition, selection_set=_requires_ast(item.selections)
+                )
+            )
+    return SelectionSetNode(selections=tuple(nodes))
+
+
+def plan_to_json(plan: QueryPlan) -> dict[str, Any]:
+    """The plan as JSON-ready data with Apollo's field names."""
+    return {"kind": "QueryPlan", "node": _json(plan.node) if plan.node else None}
+
+
+def _json(node: PlanNode) -> dict[str, Any]:
+    match node:
+        case FetchNode():
+            return _fetch_json(node)
+        case FlattenNode():
+            return {"kind": "Flatten", "path": list(node.path), "node": _json(node.node)}
+        case SequenceNode():
+            return {"kind": "Sequence", "nodes": [_json(n) for n in node.nodes]}
+        case ParallelNode():
+            return {"kind": "Parallel", "nodes": [_json(n) for n in node.nodes]}
+        case ConditionNode():
+            return {
+                "kind": "Condition",
+                "condition": node.condition,
+                "ifClause": _json(node.if_clause) if node.if_clause else None,
+                "elseClause": _json(node.else_clause) if node.else_clause else None,
+            }
+
+
+def _fetch_json(node: FetchNode) -> dict[str, Any]:
+    result: dict[str, Any] = {"kind": "Fetch", "serviceName": node.service_name}
+    if node.requires is not None:
+        result["requires"] = [_requires_json(r) for r in node.requires]
+    result["variableUsages"] = list(node.variable_usages)
+    result["operation"] = node.operation
+    if node.operation_name is not None:
+        result["operationName"] = node.operation_name
+    result["operationKind"] = node.operation_kind
+    if node.input_rewrites:
+        result["inputRewrites"] = [_rewrite_json(r) for r in node.input_rewrites]
+    if node.output_rewrites:
+        result["outputRewrites"] = [_rewrite_json(r) for r in node.output_rewrites]
+    if node.id is not None:
+        result["id"] = node.id
+    return result
+
+
+def _requires_json(item: RequiresSelection) -> dict[str, Any]:
+    if isinstance(item, FragmentSelection):
+        return {
+            "kind": "InlineFragment",
+            "typeCondition": item.type_condition,
+            "selections": [_requires_json(s) for s in item.selections],
+        }
+    result: dict[str, Any] = {"kind": "Field", "name": item.name}
+    if item.selections is not None:
+        result["selections"] = [_requires_json(s) for s in item.selections]
+    return result
+
+
+def _rewrite_json(rewrite: Rewrite) -> dict[str, Any]:
+    if isinstance(rewrite, ValueSetter):
+        return {
+            "kind": "ValueSetter",
+            "path": list(rewrite.path),
+            "setValueTo": rewrite.set_value_to,
+        }
+    assert isinstance(rewrite, KeyRenamer)
+    return {"kind": "KeyRenamer", "path": list(rewrite.path), "renameKeyTo": rewrite.rename_key_to}

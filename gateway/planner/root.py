@@ -1,0 +1,110 @@
+"""Root fields: which subgraph each top-level field goes to.
+
+A field only one subgraph resolves goes there. A shared (`@shareable`) root field goes to the
+subgraph that resolves the most of its selection without a jump, then to one already used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from graphql import FieldNode, InlineFragmentNode, SelectionNode, get_named_type
+
+from gateway.planner.entities import PlanningError
+from gateway.planner.graph import SubgraphView
+from gateway.planner.groups import Group
+from gateway.planner.normalize import Condition, conditions_of
+from gateway.planner.scope import Scope
+from gateway.planner.selections import Sel
+from gateway.planner.walk import Walker
+
+__all__ = ["Place", "RootPlanner", "choose_root_service"]
+
+Place = Callable[[str], tuple[Walker, Group]]
+"""Gives the root group for a subgraph (mutations start a new one when the subgraph changes)."""
+
+_UNPLANNED = {"__typename", "__schema", "__type"}
+
+
+def _coverage(
+    view: SubgraphView, graph: str, type_name: str, items: tuple[SelectionNode, ...], depth: int
+) -> int:
+    if depth > 6:
+        return 0
+    total = 0
+    for node in items:
+        if isinstance(node, InlineFragmentNode):
+            condition = node.type_condition.name.value if node.type_condition else type_name
+            total += _coverage(view, graph, condition, node.selection_set.selections, depth + 1)
+        elif isinstance(node, FieldNode) and view.resolves(type_name, node.name.value, graph):
+            total += 1
+            definition = view.field(type_name, node.name.value)
+            if node.selection_set is not None and definition is not None:
+                child = get_named_type(definition.type).name
+                total += _coverage(view, graph, child, node.selection_set.selections, depth + 1)
+    return total
+
+
+def choose_root_service(
+    view: SubgraphView, root_type: str, node: FieldNode, used: tuple[str, ...]
+) -> str:
+    graphs = view.resolving_graphs(root_type, node.name.value)
+    if not graphs:
+        raise PlanningError(f"no subgraph resolves {root_type}.{node.name.value}")
+    order = list(view.graphs)
+
+    def score(graph: str) -> tuple[int, bool, int]:
+        covered = _coverage(view, graph, root_type, (node,), 0)
+        return (covered, graph in used, -order.index(graph))
+
+    return max(graphs, key=score)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RootPlanner:
+    """Plans top-level selections, each field into its subgraph's root group, in order."""
+
+    view: SubgraphView
+    root_type: str
+    place: Place
+    used: list[str] = field(default_factory=list)
+
+    def plan(
+        self,
+        items: tuple[SelectionNode, ...],
+        out: Callable[[Group], Sel] = lambda group: group.selection,
+        conditions: tuple[Condition, ...] = (),
+    ) -> None:
+        for node in items:
+            if isinstance(node, InlineFragmentNode):
+                self._fragment(node, out, conditions)
+            elif isinstance(node, FieldNode) and node.name.value not in _UNPLANNED:
+                self._field(node, out, conditions)
+
+    def _fragment(
+        self,
+        node: InlineFragmentNode,
+        out: Callable[[Group], Sel],
+        conditions: tuple[Condition, ...],
+    ) -> None:
+        directives = tuple(node.directives or ())
+        if not directives:
+            self.plan(node.selection_set.selections, out, conditions)
+            return
+
+        def inner(group: Group) -> Sel:
+            return out(group).add_fragment(None, directives)
+
+        self.plan(node.selection_set.selections, inner, conditions + conditions_of(directives))
+
+    def _field(
+        self, node: FieldNode, out: Callable[[Group], Sel], conditions: tuple[Condition, ...]
+    ) -> None:
+        service = choose_root_service(self.view, self.root_type, node, tuple(self.used))
+        self.used.append(service)
+        walker, group = self.place(service)
+        scope = Scope(
+            group=group, type_name=self.root_type, path=(), out=out(group), conditions=conditions
+        )
+        walker.plan_object(scope, (node,))

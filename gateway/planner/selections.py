@@ -1,0 +1,127 @@
+"""A mutable, ordered selection builder used while planning, and its conversion to the AST.
+
+Planning adds fields to fetch groups incrementally (client fields, keys, `@requires` inputs,
+`__typename`); the builder merges a field selected twice under one response key. It never
+leaves the planner: fetches carry printed operations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from graphql import (
+    ArgumentNode,
+    DirectiveNode,
+    FieldNode,
+    InlineFragmentNode,
+    NamedTypeNode,
+    NameNode,
+    SelectionNode,
+    SelectionSetNode,
+    print_ast,
+)
+
+__all__ = ["FieldItem", "FragmentItem", "Sel"]
+
+
+@dataclass(slots=True, kw_only=True)
+class FieldItem:
+    """One field in a subgraph selection; `sub` is None for leaves."""
+
+    name: str
+    alias: str | None = None
+    arguments: tuple[ArgumentNode, ...] = ()
+    directives: tuple[DirectiveNode, ...] = ()
+    sub: Sel | None = None
+
+
+@dataclass(slots=True, kw_only=True)
+class FragmentItem:
+    """An inline fragment: a type condition and/or `@skip`/`@include` directives."""
+
+    type_condition: str | None
+    directives: tuple[DirectiveNode, ...] = ()
+    sub: Sel = field(default_factory=lambda: Sel())
+
+
+def _directives_key(directives: tuple[DirectiveNode, ...]) -> str:
+    return " ".join(print_ast(d) for d in directives)
+
+
+@dataclass(slots=True)
+class Sel:
+    """An ordered selection set; items are keyed so that repeated additions merge."""
+
+    items: dict[str, FieldItem | FragmentItem] = field(default_factory=dict)
+
+    def add_field(
+        self,
+        name: str,
+        *,
+        alias: str | None = None,
+        arguments: tuple[ArgumentNode, ...] = (),
+        directives: tuple[DirectiveNode, ...] = (),
+        composite: bool = False,
+        first: bool = False,
+    ) -> FieldItem:
+        """Get or create the field; `first` puts a new field before the others (`__typename`)."""
+        key = f"{alias or name}|{_directives_key(directives)}"
+        item = self.items.get(key)
+        if not isinstance(item, FieldItem):
+            item = FieldItem(name=name, alias=alias, arguments=arguments, directives=directives)
+            if first:
+                self.items = {key: item, **self.items}
+            else:
+                self.items[key] = item
+        if composite and item.sub is None:
+            item.sub = Sel()
+        return item
+
+    def add_typename(self) -> None:
+        self.add_field("__typename", first=True)
+
+    def add_fragment(
+        self, type_condition: str | None, directives: tuple[DirectiveNode, ...] = ()
+    ) -> Sel:
+        """Get or create an inline fragment and return its selection."""
+        key = f"...{type_condition or ''}|{_directives_key(directives)}"
+        item = self.items.get(key)
+        if not isinstance(item, FragmentItem):
+            item = FragmentItem(type_condition=type_condition, directives=directives)
+            self.items[key] = item
+        return item.sub
+
+    def add_node(self, selection: SelectionSetNode) -> None:
+        """Merge a parsed field set (a key or `@requires`) in, without aliases or arguments."""
+        for node in selection.selections:
+            if isinstance(node, FieldNode):
+                composite = node.selection_set is not None
+                item = self.add_field(node.name.value, composite=composite)
+                if item.sub is not None and node.selection_set is not None:
+                    item.sub.add_node(node.selection_set)
+            elif isinstance(node, InlineFragmentNode):
+                condition = node.type_condition.name.value if node.type_condition else None
+                self.add_fragment(condition).add_node(node.selection_set)
+
+    def is_empty(self) -> bool:
+        return not self.items
+
+    def to_ast(self) -> SelectionSetNode:
+        return SelectionSetNode(selections=tuple(_item_ast(i) for i in self.items.values()))
+
+
+def _item_ast(item: FieldItem | FragmentItem) -> SelectionNode:
+    if isinstance(item, FragmentItem):
+        condition = item.type_condition
+        return InlineFragmentNode(
+            type_condition=NamedTypeNode(name=NameNode(value=condition)) if condition else None,
+            directives=item.directives,
+            selection_set=item.sub.to_ast(),
+        )
+    return FieldNode(
+        alias=NameNode(value=item.alias) if item.alias else None,
+        name=NameNode(value=item.name),
+        arguments=item.arguments,
+        directives=item.directives,
+        selection_set=item.sub.to_ast() if item.sub is not None else None,
+    )

@@ -1,0 +1,205 @@
+"""Split a selection between the current subgraph and the ones it must jump to.
+
+The Federation-1-era design, extended for Federation 2: walk the client's selection from the
+current subgraph; a field it can resolve (itself, or because the path came through a
+`@provides`) stays in the current fetch; the others go to entity fetches in other subgraphs
+(see `entities.py`). Every method returns the ids of the groups that now hold the data it was
+asked for, so a later fetch can depend on exactly those.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from graphql import FieldNode, InlineFragmentNode, SelectionNode, SelectionSetNode, get_named_type
+
+from gateway.planner.entities import plan_remote
+from gateway.planner.graph import SubgraphView, list_depth
+from gateway.planner.groups import Groups
+from gateway.planner.normalize import conditions_of
+from gateway.planner.scope import Scope, provided_child, provides_field
+
+__all__ = ["Walker"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Walker:
+    """Plans selections into fetch groups."""
+
+    view: SubgraphView
+    groups: Groups
+
+    def plan_selection(self, scope: Scope, items: tuple[SelectionNode, ...]) -> set[int]:
+        view = self.view
+        abstract = view.is_abstract(scope.type_name)
+        if abstract and not view.is_interface_object(scope.type_name, scope.group.service):
+            return self.plan_abstract(scope, items)
+        return self.plan_object(scope, items)
+
+    def plan_abstract(self, scope: Scope, items: tuple[SelectionNode, ...]) -> set[int]:
+        """Keep the client's shape when the subgraph can, otherwise expand per runtime type."""
+        scope.out.add_typename()
+        if self.keeps_shape(scope, items):
+            return self.plan_object(scope, items)
+        touched = {scope.group.id}
+        for runtime in self.view.runtime_types(scope.type_name, scope.group.service):
+            narrowed = self.collect(runtime, items)
+            if not any(not _is_typename(n) for n in narrowed):
+                continue
+            sub = scope.out.add_fragment(runtime)
+            touched |= self.plan_object(scope.at(type_name=runtime, out=sub), narrowed)
+        return touched
+
+    def keeps_shape(self, scope: Scope, items: tuple[SelectionNode, ...]) -> bool:
+        type_name = scope.type_name
+        for node in items:
+            if isinstance(node, InlineFragmentNode):
+                condition = node.type_condition.name.value if node.type_condition else None
+                if condition is not None and condition != type_name:
+                    if self.view.is_abstract(condition):
+                        return False
+                    continue
+                if not self.keeps_shape(scope, node.selection_set.selections):
+                    return False
+            elif isinstance(node, FieldNode) and not _is_typename(node):
+                name = node.name.value
+                if not self.is_local(scope, name) and not self._interface_jump(scope, name):
+                    return False
+        return True
+
+    def _interface_jump(self, scope: Scope, name: str) -> bool:
+        """Whether an interface field missing here can be fetched on the interface itself."""
+        view, service, type_name = self.view, scope.group.service, scope.type_name
+        if not view.all_keys(type_name, service):
+            return False
+        return any(
+            view.resolves(type_name, name, g) and view.keys(type_name, g)
+            for g in view.graphs
+            if g != service
+        )
+
+    def collect(
+        self, type_name: str, items: tuple[SelectionNode, ...]
+    ) -> tuple[SelectionNode, ...]:
+        """The selections that apply to objects of one runtime type, fragments flattened."""
+        found: list[SelectionNode] = []
+        for node in items:
+            if not isinstance(node, InlineFragmentNode):
+                found.append(node)
+                continue
+            condition = node.type_condition.name.value if node.type_condition else None
+            if not self.view.applies(type_name, condition):
+                continue
+            inner = self.collect(type_name, node.selection_set.selections)
+            if node.directives:
+                found.append(_conditional(node, inner))
+            else:
+                found.extend(inner)
+        return tuple(found)
+
+    def is_local(self, scope: Scope, name: str) -> bool:
+        view, service, type_name = self.view, scope.group.service, scope.type_name
+        if name == "__typename":
+            return not view.is_interface_object(type_name, service)
+        if provides_field(view, scope, name):
+            return True
+        if view.requires(type_name, name, service) is not None:
+            return name in scope.satisfied
+        if view.resolves(type_name, name, service):
+            return True
+        return (
+            any(
+                any(
+                    n.name.value == name
+                    for n in key.selection.selections
+                    if isinstance(n, FieldNode)
+                )
+                for key in view.all_keys(type_name, service)
+            )
+            and view.in_graph(type_name, name, service) is not None
+        )
+
+    def plan_object(self, scope: Scope, items: tuple[SelectionNode, ...]) -> set[int]:
+        """Plan selections on one type in the current subgraph; jump for the rest."""
+        touched = {scope.group.id}
+        remote: list[SelectionNode] = []
+        for node in items:
+            if isinstance(node, InlineFragmentNode):
+                touched |= self._fragment(scope, node, remote)
+            elif isinstance(node, FieldNode) and self.is_local(scope, node.name.value):
+                touched |= self._local_field(scope, node)
+            elif isinstance(node, FieldNode):
+                remote.append(node)
+        if remote:
+            touched |= plan_remote(self, scope, tuple(remote))
+        return touched
+
+    def _fragment(
+        self, scope: Scope, node: InlineFragmentNode, remote: list[SelectionNode]
+    ) -> set[int]:
+        view, type_name = self.view, scope.type_name
+        condition = node.type_condition.name.value if node.type_condition else None
+        directives = tuple(node.directives or ())
+        items = node.selection_set.selections
+        if condition is None or condition == type_name or not view.is_abstract(type_name):
+            if not view.applies(type_name, condition):
+                return set()
+            if not directives:
+                return self.plan_object(scope, items)
+            sub = scope.out.add_fragment(None, directives)
+            conditions = scope.conditions + conditions_of(directives)
+            return self.plan_object(scope.at(out=sub, conditions=conditions), items)
+        if view.is_interface_object(type_name, scope.group.service):
+            remote.append(node)
+            return set()
+        if condition not in view.runtime_types(type_name, scope.group.service):
+            return set()
+        sub = scope.out.add_fragment(condition, directives)
+        conditions = scope.conditions + conditions_of(directives)
+        inner = scope.at(type_name=condition, out=sub, conditions=conditions)
+        return self.plan_selection(inner, items)
+
+    def _local_field(self, scope: Scope, node: FieldNode) -> set[int]:
+        name = node.name.value
+        key = node.alias.value if node.alias else name
+        directives = tuple(node.directives or ())
+        if name == "__typename":
+            scope.out.add_field(name, alias=node.alias.value if node.alias else None)
+            return {scope.group.id}
+        definition = self.view.field(scope.type_name, name)
+        composite = node.selection_set is not None and definition is not None
+        item = scope.out.add_field(
+            name,
+            alias=node.alias.value if node.alias else None,
+            arguments=tuple(node.arguments or ()),
+            directives=directives,
+            composite=composite,
+        )
+        if not composite or item.sub is None or definition is None:
+            return {scope.group.id}
+        child_type = get_named_type(definition.type)
+        provided = provided_child(self.view, scope, name)
+        own = self.view.provides(scope.type_name, name, scope.group.service)
+        child = scope.at(
+            type_name=child_type.name,
+            path=scope.path + (key,) + ("@",) * list_depth(definition.type),
+            out=item.sub,
+            provided=own if own is not None else provided,
+            conditions=scope.conditions + conditions_of(directives),
+            hops=frozenset(),
+            satisfied=frozenset(),
+        )
+        assert node.selection_set is not None
+        return self.plan_selection(child, node.selection_set.selections)
+
+
+def _is_typename(node: SelectionNode) -> bool:
+    return isinstance(node, FieldNode) and node.name.value == "__typename"
+
+
+def _conditional(node: InlineFragmentNode, inner: tuple[SelectionNode, ...]) -> SelectionNode:
+    return InlineFragmentNode(
+        type_condition=None,
+        directives=node.directives,
+        selection_set=SelectionSetNode(selections=inner),
+    )

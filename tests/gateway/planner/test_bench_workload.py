@@ -1,0 +1,42 @@
+"""The standard benchmark workload: nested entities, fragments, `@requires` and `@provides`.
+
+The expected plan has Apollo's shape (16 fetches, same services, paths and nesting); Apollo
+additionally reuses a named fragment in subgraph operations, which we inline.
+"""
+
+from __future__ import annotations
+
+
+from gateway.planner import FetchNode, FlattenNode, PlanNode, build_query_plan
+
+from .support import FIXTURES, plan_text, prepare, supergraph
+
+LOCAL_QUERY = FIXTURES / "bench-query.graphql"
+
+
+def _fetches(node: PlanNode | None) -> list[FetchNode]:
+    match node:
+        case None:
+            return []
+        case FetchNode():
+            return [node]
+        case FlattenNode():
+            return _fetches(node.node)
+        case _:
+            return [f for child in getattr(node, "nodes", ()) for f in _fetches(child)]
+
+
+def test_benchmark_query_plan() -> None:
+    expected = (FIXTURES / "plans" / "bench-query.txt").read_text().strip()
+    assert plan_text("bench", LOCAL_QUERY.read_text()) == expected
+
+
+def test_provided_username_is_not_fetched_again() -> None:
+    graph = supergraph("bench")
+    plan = build_query_plan(graph, prepare(graph, LOCAL_QUERY.read_text()))
+    fetches = _fetches(plan.node)
+    assert len(fetches) == 16
+    for fetch in fetches:
+        if fetch.service_name == "accounts" and fetch.requires is not None:
+            assert "username" not in fetch.operation
+            assert "name" in fetch.operation
