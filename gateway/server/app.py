@@ -1,0 +1,97 @@
+"""`create_app(config)`: the gateway as one ASGI application, to serve alone or mount in another.
+
+Everything the app needs is built here from the frozen `Config`; nothing is global, so several
+gateways can live in one process and tests build as many as they like. The app's lifespan opens
+and closes the pooled HTTP transport. Starlette does not run the lifespan of a mounted app, so a
+host application either enters it from its own lifespan (`app.router.lifespan_context(app)`, see
+`tests/gateway/server/test_server_mount.py`) or lets the transport open its pool lazily on the
+first request.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.routing import BaseRoute, Route
+
+from gateway.config import Config, ConfigError
+from gateway.executor import Transport
+from gateway.server.endpoint import GraphQLEndpoint
+from gateway.server.graphiql import ASSET_ROUTE, GraphiQL
+from gateway.server.health import HealthEndpoints
+from gateway.server.state import ServingState, load_supergraph_file
+from gateway.supergraph import Supergraph
+
+__all__ = ["create_app"]
+
+# Every method reaches the endpoint so that wrong ones get a GraphQL-shaped 405.
+_GRAPHQL_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def _lifespan(
+    state: ServingState,
+) -> Callable[[Starlette], contextlib.AbstractAsyncContextManager[None]]:
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await state.start()
+        try:
+            yield
+        finally:
+            await state.stop()
+
+    return lifespan
+
+
+def _middleware(config: Config) -> list[Middleware]:
+    cors = config.cors
+    if not cors.allow_origins:
+        return []
+    options: dict[str, Any] = {
+        "allow_origins": list(cors.allow_origins),
+        "allow_credentials": cors.allow_credentials,
+        "allow_methods": ["GET", "POST", "OPTIONS"],
+        "allow_headers": list(cors.allow_headers),
+        "max_age": cors.max_age,
+    }
+    return [Middleware(CORSMiddleware, **options)]
+
+
+def create_app(
+    config: Config,
+    *,
+    supergraph: Supergraph | None = None,
+    transport: Transport | None = None,
+) -> Starlette:
+    """Build the gateway app; `supergraph` and `transport` replace the configured ones.
+
+    Raises `ConfigError` when there is nothing to serve and `SupergraphLoadError` when the
+    supergraph file is missing or invalid, so start-up fails with a message instead of serving.
+    """
+    state = ServingState(config, transport)
+    if supergraph is None and config.supergraph is not None:
+        supergraph = load_supergraph_file(config.supergraph)
+    if supergraph is not None:
+        state.install(supergraph)
+    elif config.compose is None:
+        raise ConfigError(
+            "no supergraph to serve: give --supergraph FILE (GATEWAY_SUPERGRAPH) "
+            "or --compose supergraph.yaml (GATEWAY_COMPOSE)"
+        )
+    graphiql = GraphiQL(config) if config.graphiql.enabled else None
+    endpoint = GraphQLEndpoint(state, config, graphiql.page if graphiql is not None else None)
+    health = HealthEndpoints(state)
+    routes: list[BaseRoute] = [
+        Route(config.graphql_path, endpoint.handle, methods=_GRAPHQL_METHODS),
+        Route("/health", health.health, methods=["GET"]),
+        Route("/ready", health.ready, methods=["GET"]),
+    ]
+    if graphiql is not None:
+        routes.append(Route(ASSET_ROUTE, graphiql.asset, methods=["GET"]))
+    app = Starlette(routes=routes, middleware=_middleware(config), lifespan=_lifespan(state))
+    app.state.serving = state
+    return app

@@ -1,0 +1,120 @@
+"""The GraphQL endpoint: GraphQL-over-HTTP in front of the runtime, GraphiQL for browsers.
+
+Status codes follow the GraphQL-over-HTTP spec: with `application/graphql-response+json` a
+request that never executed (unreadable, invalid, unknown operation) is a 400, with
+`application/json` only an unreadable request is; a mutation sent with GET is a 405 whatever
+the media type; an unsupported `Content-Type` is a 415 and an `Accept` we cannot satisfy a 406.
+Nothing a client sends can make this handler raise: an unexpected failure in the pipeline is
+logged here and answered as a GraphQL error without internals.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+from graphql import GraphQLError, OperationType, get_operation_ast, parse
+from starlette.requests import Request
+from starlette.responses import Response
+
+from gateway.config import Config
+from gateway.runtime import GatewayResult, GraphQLRequest
+from gateway.server.negotiation import GRAPHQL_RESPONSE_JSON, JSON, negotiate
+from gateway.server.params import RequestProblem, from_get, from_post, read_body
+from gateway.server.responses import (
+    METHOD_NOT_ALLOWED,
+    NOT_ACCEPTABLE,
+    error_body,
+    graphql_response,
+)
+from gateway.server.state import ServingState
+
+__all__ = ["GraphQLEndpoint"]
+
+log = logging.getLogger("gateway.server")
+
+HtmlPage = Callable[[Request], Awaitable[Response]]
+_FALSE = frozenset({"", "0", "false", "off", "no"})
+
+
+class GraphQLEndpoint:
+    """Answers `GET` and `POST` on the GraphQL path; `graphiql` renders the IDE when set."""
+
+    def __init__(self, state: ServingState, config: Config, graphiql: HtmlPage | None) -> None:
+        self._state = state
+        self._config = config
+        self._graphiql = graphiql
+
+    async def handle(self, request: Request) -> Response:
+        """Answer one request on the GraphQL path."""
+        if request.method not in ("GET", "POST"):
+            body = error_body(
+                f"{request.method} is not supported: use GET or POST.", METHOD_NOT_ALLOWED
+            )
+            return graphql_response(body, 405, JSON, {"allow": "GET, POST"})
+        choice = negotiate(request.headers.get("accept"))
+        if request.method == "GET" and choice.wants_html and self._graphiql is not None:
+            return await self._graphiql(request)
+        if choice.media_type is None:
+            message = (
+                "None of the media types in Accept can be served: accept "
+                "application/graphql-response+json or application/json."
+            )
+            return graphql_response(error_body(message, NOT_ACCEPTABLE), 406, JSON)
+        parsed = await self._read(request)
+        if isinstance(parsed, RequestProblem):
+            body = error_body(parsed.message, parsed.code)
+            return graphql_response(body, parsed.status, choice.media_type)
+        return await self._execute(request, parsed, choice.media_type)
+
+    async def _read(self, request: Request) -> GraphQLRequest | RequestProblem:
+        if request.method == "GET":
+            return from_get(request.query_params)
+        body = await read_body(request, self._config.limits.max_body_bytes)
+        if isinstance(body, RequestProblem):
+            return body
+        return from_post(request.headers.get("content-type"), body)
+
+    async def _execute(self, request: Request, parsed: GraphQLRequest, media: str) -> Response:
+        gateway = self._state.gateway
+        if gateway is None:
+            message = f"The gateway is not ready: {self._state.not_ready_reason}."
+            return graphql_response(error_body(message, "SERVICE_UNAVAILABLE"), 503, media)
+        is_get = request.method == "GET"
+        try:
+            result = await gateway.execute(
+                parsed,
+                request.headers,
+                include_plan=self._wants_plan(request),
+                allow_mutations=not is_get,
+            )
+        except Exception:  # a bug in the pipeline: log it, never show it
+            log.exception("unexpected failure while executing a request")
+            body = error_body("The gateway failed to run this request.", "INTERNAL_SERVER_ERROR")
+            return graphql_response(body, 500, media)
+        if is_get and result.is_request_error and _is_mutation(parsed):
+            message = "Mutations cannot be sent with GET: send them with POST."
+            body = error_body(message, METHOD_NOT_ALLOWED)
+            return graphql_response(body, 405, media, {"allow": "POST"})
+        return graphql_response(result.body, _status(result, media), media)
+
+    def _wants_plan(self, request: Request) -> bool:
+        if not self._config.expose_query_plan:
+            return False
+        value = request.headers.get(self._config.query_plan_header)
+        return value is not None and value.strip().lower() not in _FALSE
+
+
+def _status(result: GatewayResult, media: str) -> int:
+    """400 for a request that never executed, but only where the media type says so."""
+    return 400 if result.is_request_error and media == GRAPHQL_RESPONSE_JSON else 200
+
+
+def _is_mutation(request: GraphQLRequest) -> bool:
+    """Whether the operation to run is a mutation (only asked when the runtime refused it)."""
+    try:
+        document = parse(request.query or "")
+    except GraphQLError:
+        return False
+    operation = get_operation_ast(document, request.operation_name)
+    return operation is not None and operation.operation == OperationType.MUTATION

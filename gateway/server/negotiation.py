@@ -1,0 +1,93 @@
+"""Content negotiation for GraphQL-over-HTTP: which media type answers, read from `Accept`.
+
+The spec's two JSON media types differ only in status codes: `application/graphql-response+json`
+says 4xx when a request never executed, `application/json` (for older clients) says 200. With
+no `Accept` header the spec (after its 2025 watershed) assumes the new type; when both are
+equally acceptable we prefer it too. `text/html` counts only when a browser names it, so GraphiQL
+opens for people and never for a `fetch()` sending `*/*`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "GRAPHQL_RESPONSE_JSON",
+    "HTML",
+    "JSON",
+    "Choice",
+    "negotiate",
+    "parse_accept",
+]
+
+GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
+JSON = "application/json"
+HTML = "text/html"
+
+
+@dataclass(frozen=True, slots=True)
+class _Range:
+    """One entry of `Accept`: a media range and its quality."""
+
+    media: str
+    quality: float
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Choice:
+    """The negotiated answer: a JSON media type (None when nothing fits) and whether HTML wins."""
+
+    media_type: str | None
+    wants_html: bool
+
+
+def parse_accept(header: str | None) -> tuple[_Range, ...]:
+    """`Accept` as (media range, q) pairs; a malformed q counts as 0 (not acceptable)."""
+    ranges: list[_Range] = []
+    for part in (header or "").split(","):
+        media, *params = (piece.strip() for piece in part.split(";"))
+        if not media:
+            continue
+        quality = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = min(max(float(value), 0.0), 1.0)
+                except ValueError:
+                    quality = 0.0
+        ranges.append(_Range(media.lower(), quality))
+    return tuple(ranges)
+
+
+def _quality(ranges: tuple[_Range, ...], media: str, *, wildcards: bool = True) -> float:
+    """The quality of the most specific range matching `media` (0 when none does)."""
+    kind = media.split("/")[0]
+    best: tuple[int, float] = (-1, 0.0)
+    for entry in ranges:
+        if entry.media == media:
+            rank = 2
+        elif wildcards and entry.media == f"{kind}/*":
+            rank = 1
+        elif wildcards and entry.media == "*/*":
+            rank = 0
+        else:
+            continue
+        if rank > best[0]:
+            best = (rank, entry.quality)
+    return best[1]
+
+
+def negotiate(accept: str | None) -> Choice:
+    """Pick the response media type for a request with this `Accept` header."""
+    if accept is None or not accept.strip():
+        return Choice(media_type=GRAPHQL_RESPONSE_JSON, wants_html=False)
+    ranges = parse_accept(accept)
+    modern = _quality(ranges, GRAPHQL_RESPONSE_JSON)
+    legacy = _quality(ranges, JSON)
+    html = _quality(ranges, HTML, wildcards=False)
+    json_quality = max(modern, legacy)
+    media_type: str | None = None
+    if json_quality > 0:
+        media_type = GRAPHQL_RESPONSE_JSON if modern >= legacy else JSON
+    return Choice(media_type=media_type, wants_html=html > 0 and html >= json_quality)

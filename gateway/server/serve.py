@@ -1,0 +1,69 @@
+"""Running the app under uvicorn (uvloop, httptools), in one process or several workers.
+
+On SIGTERM or Ctrl-C uvicorn stops accepting connections, lets requests in flight finish for up
+to `shutdown_timeout` seconds, then runs the lifespan shutdown that closes the subgraph pool.
+Workers are separate processes that each build their own app: they find the same settings
+because every option can be given as an environment variable (the CLI exports its flags), and
+`app_from_environment` is the factory they import.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import uvicorn
+from starlette.applications import Starlette
+from uvicorn.supervisors import Multiprocess
+
+from gateway.config import Config, load_config
+from gateway.server.app import create_app
+
+__all__ = ["app_from_environment", "configure_logging", "serve"]
+
+log = logging.getLogger("gateway.server")
+
+
+def configure_logging(level: str) -> None:
+    """Send the gateway's own log lines to stderr next to uvicorn's."""
+    logging.basicConfig(
+        level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("gateway").setLevel(level.upper())
+
+
+def app_from_environment() -> Starlette:
+    """The app for a worker process: `Config` from `GATEWAY_CONFIG` and `GATEWAY_*` variables."""
+    config = load_config()
+    configure_logging(config.log_level)
+    return create_app(config)
+
+
+def _uvicorn_config(config: Config, app: Starlette | str) -> uvicorn.Config:
+    return uvicorn.Config(
+        app,
+        factory=isinstance(app, str),
+        workers=config.workers if isinstance(app, str) else None,
+        host=config.host,
+        port=config.port,
+        loop="uvloop",
+        http="httptools",
+        lifespan="on",
+        log_level=config.log_level,
+        access_log=config.dev,
+        server_header=False,
+        timeout_graceful_shutdown=max(1, round(config.shutdown_timeout)),
+    )
+
+
+def serve(config: Config) -> None:
+    """Serve until SIGTERM/SIGINT. Start-up errors (config, supergraph) raise before binding."""
+    configure_logging(config.log_level)
+    app = create_app(config)  # in the parent too, so a bad supergraph fails here, once
+    where = f"http://{config.host}:{config.port}{config.graphql_path}"
+    log.info("gateway (%s mode) on %s, %d worker(s)", config.mode, where, config.workers)
+    if config.workers == 1:
+        uvicorn.Server(_uvicorn_config(config, app)).run()
+        return
+    worker_config = _uvicorn_config(config, "gateway.server.serve:app_from_environment")
+    socket = worker_config.bind_socket()
+    Multiprocess(worker_config, sockets=[socket]).run()
