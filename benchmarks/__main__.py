@@ -16,13 +16,30 @@ def _run(args: argparse.Namespace) -> int:
 
     gateways = tuple(args.gateways.split(",")) if args.gateways else None
     settings = Settings.for_mode(quick=args.quick, gateways=gateways)
-    if args.rounds:
-        settings = dataclasses.replace(settings, rounds=args.rounds)
+    overrides = {
+        key: value
+        for key, value in (
+            ("rounds", args.rounds),
+            ("warmup_s", args.warmup),
+            ("measure_s", args.measure),
+        )
+        if value
+    }
+    settings = dataclasses.replace(settings, **overrides)
     results = run_benchmarks(settings)
     out_dir = WORK_DIR / "results" if args.quick else BENCH_DIR / "results"
     paths = write_results(results, out_dir)
     print()
     print(paths["md"].read_text())
+    print(f"written: {', '.join(str(p) for p in paths.values())}")
+    return 0
+
+
+def _growth(args: argparse.Namespace) -> int:
+    from benchmarks.growth.run import run_growth
+
+    only = tuple(args.only.split(",")) if args.only else ()
+    paths = run_growth(BENCH_DIR / "results" / "growth", only=only)
     print(f"written: {', '.join(str(p) for p in paths.values())}")
     return 0
 
@@ -48,7 +65,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     run.add_argument("--quick", action="store_true", help="one short round, under 3 minutes")
     run.add_argument("--gateways", help="comma-separated subset, e.g. ours,apollo-gateway")
     run.add_argument("--rounds", type=int, help="override the number of rounds")
+    run.add_argument("--warmup", type=float, help="override the warm-up seconds per scenario")
+    run.add_argument("--measure", type=float, help="override the measured seconds per scenario")
     run.set_defaults(handler=_run)
+    growth = commands.add_parser("growth", help="cost growth: entities, planning, caches")
+    growth.add_argument("--only", help="comma-separated: cache,entities,query_size,supergraph_size")
+    growth.set_defaults(handler=_growth)
     compose = commands.add_parser("compose", help="recompose workload/supergraph.graphql")
     compose.set_defaults(handler=_compose)
     subgraphs = commands.add_parser("subgraphs", help="serve the four workload subgraphs")

@@ -15,7 +15,7 @@ from pathlib import Path
 from benchmarks.config import subgraph_url
 from benchmarks.workload import ROOT_DIR, SUBGRAPH_NAMES, SUPERGRAPH, subgraph_sdl
 
-__all__ = ["compose_supergraph"]
+__all__ = ["compose_services", "compose_supergraph"]
 
 NPM_TOOLS = ROOT_DIR / ".cache" / "npm"
 
@@ -40,6 +40,12 @@ def compose_supergraph(out: Path = SUPERGRAPH) -> Path:
         {"name": name, "typeDefs": subgraph_sdl(name), "url": subgraph_url(name)}
         for name in SUBGRAPH_NAMES
     ]
+    out.write_text(compose_services(services))
+    return out
+
+
+def compose_services(services: list[dict[str, str]]) -> str:
+    """Compose `{name, typeDefs, url}` subgraphs into supergraph SDL (raises on errors)."""
     script = NPM_TOOLS / "compose-bench.mjs"
     script.write_text(_SCRIPT)
     done = subprocess.run(
@@ -51,9 +57,8 @@ def compose_supergraph(out: Path = SUPERGRAPH) -> Path:
         cwd=NPM_TOOLS,
     )
     if done.returncode != 0:
-        raise RuntimeError(f"composition failed:\n{done.stderr}")
-    out.write_text(_tidy(done.stdout))
-    return out
+        raise RuntimeError(f"composition failed:\n{done.stderr[:4000]}")
+    return _tidy(done.stdout)
 
 
 def _tidy(sdl: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["cpu_seconds", "peak_rss_bytes", "process_tree"]
+__all__ = ["core_busy_seconds", "cpu_seconds", "peak_rss_bytes", "process_tree"]
 
 _TICKS = os.sysconf("SC_CLK_TCK")
 _PROC = Path("/proc")
@@ -64,3 +64,19 @@ def peak_rss_bytes(root: int) -> int:
             if line.startswith("VmHWM:"):
                 total += int(line.split()[1]) * 1024
     return total
+
+
+def core_busy_seconds() -> dict[int, float]:
+    """Busy (non-idle, non-iowait) seconds per CPU core since boot, from /proc/stat.
+
+    The machine may be shared; the busy time of the gateway's core minus the gateway's own CPU
+    time is what other processes took from it during a measurement.
+    """
+    busy: dict[int, float] = {}
+    for line in (_PROC / "stat").read_text().splitlines():
+        name, *values = line.split()
+        if not name.startswith("cpu") or name == "cpu":
+            continue
+        ticks = [int(v) for v in values]
+        busy[int(name[3:])] = (sum(ticks[:8]) - ticks[3] - ticks[4]) / _TICKS
+    return busy

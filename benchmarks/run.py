@@ -24,7 +24,7 @@ from benchmarks.gateways import GATEWAYS, GatewaySpec, ensure_peers
 from benchmarks.load import CONNECTIONS, ensure_wrk, run_wrk
 from benchmarks.machine import machine_details
 from benchmarks.processes import Started, port_is_free, start_pinned, stop, wait_for_port
-from benchmarks.procstat import cpu_seconds, peak_rss_bytes
+from benchmarks.procstat import core_busy_seconds, cpu_seconds, peak_rss_bytes
 from benchmarks.workload import BENCH_DIR
 
 __all__ = ["SCENARIOS", "Settings", "run_benchmarks"]
@@ -90,12 +90,14 @@ def _measure_scenario(
     run_wrk(GATEWAY_URL, seconds=settings.warmup_s, unique_auth=unique, expected_length=length)
     gateway_cpu, subgraph_cpu = cpu_seconds(gateway.pid), cpu_seconds(subgraphs.pid)
     calls = _subgraph_requests()
+    cores = core_busy_seconds()
     load = run_wrk(
         GATEWAY_URL, seconds=settings.measure_s, unique_auth=unique, expected_length=before.length
     )
     gateway_cpu = cpu_seconds(gateway.pid) - gateway_cpu
     subgraph_cpu = cpu_seconds(subgraphs.pid) - subgraph_cpu
     calls = _subgraph_requests() - calls
+    cores = {core: busy - cores[core] for core, busy in core_busy_seconds().items()}
     after = check_gateway(GATEWAY_URL, authorization=auth)
     record = {
         "round": round_index,
@@ -107,6 +109,9 @@ def _measure_scenario(
         "gateway_cpu_pct": 100 * gateway_cpu / load.duration_s,
         "subgraph_cpu_pct": 100 * subgraph_cpu / load.duration_s,
         "wrk_cpu_pct": 100 * load.wrk_cpu_s / load.duration_s,
+        "gateway_core_busy_pct": 100 * cores[GATEWAY_CORE] / load.duration_s,
+        "load_core_busy_pct": 100 * cores[LOAD_CORE] / load.duration_s,
+        "others_on_gateway_core_pct": 100 * (cores[GATEWAY_CORE] - gateway_cpu) / load.duration_s,
         "peak_rss_mb": peak_rss_bytes(gateway.pid) / 2**20,
         "subgraph_calls_per_query": calls / load.requests if load.requests else None,
         "errors": load.errors,
@@ -117,7 +122,9 @@ def _measure_scenario(
         f"p99 {load.p99_ms:7.1f} ms  cpu {record['gateway_cpu_pct']:5.1f}%  "
         f"rss {record['peak_rss_mb']:6.1f} MB  errors {load.errors}  "
         f"calls/q {record['subgraph_calls_per_query'] or 0:.2f}  "
-        f"subgraphs {record['subgraph_cpu_pct']:.0f}% wrk {record['wrk_cpu_pct']:.0f}%",
+        f"subgraphs {record['subgraph_cpu_pct']:.0f}% wrk {record['wrk_cpu_pct']:.0f}% "
+        f"others on gw core {record['others_on_gateway_core_pct']:.0f}% "
+        f"load core {record['load_core_busy_pct']:.0f}%",
         flush=True,
     )
     return record

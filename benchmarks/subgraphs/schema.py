@@ -16,7 +16,7 @@ from graphql import GraphQLObjectType, GraphQLSchema, build_schema
 
 from benchmarks.workload import data, subgraph_sdl
 
-__all__ = ["build_subgraph_schema"]
+__all__ = ["build_executable_subgraph", "build_subgraph_schema"]
 
 Entity = dict[str, Any]
 Resolver = Callable[..., Any]
@@ -132,9 +132,19 @@ _RESOLVERS = {
 
 def build_subgraph_schema(name: str) -> GraphQLSchema:
     """Return the executable schema of one workload subgraph (`accounts`, `reviews`, ...)."""
-    sdl = subgraph_sdl(name)
-    schema = build_schema(_executable_sdl(sdl))
     resolvers, entity = _RESOLVERS[name]()
+    return build_executable_subgraph(subgraph_sdl(name), resolvers, entity)
+
+
+def build_executable_subgraph(
+    sdl: str, resolvers: Mapping[str, Resolver], entity: Callable[[Entity], Entity | None]
+) -> GraphQLSchema:
+    """A federation subgraph schema: `sdl` plus `_service`/`_entities`, with these resolvers.
+
+    `resolvers` maps `Type.field` to a graphql-core resolver; `entity` turns one representation
+    into the entity (a dict carrying `__typename`) or None.
+    """
+    schema = build_schema(_executable_sdl(sdl))
     query_type = schema.query_type
     assert query_type is not None
     query_type.fields["_service"].resolve = lambda *_: {"sdl": sdl}
