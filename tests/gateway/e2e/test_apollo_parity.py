@@ -54,6 +54,7 @@ def apollo_url(e2e_stack: Stack) -> Iterator[str]:
     supergraph_file = e2e_stack.log_dir / "supergraph.graphql"
     port = free_port()
     log_path = e2e_stack.log_dir / "apollo-gateway.log"
+    log_path.unlink(missing_ok=True)  # readiness is read from this run's log only
     argv = ["node", str(HERE / "apollo_gateway.mjs"), str(supergraph_file), str(port)]
     pid = start_process(argv, node_env(), log_path)
     wait_until("apollo-gateway", pid, log_path, lambda: _ready(log_path), 60)
