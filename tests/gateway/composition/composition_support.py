@@ -115,9 +115,11 @@ def run_reference(sets: dict[str, list[SubgraphSource]]) -> dict[str, dict[str, 
     return result
 
 
-def gateway_load(supergraph_sdl: str) -> dict[str, Any]:
-    """Load a supergraph into @apollo/gateway and report what it said."""
-    result: dict[str, Any] = _node("gateway-load.mjs", supergraph_sdl)
+def gateway_load(supergraphs: dict[str, str]) -> dict[str, dict[str, Any]]:
+    """Load each supergraph into @apollo/gateway (one node process) and report what it said."""
+    result: dict[str, dict[str, Any]] = _node(
+        "gateway-load.mjs", json.dumps({"supergraphs": supergraphs})
+    )
     return result
 
 
