@@ -207,3 +207,17 @@ async def test_subgraph_stopped_mid_run(e2e_stack: Stack, gateway: Gateway) -> N
     assert error["path"] == ["me"]
     recovered = await run(gateway, query)
     assert recovered == healthy
+
+
+async def test_plan_in_extensions_when_asked(e2e_stack: Stack, gateway: Gateway) -> None:
+    query = "{ me { name reviews { body } } }"
+    result = await gateway.execute(GraphQLRequest(query=query), {}, include_plan=True)
+    extensions = result.body["extensions"]
+    assert extensions["queryPlan"]["kind"] == "QueryPlan"
+    text = extensions["queryPlanText"]
+    assert text.startswith("QueryPlan {")
+    assert 'Fetch(service: "accounts")' in text
+    assert 'Fetch(service: "reviews")' in text
+    plain = await gateway.execute(GraphQLRequest(query=query), {})
+    assert "extensions" not in plain.body
+    assert plain.body["data"] == result.body["data"]

@@ -1,0 +1,120 @@
+"""Representations from `requires`, Apollo's rewrites, Flatten paths and deep merging."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gateway.executor.merge import deep_merge
+from gateway.executor.paths import collect
+from gateway.executor.representations import apply_rewrites, representation
+from gateway.planner.plan import FieldSelection, FragmentSelection, KeyRenamer, ValueSetter
+
+POSSIBLE = {"Media": frozenset({"Book", "Movie"})}
+KEY = (
+    FieldSelection(name="__typename"),
+    FieldSelection(name="id"),
+    FieldSelection(name="owner", selections=(FieldSelection(name="id"),)),
+)
+
+
+def test_representation_keeps_only_required_fields() -> None:
+    obj = {"__typename": "Book", "id": "1", "title": "x", "owner": {"id": "o", "name": "n"}}
+    assert representation(obj, KEY, POSSIBLE) == {
+        "__typename": "Book",
+        "id": "1",
+        "owner": {"id": "o"},
+    }
+
+
+def test_missing_required_field_means_no_representation() -> None:
+    assert representation({"__typename": "Book", "owner": None}, KEY, POSSIBLE) is None
+    assert representation({"id": "1", "owner": None}, KEY, POSSIBLE) is None
+
+
+def test_null_values_are_kept() -> None:
+    rep = representation({"__typename": "Book", "id": "1", "owner": None}, KEY, POSSIBLE)
+    assert rep == {"__typename": "Book", "id": "1", "owner": None}
+
+
+def test_fragments_apply_by_typename_and_possible_types() -> None:
+    requires = (
+        FragmentSelection(
+            type_condition="Media",
+            selections=(FieldSelection(name="__typename"), FieldSelection(name="id")),
+        ),
+        FragmentSelection(type_condition="Book", selections=(FieldSelection(name="isbn"),)),
+    )
+    movie = {"__typename": "Movie", "id": "m", "isbn": "no"}
+    book = {"__typename": "Book", "id": "b", "isbn": "123"}
+    assert representation(movie, requires, POSSIBLE) == {"__typename": "Movie", "id": "m"}
+    assert representation(book, requires, POSSIBLE) == {
+        "__typename": "Book",
+        "id": "b",
+        "isbn": "123",
+    }
+    assert representation({"__typename": "Song", "id": "s"}, requires, POSSIBLE) is None
+
+
+def test_lists_inside_requires() -> None:
+    requires = (
+        FieldSelection(name="__typename"),
+        FieldSelection(name="tags", selections=(FieldSelection(name="name"),)),
+    )
+    obj = {"__typename": "T", "tags": [{"name": "a", "x": 1}, {"name": "b"}]}
+    assert representation(obj, requires, {}) == {
+        "__typename": "T",
+        "tags": [{"name": "a"}, {"name": "b"}],
+    }
+    assert representation({"__typename": "T", "tags": [{"x": 1}]}, requires, {}) is None
+
+
+def test_value_setter_rewrites_interface_object_typename() -> None:
+    rep: dict[str, Any] = {"__typename": "Book", "id": "1"}
+    rewrite = ValueSetter(path=("... on Book", "__typename"), set_value_to="Media")
+    apply_rewrites(rep, (rewrite,), POSSIBLE)
+    assert rep == {"__typename": "Media", "id": "1"}
+    other: dict[str, Any] = {"__typename": "Movie", "id": "2"}
+    apply_rewrites(other, (rewrite,), POSSIBLE)
+    assert other["__typename"] == "Movie"
+
+
+def test_key_renamer_moves_an_aliased_value() -> None:
+    entity: dict[str, Any] = {"__typename": "User", "_alias_0": "x", "inner": [{"a": 1}, {"a": 2}]}
+    apply_rewrites(entity, (KeyRenamer(path=("... on User", "_alias_0"), rename_key_to="id"),), {})
+    assert entity == {"__typename": "User", "id": "x", "inner": [{"a": 1}, {"a": 2}]}
+    apply_rewrites(entity, (KeyRenamer(path=("inner", "a"), rename_key_to="b"),), {})
+    assert entity["inner"] == [{"b": 1}, {"b": 2}]
+
+
+def test_collect_follows_lists_skips_nulls_and_filters_types() -> None:
+    data: dict[str, Any] = {
+        "feed": [
+            {"__typename": "Book", "id": "1"},
+            None,
+            {"__typename": "Movie", "id": "2"},
+            {"__typename": "Song", "id": "3"},
+        ]
+    }
+    found = collect([(data, ())], ("feed", "@"), POSSIBLE)
+    assert [path for _, path in found] == [("feed", 0), ("feed", 2), ("feed", 3)]
+    media = collect([(data, ())], ("feed", "@", "... on Media"), POSSIBLE)
+    assert [obj["id"] for obj, _ in media] == ["1", "2"]
+    assert collect([(data, ())], ("missing", "@"), POSSIBLE) == []
+
+
+def test_deep_merge_merges_objects_and_lists_and_keeps_typename() -> None:
+    target: dict[str, Any] = {
+        "__typename": "Book",
+        "a": {"x": 1},
+        "items": [{"id": 1}, {"id": 2}],
+    }
+    deep_merge(
+        target,
+        {"__typename": "Media", "a": {"y": 2}, "items": [{"n": "a"}, {"n": "b"}], "z": None},
+    )
+    assert target == {
+        "__typename": "Book",
+        "a": {"x": 1, "y": 2},
+        "items": [{"id": 1, "n": "a"}, {"id": 2, "n": "b"}],
+        "z": None,
+    }
