@@ -1,0 +1,90 @@
+"""What the Facebook and Instagram mutations do, once, below their (separately named) types.
+
+Each platform's `schema.py` keeps its own GraphQL types; the checks and writes behind
+`register*Profile`, `create*Story` and `create*LinkProof` are the same on both, so they live here.
+Every check runs before the first write, so a refused call leaves the database unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from subgraphs.common.auth import HasAuth, require_viewer
+from subgraphs.common.errors import bad_input, conflict, not_found
+from subgraphs.common.ids import parse_object_id
+from subgraphs.common.link_proofs import IssuedProof
+from subgraphs.common.ownership import require_owner
+from subgraphs.common.story_platform import (
+    DuplicateError,
+    ProfileRecord,
+    StoryPlatformRepository,
+    StoryRecord,
+)
+
+__all__ = ["MAX_CAPTION", "check_text", "create_story", "issue_link_proof", "register_profile"]
+
+MAX_CAPTION = 700
+
+
+def check_text(raw: str, argument: str, max_length: int) -> str:
+    """`raw` without surrounding blanks; BAD_USER_INPUT when empty or too long."""
+    text = raw.strip()
+    if not text:
+        raise bad_input(f"'{argument}' must not be empty.", argument=argument)
+    if len(text) > max_length:
+        raise bad_input(
+            f"'{argument}' is longer than {max_length} characters.",
+            argument=argument,
+            maxLength=max_length,
+        )
+    return text
+
+
+async def register_profile(
+    context: HasAuth,
+    repository: StoryPlatformRepository,
+    handle: str,
+    check_handle: Callable[[str], str],
+    platform_name: str,
+) -> ProfileRecord:
+    """The caller's one profile on this platform; CONFLICT if they or the handle have one."""
+    viewer = await require_viewer(context)
+    checked = check_handle(handle)
+    try:
+        return await repository.register_profile(viewer.person_id, checked)
+    except DuplicateError as exc:
+        if exc.field == "owner":
+            raise conflict(f"You already have a {platform_name} profile.") from exc
+        raise conflict(f"That {exc.field} is taken.") from exc
+
+
+async def _own_profile(context: HasAuth, repository: StoryPlatformRepository) -> ProfileRecord:
+    viewer = await require_viewer(context)
+    profiles = await repository.profiles_by_owners([viewer.person_id])
+    profile = profiles.get(viewer.person_id)
+    if profile is None:
+        raise not_found("Register a profile first.")
+    return profile
+
+
+async def create_story(
+    context: HasAuth, repository: StoryPlatformRepository, caption: str
+) -> StoryRecord:
+    """A Story the caller posts on their own profile."""
+    await require_viewer(context)
+    checked = check_text(caption, "caption", MAX_CAPTION)
+    profile = await _own_profile(context, repository)
+    return await repository.create_story(profile, checked)
+
+
+async def issue_link_proof(
+    context: HasAuth, repository: StoryPlatformRepository, account_id: str
+) -> IssuedProof:
+    """A one-time code for the owner of profile `account_id` (FORBIDDEN for anyone else)."""
+    await require_viewer(context)
+    wanted = parse_object_id(account_id, "accountId")
+    profile = (await repository.profiles_by_ids([wanted])).get(wanted)
+    if profile is None:
+        raise not_found("No such profile.")
+    await require_owner(context, profile.owner_id, "this profile")
+    return await repository.link_proofs.issue(profile.id, profile.owner_id)

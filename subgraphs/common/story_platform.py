@@ -1,0 +1,194 @@
+"""The database layer Facebook and Instagram share: profiles, Stories and link proofs.
+
+Both platforms keep the same shape of data (a profile owned by one person, Stories on it, some
+of them cross-posted from a WhatsApp Status), so one repository class serves both; each
+subgraph builds it on its own database, with its own name for the profile's handle (Facebook's
+`name`, Instagram's unique `username`). This and `link_proofs` are the only modules of those two
+subgraphs that import pymongo.
+
+Cross-posted Stories are unique on (originPlatform, originId): a delivery that is retried after a
+timeout finds the Story the first attempt wrote instead of writing a second one. The index is
+sparse so that Stories posted directly (which have no origin) are not caught by it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from bson import ObjectId
+from pymongo import ASCENDING, DESCENDING
+from pymongo.errors import DuplicateKeyError
+
+from subgraphs.common.database import Document, MongoDatabase
+from subgraphs.common.link_proofs import LinkProofStore
+
+__all__ = ["DuplicateError", "ProfileRecord", "StoryPlatformRepository", "StoryRecord"]
+
+
+class DuplicateError(Exception):
+    """A unique index refused a write; `field` says which one ("owner" or the handle)."""
+
+    def __init__(self, field: str) -> None:
+        super().__init__(field)
+        self.field = field
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProfileRecord:
+    id: str
+    owner_id: str
+    handle: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoryRecord:
+    id: str
+    profile_id: str
+    owner_id: str
+    caption: str
+    media_url: str | None
+    created_at: datetime
+    origin_platform: str | None
+    origin_id: str | None
+
+
+def _profile(document: Document, handle_field: str) -> ProfileRecord:
+    return ProfileRecord(
+        id=str(document["_id"]),
+        owner_id=document["ownerId"],
+        handle=document[handle_field],
+        created_at=document["createdAt"],
+    )
+
+
+def _story(document: Document) -> StoryRecord:
+    return StoryRecord(
+        id=str(document["_id"]),
+        profile_id=document["profileId"],
+        owner_id=document["ownerId"],
+        caption=document["caption"],
+        media_url=document.get("mediaUrl"),
+        created_at=document["createdAt"],
+        origin_platform=document.get("originPlatform"),
+        origin_id=document.get("originId"),
+    )
+
+
+def _object_ids(ids: Iterable[str]) -> list[ObjectId]:
+    return [ObjectId(value) for value in dict.fromkeys(ids)]
+
+
+class StoryPlatformRepository:
+    """Profiles, Stories and link proofs in one platform's own database."""
+
+    def __init__(self, database: MongoDatabase, *, handle_field: str, unique_handle: bool) -> None:
+        self._profiles = database["profiles"]
+        self._stories = database["stories"]
+        self._handle_field = handle_field
+        self._unique_handle = unique_handle
+        self.link_proofs = LinkProofStore(database)
+
+    async def ensure_indexes(self) -> None:
+        await self._profiles.create_index([("ownerId", ASCENDING)], unique=True)
+        if self._unique_handle:
+            await self._profiles.create_index([(self._handle_field, ASCENDING)], unique=True)
+        await self._stories.create_index([("profileId", ASCENDING), ("createdAt", DESCENDING)])
+        await self._stories.create_index(
+            [("originPlatform", ASCENDING), ("originId", ASCENDING)], unique=True, sparse=True
+        )
+        await self.link_proofs.ensure_indexes()
+
+    async def register_profile(self, owner_id: str, handle: str) -> ProfileRecord:
+        """A new profile; DuplicateError("owner") or DuplicateError(handle field) if taken."""
+        if await self._profiles.find_one({"ownerId": owner_id}, {"_id": 1}) is not None:
+            raise DuplicateError("owner")
+        document: Document = {
+            "ownerId": owner_id,
+            self._handle_field: handle,
+            "createdAt": datetime.now(UTC),
+        }
+        try:
+            await self._profiles.insert_one(document)
+        except DuplicateKeyError as exc:
+            owner_taken = "ownerId" in str(exc.details or exc)
+            raise DuplicateError("owner" if owner_taken else self._handle_field) from exc
+        return _profile(document, self._handle_field)
+
+    async def profiles_by_ids(self, ids: Iterable[str]) -> Mapping[str, ProfileRecord]:
+        cursor = self._profiles.find({"_id": {"$in": _object_ids(ids)}})
+        return {str(d["_id"]): _profile(d, self._handle_field) async for d in cursor}
+
+    async def profiles_by_owners(self, owner_ids: Iterable[str]) -> Mapping[str, ProfileRecord]:
+        cursor = self._profiles.find({"ownerId": {"$in": list(dict.fromkeys(owner_ids))}})
+        return {d["ownerId"]: _profile(d, self._handle_field) async for d in cursor}
+
+    async def stories_by_ids(self, ids: Iterable[str]) -> Mapping[str, StoryRecord]:
+        cursor = self._stories.find({"_id": {"$in": _object_ids(ids)}})
+        return {str(d["_id"]): _story(d) async for d in cursor}
+
+    async def stories_by_profiles(
+        self, profile_ids: Iterable[str]
+    ) -> Mapping[str, list[StoryRecord]]:
+        """Each profile's Stories, newest first."""
+        wanted = list(dict.fromkeys(profile_ids))
+        found: dict[str, list[StoryRecord]] = {profile_id: [] for profile_id in wanted}
+        cursor = self._stories.find({"profileId": {"$in": wanted}}).sort(
+            [("createdAt", DESCENDING), ("_id", DESCENDING)]
+        )
+        async for document in cursor:
+            found[document["profileId"]].append(_story(document))
+        return found
+
+    async def create_story(
+        self, profile: ProfileRecord, caption: str, media_url: str | None = None
+    ) -> StoryRecord:
+        """A Story the owner posts directly (no origin)."""
+        document = self._story_document(profile, caption, media_url)
+        await self._stories.insert_one(document)
+        return _story(document)
+
+    async def create_crossposted_story(
+        self,
+        *,
+        account_id: str,
+        origin_platform: str,
+        origin_id: str,
+        caption: str,
+        media_url: str | None,
+    ) -> StoryRecord | None:
+        """The Story for a cross-post, written once however often it is delivered.
+
+        None when `account_id` is not a profile here.
+        """
+        origin = {"originPlatform": origin_platform, "originId": origin_id}
+        existing = await self._stories.find_one(origin)
+        if existing is not None:
+            return _story(existing)
+        profiles = await self.profiles_by_ids([account_id])
+        profile = profiles.get(account_id)
+        if profile is None:
+            return None
+        document = {**self._story_document(profile, caption, media_url), **origin}
+        try:
+            await self._stories.insert_one(document)
+        except DuplicateKeyError:
+            raced = await self._stories.find_one(origin)
+            if raced is None:
+                raise
+            return _story(raced)
+        return _story(document)
+
+    @staticmethod
+    def _story_document(profile: ProfileRecord, caption: str, media_url: str | None) -> Document:
+        document: Document = {
+            "profileId": profile.id,
+            "ownerId": profile.owner_id,
+            "caption": caption,
+            "createdAt": datetime.now(UTC),
+        }
+        if media_url is not None:
+            document["mediaUrl"] = media_url
+        return document

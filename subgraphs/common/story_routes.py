@@ -1,0 +1,61 @@
+"""`POST /internal/stories`: how WhatsApp delivers a cross-posted Status to Facebook or Instagram.
+
+WhatsApp's delivery worker calls this until it gets an answer, so it must be safe to repeat: the
+repository returns the Story an earlier attempt wrote for the same (originPlatform, originId).
+An account id that is not a profile here is a 400, which the worker treats as final.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from starlette.routing import Route
+
+from subgraphs.common.context import Services
+from subgraphs.common.ids import is_object_id
+from subgraphs.common.internal import InternalBadRequest, internal_route, require_str
+from subgraphs.common.link_proofs import verify_route
+from subgraphs.common.story_actions import MAX_CAPTION
+from subgraphs.common.story_platform import StoryPlatformRepository
+
+__all__ = ["ORIGIN_PLATFORMS", "story_platform_routes"]
+
+MAX_MEDIA_URL = 2048
+ORIGIN_PLATFORMS = frozenset({"WHATSAPP"})
+
+
+def _media_url(payload: Mapping[str, Any]) -> str | None:
+    if payload.get("mediaUrl") is None:
+        return None
+    url = require_str(payload, "mediaUrl", max_length=MAX_MEDIA_URL)
+    if not url.startswith("https://"):
+        raise InternalBadRequest("'mediaUrl' must be an https URL")
+    return url
+
+
+async def _create_story(payload: Mapping[str, Any], services: Services[Any]) -> Mapping[str, Any]:
+    origin_platform = require_str(payload, "originPlatform", max_length=20)
+    if origin_platform not in ORIGIN_PLATFORMS:
+        raise InternalBadRequest(f"'originPlatform' must be one of {sorted(ORIGIN_PLATFORMS)}")
+    origin_id = require_str(payload, "originId", max_length=64)
+    account_id = require_str(payload, "accountId", max_length=64)
+    caption = require_str(payload, "caption", max_length=MAX_CAPTION)
+    if not is_object_id(account_id) or not is_object_id(origin_id):
+        raise InternalBadRequest("'accountId' and 'originId' must be valid ids")
+    repository: StoryPlatformRepository = services.repository
+    story = await repository.create_crossposted_story(
+        account_id=account_id,
+        origin_platform=origin_platform,
+        origin_id=origin_id,
+        caption=caption,
+        media_url=_media_url(payload),
+    )
+    if story is None:
+        raise InternalBadRequest(f"no profile {account_id} here")
+    return {"id": story.id}
+
+
+def story_platform_routes() -> tuple[Route, ...]:
+    """The internal routes Facebook and Instagram both serve."""
+    return (internal_route("/internal/stories", _create_story), verify_route())

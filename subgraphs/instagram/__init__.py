@@ -1,0 +1,1 @@
+"""The Instagram subgraph: profiles and Stories, some of them cross-posted from WhatsApp."""
