@@ -138,7 +138,7 @@ def _arguments(args: Iterable[SuperArgument]) -> str:
     if not any(a.description for a in items):
         return "(" + ", ".join(_argument(a) for a in items) + ")"
     lines = [_description(a.description, "    ") + "    " + _argument(a) for a in items]
-    return "(\n" + "\n".join(lines) + "\n  )"
+    return "(\n" + _join_entries(lines) + "\n  )"
 
 
 def _field(sfield: SuperField) -> str:
@@ -165,7 +165,16 @@ def _body(stype: SuperType) -> str:
         ]
     else:
         return ""
-    return " {\n" + "\n".join(lines) + "\n}" if lines else ""
+    return " {\n" + _join_entries(lines) + "\n}" if lines else ""
+
+
+def _join_entries(lines: list[str]) -> str:
+    """One entry a line, with a blank line before each described entry but the first (as
+    graphql-js prints)."""
+    return "".join(
+        ("\n\n" if i and line.lstrip().startswith('"') else "\n" if i else "") + line
+        for i, line in enumerate(lines)
+    )
 
 
 def _type(stype: SuperType) -> str:

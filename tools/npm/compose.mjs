@@ -10,7 +10,7 @@
 import { createRequire } from "node:module";
 import path from "node:path";
 
-const require = createRequire(path.join(process.env.NODE_PATH || process.cwd(), "noop.js"));
+const require = createRequire(path.resolve(process.env.NODE_PATH || process.cwd(), "noop.js"));
 const { parse } = require("graphql");
 const { composeServices, compositionHasErrors } = require("@theguild/federation-composition");
 
