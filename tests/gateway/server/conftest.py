@@ -1,4 +1,4 @@
-"""Fixtures for the server tests: the tiny `people` subgraph and a gateway process in front of it."""
+"""Fixtures for the server tests: the tiny `people` subgraph and a gateway process before it."""
 
 from __future__ import annotations
 
