@@ -5,7 +5,7 @@ export UV_PROJECT_ENVIRONMENT := $(CURDIR)/.cache/venv
 UV := $(CURDIR)/.cache/tools/uv/bin/uv
 PY := $(UV_PROJECT_ENVIRONMENT)/bin/python
 
-.PHONY: help install run smoke test lint format schema bench bench-quick npm-tools clean
+.PHONY: help install run smoke test lint format schema bench bench-quick npm-tools browser clean
 
 help:
 	@echo "make run    - start the database, the four subgraphs and the gateway (GraphiQL URL printed)"
@@ -33,13 +33,20 @@ $(CURDIR)/.cache/npm/node_modules/.installed: tools/npm/package.json tools/npm/p
 	cd $(CURDIR)/.cache/npm && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# Debian's Chromium and its driver for the browser tests (never a downloaded browser build).
+browser: /usr/bin/chromium
+
+/usr/bin/chromium:
+	@SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	$$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver
+
 run: install npm-tools
 	$(PY) -m devstack run
 
 smoke: install npm-tools
 	$(PY) -m devstack smoke
 
-test: install npm-tools
+test: install npm-tools browser
 	$(PY) -m devstack prepare-tests
 	$(PY) -m pytest
 
