@@ -142,6 +142,7 @@ def _merge_type(
         stype.input_fields = merge_arguments(
             ctx, name, {g: t.input_fields for g, t in sources.items()}, "input field"
         )
+        _input_field_joins(ctx, stype)
         if not stype.input_fields:
             ctx.error(
                 codes.EMPTY_MERGED_INPUT_TYPE,
@@ -151,6 +152,16 @@ def _merge_type(
                 *((g, name) for g in sources),
             )
     return stype
+
+
+def _input_field_joins(ctx: MergeContext, stype: SuperType) -> None:
+    """Input fields whose type differs between subgraphs record each subgraph's type."""
+    for argument in stype.input_fields.values():
+        if any(t != argument.type for t in argument.source_types.values()):
+            argument.joins = [
+                JoinField(graph=ctx.enum_values[g], type=t)
+                for g, t in argument.source_types.items()
+            ]
 
 
 def _propagate_interface_objects(types: dict[str, SuperType]) -> None:

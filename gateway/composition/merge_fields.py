@@ -83,6 +83,7 @@ def _merge_argument(
         description=pick_description(a.description for a in present.values()),
         carried=merge_carried([a.carried for a in present.values()]),
         graphs=list(present),
+        source_types={g: a.type for g, a in present.items()},
     )
 
 
@@ -121,10 +122,11 @@ def _joins(
             overridden[f.override_from] = f.override_label
     joins: list[JoinField] = []
     resolved_in: list[str] = []
+    types_differ = any(f.type != sfield.type for f in sources.values())
     for graph, f in sources.items():
         join = JoinField(
             graph=ctx.enum_values[graph],
-            type=f.type if f.type != sfield.type else None,
+            type=f.type if types_differ else None,
             external=f.external,
             requires=f.requires,
             provides=f.provides,

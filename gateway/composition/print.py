@@ -126,9 +126,9 @@ def _join_field(join: JoinField) -> str:
     return f" @join__field({', '.join(args)})"
 
 
-def _argument(arg: SuperArgument) -> str:
+def _argument(arg: SuperArgument, joins: str = "") -> str:
     default = f" = {arg.default}" if arg.default is not None else ""
-    return f"{arg.name}: {arg.type}{default}{_carried(arg.carried)}"
+    return f"{arg.name}: {arg.type}{default}{joins}{_carried(arg.carried)}"
 
 
 def _arguments(args: Iterable[SuperArgument]) -> str:
@@ -152,7 +152,9 @@ def _body(stype: SuperType) -> str:
         lines = [_field(f) for f in stype.fields.values()]
     elif stype.kind == "input":
         lines = [
-            _description(a.description, "  ") + "  " + _argument(a)
+            _description(a.description, "  ")
+            + "  "
+            + _argument(a, "".join(_join_field(j) for j in a.joins))
             for a in stype.input_fields.values()
         ]
     elif stype.kind == "enum":

@@ -66,6 +66,8 @@ class SuperArgument:
     description: str | None = None
     carried: Carried = field(default_factory=Carried)
     graphs: list[str] = field(default_factory=list)
+    source_types: dict[str, str] = field(default_factory=dict)
+    joins: list[JoinField] = field(default_factory=list)
 
 
 @dataclass(slots=True, kw_only=True)

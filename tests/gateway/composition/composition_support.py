@@ -250,7 +250,7 @@ def _field_joins(
 ) -> set[tuple[Any, ...]]:
     joins = [_args(d) for d in directives or () if d.name.value == "join__field"]
     if not joins:
-        return {(coordinate, g, None, None, False, None, None, False) for g in type_graphs}
+        return {(coordinate, g, None, None, False, None, None, False, None) for g in type_graphs}
     return {
         (
             coordinate,
@@ -261,6 +261,7 @@ def _field_joins(
             j.get("override"),
             j.get("overrideLabel"),
             bool(j.get("usedOverridden", False)),
+            j.get("type"),
         )
         for j in joins
     }
