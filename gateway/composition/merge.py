@@ -215,7 +215,7 @@ def merge(subgraphs: Sequence[Subgraph]) -> tuple[Supergraph, list[CompositionEr
         version=max(s.version for s in subgraphs),
         links=list(dict.fromkeys(link for s in subgraphs for link in s.links)),
         directive_definitions=list(
-            dict.fromkeys(d for s in subgraphs for d in s.directive_definitions.values())
+            {n: d for s in reversed(subgraphs) for n, d in s.directive_definitions.items()}.values()
         ),
     )
     return supergraph, ctx.errors
