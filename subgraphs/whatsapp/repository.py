@@ -1,0 +1,246 @@
+"""WhatsApp's database layer (with `link_proofs`, the only WhatsApp code that imports pymongo).
+
+Statuses expire 24 hours after they are posted. A TTL index on `expiresAt` removes them where the
+server supports it, but TTL monitors run lazily (MongoDB's once a minute; FerretDB 1.x has none),
+so every read also filters on `expiresAt > now` and the delivery worker purges expired ones.
+
+A Status and its cross-posts are one document: the cross-post entries are the outbox. Writing them
+in the same insert as the Status makes them durable together without a transaction (FerretDB 1.x
+has none). `deliveryDueAt` is set while any entry is PENDING; whoever delivers first claims the
+Status by moving `deliveryDueAt` forward with a compare-and-set, so two replicas do not deliver
+the same Status at the same time (and if they ever do, the target's unique index keeps one Story).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from bson import ObjectId
+from pymongo import ASCENDING, DESCENDING
+from pymongo.errors import DuplicateKeyError
+
+from subgraphs.common.database import Document, MongoDatabase
+from subgraphs.common.link_proofs import LinkProofStore, create_ttl_index
+from subgraphs.whatsapp.records import (
+    AccountRecord,
+    CrossPostRecord,
+    DeliveryState,
+    StatusRecord,
+)
+
+__all__ = ["STATUS_LIFETIME", "DuplicateError", "WhatsAppRepository", "make_repository"]
+
+STATUS_LIFETIME = timedelta(hours=24)
+STATUSES_PER_ACCOUNT = 200
+
+
+class DuplicateError(Exception):
+    """A unique index refused a write; `field` is "owner" or "phoneNumber"."""
+
+    def __init__(self, field: str) -> None:
+        super().__init__(field)
+        self.field = field
+
+
+def to_millis(moment: datetime) -> datetime:
+    """`moment` at BSON's millisecond precision, so a value read back compares equal."""
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
+def _account(document: Document) -> AccountRecord:
+    return AccountRecord(
+        id=str(document["_id"]),
+        owner_id=document["ownerId"],
+        phone_number=document["phoneNumber"],
+        is_business=bool(document.get("isBusiness", False)),
+        business_name=document.get("businessName"),
+        created_at=document["createdAt"],
+    )
+
+
+def _cross_post(entry: Mapping[str, Any]) -> CrossPostRecord:
+    return CrossPostRecord(
+        platform=entry["platform"],
+        account_id=entry["accountId"],
+        state=DeliveryState(entry["state"]),
+        story_id=entry.get("storyId"),
+        attempts=int(entry.get("attempts", 0)),
+        last_error=entry.get("lastError"),
+        updated_at=entry.get("updatedAt"),
+        next_attempt_at=entry.get("nextAttemptAt"),
+    )
+
+
+def _cross_post_document(record: CrossPostRecord) -> Document:
+    return {
+        "platform": record.platform,
+        "accountId": record.account_id,
+        "state": record.state.value,
+        "storyId": record.story_id,
+        "attempts": record.attempts,
+        "lastError": record.last_error,
+        "updatedAt": record.updated_at,
+        "nextAttemptAt": record.next_attempt_at,
+    }
+
+
+def _status(document: Document) -> StatusRecord:
+    return StatusRecord(
+        id=str(document["_id"]),
+        account_id=document["accountId"],
+        owner_id=document["ownerId"],
+        text=document["text"],
+        created_at=document["createdAt"],
+        expires_at=document["expiresAt"],
+        cross_posts=tuple(_cross_post(entry) for entry in document.get("crossPosts", [])),
+        delivery_due_at=document.get("deliveryDueAt"),
+    )
+
+
+def _object_ids(ids: Iterable[str]) -> list[ObjectId]:
+    return [ObjectId(value) for value in dict.fromkeys(ids)]
+
+
+class WhatsAppRepository:
+    """Accounts, Statuses (with their cross-post outbox) and link proofs."""
+
+    def __init__(self, database: MongoDatabase) -> None:
+        self._accounts = database["accounts"]
+        self._statuses = database["statuses"]
+        self.link_proofs = LinkProofStore(database)
+
+    async def ensure_indexes(self) -> None:
+        await self._accounts.create_index([("ownerId", ASCENDING)], unique=True)
+        await self._accounts.create_index([("phoneNumber", ASCENDING)], unique=True)
+        await self._statuses.create_index([("accountId", ASCENDING), ("createdAt", DESCENDING)])
+        await self._statuses.create_index([("deliveryDueAt", ASCENDING)])
+        await create_ttl_index(self._statuses, "expiresAt")
+        await self.link_proofs.ensure_indexes()
+
+    async def register_account(
+        self, owner_id: str, phone_number: str, business_name: str | None
+    ) -> AccountRecord:
+        """A new account; DuplicateError when the person or the number already has one."""
+        if await self._accounts.find_one({"ownerId": owner_id}, {"_id": 1}) is not None:
+            raise DuplicateError("owner")
+        document: Document = {
+            "ownerId": owner_id,
+            "phoneNumber": phone_number,
+            "isBusiness": business_name is not None,
+            "businessName": business_name,
+            "createdAt": datetime.now(UTC),
+        }
+        try:
+            await self._accounts.insert_one(document)
+        except DuplicateKeyError as exc:
+            field = "owner" if "ownerId" in str(exc.details or exc) else "phoneNumber"
+            raise DuplicateError(field) from exc
+        return _account(document)
+
+    async def accounts_by_ids(self, ids: Iterable[str]) -> Mapping[str, AccountRecord]:
+        cursor = self._accounts.find({"_id": {"$in": _object_ids(ids)}})
+        return {str(d["_id"]): _account(d) async for d in cursor}
+
+    async def accounts_by_owners(self, owner_ids: Iterable[str]) -> Mapping[str, AccountRecord]:
+        cursor = self._accounts.find({"ownerId": {"$in": list(dict.fromkeys(owner_ids))}})
+        return {d["ownerId"]: _account(d) async for d in cursor}
+
+    async def live_statuses_by_ids(self, ids: Iterable[str]) -> Mapping[str, StatusRecord]:
+        now = datetime.now(UTC)
+        cursor = self._statuses.find({"_id": {"$in": _object_ids(ids)}, "expiresAt": {"$gt": now}})
+        return {str(d["_id"]): _status(d) async for d in cursor}
+
+    async def live_statuses_by_accounts(
+        self, account_ids: Iterable[str]
+    ) -> Mapping[str, list[StatusRecord]]:
+        """Each account's unexpired Statuses, newest first."""
+        wanted = list(dict.fromkeys(account_ids))
+        found: dict[str, list[StatusRecord]] = {account_id: [] for account_id in wanted}
+        query = {"accountId": {"$in": wanted}, "expiresAt": {"$gt": datetime.now(UTC)}}
+        cursor = self._statuses.find(query).sort([("createdAt", DESCENDING), ("_id", DESCENDING)])
+        async for document in cursor.limit(STATUSES_PER_ACCOUNT * max(1, len(wanted))):
+            found[document["accountId"]].append(_status(document))
+        return found
+
+    async def insert_status(
+        self,
+        account: AccountRecord,
+        text: str,
+        cross_posts: Sequence[CrossPostRecord],
+        claimed_until: datetime | None,
+    ) -> StatusRecord:
+        """The Status and its outbox entries, in one write (claimed by the caller if any)."""
+        now = to_millis(datetime.now(UTC))
+        document: Document = {
+            "accountId": account.id,
+            "ownerId": account.owner_id,
+            "text": text,
+            "createdAt": now,
+            "expiresAt": now + STATUS_LIFETIME,
+            "crossPosts": [_cross_post_document(entry) for entry in cross_posts],
+        }
+        if cross_posts and claimed_until is not None:
+            document["deliveryDueAt"] = to_millis(claimed_until)
+        await self._statuses.insert_one(document)
+        return _status(document)
+
+    async def claim_due(
+        self, now: datetime, claimed_until: datetime, limit: int
+    ) -> list[StatusRecord]:
+        """Statuses whose delivery is due, each claimed until `claimed_until` by this caller."""
+        query = {"deliveryDueAt": {"$lte": now}, "expiresAt": {"$gt": now}}
+        due = self._statuses.find(query).sort("deliveryDueAt", ASCENDING)
+        claimed: list[StatusRecord] = []
+        until = to_millis(claimed_until)
+        async for document in due.limit(limit):
+            result = await self._statuses.update_one(
+                {"_id": document["_id"], "deliveryDueAt": document["deliveryDueAt"]},
+                {"$set": {"deliveryDueAt": until}},
+            )
+            if result.modified_count == 1:
+                claimed.append(_status({**document, "deliveryDueAt": until}))
+        return claimed
+
+    async def save_delivery(
+        self,
+        status: StatusRecord,
+        cross_posts: Sequence[CrossPostRecord],
+        next_due: datetime | None,
+    ) -> StatusRecord | None:
+        """Store delivery results if `status` is still claimed as read; None if someone else
+        took it over meanwhile (their results win; delivery is idempotent either way)."""
+        entries = [_cross_post_document(entry) for entry in cross_posts]
+        change: Document = {"$set": {"crossPosts": entries}}
+        if next_due is None:
+            change["$unset"] = {"deliveryDueAt": ""}
+        else:
+            change["$set"]["deliveryDueAt"] = to_millis(next_due)
+        result = await self._statuses.update_one(
+            {"_id": ObjectId(status.id), "deliveryDueAt": status.delivery_due_at}, change
+        )
+        if result.modified_count != 1:
+            return None
+        due = None if next_due is None else to_millis(next_due)
+        return _status(
+            {
+                "_id": status.id,
+                "accountId": status.account_id,
+                "ownerId": status.owner_id,
+                "text": status.text,
+                "createdAt": status.created_at,
+                "expiresAt": status.expires_at,
+                "crossPosts": entries,
+                "deliveryDueAt": due,
+            }
+        )
+
+    async def purge_expired(self) -> int:
+        """Delete expired Statuses (for servers without TTL indexes); how many went."""
+        result = await self._statuses.delete_many({"expiresAt": {"$lte": datetime.now(UTC)}})
+        return result.deleted_count
+
+
+def make_repository(database: MongoDatabase) -> WhatsAppRepository:
+    return WhatsAppRepository(database)

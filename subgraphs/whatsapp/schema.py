@@ -1,0 +1,259 @@
+"""WhatsApp's part of the graph: `Person.whatsapp`, accounts, Statuses and where they were shared.
+
+Resolvers stay thin: entities load through the request's DataLoaders, every private field checks
+the caller with `require_owner`, and mutations call `actions`. Cross-posted Stories are owned by
+Facebook and Instagram; here they are only stubs (`@key(resolvable: false)`) the gateway
+completes from their own subgraph.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from typing import Annotated
+
+import strawberry
+from strawberry.federation.schema_directives import Key
+from strawberry.federation.types import FieldSet
+
+from subgraphs.common import described
+from subgraphs.common.context import RequestContext
+from subgraphs.common.ids import parse_object_id
+from subgraphs.common.ownership import require_owner, require_self
+from subgraphs.common.platform_types import LinkProof, Platform
+from subgraphs.common.schema import federation_schema, print_schema_sdl
+from subgraphs.whatsapp import actions
+from subgraphs.whatsapp.loaders import WhatsAppLoaders
+from subgraphs.whatsapp.records import AccountRecord, CrossPostRecord, DeliveryState, StatusRecord
+from subgraphs.whatsapp.repository import WhatsAppRepository
+
+__all__ = ["print_sdl", "schema"]
+
+Info = strawberry.Info[RequestContext[WhatsAppRepository, WhatsAppLoaders], None]
+
+
+@strawberry.enum(description="Where one cross-post stands.")
+class CrossPostState(Enum):
+    PENDING = "PENDING"
+    DONE = "DONE"
+    FAILED = "FAILED"
+    CANCELLED = "CANCELLED"
+
+
+@strawberry.federation.type(keys=[Key(fields=FieldSet("id"), resolvable=False)])
+class FacebookStory:
+    id: strawberry.ID
+
+
+@strawberry.federation.type(keys=[Key(fields=FieldSet("id"), resolvable=False)])
+class InstagramStory:
+    id: strawberry.ID
+
+
+CrossPostedStory = Annotated[
+    FacebookStory | InstagramStory,
+    strawberry.union("CrossPostedStory", description="A Story a Status was shared as."),
+]
+
+
+@strawberry.type(description="One target a Status was shared to, and how far delivery got.")
+class CrossPost:
+    platform: Platform
+    state: CrossPostState
+    attempts: int
+    updated_at: datetime | None
+
+    story_id: strawberry.Private[str | None]
+
+    @classmethod
+    def from_record(cls, record: CrossPostRecord) -> CrossPost:
+        return cls(
+            platform=Platform(record.platform),
+            state=CrossPostState(record.state.value),
+            attempts=record.attempts,
+            updated_at=record.updated_at,
+            story_id=record.story_id if record.state is DeliveryState.DONE else None,
+        )
+
+    @described.field("The Story on the target platform, once delivered.")
+    def story(self) -> CrossPostedStory | None:
+        if self.story_id is None:
+            return None
+        if self.platform is Platform.FACEBOOK:
+            return FacebookStory(id=strawberry.ID(self.story_id))
+        return InstagramStory(id=strawberry.ID(self.story_id))
+
+
+@strawberry.federation.type(keys=["id"])
+class Person:
+    id: strawberry.ID
+
+    @described.field("The caller's own WhatsApp account (FORBIDDEN for others).")
+    async def whatsapp(self, info: Info) -> WhatsAppAccount | None:
+        await require_self(info.context, self.id)
+        record = await info.context.loaders.account_by_owner.load(str(self.id))
+        return None if record is None else WhatsAppAccount.from_record(record)
+
+    @classmethod
+    def resolve_reference(cls, id: strawberry.ID) -> Person:
+        return cls(id=id)
+
+
+@strawberry.federation.type(keys=["id"], description="A WhatsApp account; private to its owner.")
+class WhatsAppAccount:
+    id: strawberry.ID
+    record: strawberry.Private[AccountRecord]
+
+    @classmethod
+    def from_record(cls, record: AccountRecord) -> WhatsAppAccount:
+        return cls(id=strawberry.ID(record.id), record=record)
+
+    @classmethod
+    async def resolve_reference(cls, info: Info, id: strawberry.ID) -> WhatsAppAccount | None:
+        record = await info.context.loaders.account_by_id.load(parse_object_id(id))
+        return None if record is None else cls.from_record(record)
+
+    async def _own(self, info: Info) -> AccountRecord:
+        await require_owner(info.context, self.record.owner_id, "this account")
+        return self.record
+
+    @strawberry.field
+    async def phone_number(self, info: Info) -> str:
+        return (await self._own(info)).phone_number
+
+    @strawberry.field
+    async def is_business(self, info: Info) -> bool:
+        return (await self._own(info)).is_business
+
+    @described.field("The business's name (Business accounts only).")
+    async def business_name(self, info: Info) -> str | None:
+        return (await self._own(info)).business_name
+
+    @strawberry.field
+    async def created_at(self, info: Info) -> datetime:
+        return (await self._own(info)).created_at
+
+    @described.field("The Accounts Center person who owns this account.")
+    async def person(self, info: Info) -> Person:
+        return Person(id=strawberry.ID((await self._own(info)).owner_id))
+
+    @described.field("Statuses from the last 24 hours, newest first.")
+    async def statuses(self, info: Info) -> list[WhatsAppStatus]:
+        await self._own(info)
+        records = await info.context.loaders.statuses_by_account.load(self.record.id)
+        return [WhatsAppStatus.from_record(record) for record in records]
+
+
+@strawberry.federation.type(keys=["id"], description="A Status update; gone after 24 hours.")
+class WhatsAppStatus:
+    id: strawberry.ID
+    record: strawberry.Private[StatusRecord]
+
+    @classmethod
+    def from_record(cls, record: StatusRecord) -> WhatsAppStatus:
+        return cls(id=strawberry.ID(record.id), record=record)
+
+    @classmethod
+    async def resolve_reference(cls, info: Info, id: strawberry.ID) -> WhatsAppStatus | None:
+        record = await info.context.loaders.status_by_id.load(parse_object_id(id))
+        return None if record is None else cls.from_record(record)
+
+    async def _own(self, info: Info) -> StatusRecord:
+        await require_owner(info.context, self.record.owner_id, "this status")
+        return self.record
+
+    @strawberry.field
+    async def text(self, info: Info) -> str:
+        return (await self._own(info)).text
+
+    @strawberry.field
+    async def created_at(self, info: Info) -> datetime:
+        return (await self._own(info)).created_at
+
+    @strawberry.field
+    async def expires_at(self, info: Info) -> datetime:
+        return (await self._own(info)).expires_at
+
+    @described.field("Each platform this Status was shared to, and how far delivery got.")
+    async def shared_to(self, info: Info) -> list[CrossPost]:
+        return [CrossPost.from_record(entry) for entry in (await self._own(info)).cross_posts]
+
+    @strawberry.field
+    async def account(self, info: Info) -> WhatsAppAccount | None:
+        await self._own(info)
+        record = await info.context.loaders.account_by_id.load(self.record.account_id)
+        return None if record is None else WhatsAppAccount.from_record(record)
+
+
+@strawberry.type(description="The posted Status and which cross-posts are done or pending.")
+class PostStatusPayload:
+    status: WhatsAppStatus
+    done: list[Platform]
+    pending: list[Platform]
+    failed: list[Platform]
+
+    @classmethod
+    def from_record(cls, record: StatusRecord) -> PostStatusPayload:
+        def where(state: DeliveryState) -> list[Platform]:
+            return [Platform(e.platform) for e in record.cross_posts if e.state is state]
+
+        return cls(
+            status=WhatsAppStatus.from_record(record),
+            done=where(DeliveryState.DONE),
+            pending=where(DeliveryState.PENDING),
+            failed=where(DeliveryState.FAILED),
+        )
+
+
+@strawberry.type
+class Mutation:
+    @described.mutation("Register the caller's WhatsApp account (one per person).")
+    async def register_whats_app_account(
+        self,
+        info: Info,
+        phone_number: str,
+        is_business: bool = False,
+        business_name: str | None = None,
+    ) -> WhatsAppAccount:
+        record = await actions.register_account(
+            info.context, phone_number, is_business, business_name
+        )
+        return WhatsAppAccount.from_record(record)
+
+    @described.mutation("A one-time code proving the caller owns this WhatsApp account.")
+    async def create_whats_app_link_proof(self, info: Info, account_id: strawberry.ID) -> LinkProof:
+        issued = await actions.issue_link_proof(info.context, str(account_id))
+        return LinkProof.from_issued(Platform.WHATSAPP, issued)
+
+    @described.mutation(
+        "Post a Status. With crossPost (the default) it is also shared as a Story to every "
+        "platform Accounts Center allows (linked and route enabled), or to `targets` only, each "
+        "of which must be allowed. Undelivered cross-posts are retried until they land."
+    )
+    async def post_status(
+        self,
+        info: Info,
+        text: str,
+        cross_post: bool = True,
+        targets: list[Platform] | None = None,
+    ) -> PostStatusPayload:
+        wanted = None if targets is None else [target.value for target in targets]
+        record = await actions.post_status(info.context, text, cross_post, wanted)
+        return PostStatusPayload.from_record(record)
+
+
+@strawberry.type
+class Query:
+    @described.field("A Status of the caller's by id (null once expired).")
+    async def whats_app_status(self, info: Info, id: strawberry.ID) -> WhatsAppStatus | None:
+        return await WhatsAppStatus.resolve_reference(info, id)
+
+
+schema = federation_schema(
+    query=Query, mutation=Mutation, types=(Person, FacebookStory, InstagramStory)
+)
+
+
+def print_sdl() -> str:
+    """The SDL this subgraph serves; `make schema` writes it to `schema/whatsapp.graphql`."""
+    return print_schema_sdl(schema)
