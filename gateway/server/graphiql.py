@@ -44,6 +44,7 @@ _PAGE = """<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>GraphiQL - Python federation gateway</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="{assets}/graphiql.min.css">
 <style>
   html, body, #graphiql {{ height: 100%; margin: 0; }}

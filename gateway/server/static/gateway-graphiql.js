@@ -113,6 +113,14 @@
     return h("div", { className: "gateway-plan-panel" }, children);
   }
 
+  function storedTabs() {
+    try {
+      return window.localStorage.getItem("graphiql:tabState");
+    } catch (error) {
+      return null;
+    }
+  }
+
   var planPlugin = { title: "Query plan", icon: PlanIcon, content: PlanPanel };
 
   var tabs = config.tabs.map(function (tab) {
@@ -128,6 +136,11 @@
   };
   if (tabs.length > 0) {
     props.defaultTabs = tabs;
+    // GraphiQL 3.9 opens the first default tab without its variables; on a first visit (no
+    // saved tabs) hand them over as the initial variables.
+    if (tabs[0].variables && !storedTabs()) {
+      props.variables = tabs[0].variables;
+    }
   } else {
     props.defaultQuery = "# No example operations were found; write a query here.\n{\n  __typename\n}\n";
   }

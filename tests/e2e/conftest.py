@@ -1,0 +1,82 @@
+"""Browser tests: headless Debian Chromium driven by Playwright, with no network beyond 127.0.0.1.
+
+Chromium comes from Debian (`make browser` installs `chromium` and `chromium-driver`); no browser
+is ever downloaded. Every request the page makes to a host other than 127.0.0.1 is aborted and
+recorded, so a test can assert that GraphiQL needs nothing from the internet.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Browser, Page, Route, sync_playwright
+
+# The gateway server tests' helpers (HTTP client, process starters, the tiny subgraph).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "gateway" / "server"))
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@dataclass(slots=True)
+class PageLog:
+    """What a page did that a test should see: blocked requests, errors, console errors."""
+
+    blocked: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's headless Chromium."""
+    if not CHROMIUM.is_file():
+        pytest.fail(f"{CHROMIUM} is missing: run `make browser` (Debian chromium, chromium-driver)")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@pytest.fixture
+def local_page(browser: Browser) -> Iterator[tuple[Page, PageLog]]:
+    """A fresh page (own storage) that may only talk to 127.0.0.1."""
+    log = PageLog()
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+
+    def guard(route: Route) -> None:
+        if urlsplit(route.request.url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            log.blocked.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    page = context.new_page()
+    page.on("pageerror", lambda error: log.page_errors.append(str(error)))
+    page.on(
+        "console",
+        lambda message: (
+            log.console_errors.append(message.text) if message.type == "error" else None
+        ),
+    )
+    try:
+        yield page, log
+    finally:
+        context.close()
