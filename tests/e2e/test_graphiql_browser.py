@@ -1,4 +1,4 @@
-"""GraphiQL in headless Chromium: it loads offline, shows the docs, runs an example, shows the plan."""
+"""GraphiQL in headless Chromium: loads offline, shows docs, runs an example, shows the plan."""
 
 from __future__ import annotations
 
@@ -87,4 +87,5 @@ def test_graphiql_second_tab_runs_too(
     page.locator(".graphiql-execute-button").click()
     expect(page.locator(".graphiql-response")).to_contain_text("Ada Lovelace", timeout=15_000)
     page.screenshot(path=str(output_dir / "graphiql-second-tab.png"))
-    assert log.blocked == [] and log.page_errors == []
+    assert log.blocked == []
+    assert log.page_errors == []
