@@ -1,0 +1,45 @@
+"""The accounts subgraph's Starlette app: the common factory plus accounts' own verifier and routes.
+
+Accounts verifies its callers in-process (its key store and session collection) instead of
+calling its own JWKS and introspection routes over HTTP.
+"""
+
+from __future__ import annotations
+
+import aiohttp
+from starlette.applications import Starlette
+
+from subgraphs.accounts.backend import AccountsBackend
+from subgraphs.accounts.loaders import AccountsLoaders
+from subgraphs.accounts.routes import routes
+from subgraphs.accounts.schema import SCHEMA
+from subgraphs.accounts.tokens import LocalRevocationCheck
+from subgraphs.common.app import SubgraphSpec, create_app
+from subgraphs.common.auth import TokenVerifier
+from subgraphs.common.settings import Settings
+
+__all__ = ["build_app"]
+
+
+def _verifier(
+    settings: Settings, _: aiohttp.ClientSession, backend: AccountsBackend
+) -> TokenVerifier:
+    return TokenVerifier(
+        keys=backend.keys,
+        revocation=LocalRevocationCheck(backend.repository),
+        issuer=settings.jwt_issuer,
+        audience=settings.jwt_audience,
+    )
+
+
+def build_app(settings: Settings) -> Starlette:
+    return create_app(
+        SubgraphSpec(
+            settings=settings,
+            schema=SCHEMA,
+            make_repository=AccountsBackend.create,
+            make_loaders=AccountsLoaders.create,
+            routes=routes(),
+            make_verifier=_verifier,
+        )
+    )

@@ -1,0 +1,113 @@
+"""Mutations for the shared assets: the avatar, Meta AI stickers and Imagine Me creations.
+
+Assets live in Accounts Center and show on every linked platform profile (through `Person`).
+Image generation is outside this service: a new sticker or creation gets the address where the
+generator will publish its image, derived from the asset's id.
+"""
+
+from __future__ import annotations
+
+import strawberry
+from bson import ObjectId
+
+from subgraphs.accounts.context import AccountsInfo
+from subgraphs.accounts.mutations import current_person
+from subgraphs.accounts.objects import Avatar, ImagineMeCreation, Sticker
+from subgraphs.accounts.records import AvatarRecord, CreationRecord, StickerRecord, utc_now
+from subgraphs.accounts.validation import (
+    MAX_LABEL,
+    MAX_PROMPT,
+    check_image_url,
+    check_object_id,
+    check_text,
+)
+from subgraphs.common.errors import not_found
+from subgraphs.common.schema import resolver
+
+__all__ = ["ASSET_BASE_URL", "AssetMutations"]
+
+ASSET_BASE_URL = "https://assets.accounts-center.example"
+
+
+@strawberry.type
+class AssetMutations:
+    @resolver(authenticated=True, description="Set the shared avatar from an image URL.")
+    async def set_avatar(self, info: AccountsInfo, image_url: str) -> Avatar:
+        url = check_image_url(image_url)
+        _, person = await current_person(info)
+        avatar = AvatarRecord(image_url=url, updated_at=utc_now())
+        await info.context.repository.repository.set_avatar(ObjectId(person.id), avatar)
+        return Avatar.of(avatar)
+
+    @resolver(authenticated=True, description="Remove the shared avatar.")
+    async def remove_avatar(self, info: AccountsInfo) -> bool:
+        _, person = await current_person(info)
+        await info.context.repository.repository.set_avatar(ObjectId(person.id), None)
+        return True
+
+    @resolver(authenticated=True, description="Ask Meta AI for a sticker from a short prompt.")
+    async def create_sticker(self, info: AccountsInfo, prompt: str) -> Sticker:
+        label = check_text(prompt, "prompt", MAX_LABEL)
+        _, person = await current_person(info)
+        sticker_id = str(ObjectId())
+        record = StickerRecord(
+            id=sticker_id,
+            person_id=person.id,
+            label=label,
+            image_url=f"{ASSET_BASE_URL}/stickers/{sticker_id}.webp",
+            created_at=utc_now(),
+        )
+        await info.context.repository.repository.insert_sticker(record)
+        return Sticker.of(record)
+
+    @resolver(authenticated=True, description="Delete one of your stickers.")
+    async def delete_sticker(self, info: AccountsInfo, id: strawberry.ID) -> bool:
+        sticker_id = check_object_id(str(id))
+        _, person = await current_person(info)
+        repository = info.context.repository.repository
+        if not await repository.delete_sticker(ObjectId(person.id), sticker_id):
+            raise not_found("You have no sticker with that id.")
+        return True
+
+    @resolver(authenticated=True, description="Imagine yourself: create an image from a prompt.")
+    async def create_imagine_me(self, info: AccountsInfo, prompt: str) -> ImagineMeCreation:
+        text = check_text(prompt, "prompt", MAX_PROMPT)
+        _, person = await current_person(info)
+        creation_id = str(ObjectId())
+        record = CreationRecord(
+            id=creation_id,
+            person_id=person.id,
+            prompt=text,
+            image_url=f"{ASSET_BASE_URL}/imagine/{creation_id}.webp",
+            created_at=utc_now(),
+        )
+        await info.context.repository.repository.insert_creation(record)
+        return ImagineMeCreation.of(record)
+
+    @resolver(authenticated=True, description="Use one of your Imagine Me creations as avatar.")
+    async def set_imagine_me_as_avatar(self, info: AccountsInfo, id: strawberry.ID) -> Avatar:
+        creation_id = check_object_id(str(id))
+        _, person = await current_person(info)
+        repository = info.context.repository.repository
+        creation = await repository.creation(ObjectId(person.id), creation_id)
+        if creation is None:
+            raise not_found("You have no Imagine Me creation with that id.")
+        avatar = AvatarRecord(
+            image_url=creation.image_url, updated_at=utc_now(), creation_id=creation.id
+        )
+        await repository.set_avatar(ObjectId(person.id), avatar)
+        return Avatar.of(avatar)
+
+    @resolver(
+        authenticated=True,
+        description="Delete an Imagine Me creation (and the avatar, if it was made from it).",
+    )
+    async def delete_imagine_me(self, info: AccountsInfo, id: strawberry.ID) -> bool:
+        creation_id = check_object_id(str(id))
+        _, person = await current_person(info)
+        repository = info.context.repository.repository
+        if not await repository.delete_creation(ObjectId(person.id), creation_id):
+            raise not_found("You have no Imagine Me creation with that id.")
+        if person.avatar is not None and person.avatar.creation_id == str(creation_id):
+            await repository.set_avatar(ObjectId(person.id), None)
+        return True

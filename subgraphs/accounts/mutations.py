@@ -1,0 +1,194 @@
+"""Sign-up, sign-in, sign-out, linking, sharing and consent mutations (thin: validate, then act).
+
+Every argument is validated before the first write, so a refused mutation leaves the database
+unchanged. The signed-in person comes from the token; no mutation takes a person id, so nobody
+can act on someone else's Accounts Center by changing an argument.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+from bson import ObjectId
+
+from subgraphs.accounts.context import AccountsInfo
+from subgraphs.accounts.linking import link_account, require_route_linked, unlink_account
+from subgraphs.accounts.objects import (
+    Consent,
+    LinkedAccount,
+    LinkingSettings,
+    Person,
+    SharingPreference,
+)
+from subgraphs.accounts.passwords import hash_password, verify_password
+from subgraphs.accounts.records import (
+    ConsentPurpose,
+    ConsentRecord,
+    PersonRecord,
+    Platform,
+    SharingRoute,
+    utc_now,
+)
+from subgraphs.accounts.tokens import issue_token
+from subgraphs.accounts.validation import (
+    MAX_DISPLAY_NAME,
+    check_account_id,
+    check_email,
+    check_password,
+    check_proof_code,
+    check_region,
+    check_text,
+)
+from subgraphs.common.auth import Viewer, require_viewer
+from subgraphs.common.errors import conflict, unauthenticated
+from subgraphs.common.schema import resolver
+
+__all__ = ["AccountMutations", "AuthPayload", "SignUpInput", "current_person"]
+
+
+@strawberry.input(description="What a new person gives to create an Accounts Center.")
+class SignUpInput:
+    email: str
+    password: str
+    display_name: str
+    region: str = strawberry.field(description="Where the person lives, e.g. EU, US, BR, IN.")
+
+
+@strawberry.type(description="A signed-in session: send `token` as `Authorization: Bearer`.")
+class AuthPayload:
+    token: str
+    expires_at: datetime
+    person: Person
+
+
+async def current_person(info: AccountsInfo) -> tuple[Viewer, PersonRecord]:
+    """The caller and their record (a token for a person that no longer exists is refused)."""
+    viewer = await require_viewer(info.context)
+    record = await info.context.loaders.person.load(viewer.person_id)
+    if record is None:
+        raise unauthenticated("The signed-in person no longer exists.")
+    return viewer, record
+
+
+async def _signed_in(info: AccountsInfo, person: PersonRecord) -> AuthPayload:
+    backend = info.context.repository
+    issued = await issue_token(backend.keys, backend.repository, info.context.settings, person.id)
+    return AuthPayload(token=issued.token, expires_at=issued.expires_at, person=Person.of(person))
+
+
+@strawberry.type
+class AccountMutations:
+    @resolver(description="Create an Accounts Center and sign in to it.")
+    async def sign_up(self, info: AccountsInfo, input: SignUpInput) -> AuthPayload:
+        email = check_email(input.email)
+        password = check_password(input.password)
+        display_name = check_text(input.display_name, "displayName", MAX_DISPLAY_NAME)
+        region = check_region(input.region)
+        person = await info.context.repository.repository.create_person(
+            email=email,
+            display_name=display_name,
+            region=region,
+            password_hash=await hash_password(password),
+            at=utc_now(),
+        )
+        if person is None:
+            raise conflict("An Accounts Center with that email already exists.")
+        return await _signed_in(info, person)
+
+    @resolver(description="Sign in with email and password; one token works in every app.")
+    async def sign_in(self, info: AccountsInfo, email: str, password: str) -> AuthPayload:
+        repository = info.context.repository.repository
+        person = await repository.person_by_email(email.strip().lower()[:254])
+        hashed = None if person is None else person.password_hash
+        if not await verify_password(hashed, password[:256]) or person is None:
+            raise unauthenticated("The email or password is wrong.")
+        return await _signed_in(info, person)
+
+    @resolver(authenticated=True, description="Revoke the token this request was made with.")
+    async def sign_out(self, info: AccountsInfo) -> bool:
+        viewer = await require_viewer(info.context)
+        await info.context.repository.repository.revoke_session(viewer.token_id, utc_now())
+        return True
+
+    @resolver(authenticated=True, description="Turn account linking on or off (off by default).")
+    async def set_linking_enabled(self, info: AccountsInfo, enabled: bool) -> LinkingSettings:
+        _, person = await current_person(info)
+        repository = info.context.repository.repository
+        at = utc_now()
+        await repository.set_linking_enabled(ObjectId(person.id), enabled, at)
+        links = await repository.links_for_people([ObjectId(person.id)])
+        return LinkingSettings(
+            enabled=enabled,
+            changed_at=at,
+            linked_accounts=[LinkedAccount.of(link) for link in links],
+        )
+
+    @resolver(
+        authenticated=True,
+        description="Link a platform account, proving ownership with the one-time code from "
+        "that platform's `createLinkProof` mutation.",
+    )
+    async def link_account(
+        self,
+        info: AccountsInfo,
+        platform: Platform,
+        account_id: strawberry.ID,
+        proof_code: str,
+    ) -> LinkedAccount:
+        account = check_account_id(str(account_id))
+        code = check_proof_code(proof_code)
+        _, person = await current_person(info)
+        link = await link_account(
+            info.context.services,
+            info.context.repository.repository,
+            person,
+            platform,
+            account,
+            code,
+        )
+        return LinkedAccount.of(link)
+
+    @resolver(
+        authenticated=True,
+        description="Remove a link: sharing through it stops at once; platform data stays.",
+    )
+    async def unlink_account(
+        self,
+        info: AccountsInfo,
+        platform: Platform,
+    ) -> bool:
+        viewer = await require_viewer(info.context)
+        repository = info.context.repository.repository
+        await unlink_account(repository, viewer.person_id, platform)
+        return True
+
+    @resolver(authenticated=True, description="Turn one cross-posting route on or off.")
+    async def set_sharing_preference(
+        self,
+        info: AccountsInfo,
+        route: SharingRoute,
+        enabled: bool,
+    ) -> SharingPreference:
+        _, person = await current_person(info)
+        chosen = route
+        repository = info.context.repository.repository
+        if enabled:
+            require_route_linked(chosen, await repository.links_for_people([ObjectId(person.id)]))
+        await repository.set_sharing(ObjectId(person.id), chosen, enabled)
+        return SharingPreference(route=chosen, enabled=enabled)
+
+    @resolver(authenticated=True, description="Allow or refuse one data use; the time is kept.")
+    async def set_consent(
+        self,
+        info: AccountsInfo,
+        purpose: ConsentPurpose,
+        granted: bool,
+    ) -> Consent:
+        _, person = await current_person(info)
+        chosen = purpose
+        at = utc_now()
+        await info.context.repository.repository.record_consent(
+            ObjectId(person.id), chosen, granted, at
+        )
+        return Consent.of(ConsentRecord(purpose=chosen, granted=granted, recorded_at=at))

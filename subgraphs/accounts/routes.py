@@ -1,0 +1,57 @@
+"""The accounts subgraph's HTTP routes outside the graph: JWKS and the internal API.
+
+- `GET /.well-known/jwks.json` (public): the key every subgraph verifies tokens with.
+- `POST /internal/tokens/introspect {"jti"}` -> `{"active": bool}`: revocation for the others.
+- `POST /internal/crosspost-targets {"personId"}` -> `{"targets": [...]}`: where a WhatsApp
+  Status may go right now (see `linking.crosspost_targets`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from subgraphs.accounts.backend import AccountsBackend
+from subgraphs.accounts.linking import crosspost_targets
+from subgraphs.accounts.tokens import session_active
+from subgraphs.common.context import Services
+from subgraphs.common.internal import internal_route, require_str, services_of
+from subgraphs.common.responses import OrjsonResponse
+
+__all__ = ["routes"]
+
+JWKS_CACHE_SECONDS = 300
+
+
+async def _jwks(request: Request) -> Response:
+    backend: AccountsBackend = services_of(request).repository
+    return OrjsonResponse(
+        await backend.keys.jwks(),
+        headers={"Cache-Control": f"public, max-age={JWKS_CACHE_SECONDS}"},
+    )
+
+
+async def _introspect(
+    payload: Mapping[str, Any], services: Services[AccountsBackend]
+) -> Mapping[str, Any]:
+    jti = require_str(payload, "jti", max_length=64)
+    return {"active": await session_active(services.repository.repository, jti)}
+
+
+async def _targets(
+    payload: Mapping[str, Any], services: Services[AccountsBackend]
+) -> Mapping[str, Any]:
+    person_id = require_str(payload, "personId", max_length=64)
+    return {"targets": await crosspost_targets(services.repository.repository, person_id)}
+
+
+def routes() -> list[BaseRoute]:
+    return [
+        Route("/.well-known/jwks.json", _jwks, methods=["GET"]),
+        internal_route("/internal/tokens/introspect", _introspect),
+        internal_route("/internal/crosspost-targets", _targets),
+    ]

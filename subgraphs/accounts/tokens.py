@@ -1,0 +1,174 @@
+"""Sign-in tokens: an Ed25519 key shared through the database, JWT issuing, JWKS, revocation.
+
+The private key lives in the accounts database (`signing_keys`, one document created with an
+atomic upsert), so every replica signs with the same key and any replica's token verifies
+anywhere. Each issued token has a `jti` recorded in `sessions`; sign-out marks it revoked, and
+introspection says a token is active only while its session exists, is unrevoked and unexpired,
+so a token this service never issued is never active. Accounts verifies its own callers with
+these same checks in-process (no HTTP call to itself); the other subgraphs use JWKS and the
+introspection route through `subgraphs.common.auth`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from subgraphs.accounts.records import SessionRecord
+from subgraphs.accounts.repository import AccountsRepository
+from subgraphs.common.settings import Settings
+
+__all__ = [
+    "DEFAULT_SCOPES",
+    "TOKEN_TTL",
+    "IssuedToken",
+    "KeyStore",
+    "LocalRevocationCheck",
+    "SigningKey",
+    "issue_token",
+    "new_signing_key_document",
+    "session_active",
+]
+
+TOKEN_TTL = timedelta(hours=1)
+DEFAULT_SCOPES: tuple[str, ...] = (
+    "profile:read",
+    "profile:write",
+    "links:write",
+    "status:write",
+    "people:read",
+)
+RELOAD_SECONDS = 5.0
+
+
+def new_signing_key_document() -> dict[str, Any]:
+    """A fresh Ed25519 key as stored in `signing_keys`."""
+    private = Ed25519PrivateKey.generate()
+    pem = private.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    return {
+        "kid": uuid.uuid4().hex[:16],
+        "privatePem": pem.decode(),
+        "createdAt": datetime.now(UTC),
+    }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SigningKey:
+    kid: str
+    private: Ed25519PrivateKey
+
+    @classmethod
+    def from_document(cls, doc: Mapping[str, Any]) -> SigningKey:
+        private = serialization.load_pem_private_key(doc["privatePem"].encode(), password=None)
+        if not isinstance(private, Ed25519PrivateKey):
+            raise TypeError("the stored signing key is not an Ed25519 key")
+        return cls(kid=str(doc["kid"]), private=private)
+
+    def public_jwk(self) -> dict[str, Any]:
+        jwk: dict[str, Any] = json.loads(
+            jwt.algorithms.OKPAlgorithm.to_jwk(self.private.public_key())
+        )
+        return {**jwk, "kid": self.kid, "alg": "EdDSA", "use": "sig"}
+
+    def verification_key(self) -> jwt.PyJWK:
+        return jwt.PyJWK(self.public_jwk())
+
+
+class KeyStore:
+    """The shared signing key, loaded (or created) from the database once per process."""
+
+    def __init__(self, repository: AccountsRepository) -> None:
+        self._repository = repository
+        self._key: SigningKey | None = None
+        self._loaded_at = float("-inf")
+        self._lock = asyncio.Lock()
+
+    async def current(self) -> SigningKey:
+        if self._key is None:
+            await self._load()
+        assert self._key is not None
+        return self._key
+
+    async def _load(self) -> None:
+        async with self._lock:
+            doc = await self._repository.signing_key(new_signing_key_document)
+            self._key = SigningKey.from_document(doc)
+            self._loaded_at = time.monotonic()
+
+    async def key(self, kid: str) -> jwt.PyJWK | None:
+        """The verification key for `kid` (re-read at most every RELOAD_SECONDS when unknown)."""
+        current = await self.current()
+        if current.kid != kid and time.monotonic() - self._loaded_at >= RELOAD_SECONDS:
+            await self._load()
+            current = await self.current()
+        return current.verification_key() if current.kid == kid else None
+
+    async def jwks(self) -> dict[str, Any]:
+        return {"keys": [(await self.current()).public_jwk()]}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IssuedToken:
+    token: str
+    token_id: str
+    expires_at: datetime
+
+
+async def issue_token(
+    keys: KeyStore,
+    repository: AccountsRepository,
+    settings: Settings,
+    person_id: str,
+    scopes: tuple[str, ...] = DEFAULT_SCOPES,
+) -> IssuedToken:
+    """Sign a token for `person_id` and record its session (so it can be revoked)."""
+    key = await keys.current()
+    now = datetime.now(UTC).replace(microsecond=0)
+    expires = now + TOKEN_TTL
+    token_id = uuid.uuid4().hex
+    claims = {
+        "sub": person_id,
+        "jti": token_id,
+        "iat": int(now.timestamp()),
+        "exp": int(expires.timestamp()),
+        "aud": settings.jwt_audience,
+        "iss": settings.jwt_issuer,
+        "scope": " ".join(scopes),
+    }
+    token = jwt.encode(claims, key.private, algorithm="EdDSA", headers={"kid": key.kid})
+    await repository.insert_session(
+        SessionRecord(token_id=token_id, person_id=person_id, issued_at=now, expires_at=expires)
+    )
+    return IssuedToken(token=token, token_id=token_id, expires_at=expires)
+
+
+async def session_active(repository: AccountsRepository, token_id: str) -> bool:
+    """Issued here, not signed out, not expired."""
+    session = await repository.session(token_id)
+    if session is None or session.revoked_at is not None:
+        return False
+    return session.expires_at > datetime.now(UTC)
+
+
+class LocalRevocationCheck:
+    """Accounts' own revocation check: the session collection, without an HTTP hop."""
+
+    def __init__(self, repository: AccountsRepository) -> None:
+        self._repository = repository
+
+    async def is_active(self, jti: str) -> bool:
+        return await session_active(self._repository, jti)
