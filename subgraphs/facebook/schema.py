@@ -10,12 +10,11 @@ from datetime import datetime
 
 import strawberry
 
-from subgraphs.common import described
 from subgraphs.common.context import RequestContext
 from subgraphs.common.ids import parse_object_id
 from subgraphs.common.ownership import require_owner, require_self
 from subgraphs.common.platform_types import LinkProof, Platform, StoryOrigin
-from subgraphs.common.schema import federation_schema, print_schema_sdl
+from subgraphs.common.schema import federation_schema, print_schema_sdl, resolver
 from subgraphs.common.story_actions import (
     check_text,
     create_story,
@@ -36,7 +35,7 @@ MAX_NAME = 100
 class Person:
     id: strawberry.ID
 
-    @described.field("The caller's own Facebook profile (FORBIDDEN for others).")
+    @resolver(description="The caller's own Facebook profile (FORBIDDEN for others).")
     async def facebook(self, info: Info) -> FacebookProfile | None:
         await require_self(info.context, self.id)
         record = await info.context.loaders.profile_by_owner.load(str(self.id))
@@ -66,12 +65,12 @@ class FacebookProfile:
         await require_owner(info.context, self.record.owner_id, "this profile")
         return self.record.handle
 
-    @described.field("The Accounts Center person who owns this profile.")
+    @resolver(description="The Accounts Center person who owns this profile.")
     async def person(self, info: Info) -> Person:
         await require_owner(info.context, self.record.owner_id, "this profile")
         return Person(id=strawberry.ID(self.record.owner_id))
 
-    @described.field("Stories on this profile, newest first.")
+    @resolver(description="Stories on this profile, newest first.")
     async def stories(self, info: Info) -> list[FacebookStory]:
         await require_owner(info.context, self.record.owner_id, "this profile")
         records = await info.context.loaders.stories_by_profile.load(self.record.id)
@@ -108,7 +107,7 @@ class FacebookStory:
     async def media_url(self, info: Info) -> str | None:
         return (await self._own(info)).media_url
 
-    @described.field("Set when the Story was cross-posted from another platform.")
+    @resolver(description="Set when the Story was cross-posted from another platform.")
     async def origin(self, info: Info) -> StoryOrigin | None:
         record = await self._own(info)
         if record.origin_platform is None or record.origin_id is None:
@@ -130,19 +129,19 @@ def _check_name(raw: str) -> str:
 
 @strawberry.type
 class Mutation:
-    @described.mutation("Create the caller's Facebook profile (one per person).")
+    @resolver(description="Create the caller's Facebook profile (one per person).")
     async def register_facebook_profile(self, info: Info, name: str) -> FacebookProfile:
         record = await register_profile(
             info.context, info.context.repository, name, _check_name, "Facebook"
         )
         return FacebookProfile.from_record(record)
 
-    @described.mutation("Post a Story on the caller's own profile.")
+    @resolver(description="Post a Story on the caller's own profile.")
     async def create_facebook_story(self, info: Info, caption: str) -> FacebookStory:
         record = await create_story(info.context, info.context.repository, caption)
         return FacebookStory.from_record(record)
 
-    @described.mutation("A one-time code proving the caller owns this profile.")
+    @resolver(description="A one-time code proving the caller owns this profile.")
     async def create_facebook_link_proof(self, info: Info, account_id: strawberry.ID) -> LinkProof:
         issued = await issue_link_proof(info.context, info.context.repository, str(account_id))
         return LinkProof.from_issued(Platform.FACEBOOK, issued)
@@ -150,7 +149,7 @@ class Mutation:
 
 @strawberry.type
 class Query:
-    @described.field("A Facebook Story by id (only the owner's).")
+    @resolver(description="A Facebook Story by id (only the owner's).")
     async def facebook_story(self, info: Info, id: strawberry.ID) -> FacebookStory | None:
         return await FacebookStory.resolve_reference(info, id)
 

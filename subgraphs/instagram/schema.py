@@ -11,13 +11,12 @@ from datetime import datetime
 
 import strawberry
 
-from subgraphs.common import described
 from subgraphs.common.context import RequestContext
 from subgraphs.common.errors import bad_input
 from subgraphs.common.ids import parse_object_id
 from subgraphs.common.ownership import require_owner, require_self
 from subgraphs.common.platform_types import LinkProof, Platform, StoryOrigin
-from subgraphs.common.schema import federation_schema, print_schema_sdl
+from subgraphs.common.schema import federation_schema, print_schema_sdl, resolver
 from subgraphs.common.story_actions import (
     create_story,
     issue_link_proof,
@@ -37,7 +36,7 @@ USERNAME = re.compile(r"[a-z0-9._]{1,30}")
 class Person:
     id: strawberry.ID
 
-    @described.field("The caller's own Instagram profile (FORBIDDEN for others).")
+    @resolver(description="The caller's own Instagram profile (FORBIDDEN for others).")
     async def instagram(self, info: Info) -> InstagramProfile | None:
         await require_self(info.context, self.id)
         record = await info.context.loaders.profile_by_owner.load(str(self.id))
@@ -67,12 +66,12 @@ class InstagramProfile:
         await require_owner(info.context, self.record.owner_id, "this profile")
         return self.record.handle
 
-    @described.field("The Accounts Center person who owns this profile.")
+    @resolver(description="The Accounts Center person who owns this profile.")
     async def person(self, info: Info) -> Person:
         await require_owner(info.context, self.record.owner_id, "this profile")
         return Person(id=strawberry.ID(self.record.owner_id))
 
-    @described.field("Stories on this profile, newest first.")
+    @resolver(description="Stories on this profile, newest first.")
     async def stories(self, info: Info) -> list[InstagramStory]:
         await require_owner(info.context, self.record.owner_id, "this profile")
         records = await info.context.loaders.stories_by_profile.load(self.record.id)
@@ -109,7 +108,7 @@ class InstagramStory:
     async def media_url(self, info: Info) -> str | None:
         return (await self._own(info)).media_url
 
-    @described.field("Set when the Story was cross-posted from another platform.")
+    @resolver(description="Set when the Story was cross-posted from another platform.")
     async def origin(self, info: Info) -> StoryOrigin | None:
         record = await self._own(info)
         if record.origin_platform is None or record.origin_id is None:
@@ -137,19 +136,19 @@ def _check_username(raw: str) -> str:
 
 @strawberry.type
 class Mutation:
-    @described.mutation("Create the caller's Instagram profile (one per person).")
+    @resolver(description="Create the caller's Instagram profile (one per person).")
     async def register_instagram_profile(self, info: Info, username: str) -> InstagramProfile:
         record = await register_profile(
             info.context, info.context.repository, username, _check_username, "Instagram"
         )
         return InstagramProfile.from_record(record)
 
-    @described.mutation("Post a Story on the caller's own profile.")
+    @resolver(description="Post a Story on the caller's own profile.")
     async def create_instagram_story(self, info: Info, caption: str) -> InstagramStory:
         record = await create_story(info.context, info.context.repository, caption)
         return InstagramStory.from_record(record)
 
-    @described.mutation("A one-time code proving the caller owns this profile.")
+    @resolver(description="A one-time code proving the caller owns this profile.")
     async def create_instagram_link_proof(self, info: Info, account_id: strawberry.ID) -> LinkProof:
         issued = await issue_link_proof(info.context, info.context.repository, str(account_id))
         return LinkProof.from_issued(Platform.FACEBOOK, issued)
@@ -157,7 +156,7 @@ class Mutation:
 
 @strawberry.type
 class Query:
-    @described.field("An Instagram Story by id (only the owner's).")
+    @resolver(description="An Instagram Story by id (only the owner's).")
     async def instagram_story(self, info: Info, id: strawberry.ID) -> InstagramStory | None:
         return await InstagramStory.resolve_reference(info, id)
 

@@ -16,12 +16,11 @@ import strawberry
 from strawberry.federation.schema_directives import Key
 from strawberry.federation.types import FieldSet
 
-from subgraphs.common import described
 from subgraphs.common.context import RequestContext
 from subgraphs.common.ids import parse_object_id
 from subgraphs.common.ownership import require_owner, require_self
 from subgraphs.common.platform_types import LinkProof, Platform
-from subgraphs.common.schema import federation_schema, print_schema_sdl
+from subgraphs.common.schema import federation_schema, print_schema_sdl, resolver
 from subgraphs.whatsapp import actions
 from subgraphs.whatsapp.loaders import WhatsAppLoaders
 from subgraphs.whatsapp.records import AccountRecord, CrossPostRecord, DeliveryState, StatusRecord
@@ -75,7 +74,7 @@ class CrossPost:
             story_id=record.story_id if record.state is DeliveryState.DONE else None,
         )
 
-    @described.field("The Story on the target platform, once delivered.")
+    @resolver(description="The Story on the target platform, once delivered.")
     def story(self) -> CrossPostedStory | None:
         if self.story_id is None:
             return None
@@ -88,7 +87,7 @@ class CrossPost:
 class Person:
     id: strawberry.ID
 
-    @described.field("The caller's own WhatsApp account (FORBIDDEN for others).")
+    @resolver(description="The caller's own WhatsApp account (FORBIDDEN for others).")
     async def whatsapp(self, info: Info) -> WhatsAppAccount | None:
         await require_self(info.context, self.id)
         record = await info.context.loaders.account_by_owner.load(str(self.id))
@@ -125,7 +124,7 @@ class WhatsAppAccount:
     async def is_business(self, info: Info) -> bool:
         return (await self._own(info)).is_business
 
-    @described.field("The business's name (Business accounts only).")
+    @resolver(description="The business's name (Business accounts only).")
     async def business_name(self, info: Info) -> str | None:
         return (await self._own(info)).business_name
 
@@ -133,11 +132,11 @@ class WhatsAppAccount:
     async def created_at(self, info: Info) -> datetime:
         return (await self._own(info)).created_at
 
-    @described.field("The Accounts Center person who owns this account.")
+    @resolver(description="The Accounts Center person who owns this account.")
     async def person(self, info: Info) -> Person:
         return Person(id=strawberry.ID((await self._own(info)).owner_id))
 
-    @described.field("Statuses from the last 24 hours, newest first.")
+    @resolver(description="Statuses from the last 24 hours, newest first.")
     async def statuses(self, info: Info) -> list[WhatsAppStatus]:
         await self._own(info)
         records = await info.context.loaders.statuses_by_account.load(self.record.id)
@@ -174,7 +173,7 @@ class WhatsAppStatus:
     async def expires_at(self, info: Info) -> datetime:
         return (await self._own(info)).expires_at
 
-    @described.field("Each platform this Status was shared to, and how far delivery got.")
+    @resolver(description="Each platform this Status was shared to, and how far delivery got.")
     async def shared_to(self, info: Info) -> list[CrossPost]:
         return [CrossPost.from_record(entry) for entry in (await self._own(info)).cross_posts]
 
@@ -207,7 +206,7 @@ class PostStatusPayload:
 
 @strawberry.type
 class Mutation:
-    @described.mutation("Register the caller's WhatsApp account (one per person).")
+    @resolver(description="Register the caller's WhatsApp account (one per person).")
     async def register_whats_app_account(
         self,
         info: Info,
@@ -220,15 +219,17 @@ class Mutation:
         )
         return WhatsAppAccount.from_record(record)
 
-    @described.mutation("A one-time code proving the caller owns this WhatsApp account.")
+    @resolver(description="A one-time code proving the caller owns this WhatsApp account.")
     async def create_whats_app_link_proof(self, info: Info, account_id: strawberry.ID) -> LinkProof:
         issued = await actions.issue_link_proof(info.context, str(account_id))
         return LinkProof.from_issued(Platform.WHATSAPP, issued)
 
-    @described.mutation(
-        "Post a Status. With crossPost (the default) it is also shared as a Story to every "
-        "platform Accounts Center allows (linked and route enabled), or to `targets` only, each "
-        "of which must be allowed. Undelivered cross-posts are retried until they land."
+    @resolver(
+        description=(
+            "Post a Status. With crossPost (the default) it is also shared as a Story to every "
+            "platform Accounts Center allows (linked and route enabled), or to `targets` only, "
+            "each of which must be allowed. Undelivered cross-posts are retried until they land."
+        )
     )
     async def post_status(
         self,
@@ -244,7 +245,7 @@ class Mutation:
 
 @strawberry.type
 class Query:
-    @described.field("A Status of the caller's by id (null once expired).")
+    @resolver(description="A Status of the caller's by id (null once expired).")
     async def whats_app_status(self, info: Info, id: strawberry.ID) -> WhatsAppStatus | None:
         return await WhatsAppStatus.resolve_reference(info, id)
 
