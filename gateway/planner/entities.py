@@ -153,10 +153,13 @@ def jump(
     view, type_name = planner.view, scope.type_name
     keys = view.keys(target.entity_type, target.graph)
     key = next((k for k in keys if _local_key(planner, scope, k)), keys[0])
-    needed = key.selection.selections + (requires.selections if requires else ())
     hops = scope.hops | {(target.entity_type, target.graph)}
     scope.out.add_typename()
-    parents = planner.plan_object(scope.at(hops=hops), needed)
+    before = set(scope.out.items)
+    parents = planner.plan_object(scope.at(hops=hops), key.selection.selections)
+    scope.out.promote(before)
+    if requires is not None:
+        parents |= planner.plan_object(scope.at(hops=hops), requires.selections)
     group = planner.groups.entity(target.graph, scope.path, parents, scope.conditions)
     representation = group.requires.add_fragment(type_name)
     representation.add_typename()

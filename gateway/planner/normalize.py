@@ -21,7 +21,7 @@ from graphql import (
     VariableNode,
 )
 
-__all__ = ["Condition", "conditions_of", "normalize_selections"]
+__all__ = ["Condition", "conditions_of", "normalize_selections", "without_conditions"]
 
 Condition = tuple[str, bool]
 """A variable condition: (variable name, the value under which the selection is kept)."""
@@ -60,6 +60,20 @@ def conditions_of(directives: tuple[DirectiveNode, ...]) -> tuple[Condition, ...
             if isinstance(argument.value, VariableNode)
         )
     return tuple(found)
+
+
+def without_conditions(node: SelectionNode) -> SelectionNode:
+    """The same selection without its variable `@skip`/`@include` (a Condition node guards it)."""
+    kept = tuple(d for d in node.directives or () if d.name.value not in ("skip", "include"))
+    if isinstance(node, FieldNode):
+        return FieldNode(
+            alias=node.alias,
+            name=node.name,
+            arguments=node.arguments,
+            directives=kept,
+            selection_set=node.selection_set,
+        )
+    return node
 
 
 def normalize_selections(

@@ -76,11 +76,24 @@ class RootPlanner:
         out: Callable[[Group], Sel] = lambda group: group.selection,
         conditions: tuple[Condition, ...] = (),
     ) -> None:
+        if not self.used:
+            self.used.extend(self._unshared(items))
         for node in items:
             if isinstance(node, InlineFragmentNode):
                 self._fragment(node, out, conditions)
             elif isinstance(node, FieldNode) and node.name.value not in _UNPLANNED:
                 self._field(node, out, conditions)
+
+    def _unshared(self, items: tuple[SelectionNode, ...]) -> list[str]:
+        """Subgraphs that fields only they resolve will use anyway: shared fields join them."""
+        found: list[str] = []
+        for node in items:
+            if isinstance(node, InlineFragmentNode):
+                found.extend(self._unshared(node.selection_set.selections))
+            elif isinstance(node, FieldNode) and node.name.value not in _UNPLANNED:
+                graphs = self.view.resolving_graphs(self.root_type, node.name.value)
+                found.extend(graphs if len(graphs) == 1 else ())
+        return found
 
     def _fragment(
         self,

@@ -103,6 +103,14 @@ class Sel:
                 condition = node.type_condition.name.value if node.type_condition else None
                 self.add_fragment(condition).add_node(node.selection_set)
 
+    def promote(self, before: set[str]) -> None:
+        """Move leaf fields added since `before` up, right after `__typename` (keys first)."""
+        added = [k for k, v in self.items.items() if k not in before and isinstance(v, FieldItem)]
+        head = [k for k in self.items if k.startswith("__typename|")]
+        order = head + [k for k in added if k not in head]
+        order += [k for k in self.items if k not in order]
+        self.items = {k: self.items[k] for k in order}
+
     def is_empty(self) -> bool:
         return not self.items
 

@@ -16,7 +16,7 @@ from graphql import FieldNode, InlineFragmentNode, SelectionNode, SelectionSetNo
 from gateway.planner.entities import plan_remote
 from gateway.planner.graph import SubgraphView, list_depth
 from gateway.planner.groups import Groups
-from gateway.planner.normalize import conditions_of
+from gateway.planner.normalize import Condition, conditions_of, without_conditions
 from gateway.planner.scope import Scope, provided_child, provides_field
 
 __all__ = ["Walker"]
@@ -130,8 +130,19 @@ class Walker:
                 touched |= self._local_field(scope, node)
             elif isinstance(node, FieldNode):
                 remote.append(node)
-        if remote:
-            touched |= plan_remote(self, scope, tuple(remote))
+        return touched | self._remote(scope, remote)
+
+    def _remote(self, scope: Scope, remote: list[SelectionNode]) -> set[int]:
+        """Jump for `remote`; a field under a variable `@skip`/`@include` gets its own fetch,
+        guarded by a Condition node, instead of passing the directive down."""
+        batches: dict[tuple[Condition, ...], list[SelectionNode]] = {}
+        for node in remote:
+            conditions = conditions_of(tuple(node.directives or ()))
+            batches.setdefault(conditions, []).append(without_conditions(node) if conditions else node)
+        touched: set[int] = set()
+        for conditions, nodes in batches.items():
+            inner = scope.at(conditions=scope.conditions + conditions) if conditions else scope
+            touched |= plan_remote(self, inner, tuple(nodes))
         return touched
 
     def _fragment(

@@ -16,6 +16,8 @@ __all__ = ["Feature", "Links", "read_links"]
 
 _URL = re.compile(r"^(?P<base>.*?)/(?P<name>[A-Za-z_][\w-]*)/v(?P<major>\d+)\.(?P<minor>\d+)/?$")
 _SUPPORTED = {"link", "core", "join", "inaccessible", "tag"}
+# Authorization specs: read into `Supergraph.security` for the runtime to enforce.
+_SECURITY = {"authenticated", "requiresScopes", "policy"}
 _JOIN_VERSIONS = {(0, 1), (0, 2), (0, 3), (0, 4), (0, 5)}
 
 
@@ -121,7 +123,8 @@ def _check(feature: Feature, problems: list[SupergraphProblem]) -> None:
     if feature.name == "join" and feature.version not in _JOIN_VERSIONS:
         message = f"join v{feature.version[0]}.{feature.version[1]} is not supported"
         problems.append(SupergraphProblem(code="UNSUPPORTED_FEATURE", message=message))
-    if feature.name not in _SUPPORTED and feature.purpose in ("EXECUTION", "SECURITY"):
+    known = feature.name in _SUPPORTED or feature.name in _SECURITY
+    if not known and feature.purpose in ("EXECUTION", "SECURITY"):
         message = f"{feature.url} is linked for {feature.purpose}, which this gateway cannot honour"
         problems.append(SupergraphProblem(code="UNSUPPORTED_FEATURE", message=message))
 

@@ -26,7 +26,9 @@ if (mode === "compose") {
   }
   process.stdout.write(result.supergraphSdl);
 } else {
-  const supergraph = internals.Supergraph.build(fs.readFileSync(file, "utf8"));
+  const supergraph = internals.Supergraph.build(fs.readFileSync(file, "utf8"), {
+    supportedFeatures: internals.ROUTER_SUPPORTED_SUPERGRAPH_FEATURES,
+  });
   const planner = new QueryPlanner(supergraph);
   const op = internals.operationFromDocument(supergraph.schema.toAPISchema(), parse(input), {
     operationName: opName,
