@@ -44,6 +44,16 @@ def _growth(args: argparse.Namespace) -> int:
     return 0
 
 
+def _profile(args: argparse.Namespace) -> int:
+    from benchmarks.profile import profile_gateway
+
+    summary = profile_gateway(
+        scenario=args.scenario, seconds=args.seconds, out_dir=BENCH_DIR / "results" / "profile"
+    )
+    print(summary.read_text())
+    return 0
+
+
 def _compose(_: argparse.Namespace) -> int:
     from benchmarks.compose import compose_supergraph
 
@@ -71,6 +81,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     growth = commands.add_parser("growth", help="cost growth: entities, planning, caches")
     growth.add_argument("--only", help="comma-separated: cache,entities,query_size,supergraph_size")
     growth.set_defaults(handler=_growth)
+    profile = commands.add_parser("profile", help="py-spy our gateway under load")
+    profile.add_argument("--scenario", default="unique-auth", choices=["identical", "unique-auth"])
+    profile.add_argument("--seconds", type=float, default=20)
+    profile.set_defaults(handler=_profile)
     compose = commands.add_parser("compose", help="recompose workload/supergraph.graphql")
     compose.set_defaults(handler=_compose)
     subgraphs = commands.add_parser("subgraphs", help="serve the four workload subgraphs")

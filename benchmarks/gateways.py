@@ -89,7 +89,7 @@ def _ours_command() -> list[str]:
         sys.executable, "-m", "gateway", "serve",
         "--supergraph", str(SUPERGRAPH),
         "--host", HOST, "--port", str(GATEWAY_PORT),
-        "--workers", "1",
+        "--workers", "1", "--production", "--log-level", "warning",
     ]  # fmt: skip
 
 
@@ -110,7 +110,18 @@ GATEWAYS: dict[str, GatewaySpec] = {
             label="Python gateway (ours)",
             command=_ours_command,
             version=_ours_version,
-            config="python -m gateway serve --workers 1, defaults",
+            config="python -m gateway serve --workers 1 --production --log-level warning "
+            "(forwards Authorization to subgraphs, the product default)",
+            is_ours=True,
+        ),
+        GatewaySpec(
+            name="ours-no-forward",
+            label="Python gateway (ours, no header forwarding)",
+            command=_ours_command,
+            version=_ours_version,
+            env={"GATEWAY_FORWARD_HEADERS": ""},
+            config="as above with GATEWAY_FORWARD_HEADERS='' (forwards no client header, like "
+            "the peers' defaults, so identical subgraph fetches of different clients may merge)",
             is_ours=True,
         ),
         GatewaySpec(

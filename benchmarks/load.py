@@ -16,6 +16,7 @@ from pathlib import Path
 import orjson
 
 from benchmarks.config import LOAD_CORE
+from benchmarks.processes import PRIORITY
 from benchmarks.workload import BENCH_DIR, query_text
 
 __all__ = ["LoadResult", "ensure_wrk", "run_wrk", "wrk_version"]
@@ -88,7 +89,7 @@ def run_wrk(url: str, *, seconds: float, unique_auth: bool, expected_length: int
         "BENCH_EXPECTED_LENGTH": str(expected_length),
     }
     command = [
-        "taskset", "-c", str(LOAD_CORE), ensure_wrk(),
+        *PRIORITY, "taskset", "-c", str(LOAD_CORE), ensure_wrk(),
         "-t1", f"-c{CONNECTIONS}", f"-d{max(1, round(seconds))}s", "--timeout", "10s",
         "-s", str(LUA_SCRIPT), url,
     ]  # fmt: skip

@@ -8,9 +8,7 @@ from typing import Any
 
 import orjson
 
-__all__ = ["summarise", "to_markdown", "write_chart", "write_results"]
-
-OURS = "ours"
+__all__ = ["ratios", "summarise", "to_markdown", "write_chart", "write_results"]
 
 
 def _median(values: list[float]) -> float | None:
@@ -43,6 +41,12 @@ def summarise(results: dict[str, Any]) -> dict[str, dict[str, dict[str, Any]]]:
                 "errors": sum(r["errors"] for r in measured),
                 "requests": sum(r["requests"] for r in measured),
                 "rps_per_core": _rps_per_core(measured),
+                "first_correct_answer_s": _median(
+                    [r["first_correct_answer_s"] for r in measured if "first_correct_answer_s" in r]
+                ),
+                "others_on_gateway_core_pct": max(
+                    (r["others_on_gateway_core_pct"] for r in measured), default=None
+                ),
             }
     return summary
 
@@ -52,19 +56,25 @@ def _rps_per_core(runs: list[dict[str, Any]]) -> float | None:
     return _median(values)
 
 
-def ratios(summary: dict[str, dict[str, dict[str, Any]]]) -> dict[str, dict[str, dict[str, Any]]]:
-    """Scenario -> peer -> ours/peer for RPS and p99 (RPS above 1 and p99 below 1 favour us)."""
-    out: dict[str, dict[str, dict[str, Any]]] = {}
+def ratios(
+    summary: dict[str, dict[str, dict[str, Any]]], ours: tuple[str, ...]
+) -> dict[str, dict[str, dict[str, dict[str, Any]]]]:
+    """Scenario -> our variant -> peer -> ours/peer (RPS above 1 and p99 below 1 favour us)."""
+    out: dict[str, dict[str, dict[str, dict[str, Any]]]] = {}
     for scenario, gateways in summary.items():
-        ours = gateways.get(OURS, {})
         out[scenario] = {}
-        for peer, figures in gateways.items():
-            if peer == OURS:
+        for variant in ours:
+            mine = gateways.get(variant)
+            if mine is None:
                 continue
-            out[scenario][peer] = {
-                "rps": _ratio(ours.get("rps"), figures["rps"]),
-                "p99": _ratio(ours.get("p99_ms"), figures["p99_ms"]),
-                "peak_rss": _ratio(ours.get("peak_rss_mb"), figures["peak_rss_mb"]),
+            out[scenario][variant] = {
+                peer: {
+                    "rps": _ratio(mine["rps"], figures["rps"]),
+                    "p99": _ratio(mine["p99_ms"], figures["p99_ms"]),
+                    "peak_rss": _ratio(mine["peak_rss_mb"], figures["peak_rss_mb"]),
+                }
+                for peer, figures in gateways.items()
+                if peer not in ours
             }
     return out
 
@@ -98,25 +108,31 @@ def to_markdown(results: dict[str, Any]) -> str:
             f"## Scenario: {scenario}",
             "",
             "| gateway | RPS | p50 ms | p99 ms | errors | gateway CPU | RPS per core | peak RSS MB "
-            "| subgraph calls/query | subgraph CPU |",
-            "|---|---|---|---|---|---|---|---|---|---|",
+            "| subgraph calls/query | subgraph CPU | start to first answer, s "
+            "| others on its core |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|",
         ]
         for name, f in gateways.items():
             if not f["measured"]:
                 reason = f["failed_detail"].splitlines()[0][:120] if f["failed_detail"] else ""
-                lines.append(f"| {labels[name]['label']} | FAILED: {reason} |||||||||")
+                lines.append(f"| {labels[name]['label']} | FAILED: {reason} |||||||||||")
                 continue
             lines.append(
                 f"| {labels[name]['label']} | {_fmt(f['rps'])} | {_fmt(f['p50_ms'], '{:.1f}')} "
                 f"| {_fmt(f['p99_ms'], '{:.1f}')} | {f['errors']} / {f['requests']} "
                 f"| {_fmt(f['gateway_cpu_pct'])}% | {_fmt(f['rps_per_core'])} "
                 f"| {_fmt(f['peak_rss_mb'])} | {_fmt(f['subgraph_calls_per_query'], '{:.1f}')} "
-                f"| {_fmt(f['subgraph_cpu_pct'])}% |"
+                f"| {_fmt(f['subgraph_cpu_pct'])}% | {_fmt(f['first_correct_answer_s'], '{:.1f}')} "
+                f"| {_fmt(f['others_on_gateway_core_pct'])}% (max) |"
             )
         lines.append("")
-        peer_ratios = results["ratios"][scenario]
-        if OURS in gateways and peer_ratios:
-            lines += ["| ours vs | RPS ratio | p99 ratio | peak RSS ratio |", "|---|---|---|---|"]
+        for variant, peer_ratios in results["ratios"][scenario].items():
+            if not peer_ratios:
+                continue
+            lines += [
+                f"| {labels[variant]['label']} vs | RPS ratio | p99 ratio | peak RSS ratio |",
+                "|---|---|---|---|",
+            ]
             for peer, r in peer_ratios.items():
                 lines.append(
                     f"| {labels[peer]['label']} | {_fmt(r['rps'], '{:.2f}x')} "
@@ -167,7 +183,8 @@ def write_chart(results: dict[str, Any], path: Path) -> None:
 def write_results(results: dict[str, Any], out_dir: Path) -> dict[str, Path]:
     """Add the summary and ratios to `results`, then write its JSON, markdown and PNG."""
     results["summary"] = summarise(results)
-    results["ratios"] = ratios(results["summary"])
+    ours = tuple(name for name, g in results["gateways"].items() if g.get("is_ours"))
+    results["ratios"] = ratios(results["summary"], ours)
     out_dir.mkdir(parents=True, exist_ok=True)
     stamp = results["started_at"][:16].replace(":", "")
     paths = {

@@ -50,7 +50,7 @@ class Settings:
     def for_mode(cls, *, quick: bool, gateways: tuple[str, ...] | None = None) -> Settings:
         chosen = gateways or tuple(GATEWAYS)
         if quick:
-            return cls(rounds=1, warmup_s=3, measure_s=8, gateways=chosen, quick=True, startup_s=30)
+            return cls(rounds=1, warmup_s=2, measure_s=7, gateways=chosen, quick=True, startup_s=30)
         return cls(rounds=3, warmup_s=10, measure_s=25, gateways=chosen, quick=False, startup_s=60)
 
 
@@ -145,14 +145,19 @@ def _measure_gateway(
     except OSError as error:
         return [_failed(spec, round_index, s, f"could not start: {error}") for s in SCENARIOS]
     try:
+        launched = time.monotonic()
         ready = wait_until_correct(GATEWAY_URL, deadline_s=settings.startup_s, alive=gateway.alive)
         if not ready.ok:
             detail = f"startup check: {ready.detail}\nlog tail:\n{gateway.log_tail()}"
             return [_failed(spec, round_index, s, detail) for s in SCENARIOS]
-        return [
+        startup_s = time.monotonic() - launched
+        records = [
             _measure_scenario(spec, gateway, subgraphs, settings, round_index, scenario)
             for scenario in SCENARIOS
         ]
+        for record in records:
+            record["first_correct_answer_s"] = startup_s
+        return records
     finally:
         stop(gateway)
 
@@ -204,7 +209,11 @@ def run_benchmarks(settings: Settings) -> dict[str, Any]:
         },
         "machine": machine_details(),
         "gateways": {
-            name: {"label": GATEWAYS[name].label, "config": GATEWAYS[name].config}
+            name: {
+                "label": GATEWAYS[name].label,
+                "config": GATEWAYS[name].config,
+                "is_ours": GATEWAYS[name].is_ours,
+            }
             for name in settings.gateways
         },
         "runs": records,
