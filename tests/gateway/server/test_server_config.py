@@ -1,0 +1,174 @@
+"""The gateway's `Config`: YAML, environment and flags, and errors that name file, key and want."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gateway.cli import serve_config
+from gateway.config import OPTIONS, ConfigError, load_config
+
+FULL = """
+mode: production
+supergraph: schema/supergraph.graphql
+server:
+  host: 0.0.0.0
+  port: 8080
+  workers: 4
+  shutdown_timeout: 12.5
+subgraph_timeout: 7
+subgraphs:
+  accounts:
+    url: http://10.0.0.5:4001/graphql
+    timeout: 2
+  whats-app:
+    timeout: 9
+headers:
+  forward: [Authorization, X-Request-Id]
+cors:
+  allow_origins: [https://app.example]
+  allow_credentials: true
+limits:
+  max_body_bytes: 4096
+query_plan:
+  header: X-Plan
+graphiql:
+  enabled: true
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "gateway.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_defaults_are_dev_mode_on_localhost() -> None:
+    config = load_config(environ={})
+    assert (config.mode, config.host, config.port, config.workers) == ("dev", "127.0.0.1", 4000, 1)
+    assert config.forward_headers == ("authorization",)
+    assert config.expose_query_plan
+    assert config.graphiql.enabled
+    assert config.cors.allow_origins == ()
+    assert config.query_plan_header == "apollo-query-plan-experimental"
+
+
+def test_production_mode_turns_graphiql_and_plans_off() -> None:
+    config = load_config(environ={"GATEWAY_MODE": "production"})
+    assert not config.graphiql.enabled
+    assert not config.expose_query_plan
+
+
+def test_yaml_file_sets_everything(tmp_path: Path) -> None:
+    path = write(tmp_path, FULL)
+    config = load_config(path, environ={})
+    assert config.source == path
+    assert config.mode == "production"
+    assert config.supergraph == tmp_path / "schema" / "supergraph.graphql"
+    assert (config.host, config.port, config.workers) == ("0.0.0.0", 8080, 4)
+    assert config.shutdown_timeout == 12.5
+    assert config.subgraph_url("accounts", "http://default") == "http://10.0.0.5:4001/graphql"
+    assert config.subgraph_url("facebook", "http://default") == "http://default"
+    assert config.timeout_for("accounts") == 2
+    assert config.timeout_for("whats-app") == 9
+    assert config.timeout_for("facebook") == 7
+    assert config.forward_headers == ("authorization", "x-request-id")
+    assert config.cors.allow_origins == ("https://app.example",)
+    assert config.cors.allow_credentials
+    assert config.limits.max_body_bytes == 4096
+    assert config.query_plan_header == "x-plan"
+    assert config.graphiql.enabled  # set explicitly, so production does not turn it off
+
+
+def test_environment_overrides_the_file_and_flags_override_both(tmp_path: Path) -> None:
+    path = write(tmp_path, FULL)
+    environ = {
+        "GATEWAY_PORT": "9000",
+        "GATEWAY_HOST": "127.0.0.1",
+        "GATEWAY_SUBGRAPH_URL_ACCOUNTS": "http://127.0.0.1:5001/graphql",
+        "GATEWAY_SUBGRAPH_TIMEOUT_WHATS_APP": "3",
+        "GATEWAY_FORWARD_HEADERS": "authorization, x-tenant",
+    }
+    config = load_config(path, environ=environ, overrides={"server.port": "9100"})
+    assert (config.host, config.port) == ("127.0.0.1", 9100)
+    assert config.subgraph_url("accounts", "x") == "http://127.0.0.1:5001/graphql"
+    assert config.timeout_for("whats-app") == 3
+    assert config.forward_headers == ("authorization", "x-tenant")
+
+
+def test_gateway_config_variable_names_the_file(tmp_path: Path) -> None:
+    path = write(tmp_path, "server:\n  port: 4321\n")
+    assert load_config(environ={"GATEWAY_CONFIG": str(path)}).port == 4321
+
+
+def test_every_option_has_its_own_environment_variable() -> None:
+    names = [option.env for option in OPTIONS]
+    assert len(names) == len(set(names))
+    assert all(name.startswith("GATEWAY_") for name in names)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("server:\n  port: eighty\n", "key 'server.port': expected an integer from 1 to 65535"),
+        ("server:\n  prot: 80\n", "key 'server.prot': unknown setting; expected one of"),
+        ("colour: blue\n", "key 'colour': unknown setting"),
+        ("mode: staging\n", "key 'mode': expected one of dev, production, got 'staging'"),
+        ("subgraph_timeout: -1\n", "key 'subgraph_timeout': expected a number of seconds"),
+        ("cors:\n  allow_credentials: maybe\n", "key 'cors.allow_credentials': expected true"),
+        ("headers:\n  forward: 12\n", "key 'headers.forward': expected a list of strings"),
+        ("subgraphs:\n  accounts:\n    url: ftp://x\n", "key 'subgraphs.accounts.url': expected"),
+        ("subgraphs:\n  accounts:\n    port: 1\n", "key 'subgraphs.accounts': expected a mapping"),
+        ("server:\n  graphql_path: graphql\n", "key 'server.graphql_path': expected a path"),
+        ("- just\n- a list\n", "expected a mapping of settings at the top level"),
+        ("server: [port\n", "not valid YAML (line 2, column 1): expected ',' or ']'"),
+    ],
+)
+def test_file_errors_name_the_file_the_key_and_the_expectation(
+    tmp_path: Path, text: str, expected: str
+) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as caught:
+        load_config(path, environ={})
+    message = str(caught.value)
+    assert message.startswith(f"{path}: ")
+    assert expected in message
+
+
+def test_missing_file_is_named(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"nope\.yaml: cannot read the config file"):
+        load_config(tmp_path / "nope.yaml", environ={})
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "expected"),
+    [
+        ("GATEWAY_PORT", "0", "environment variable GATEWAY_PORT: expected an integer"),
+        ("GATEWAY_WORKERS", "many", "environment variable GATEWAY_WORKERS: expected an integer"),
+        (
+            "GATEWAY_SUBGRAPH_URL_ACCOUNTS",
+            "accounts:4001",
+            "GATEWAY_SUBGRAPH_URL_ACCOUNTS: expected",
+        ),
+        ("GATEWAY_SUBGRAPH_TIMEOUT_X", "soon", "GATEWAY_SUBGRAPH_TIMEOUT_X: expected a number"),
+        ("GATEWAY_GRAPHIQL_ENABLED", "perhaps", "GATEWAY_GRAPHIQL_ENABLED: expected true or false"),
+    ],
+)
+def test_environment_errors_name_the_variable(variable: str, value: str, expected: str) -> None:
+    with pytest.raises(ConfigError, match=expected):
+        load_config(environ={variable: value})
+
+
+def test_serve_flags_become_settings(tmp_path: Path) -> None:
+    path = write(tmp_path, "server:\n  port: 1111\n")
+    argv = ["--config", str(path), "--port", "2222", "--production", "--supergraph", "s.graphql"]
+    config = serve_config(argv, environ={"GATEWAY_PORT": "3333"})
+    assert config.port == 2222
+    assert config.mode == "production"
+    assert config.supergraph == Path("s.graphql")
+
+
+def test_bad_flag_value_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match="command-line option for 'server.port': expected"):
+        serve_config(["--port", "http"], environ={})
