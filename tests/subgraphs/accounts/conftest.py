@@ -1,0 +1,66 @@
+"""The accounts subgraph alone, as a real process over HTTP on a fresh database prefix.
+
+Tests that need the platforms too (linking) use the shared `subgraph_stack` fixture instead.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from accounts_support import AccountsService
+
+from devstack.database import drop_prefixed, new_prefix
+from devstack.processes import free_port, start_service
+from devstack.stack import subgraph_env
+
+START_TIMEOUT_SECONDS = 90.0
+
+
+def _start(mongodb_uri: str, log_dir: Path, regions: str) -> Iterator[AccountsService]:
+    prefix = new_prefix()
+    token = secrets.token_urlsafe(24)
+    port = free_port()
+    ports = {
+        "accounts": port,
+        "whatsapp": free_port(),
+        "facebook": free_port(),
+        "instagram": free_port(),
+    }
+    env = subgraph_env("accounts", ports, mongodb_uri, prefix, token, regions)
+    service = start_service(
+        "accounts",
+        [sys.executable, "-m", "subgraphs.accounts"],
+        env,
+        f"http://127.0.0.1:{port}/health",
+        log_dir / "accounts.log",
+        START_TIMEOUT_SECONDS,
+        port=port,
+    )
+    try:
+        yield AccountsService(
+            url=service.url,
+            internal_token=token,
+            mongodb_uri=mongodb_uri,
+            database=f"{prefix}_accounts",
+            pid=service.pid,
+        )
+    finally:
+        service.stop()
+        drop_prefixed(mongodb_uri, prefix)
+
+
+def _log_dir(root: Path, request: pytest.FixtureRequest) -> Path:
+    return root / re.sub(r"[^A-Za-z0-9_.-]+", "_", request.module.__name__) / "accounts"
+
+
+@pytest.fixture(scope="module")
+def accounts(
+    mongodb_uri: str, test_output_root: Path, request: pytest.FixtureRequest
+) -> Iterator[AccountsService]:
+    """accounts with linking rolled out in EU and US only (so other regions are refused)."""
+    yield from _start(mongodb_uri, _log_dir(test_output_root, request), "EU,US")
