@@ -170,5 +170,5 @@ def test_serve_flags_become_settings(tmp_path: Path) -> None:
 
 
 def test_bad_flag_value_is_a_config_error() -> None:
-    with pytest.raises(ConfigError, match="command-line option for 'server.port': expected"):
+    with pytest.raises(ConfigError, match=r"command-line option for 'server\.port': expected"):
         serve_config(["--port", "http"], environ={})
