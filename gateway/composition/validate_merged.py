@@ -8,6 +8,7 @@ from gateway.composition.errors import CompositionError, Location, codes
 from gateway.composition.fieldsets import selected_fields
 from gateway.composition.model import Field, Subgraph, TypeDef, field_set_names
 from gateway.composition.supermodel import SuperField, Supergraph, SuperType
+from gateway.composition.validate_inaccessible import validate_inaccessible
 
 __all__ = ["validate_merged"]
 
@@ -164,6 +165,22 @@ class _Context:
         ]
 
 
+def _check_interface_objects(supergraph: Supergraph) -> list[CompositionError]:
+    errors = []
+    for stype in supergraph.types.values():
+        graphs = [g for g, t in stype.sources.items() if t.interface_object]
+        if not graphs or (stype.kind == "interface" and len(graphs) < len(stype.sources)):
+            continue
+        message = (
+            f'Type "{stype.name}" is declared with @interfaceObject in all the subgraphs in which '
+            f"it is defined (it is defined in subgraph {_names(graphs)} but should be defined as "
+            f"an interface in at least one subgraph)"
+        )
+        where = [(g, stype.name, stype.sources[g].line) for g in graphs]
+        errors.append(_error(codes.INTERFACE_OBJECT_USAGE_ERROR, message, where))
+    return errors
+
+
 def _check_queries(supergraph: Supergraph, subgraphs: Sequence[Subgraph]) -> list[CompositionError]:
     query = supergraph.types.get("Query")
     if query is not None and query.fields:
@@ -178,6 +195,8 @@ def validate_merged(
     """Every problem found in the merged supergraph."""
     ctx = _Context(supergraph, subgraphs)
     errors = _check_queries(supergraph, subgraphs)
+    errors += _check_interface_objects(supergraph)
+    errors += validate_inaccessible(supergraph)
     for stype in supergraph.types.values():
         if stype.kind != "object":
             continue

@@ -224,6 +224,30 @@ def _check_type_references(subgraph: Subgraph, typedef: TypeDef) -> list[Composi
     ]
 
 
+def _normalised(fields: str) -> str:
+    return " ".join(fields.replace("{", " { ").replace("}", " } ").split())
+
+
+def _check_interface_keys(subgraph: Subgraph, typedef: TypeDef) -> list[CompositionError]:
+    """A key on an interface must be a resolvable key of every implementation here."""
+    if typedef.kind != "interface" or typedef.interface_object:
+        return []
+    errors = []
+    implementations = [t for t in subgraph.types.values() if typedef.name in t.interfaces]
+    for key in typedef.keys:
+        for impl in implementations:
+            own = {_normalised(k.fields) for k in impl.keys if k.resolvable}
+            if _normalised(key.fields) in own:
+                continue
+            message = (
+                f'Key @key(fields: "{key.fields}") on interface type "{typedef.name}" is missing '
+                f'on implementation type "{impl.name}".'
+            )
+            code = codes.INTERFACE_KEY_NOT_ON_IMPLEMENTATION
+            errors.append(_error(subgraph, code, message, impl.name, impl.line))
+    return errors
+
+
 def validate_subgraph(subgraph: Subgraph) -> list[CompositionError]:
     """Every problem found in one subgraph on its own."""
     errors: list[CompositionError] = []
@@ -231,6 +255,7 @@ def validate_subgraph(subgraph: Subgraph) -> list[CompositionError]:
     for typedef in subgraph.types.values():
         errors += _check_type_references(subgraph, typedef)
         errors += _check_keys(subgraph, typedef)
+        errors += _check_interface_keys(subgraph, typedef)
         for field in typedef.fields.values():
             errors += _check_field(subgraph, typedef, field, used)
     return errors
