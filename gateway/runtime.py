@@ -15,7 +15,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from graphql import GraphQLInterfaceType, GraphQLSchema, GraphQLUnionType
+from graphql import (
+    FieldNode,
+    FragmentSpreadNode,
+    GraphQLInterfaceType,
+    GraphQLSchema,
+    GraphQLUnionType,
+    InlineFragmentNode,
+)
 
 from gateway.executor import (
     RequestContext,
@@ -24,7 +31,8 @@ from gateway.executor import (
     execute_plan,
     shape_response,
 )
-from gateway.executor.introspection import INTROSPECTION_FIELDS, root_field_names
+from gateway.executor.introspection import INTROSPECTION_FIELDS
+from gateway.executor.shape_plan import CompiledShape, compile_shape, directive_variables
 from gateway.operation import (
     OperationErrors,
     PreparedOperation,
@@ -39,6 +47,7 @@ __all__ = ["Gateway", "GatewayOptions", "GatewayResult", "GraphQLRequest", "Plan
 
 log = logging.getLogger(__name__)
 
+MAX_SHAPES_PER_DOCUMENT = 16  # one per combination of @skip/@include values actually seen
 Planner = Callable[[Supergraph, PreparedOperation], QueryPlan]
 K = TypeVar("K")
 V = TypeVar("V")
@@ -68,6 +77,16 @@ class GatewayOptions:
 
     forward_headers: tuple[str, ...] = ("authorization",)
     plan_cache_size: int = 1024
+
+
+@dataclass(slots=True)
+class _Cached:
+    """Everything reusable for one (document, operation name): plan and compiled shapes."""
+
+    plan: QueryPlan
+    directive_variables: tuple[str, ...]
+    has_introspection: bool
+    shapes: dict[tuple[Any, ...], CompiledShape] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -104,7 +123,7 @@ class Gateway:
         self.transport = transport
         self.options = options or GatewayOptions()
         self._planner = planner
-        self._plans: _Lru[tuple[str, str | None], QueryPlan] = _Lru(self.options.plan_cache_size)
+        self._cache: _Lru[tuple[str, str | None], _Cached] = _Lru(self.options.plan_cache_size)
         self._possible_types = _possible_types(supergraph.schema)
 
     async def execute(
@@ -129,42 +148,45 @@ class Gateway:
         variables = coerce_variables(api, prepared, request.variables)
         if isinstance(variables, OperationErrors):
             return _request_errors(variables.errors)
-        plan = self._plan(request.query, prepared, variables)
-        if isinstance(plan, GatewayResult):
-            return plan
-        body = await self._run(prepared, plan, variables, request, headers)
+        cached = self._cached(request.query, prepared)
+        if isinstance(cached, GatewayResult):
+            return cached
+        body = await self._run(prepared, cached, variables, request, headers)
         if include_plan:
-            _attach_plan(body, plan)
+            _attach_plan(body, cached.plan)
         return GatewayResult(body=body)
 
-    def _plan(
-        self, query: str, prepared: PreparedOperation, variables: Mapping[str, Any]
-    ) -> QueryPlan | GatewayResult:
-        fields = root_field_names(self.supergraph.api_schema, prepared, variables)
-        names = {nodes[0].name.value for nodes in fields.values()}
-        if names <= INTROSPECTION_FIELDS | {"__typename"}:
-            return QueryPlan(node=None)
+    def _cached(self, query: str, prepared: PreparedOperation) -> _Cached | GatewayResult:
+        """The plan and shaping cache for this document, planning it on first sight."""
         key = (query, prepared.name)
-        plan = self._plans.get(key)
-        if plan is not None:
-            return plan
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        names = _static_root_names(prepared)
         try:
-            if self._planner is None:
-                self._planner = _default_planner()
-            plan = self._planner(self.supergraph, prepared)
+            if names <= INTROSPECTION_FIELDS | {"__typename"}:
+                plan = QueryPlan(node=None)  # answered by the gateway alone
+            else:
+                if self._planner is None:
+                    self._planner = _default_planner()
+                plan = self._planner(self.supergraph, prepared)
         except Exception:  # a planner bug must not become a 500 with a traceback
             log.exception("query planning failed")
-            error = request_error(
-                "The gateway could not plan this operation.", "QUERY_PLANNING_FAILED"
-            )
+            message = "The gateway could not plan this operation."
+            error = request_error(message, "QUERY_PLANNING_FAILED")
             return GatewayResult(body={"errors": [error]}, is_request_error=False)
-        self._plans.put(key, plan)
-        return plan
+        cached = _Cached(
+            plan=plan,
+            directive_variables=directive_variables(prepared),
+            has_introspection=bool(names & INTROSPECTION_FIELDS),
+        )
+        self._cache.put(key, cached)
+        return cached
 
     async def _run(
         self,
         prepared: PreparedOperation,
-        plan: QueryPlan,
+        cached: _Cached,
         variables: Mapping[str, Any],
         request: GraphQLRequest,
         headers: Mapping[str, str],
@@ -172,16 +194,31 @@ class Gateway:
         api = self.supergraph.api_schema
         data: dict[str, Any] = {}
         errors: list[dict[str, Any]] = []
-        introspection = answer_introspection(api, prepared, variables, request.variables)
-        if introspection is not None:
-            data.update(introspection.data)
-            errors.extend(introspection.errors)
+        if cached.has_introspection:
+            introspection = answer_introspection(api, prepared, variables, request.variables)
+            if introspection is not None:
+                data.update(introspection.data)
+                errors.extend(introspection.errors)
         context = RequestContext(
             headers=self._forwarded(headers), possible_types=self._possible_types
         )
-        outcome = await execute_plan(plan, variables, self.transport, context, initial_data=data)
+        outcome = await execute_plan(
+            cached.plan, variables, self.transport, context, initial_data=data
+        )
         errors.extend(outcome.errors)
-        return shape_response(prepared, api, variables, outcome.data, errors)
+        compiled = self._shape(prepared, cached, variables)
+        return shape_response(prepared, api, variables, outcome.data, errors, compiled=compiled)
+
+    def _shape(
+        self, prepared: PreparedOperation, cached: _Cached, variables: Mapping[str, Any]
+    ) -> CompiledShape:
+        key = tuple(variables.get(name) for name in cached.directive_variables)
+        compiled = cached.shapes.get(key)
+        if compiled is None:
+            compiled = compile_shape(prepared, self.supergraph.api_schema, variables)
+            if len(cached.shapes) < MAX_SHAPES_PER_DOCUMENT:
+                cached.shapes[key] = compiled
+        return compiled
 
     def _forwarded(self, headers: Mapping[str, str]) -> dict[str, str]:
         wanted = self.options.forward_headers
@@ -214,6 +251,25 @@ def _attach_plan(body: dict[str, Any], plan: QueryPlan) -> None:
     extensions = body.setdefault("extensions", {})
     extensions["queryPlan"] = plan_to_json(plan)
     extensions["queryPlanText"] = print_plan(plan)
+
+
+def _static_root_names(prepared: PreparedOperation) -> set[str]:
+    """Root field names of the operation, through fragments, ignoring `@skip`/`@include`."""
+    names: set[str] = set()
+    pending = [prepared.operation.selection_set]
+    seen: set[str] = set()
+    while pending:
+        for selection in pending.pop().selections:
+            if isinstance(selection, FieldNode):
+                names.add(selection.name.value)
+            elif isinstance(selection, InlineFragmentNode):
+                pending.append(selection.selection_set)
+            elif isinstance(selection, FragmentSpreadNode) and selection.name.value not in seen:
+                seen.add(selection.name.value)
+                fragment = prepared.fragments.get(selection.name.value)
+                if fragment is not None:
+                    pending.append(fragment.selection_set)
+    return names
 
 
 def _possible_types(schema: GraphQLSchema) -> dict[str, frozenset[str]]:

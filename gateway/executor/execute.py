@@ -67,7 +67,7 @@ async def execute_plan(
         errors=[],
     )
     if plan.node is not None:
-        await _run(plan.node, [(data, ())], ctx)
+        await _run(plan.node, [(data, None)], ctx)
     return ExecutionOutcome(data=data, errors=ctx.errors)
 
 

@@ -18,8 +18,8 @@ import orjson
 from graphql import FieldNode, OperationDefinitionNode, parse
 
 from gateway.executor.merge import deep_merge
-from gateway.executor.paths import ClientPath, Located
-from gateway.executor.representations import apply_rewrites, representation
+from gateway.executor.paths import Located, flatten_path
+from gateway.executor.representations import apply_rewrites, representer
 from gateway.executor.transport import (
     SUBREQUEST_MALFORMED_RESPONSE,
     SubgraphFailure,
@@ -69,10 +69,9 @@ def _request(
 
 async def _root_fetch(fetch: FetchNode, targets: Sequence[Located], ctx: FetchContext) -> None:
     result = await ctx.transport.fetch(fetch.service_name, _request(fetch, ctx))
-    keys = _root_keys(fetch.operation)
-    failure_path: ClientPath = keys[:1]
     if isinstance(result, SubgraphFailure):
-        ctx.errors.append(_failure_error(fetch.service_name, result, failure_path))
+        path: list[str | int] = list(_root_keys(fetch.operation)[:1])
+        ctx.errors.append(_failure_error(fetch.service_name, result, path))
         return
     for error in result.errors:
         ctx.errors.append(_with_service(error, fetch.service_name, error.get("path")))
@@ -90,7 +89,7 @@ async def _entity_fetch(fetch: FetchNode, targets: Sequence[Located], ctx: Fetch
     request = _request(fetch, ctx, {"representations": representations})
     result = await ctx.transport.fetch(fetch.service_name, request)
     if isinstance(result, SubgraphFailure):
-        ctx.errors.append(_failure_error(fetch.service_name, result, owners[0][0][1]))
+        ctx.errors.append(_failure_error(fetch.service_name, result, flatten_path(owners[0][0][1])))
         return
     for error in result.errors:
         ctx.errors.extend(_entity_errors(error, fetch.service_name, owners))
@@ -102,7 +101,9 @@ async def _entity_fetch(fetch: FetchNode, targets: Sequence[Located], ctx: Fetch
             message=f"Subgraph '{fetch.service_name}' returned a malformed `_entities` list",
             code=SUBREQUEST_MALFORMED_RESPONSE,
         )
-        ctx.errors.append(_failure_error(fetch.service_name, malformed, owners[0][0][1]))
+        ctx.errors.append(
+            _failure_error(fetch.service_name, malformed, flatten_path(owners[0][0][1]))
+        )
         return
     for entity, owned in zip(entities, owners, strict=True):
         if not isinstance(entity, dict):
@@ -117,15 +118,18 @@ def _representations(
 ) -> tuple[list[dict[str, Any]], list[list[Located]]]:
     """Deduplicated representations, and for each the objects that produced it."""
     assert fetch.requires is not None
-    index: dict[bytes, int] = {}
+    index: dict[object, int] = {}
     representations: list[dict[str, Any]] = []
     owners: list[list[Located]] = []
+    represent = representer(fetch.requires, ctx.possible_types)
+    rewrites = fetch.input_rewrites
     for located in targets:
-        rep = representation(located[0], fetch.requires, ctx.possible_types)
+        rep = represent(located[0])
         if rep is None:
             continue
-        apply_rewrites(rep, fetch.input_rewrites, ctx.possible_types)
-        key = orjson.dumps(rep, option=orjson.OPT_SORT_KEYS)
+        if rewrites:
+            apply_rewrites(rep, rewrites, ctx.possible_types)
+        key = _dedup_key(rep)
         position = index.get(key)
         if position is None:
             index[key] = len(representations)
@@ -134,6 +138,16 @@ def _representations(
         else:
             owners[position].append(located)
     return representations, owners
+
+
+def _dedup_key(rep: dict[str, Any]) -> object:
+    """A hashable key equal for equal representations (same keys, in the planner's order)."""
+    key = tuple(rep.items())
+    try:
+        hash(key)
+    except TypeError:  # nested key values (lists, objects): compare their canonical JSON
+        return orjson.dumps(rep, option=orjson.OPT_SORT_KEYS)
+    return key
 
 
 def _entity_errors(
@@ -149,7 +163,10 @@ def _entity_errors(
         and 0 <= path[1] < len(owners)
     ):
         rest = tuple(path[2:])
-        return [_with_service(error, service_name, (*at, *rest)) for _, at in owners[path[1]]]
+        return [
+            _with_service(error, service_name, [*flatten_path(at), *rest])
+            for _, at in owners[path[1]]
+        ]
     return [_with_service(error, service_name, None)]
 
 
@@ -166,10 +183,12 @@ def _with_service(
     return out
 
 
-def _failure_error(service_name: str, failure: SubgraphFailure, path: ClientPath) -> dict[str, Any]:
+def _failure_error(
+    service_name: str, failure: SubgraphFailure, path: list[str | int]
+) -> dict[str, Any]:
     error: dict[str, Any] = {"message": failure.message}
     if path:
-        error["path"] = list(path)
+        error["path"] = path
     error["extensions"] = {"code": failure.code, "serviceName": service_name}
     return error
 

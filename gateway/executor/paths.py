@@ -2,7 +2,9 @@
 
 A Flatten path is made of response keys, `"@"` for "each element of this list" and, as in
 Apollo's plans, `"... on T"` to keep only objects whose `__typename` is (a subtype of) `T`.
-Nulls are skipped: there is nothing to fetch for an object that is not there.
+Nulls are skipped: there is nothing to fetch for an object that is not there. Client paths are
+linked pairs `(parent, key)`, built cheaply for every object and flattened into a list only
+when an error needs one.
 """
 
 from __future__ import annotations
@@ -10,10 +12,20 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeAlias
 
-__all__ = ["ClientPath", "Located", "collect", "type_matches"]
+__all__ = ["Located", "PathLink", "collect", "flatten_path", "type_matches"]
 
-ClientPath: TypeAlias = tuple[str | int, ...]
-Located: TypeAlias = tuple[dict[str, Any], ClientPath]
+PathLink: TypeAlias = tuple[Any, str | int] | None
+Located: TypeAlias = tuple[dict[str, Any], PathLink]
+
+
+def flatten_path(link: PathLink) -> list[str | int]:
+    """The client path a link stands for, root first."""
+    keys: list[str | int] = []
+    while link is not None:
+        link, key = link
+        keys.append(key)
+    keys.reverse()
+    return keys
 
 
 def type_matches(
@@ -31,34 +43,32 @@ def collect(
     possible_types: Mapping[str, frozenset[str]],
 ) -> list[Located]:
     """Every object at `path` under each of `roots`, in document order."""
-    found: list[Located] = []
-    for value, at in roots:
-        _walk(value, at, path, 0, possible_types, found)
-    return found
+    current = list(roots)
+    for element in path:
+        if element == "@":
+            continue  # lists are entered wherever they are met
+        if element.startswith("... on "):
+            condition = element[7:]
+            current = [
+                located
+                for located in current
+                if type_matches(located[0].get("__typename"), condition, possible_types)
+            ]
+            continue
+        found: list[Located] = []
+        for value, at in current:
+            child = value.get(element)
+            if child is not None:
+                _objects(child, (at, element), found)
+        current = found
+    return current
 
 
-def _walk(
-    value: object,
-    at: ClientPath,
-    path: Sequence[str],
-    depth: int,
-    possible_types: Mapping[str, frozenset[str]],
-    found: list[Located],
-) -> None:
-    if isinstance(value, list):
-        for index, item in enumerate(value):
-            _walk(item, (*at, index), path, depth, possible_types, found)
-        return
-    if not isinstance(value, dict):
-        return
-    if depth == len(path):
+def _objects(value: Any, at: PathLink, found: list[Located]) -> None:
+    """Append `value` if it is an object, or every object inside it if it is a list."""
+    if value.__class__ is dict:
         found.append((value, at))
-        return
-    element = path[depth]
-    if element == "@":
-        _walk(value, at, path, depth + 1, possible_types, found)
-    elif element.startswith("... on "):
-        if type_matches(value.get("__typename"), element[7:], possible_types):
-            _walk(value, at, path, depth + 1, possible_types, found)
-    elif element in value:
-        _walk(value[element], (*at, element), path, depth + 1, possible_types, found)
+    elif value.__class__ is list:
+        for index, item in enumerate(value):
+            if item is not None:
+                _objects(item, (at, index), found)

@@ -7,7 +7,8 @@ gets no representation: the subgraph could not resolve it anyway.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from typing import Any
 
 from gateway.executor.paths import type_matches
@@ -20,7 +21,7 @@ from gateway.planner.plan import (
     ValueSetter,
 )
 
-__all__ = ["apply_rewrites", "representation"]
+__all__ = ["Representer", "apply_rewrites", "representation", "representer"]
 
 _MISSING = object()
 
@@ -35,6 +36,64 @@ def representation(
     if not isinstance(selected, dict) or "__typename" not in selected:
         return None
     return selected
+
+
+Representer = Callable[[Mapping[str, Any]], "dict[str, Any] | None"]
+
+
+def representer(
+    requires: Sequence[RequiresSelection], possible_types: Mapping[str, frozenset[str]]
+) -> Representer:
+    """`representation` for one `requires`, specialised once per fetch for the common shapes.
+
+    Most entity fetches require `__typename` and scalar keys, bare or inside one type
+    condition; those build each representation with one dict comprehension.
+    """
+    names = _flat_names(requires)
+    if names is not None:
+        return partial(_flat, names)
+    if len(requires) == 1 and isinstance(requires[0], FragmentSelection):
+        fragment = requires[0]
+        inner = _flat_names(fragment.selections)
+        if inner is not None:
+            accepted = {fragment.type_condition} | possible_types.get(
+                fragment.type_condition, frozenset()
+            )
+            return partial(_flat_if_type, frozenset(accepted), inner)
+    return partial(_general, requires, possible_types)
+
+
+def _flat(names: tuple[str, ...], obj: Mapping[str, Any]) -> dict[str, Any] | None:
+    try:
+        return {name: obj[name] for name in names}
+    except KeyError:
+        return None
+
+
+def _flat_if_type(
+    accepted: frozenset[str], names: tuple[str, ...], obj: Mapping[str, Any]
+) -> dict[str, Any] | None:
+    if obj.get("__typename") not in accepted:
+        return None
+    return _flat(names, obj)
+
+
+def _general(
+    requires: Sequence[RequiresSelection],
+    possible_types: Mapping[str, frozenset[str]],
+    obj: Mapping[str, Any],
+) -> dict[str, Any] | None:
+    return representation(obj, requires, possible_types)
+
+
+def _flat_names(requires: Sequence[RequiresSelection]) -> tuple[str, ...] | None:
+    """The field names when `requires` is only leaf fields including `__typename`, else None."""
+    names: list[str] = []
+    for selection in requires:
+        if not isinstance(selection, FieldSelection) or selection.selections is not None:
+            return None
+        names.append(selection.name)
+    return tuple(names) if "__typename" in names else None
 
 
 def _select(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from gateway.executor.merge import deep_merge
-from gateway.executor.paths import collect
+from gateway.executor.paths import collect, flatten_path
 from gateway.executor.representations import apply_rewrites, representation
 from gateway.planner.plan import FieldSelection, FragmentSelection, KeyRenamer, ValueSetter
 
@@ -95,11 +95,11 @@ def test_collect_follows_lists_skips_nulls_and_filters_types() -> None:
             {"__typename": "Song", "id": "3"},
         ]
     }
-    found = collect([(data, ())], ("feed", "@"), POSSIBLE)
-    assert [path for _, path in found] == [("feed", 0), ("feed", 2), ("feed", 3)]
-    media = collect([(data, ())], ("feed", "@", "... on Media"), POSSIBLE)
+    found = collect([(data, None)], ("feed", "@"), POSSIBLE)
+    assert [flatten_path(link) for _, link in found] == [["feed", 0], ["feed", 2], ["feed", 3]]
+    media = collect([(data, None)], ("feed", "@", "... on Media"), POSSIBLE)
     assert [obj["id"] for obj, _ in media] == ["1", "2"]
-    assert collect([(data, ())], ("missing", "@"), POSSIBLE) == []
+    assert collect([(data, None)], ("missing", "@"), POSSIBLE) == []
 
 
 def test_deep_merge_merges_objects_and_lists_and_keeps_typename() -> None:

@@ -1,0 +1,324 @@
+"""Compile the client's operation into shaping functions, once per document and directives.
+
+Shaping walks every object of every response, so the per-object work must be small: which
+fields to emit, under which key, checked how. That depends only on the operation, the API
+schema and the values of the variables used by `@skip`/`@include`, so it is compiled once into
+closures (one per field and type wrapper) and reused by every request with the same inputs.
+Paths are linked pairs `(parent, key)` and are only flattened when an error needs one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import (
+    FieldNode,
+    GraphQLEnumType,
+    GraphQLError,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLScalarType,
+    GraphQLSchema,
+    InlineFragmentNode,
+    SelectionSetNode,
+    VariableNode,
+    is_abstract_type,
+)
+from graphql.execution.collect_fields import collect_fields, collect_sub_fields
+
+from gateway.operation.prepared import PreparedOperation
+
+__all__ = [
+    "BUBBLE",
+    "CompiledShape",
+    "ObjectShape",
+    "ShapeState",
+    "compile_shape",
+    "directive_variables",
+    "walk_fields",
+]
+
+BUBBLE: Any = object()  # "null in a non-null position": the nearest nullable parent becomes null
+INTROSPECTION_FIELDS = frozenset({"__schema", "__type"})
+TYPENAME, RAW, FIELD = 0, 1, 2
+PathLink = tuple[Any, str | int] | None
+
+
+class ShapeState:
+    """One request's errors, and which paths they cover, so each null is explained once."""
+
+    __slots__ = ("_error_paths", "_error_prefixes", "errors")
+
+    def __init__(self, errors: list[dict[str, Any]]) -> None:
+        self.errors = errors
+        self._error_paths: set[tuple[Any, ...]] = set()
+        self._error_prefixes: set[tuple[Any, ...]] = set()
+        for error in errors:
+            path = error.get("path")
+            if isinstance(path, list):
+                self._remember(tuple(path))
+
+    def error(self, message: str, parent: PathLink, key: str | int, always: bool = True) -> None:
+        path = _flatten(parent, key)
+        if not always and self._covered(path):
+            return
+        self.errors.append({"message": message, "path": list(path)})
+        self._remember(path)
+
+    def _covered(self, path: tuple[Any, ...]) -> bool:
+        if path in self._error_prefixes:
+            return True
+        return any(path[:end] in self._error_paths for end in range(len(path)))
+
+    def _remember(self, path: tuple[Any, ...]) -> None:
+        self._error_paths.add(path)
+        for end in range(len(path) + 1):
+            self._error_prefixes.add(path[:end])
+
+
+def _flatten(parent: PathLink, key: str | int) -> tuple[Any, ...]:
+    keys: list[Any] = [key]
+    while parent is not None:
+        parent, element = parent
+        keys.append(element)
+    keys.reverse()
+    return tuple(keys)
+
+
+Completer = Callable[[ShapeState, Any, PathLink, Any], Any]
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectShape:
+    """What to emit for one object type: (response key, mode, completer) in client order."""
+
+    type_name: str
+    entries: tuple[tuple[str, int, Completer | None], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledShape:
+    """The root object's shape for one operation and one set of directive variable values."""
+
+    root: ObjectShape
+
+
+def walk_fields(state: ShapeState, shape: ObjectShape, source: Any, here: PathLink) -> Any:
+    """Shape one object; BUBBLE when a non-null field is null."""
+    out: dict[str, Any] = {}
+    get = source.get
+    for key, mode, complete in shape.entries:
+        if mode == FIELD:
+            value = complete(state, get(key), here, key)  # type: ignore[misc]
+            if value is BUBBLE:
+                return BUBBLE
+            out[key] = value
+        elif mode == TYPENAME:
+            out[key] = shape.type_name
+        else:
+            out[key] = get(key)
+    return out
+
+
+def compile_shape(
+    prepared: PreparedOperation, schema: GraphQLSchema, variables: Mapping[str, Any]
+) -> CompiledShape:
+    """Compile the operation's shaping functions for these `@skip`/`@include` values."""
+    compiler = _Compiler(schema, prepared, variables)
+    root_type = schema.get_root_type(prepared.operation.operation)
+    assert root_type is not None  # validation rejects operations the schema has no root for
+    fields = collect_fields(
+        schema, compiler.fragments, compiler.variables, root_type, prepared.operation.selection_set
+    )
+    return CompiledShape(root=compiler.object_shape(root_type, fields))
+
+
+def directive_variables(prepared: PreparedOperation) -> tuple[str, ...]:
+    """The variables `@skip`/`@include` read; a compiled shape holds for one set of values."""
+    found: set[str] = set()
+
+    def visit(selection_set: SelectionSetNode | None) -> None:
+        for selection in selection_set.selections if selection_set else ():
+            for directive in selection.directives or ():
+                if directive.name.value in ("skip", "include"):
+                    found.update(
+                        arg.value.name.value
+                        for arg in directive.arguments
+                        if isinstance(arg.value, VariableNode)
+                    )
+            if isinstance(selection, FieldNode | InlineFragmentNode):
+                visit(selection.selection_set)
+
+    visit(prepared.operation.selection_set)
+    for fragment in prepared.fragments.values():
+        visit(fragment.selection_set)
+    return tuple(sorted(found))
+
+
+class _Compiler:
+    def __init__(
+        self, schema: GraphQLSchema, prepared: PreparedOperation, variables: Mapping[str, Any]
+    ) -> None:
+        self.schema = schema
+        self.fragments = dict(prepared.fragments)
+        self.variables = dict(variables)
+
+    def object_shape(
+        self, type_: GraphQLObjectType, fields: Mapping[str, list[FieldNode]]
+    ) -> ObjectShape:
+        entries: list[tuple[str, int, Completer | None]] = []
+        for key, nodes in fields.items():
+            name = nodes[0].name.value
+            if name == "__typename":
+                entries.append((key, TYPENAME, None))
+            elif name in INTROSPECTION_FIELDS:
+                entries.append((key, RAW, None))
+            elif name in type_.fields:
+                label = f"{type_.name}.{name}"
+                completer = self.completer(type_.fields[name].type, nodes, label)
+                entries.append((key, FIELD, completer))
+        return ObjectShape(type_.name, tuple(entries))
+
+    def sub_shape(self, type_: GraphQLObjectType, nodes: list[FieldNode]) -> ObjectShape:
+        fields = collect_sub_fields(self.schema, self.fragments, self.variables, type_, nodes)
+        return self.object_shape(type_, fields)
+
+    def completer(self, type_: GraphQLOutputType, nodes: list[FieldNode], label: str) -> Completer:
+        if isinstance(type_, GraphQLNonNull):
+            return _non_null(self.completer(type_.of_type, nodes, label), label)
+        if isinstance(type_, GraphQLList):
+            return _list(self.completer(type_.of_type, nodes, label), label)
+        if isinstance(type_, GraphQLEnumType):
+            return _enum(type_)
+        if isinstance(type_, GraphQLScalarType):
+            return _scalar(type_)
+        if isinstance(type_, GraphQLObjectType):
+            return _object(self.sub_shape(type_, nodes))
+        assert is_abstract_type(type_)
+        return _abstract(self, type_, nodes)
+
+
+def _non_null(inner: Completer, label: str) -> Completer:
+    message = f"Cannot return null for non-nullable field {label}."
+
+    def complete(state: ShapeState, value: Any, parent: PathLink, key: Any) -> Any:
+        result = inner(state, value, parent, key)
+        if result is None:
+            state.error(message, parent, key, always=False)
+            return BUBBLE
+        return result
+
+    return complete
+
+
+def _list(item: Completer, label: str) -> Completer:
+    def complete(state: ShapeState, value: Any, parent: PathLink, key: Any) -> Any:
+        if value is None:
+            return None
+        if value.__class__ is not list:
+            state.error(f"Expected a list for {label}.", parent, key)
+            return None
+        here = (parent, key)
+        out: list[Any] = []
+        append = out.append
+        for index, element in enumerate(value):
+            shaped = item(state, element, here, index)
+            if shaped is BUBBLE:
+                return None
+            append(shaped)
+        return out
+
+    return complete
+
+
+def _object(shape: ObjectShape) -> Completer:
+    def complete(state: ShapeState, value: Any, parent: PathLink, key: Any) -> Any:
+        if value is None:
+            return None
+        if value.__class__ is not dict:
+            state.error(f"Expected an object of type {shape.type_name}.", parent, key)
+            return None
+        shaped = walk_fields(state, shape, value, (parent, key))
+        return None if shaped is BUBBLE else shaped
+
+    return complete
+
+
+def _abstract(compiler: _Compiler, type_: Any, nodes: list[FieldNode]) -> Completer:
+    shapes: dict[str, ObjectShape] = {}
+
+    def shape_for(typename: object) -> ObjectShape | None:
+        if not isinstance(typename, str):
+            return None
+        found = shapes.get(typename)
+        if found is None:
+            runtime = compiler.schema.type_map.get(typename)
+            if not isinstance(runtime, GraphQLObjectType):
+                return None
+            if not compiler.schema.is_sub_type(type_, runtime):
+                return None
+            found = shapes[typename] = compiler.sub_shape(runtime, nodes)
+        return found
+
+    def complete(state: ShapeState, value: Any, parent: PathLink, key: Any) -> Any:
+        if value is None:
+            return None
+        if value.__class__ is not dict:
+            state.error(f"Expected an object of type {type_.name}.", parent, key)
+            return None
+        shape = shape_for(value.get("__typename"))
+        if shape is None:
+            typename = value.get("__typename")
+            message = f"Could not resolve the runtime type {typename!r} for {type_.name}."
+            state.error(message, parent, key)
+            return None
+        shaped = walk_fields(state, shape, value, (parent, key))
+        return None if shaped is BUBBLE else shaped
+
+    return complete
+
+
+def _enum(type_: GraphQLEnumType) -> Completer:
+    names = frozenset(type_.values)
+
+    def complete(state: ShapeState, value: Any, parent: PathLink, key: Any) -> Any:
+        if value is None or (value.__class__ is str and value in names):
+            return value
+        state.error(f"Enum '{type_.name}' cannot represent value: {value!r}", parent, key)
+        return None
+
+    return complete
+
+
+_EXACT: dict[str, tuple[type, ...]] = {
+    "String": (str,),
+    "ID": (str,),
+    "Boolean": (bool,),
+    "Int": (int,),
+    "Float": (float, int),
+}
+
+
+def _scalar(type_: GraphQLScalarType) -> Completer:
+    exact = _EXACT.get(type_.name)
+    if exact is None:
+        return _identity  # custom scalars are opaque: the subgraph's value is the value
+
+    def complete(state: ShapeState, value: Any, parent: PathLink, key: Any) -> Any:
+        if value is None or value.__class__ in exact:
+            return value
+        try:
+            return type_.serialize(value)
+        except (GraphQLError, TypeError, ValueError) as error:
+            state.error(str(error), parent, key)
+            return None
+
+    return complete
+
+
+def _identity(state: ShapeState, value: Any, parent: PathLink, key: Any) -> Any:
+    return value
