@@ -29,6 +29,7 @@ class _Place:
 
 
 _Path = tuple[str, ...]
+_COMPOSITE = ("object", "interface", "union")
 
 
 class _Checker:
@@ -254,6 +255,8 @@ def _walk_type(
     queue: deque[tuple[str, frozenset[_Place], _Path]],
 ) -> None:
     for name, sfield in stype.fields.items():
+        if sfield.carried.inaccessible:  # not in the API schema: no query can ask for it
+            continue
         found: set[_Place] = set()
         for place in places:
             found.update(checker.resolve(place, name))
@@ -261,7 +264,7 @@ def _walk_type(
             checker.fail(f"{stype.name}.{name}", (*path, name), places)
             continue
         target = checker.supergraph.types.get(base_type(sfield.type))
-        if target is not None and target.kind in ("object", "interface", "union"):
+        if target is not None and target.kind in _COMPOSITE and not target.carried.inaccessible:
             queue.append((target.name, frozenset(found), (*path, name)))
     if stype.kind in ("interface", "union"):
         candidates = (
@@ -270,6 +273,8 @@ def _walk_type(
             else [t.name for t in checker.supergraph.types.values() if stype.name in t.interfaces]
         )
         for object_type in candidates:
+            if checker.supergraph.types[object_type].carried.inaccessible:
+                continue
             runtime = checker.runtime_places(places, object_type)
             if runtime:
                 queue.append((object_type, runtime, (*path, f"... on {object_type}")))
