@@ -1,4 +1,4 @@
-"""What browsers meet: CORS when configured, GraphiQL's page with hostile examples, production mode."""
+"""What browsers meet: CORS when set, GraphiQL with hostile examples, production mode."""
 
 from __future__ import annotations
 
