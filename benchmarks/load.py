@@ -16,7 +16,7 @@ from pathlib import Path
 import orjson
 
 from benchmarks.config import LOAD_CORE
-from benchmarks.processes import PRIORITY
+from benchmarks.processes import PRIORITY, raise_priority
 from benchmarks.workload import BENCH_DIR, query_text
 
 __all__ = ["LoadResult", "ensure_wrk", "run_wrk", "wrk_version"]
@@ -94,7 +94,10 @@ def run_wrk(url: str, *, seconds: float, unique_auth: bool, expected_length: int
         "-s", str(LUA_SCRIPT), url,
     ]  # fmt: skip
     with tempfile.TemporaryFile() as out:
-        proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
+        proc = subprocess.Popen(
+            command, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True
+        )
+        raise_priority(proc.pid)
         _, status, usage = os.wait4(proc.pid, 0)
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)

@@ -17,11 +17,32 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["PRIORITY", "Started", "port_is_free", "start_pinned", "stop", "wait_for_port"]
+__all__ = [
+    "PRIORITY",
+    "Started",
+    "port_is_free",
+    "raise_priority",
+    "start_pinned",
+    "stop",
+    "wait_for_port",
+]
 
-# The machine may be shared with other work. A raised scheduling priority (root only; plain
-# `nice` ignores a refused negative value) keeps that work from taking a measured core's time.
+# The machine may be shared with other work. A raised scheduling priority (root only) keeps that
+# work from taking a measured core's time.
 PRIORITY = ("nice", "-n", "-10") if os.geteuid() == 0 else ()
+
+
+def raise_priority(pid: int) -> None:
+    """Raise the priority of `pid`'s session as a whole (Linux autogroup), when allowed.
+
+    With scheduler autogroups, CPU time is shared fairly between sessions first, so a process's
+    own nice value hardly matters against other sessions' work: the session's autogroup nice
+    does. Every process the harness starts leads its own session, so this touches only them.
+    """
+    if os.geteuid() != 0:
+        return
+    with contextlib.suppress(OSError):
+        Path(f"/proc/{pid}/autogroup").write_text("-10")
 
 
 @dataclass(slots=True)
@@ -65,6 +86,7 @@ def start_pinned(
             env={**os.environ, **(env or {})},
             start_new_session=True,
         )
+    raise_priority(process.pid)
     return Started(process, log)
 
 
