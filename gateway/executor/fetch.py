@@ -28,7 +28,9 @@ from gateway.executor.transport import (
 )
 from gateway.planner.plan import FetchNode
 
-__all__ = ["FetchContext", "run_fetch"]
+__all__ = ["DOWNSTREAM_SERVICE_ERROR", "FetchContext", "run_fetch"]
+
+DOWNSTREAM_SERVICE_ERROR = "DOWNSTREAM_SERVICE_ERROR"  # Apollo's code for a subgraph's own error
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -79,7 +81,7 @@ async def _root_fetch(fetch: FetchNode, targets: Sequence[Located], ctx: FetchCo
         return
     apply_rewrites(result.data, fetch.output_rewrites, ctx.possible_types)
     for target, _ in targets:
-        deep_merge(target, result.data)
+        deep_merge(target, result.data, ctx.possible_types)
 
 
 async def _entity_fetch(fetch: FetchNode, targets: Sequence[Located], ctx: FetchContext) -> None:
@@ -110,7 +112,7 @@ async def _entity_fetch(fetch: FetchNode, targets: Sequence[Located], ctx: Fetch
             continue
         apply_rewrites(entity, fetch.output_rewrites, ctx.possible_types)
         for target, _ in owned:
-            deep_merge(target, entity)
+            deep_merge(target, entity, ctx.possible_types)
 
 
 def _representations(
@@ -178,6 +180,7 @@ def _with_service(
         out["path"] = list(path)
     extensions = error.get("extensions")
     merged = dict(extensions) if isinstance(extensions, dict) else {}
+    merged.setdefault("code", DOWNSTREAM_SERVICE_ERROR)
     merged["serviceName"] = service_name
     out["extensions"] = merged
     return out

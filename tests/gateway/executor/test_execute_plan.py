@@ -198,7 +198,7 @@ async def test_entity_errors_map_to_client_paths() -> None:
     body = await run("query { users { id nick reviews { id } } }", plan, transport)
     error = body["errors"][0]
     assert error["path"] == ["users", 1]
-    assert error["extensions"]["serviceName"] == "reviews"
+    assert error["extensions"] == {"code": "DOWNSTREAM_SERVICE_ERROR", "serviceName": "reviews"}
     assert error["message"] == "no such user"
 
 

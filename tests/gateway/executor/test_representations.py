@@ -111,6 +111,7 @@ def test_deep_merge_merges_objects_and_lists_and_keeps_typename() -> None:
     deep_merge(
         target,
         {"__typename": "Media", "a": {"y": 2}, "items": [{"n": "a"}, {"n": "b"}], "z": None},
+        POSSIBLE,
     )
     assert target == {
         "__typename": "Book",
@@ -118,3 +119,9 @@ def test_deep_merge_merges_objects_and_lists_and_keeps_typename() -> None:
         "items": [{"id": 1, "n": "a"}, {"id": 2, "n": "b"}],
         "z": None,
     }
+
+
+def test_a_concrete_typename_replaces_an_interface_name() -> None:
+    target: dict[str, Any] = {"__typename": "Media", "id": "1"}
+    deep_merge(target, {"__typename": "Movie"}, POSSIBLE)
+    assert target == {"__typename": "Movie", "id": "1"}
