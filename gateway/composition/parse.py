@@ -223,12 +223,14 @@ def _root_renames(document: DocumentNode) -> dict[str, str]:
     return {name: target for name, target in renames.items() if name != target}
 
 
-def _apply_fed1_rules(subgraph: Subgraph) -> None:
-    """Federation 1 subgraphs: value types are shareable, key fields of extensions not external."""
+def _apply_compatibility_rules(subgraph: Subgraph) -> None:
+    """Key fields of a type extension are not external (`extend type T @key(fields: "id")
+    { id: ID! @external }` is the Federation 1 idiom, still accepted by Federation 2); in a
+    Federation 1 subgraph value types and extensions are shareable."""
     for typedef in subgraph.types.values():
         key_fields = {name for key in typedef.keys for name in field_set_names(key.fields)}
         for field in typedef.fields.values():
-            if not typedef.keys or typedef.extension:
+            if subgraph.is_fed1 and (not typedef.keys or typedef.extension):
                 field.shareable = True
             if typedef.extension and field.name in key_fields:
                 field.external = False
@@ -256,8 +258,7 @@ def _read(source: SubgraphSource, document: DocumentNode, links: LinkInfo) -> _R
     for kind, name in _ROOT_NAMES.items():
         if name in types:
             reader.subgraph.roots[kind] = name
-    if reader.subgraph.is_fed1:
-        _apply_fed1_rules(reader.subgraph)
+    _apply_compatibility_rules(reader.subgraph)
     return reader
 
 

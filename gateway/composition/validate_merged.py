@@ -91,6 +91,29 @@ def _check_external_base(
     return _error(codes.EXTERNAL_MISSING_ON_BASE, message, ctx.where(coordinate, sfield, graphs))
 
 
+def _check_external_arguments(
+    stype: SuperType, sfield: SuperField, ctx: _Context
+) -> list[CompositionError]:
+    errors = []
+    coordinate = f"{stype.name}.{sfield.name}"
+    for graph, field in sfield.sources.items():
+        if not field.external:
+            continue
+        for name in sfield.args:
+            if name in field.args:
+                continue
+            base = [g for g, f in sfield.sources.items() if not f.external and name in f.args]
+            message = (
+                f'Field "{coordinate}" is missing argument "{coordinate}({name}:)" in some '
+                f'subgraphs where it is marked @external: argument "{coordinate}({name}:)" is '
+                f'declared in subgraph {_names(base)} but not in subgraph "{graph}" (where '
+                f'"{coordinate}" is @external)'
+            )
+            where = ctx.where(coordinate, sfield, [graph])
+            errors.append(_error(codes.EXTERNAL_ARGUMENT_MISSING, message, where))
+    return errors
+
+
 def _check_override_source(
     stype: SuperType, sfield: SuperField, ctx: _Context
 ) -> list[CompositionError]:
@@ -205,4 +228,5 @@ def validate_merged(
             found = [_check_sharing(stype, sfield, ctx), _check_external_base(stype, sfield, ctx)]
             errors += [e for e in found if e is not None]
             errors += _check_override_source(stype, sfield, ctx)
+            errors += _check_external_arguments(stype, sfield, ctx)
     return errors
