@@ -1,5 +1,9 @@
 """Password hashing with argon2id (argon2-cffi), off the event loop.
 
+Parameters are OWASP's recommended argon2id minimum (19 MiB, 2 passes, 1 lane): strong against
+offline guessing, yet cheap enough that sign-in stays fast on a small, busy host. Hashes carry
+their parameters, so raising them later still verifies old hashes.
+
 Hashing is deliberately slow, so it runs in a worker thread. Sign-in for an unknown email still
 verifies against a dummy hash, so response time does not reveal which emails have accounts.
 """
@@ -13,7 +17,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 __all__ = ["hash_password", "verify_password"]
 
-_HASHER = PasswordHasher()
+_HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 _DUMMY_HASH = _HASHER.hash("not a real password, only here to spend the same time")
 
 
