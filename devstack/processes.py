@@ -145,6 +145,14 @@ def wait_until(
     name: str, pid: int, log_path: Path, ready: Callable[[], bool], timeout: float
 ) -> None:
     """Poll `ready` until true; fail with the log tail if the process dies or time runs out."""
+    try:
+        _poll(name, pid, log_path, ready, timeout)
+    except BaseException:
+        stop_pid(pid)  # also on Ctrl-C: never leave a half-started child behind
+        raise
+
+
+def _poll(name: str, pid: int, log_path: Path, ready: Callable[[], bool], timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if _reap(pid):
@@ -152,7 +160,6 @@ def wait_until(
         if ready():
             return
         time.sleep(POLL_SECONDS)
-    stop_pid(pid)
     raise ServiceStartError(
         f"{name} did not become ready within {timeout:.0f}s:\n{log_tail(log_path)}"
     )

@@ -113,7 +113,7 @@ def start_gateway(
     *,
     timeout: float = START_TIMEOUT_SECONDS,
 ) -> Service:
-    """Run `python -m gateway serve` on 127.0.0.1:`port` and wait for its health endpoint."""
+    """Run `python -m gateway serve` on 127.0.0.1:`port` and wait until `/ready` says 200."""
     full_env = _base_env()
     full_env.update(env)
     argv = [
@@ -128,7 +128,7 @@ def start_gateway(
         "--host",
         "127.0.0.1",
     ]
-    health = f"http://127.0.0.1:{port}/health"
+    health = f"http://127.0.0.1:{port}/ready"
     return start_service("gateway", argv, full_env, health, log_path, timeout, port=port)
 
 

@@ -1,0 +1,110 @@
+"""Read `examples/*.graphql`: each file is one operation with a header of `# key: value` lines.
+
+The header is plain GraphQL comments, so the files paste into GraphiQL unchanged. Keys:
+
+- `# variables: {...}` JSON variables (GraphiQL preloads them too);
+- `# auth: none` for operations run without the sign-in token (default: with it);
+- `# order: N` where the smoke run puts it (default 50; lower first);
+- `# allow-null: a.b, c` / `# allow-empty: d.e` response paths (list indexes left out) that may
+  legitimately be null or an empty list; everything else must be present;
+- `# captures: name=path` values the smoke run keeps: `token` replaces the token it sends from
+  then on, and `crossPostedStatusId` must come back, cross-posted, in `me`.
+
+Any other comment line is free text describing the example.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+__all__ = ["EXAMPLES_DIR", "Example", "ExampleFormatError", "load_examples", "parse_example"]
+
+EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "examples"
+HEADER = re.compile(r"^#\s*([a-z-]+):\s*(.*)$")
+KNOWN_KEYS = frozenset({"variables", "auth", "order", "allow-null", "allow-empty", "captures"})
+DEFAULT_ORDER = 50
+
+
+class ExampleFormatError(ValueError):
+    """An example file's header cannot be read; the message names the file and the key."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Example:
+    """One example operation and how the smoke run treats it."""
+
+    path: Path
+    query: str
+    variables: dict[str, Any]
+    needs_auth: bool = True
+    order: int = DEFAULT_ORDER
+    allow_null: frozenset[str] = frozenset()
+    allow_empty: frozenset[str] = frozenset()
+    captures: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def name(self) -> str:
+        return self.path.stem
+
+
+def _paths(value: str) -> frozenset[str]:
+    return frozenset(part.strip() for part in value.split(",") if part.strip())
+
+
+def _header(path: Path, text: str) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped.startswith("#"):
+            if stripped:
+                break
+            continue
+        match = HEADER.match(stripped)
+        if match and match.group(1) in KNOWN_KEYS:
+            values[match.group(1)] = match.group(2).strip()
+    return values
+
+
+def _captures(path: Path, value: str) -> tuple[tuple[str, str], ...]:
+    pairs: list[tuple[str, str]] = []
+    for item in filter(None, (part.strip() for part in value.split(","))):
+        name, sep, where = item.partition("=")
+        if not sep or not name.strip() or not where.strip():
+            raise ExampleFormatError(f"{path}: captures: expected name=path, got {item!r}")
+        pairs.append((name.strip(), where.strip()))
+    return tuple(pairs)
+
+
+def parse_example(path: Path) -> Example:
+    """One example file, with its header read and checked."""
+    text = path.read_text()
+    header = _header(path, text)
+    try:
+        variables = json.loads(header.get("variables", "{}"))
+    except ValueError as exc:
+        raise ExampleFormatError(f"{path}: variables: not JSON ({exc})") from exc
+    if not isinstance(variables, dict):
+        raise ExampleFormatError(f"{path}: variables: expected a JSON object")
+    order_text = header.get("order", str(DEFAULT_ORDER))
+    if not order_text.lstrip("-").isdigit():
+        raise ExampleFormatError(f"{path}: order: expected an integer, got {order_text!r}")
+    return Example(
+        path=path,
+        query=text,
+        variables=variables,
+        needs_auth=header.get("auth", "token") != "none",
+        order=int(order_text),
+        allow_null=_paths(header.get("allow-null", "")),
+        allow_empty=_paths(header.get("allow-empty", "")),
+        captures=_captures(path, header.get("captures", "")),
+    )
+
+
+def load_examples(folder: Path = EXAMPLES_DIR) -> list[Example]:
+    """Every `*.graphql` in `folder`, in smoke-run order (then by file name)."""
+    examples = [parse_example(path) for path in sorted(folder.glob("*.graphql"))]
+    return sorted(examples, key=lambda example: (example.order, example.name))
