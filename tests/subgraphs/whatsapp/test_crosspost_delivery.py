@@ -1,0 +1,89 @@
+"""A cross-post whose target is down is kept, delivered once the target is back, exactly once.
+
+These tests stop the Facebook subgraph process (by its PID) and start it again on the same port
+and database, so they run on a stack of their own (the `graph` fixture is per module).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from bson import ObjectId
+from platform_world import Graph, Person, wait_for
+
+pytestmark = pytest.mark.integration
+
+POST = """mutation($t: String!) {
+  postStatus(text: $t) { status { id } done pending failed }
+}"""
+SHARED = """query($id: ID!) { whatsAppStatus(id: $id) {
+  sharedTo { platform state attempts story { ... on FacebookStory { id } } }
+} }"""
+DELIVERY_TIMEOUT = 45.0
+
+
+def shared_to(graph: Graph, person: Person, status_id: str) -> dict[str, dict[str, Any]]:
+    data = graph.data("whatsapp", SHARED, {"id": status_id}, person.token)
+    return {entry["platform"]: entry for entry in data["whatsAppStatus"]["sharedTo"]}
+
+
+def facebook_stories_from(graph: Graph, status_id: str) -> int:
+    stories = graph.database("facebook")["stories"]
+    count: int = stories.count_documents({"originPlatform": "WHATSAPP", "originId": status_id})
+    return count
+
+
+def test_pending_cross_post_is_delivered_after_the_target_returns_exactly_once(
+    graph: Graph,
+) -> None:
+    person, _ = graph.fully_linked()
+    graph.stop("facebook")
+    try:
+        payload = graph.data("whatsapp", POST, {"t": "while facebook is down"}, person.token)
+        posted = payload["postStatus"]
+        assert posted["done"] == ["INSTAGRAM"]
+        assert posted["pending"] == ["FACEBOOK"]
+        status_id = posted["status"]["id"]
+        entry = shared_to(graph, person, status_id)["FACEBOOK"]
+        assert entry["state"] == "PENDING"
+        assert entry["story"] is None
+        wait_for(
+            lambda: shared_to(graph, person, status_id)["FACEBOOK"]["attempts"] >= 2,
+            DELIVERY_TIMEOUT,
+            "the worker to retry while facebook is down",
+        )
+    finally:
+        graph.restart("facebook")
+
+    def delivered() -> dict[str, Any] | None:
+        entry = shared_to(graph, person, status_id)["FACEBOOK"]
+        return entry if entry["state"] == "DONE" else None
+
+    done = wait_for(delivered, DELIVERY_TIMEOUT, "the pending cross-post to be delivered")
+    assert facebook_stories_from(graph, status_id) == 1
+    [story] = graph.database("facebook")["stories"].find({"originId": status_id})
+    assert done["story"]["id"] == str(story["_id"])
+    assert story["caption"] == "while facebook is down"
+    document = graph.database("whatsapp")["statuses"].find_one({"_id": ObjectId(status_id)})
+    assert "deliveryDueAt" not in document  # nothing left for the worker to do
+    assert shared_to(graph, person, status_id)["INSTAGRAM"]["state"] == "DONE"
+
+
+def test_a_pending_cross_post_is_cancelled_when_the_account_is_unlinked(graph: Graph) -> None:
+    person, _ = graph.fully_linked()
+    graph.stop("facebook")
+    try:
+        payload = graph.data("whatsapp", POST, {"t": "unlinked before delivery"}, person.token)
+        status_id = payload["postStatus"]["status"]["id"]
+        assert payload["postStatus"]["pending"] == ["FACEBOOK"]
+        graph.unlink(person, "FACEBOOK")
+    finally:
+        graph.restart("facebook")
+
+    def settled() -> str | None:
+        state: str = shared_to(graph, person, status_id)["FACEBOOK"]["state"]
+        return None if state == "PENDING" else state
+
+    assert wait_for(settled, DELIVERY_TIMEOUT, "the cross-post to settle") == "CANCELLED"
+    assert facebook_stories_from(graph, status_id) == 0
