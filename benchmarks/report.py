@@ -155,7 +155,7 @@ def write_chart(results: dict[str, Any], path: Path) -> None:
     summary, labels = results["summary"], results["gateways"]
     scenarios = list(summary)
     names = list(results["gateways"])
-    fig, axes = plt.subplots(1, 2, figsize=(12, 4.8))
+    fig, axes = plt.subplots(1, 2, figsize=(12, 5.4))
     width = 0.8 / max(1, len(names))
     for metric, axis, title in (
         ("rps", axes[0], "Requests per second (higher is better)"),
@@ -169,13 +169,14 @@ def write_chart(results: dict[str, Any], path: Path) -> None:
         axis.set_xticks([x + width * (len(names) - 1) / 2 for x in range(len(scenarios))])
         axis.set_xticklabels(scenarios)
         axis.set_title(title, fontsize=10)
-    axes[0].legend(fontsize=8)
+    handles, names_shown = axes[0].get_legend_handles_labels()
+    fig.legend(handles, names_shown, loc="lower center", ncol=3, fontsize=8, frameon=False)
     fig.suptitle(
         f"Standard federation workload, 50 connections, gateway on one pinned core "
         f"({results['started_at'][:10]}, {results['mode']} run)",
         fontsize=10,
     )
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.1, 1, 1))
     fig.savefig(path, dpi=110)
     plt.close(fig)
 
