@@ -14,9 +14,9 @@ from gateway.planner.fetch import FetchContext, fetch_node
 from gateway.planner.graph import SubgraphView
 from gateway.planner.groups import Group, Groups
 from gateway.planner.normalize import normalize_selections
-from gateway.planner.plan import PlanNode, QueryPlan, SequenceNode
+from gateway.planner.plan import PlanNode, QueryPlan
 from gateway.planner.root import RootPlanner
-from gateway.planner.schedule import schedule, wrap
+from gateway.planner.schedule import schedule, sequence, wrap
 from gateway.planner.walk import Walker
 from gateway.supergraph import Supergraph
 
@@ -80,6 +80,4 @@ def build_query_plan(
 
     RootPlanner(view=view, root_type=root_type, place=place_serial).plan(items)
     nodes = [n for n in (schedule(step.groups.items, node_for) for step in steps) if n is not None]
-    if not nodes:
-        return QueryPlan(node=None)
-    return QueryPlan(node=nodes[0] if len(nodes) == 1 else SequenceNode(nodes=tuple(nodes)))
+    return QueryPlan(node=sequence(nodes) if nodes else None)

@@ -12,19 +12,19 @@ from collections.abc import Callable, Sequence
 from gateway.planner.groups import Group
 from gateway.planner.plan import ConditionNode, FlattenNode, ParallelNode, PlanNode, SequenceNode
 
-__all__ = ["schedule"]
+__all__ = ["schedule", "sequence", "wrap"]
 
 NodeFor = Callable[[Group], PlanNode]
 
 
-def _sequence(nodes: Sequence[PlanNode]) -> PlanNode:
+def sequence(nodes: Sequence[PlanNode]) -> PlanNode:
     flat: list[PlanNode] = []
     for node in nodes:
         flat.extend(node.nodes if isinstance(node, SequenceNode) else (node,))
     return flat[0] if len(flat) == 1 else SequenceNode(nodes=tuple(flat))
 
 
-def _parallel(nodes: Sequence[PlanNode]) -> PlanNode:
+def parallel(nodes: Sequence[PlanNode]) -> PlanNode:
     flat: list[PlanNode] = []
     for node in nodes:
         flat.extend(node.nodes if isinstance(node, ParallelNode) else (node,))
@@ -56,12 +56,12 @@ class _Scheduler:
                 nodes.append(node)
                 members |= done
                 deferred.extend(waiting)
-            stages.append(_parallel(nodes))
+            stages.append(parallel(nodes))
             available = base | members
             pending = [d for d in dict.fromkeys(deferred) if d not in members]
             current = [d for d in pending if self.by_id[d].parents <= available]
             deferred = [d for d in pending if d not in current]
-        return (_sequence(stages) if stages else None), members, deferred
+        return (sequence(stages) if stages else None), members, deferred
 
     def subtree(self, group_id: int) -> tuple[PlanNode, set[int], list[int]]:
         own = [c for c in self.children[group_id] if self.by_id[c].parents == {group_id}]
@@ -69,7 +69,7 @@ class _Scheduler:
         inner, members, deferred = self.block(own, {group_id})
         node = self.node_for(self.by_id[group_id])
         if inner is not None:
-            node = _sequence([node, inner])
+            node = sequence([node, inner])
         return node, members | {group_id}, shared + deferred
 
 

@@ -138,7 +138,8 @@ class Walker:
         batches: dict[tuple[Condition, ...], list[SelectionNode]] = {}
         for node in remote:
             conditions = conditions_of(tuple(node.directives or ()))
-            batches.setdefault(conditions, []).append(without_conditions(node) if conditions else node)
+            batch = batches.setdefault(conditions, [])
+            batch.append(without_conditions(node) if conditions else node)
         touched: set[int] = set()
         for conditions, nodes in batches.items():
             inner = scope.at(conditions=scope.conditions + conditions) if conditions else scope

@@ -6,7 +6,6 @@ additionally reuses a named fragment in subgraph operations, which we inline.
 
 from __future__ import annotations
 
-
 from gateway.planner import FetchNode, FlattenNode, PlanNode, build_query_plan
 
 from .support import FIXTURES, plan_text, prepare, supergraph

@@ -1,0 +1,301 @@
+"""Planner: `@interfaceObject`: representations typed as the interface, concrete types from a
+subgraph that knows them.
+
+Each expected plan was set beside Apollo's query planner for the same supergraph and
+operation (`apollo_reference.mjs plan`); they agree up to the order of independent fetches
+and of fields, unless a test says otherwise.
+"""
+
+from __future__ import annotations
+
+from .support import assert_plan
+
+
+def test_interface_object_field_through_interface_key() -> None:
+    assert_plan(
+        "interface-object",
+        """{ media { id title reviews } }""",
+        """
+        QueryPlan {
+          Sequence {
+            Fetch(service: "media") {
+              {
+                media {
+                  __typename
+                  id
+                  title
+                }
+              }
+            },
+            Flatten(path: "media.@") {
+              Fetch(service: "reviews") {
+                {
+                  ... on Media {
+                    __typename
+                    id
+                  }
+                } =>
+                {
+                  ... on Media {
+                    reviews
+                  }
+                }
+              },
+            },
+          },
+        }
+        """,
+    )
+
+
+def test_typename_from_a_subgraph_that_knows_implementations() -> None:
+    assert_plan(
+        "interface-object",
+        """{ topMedia { __typename id title reviews } }""",
+        """
+        QueryPlan {
+          Sequence {
+            Fetch(service: "reviews") {
+              {
+                topMedia {
+                  __typename
+                  id
+                  reviews
+                }
+              }
+            },
+            Flatten(path: "topMedia") {
+              Fetch(service: "media") {
+                {
+                  ... on Media {
+                    __typename
+                    id
+                  }
+                } =>
+                {
+                  ... on Media {
+                    __typename
+                    title
+                  }
+                }
+              },
+            },
+          },
+        }
+        """,
+    )
+
+
+def test_concrete_fragment_under_an_interface_object() -> None:
+    assert_plan(
+        "interface-object",
+        """{ topMedia { id reviews ... on Book { pages } } }""",
+        """
+        QueryPlan {
+          Sequence {
+            Fetch(service: "reviews") {
+              {
+                topMedia {
+                  __typename
+                  id
+                  reviews
+                }
+              }
+            },
+            Flatten(path: "topMedia") {
+              Fetch(service: "media") {
+                {
+                  ... on Media {
+                    __typename
+                    id
+                  }
+                } =>
+                {
+                  ... on Media {
+                    __typename
+                    ... on Book {
+                      pages
+                    }
+                  }
+                }
+              },
+            },
+          },
+        }
+        """,
+    )
+
+
+def test_interface_object_root_field() -> None:
+    assert_plan(
+        "interface-object-advanced",
+        """{ topRated { score title } }""",
+        """
+        QueryPlan {
+          Sequence {
+            Fetch(service: "ratings") {
+              {
+                topRated {
+                  __typename
+                  id
+                  score
+                }
+              }
+            },
+            Flatten(path: "topRated.@") {
+              Fetch(service: "media") {
+                {
+                  ... on Media {
+                    __typename
+                    id
+                  }
+                } =>
+                {
+                  ... on Media {
+                    __typename
+                    title
+                  }
+                }
+              },
+            },
+          },
+        }
+        """,
+    )
+
+
+def test_interface_object_with_typename_and_fragment() -> None:
+    assert_plan(
+        "interface-object-advanced",
+        """{ topRated { __typename score ... on Book { pages } } }""",
+        """
+        QueryPlan {
+          Sequence {
+            Fetch(service: "ratings") {
+              {
+                topRated {
+                  __typename
+                  id
+                  score
+                }
+              }
+            },
+            Flatten(path: "topRated.@") {
+              Fetch(service: "media") {
+                {
+                  ... on Media {
+                    __typename
+                    id
+                  }
+                } =>
+                {
+                  ... on Media {
+                    __typename
+                    ... on Book {
+                      pages
+                    }
+                  }
+                }
+              },
+            },
+          },
+        }
+        """,
+    )
+
+
+def test_non_resolvable_interface_object() -> None:
+    assert_plan(
+        "interface-object-advanced",
+        """{ featured { title score } }""",
+        """
+        QueryPlan {
+          Sequence {
+            Fetch(service: "refs") {
+              {
+                featured {
+                  __typename
+                  id
+                }
+              }
+            },
+            Parallel {
+              Flatten(path: "featured") {
+                Fetch(service: "media") {
+                  {
+                    ... on Media {
+                      __typename
+                      id
+                    }
+                  } =>
+                  {
+                    ... on Media {
+                      __typename
+                      title
+                    }
+                  }
+                },
+              },
+              Flatten(path: "featured") {
+                Fetch(service: "ratings") {
+                  {
+                    ... on Media {
+                      __typename
+                      id
+                    }
+                  } =>
+                  {
+                    ... on Media {
+                      score
+                    }
+                  }
+                },
+              },
+            },
+          },
+        }
+        """,
+    )
+
+
+def test_concrete_types_jump_to_the_interface_object() -> None:
+    assert_plan(
+        "interface-object-advanced",
+        """{ media { ... on Book { score pages } ... on Movie { title } } }""",
+        """
+        QueryPlan {
+          Sequence {
+            Fetch(service: "media") {
+              {
+                media {
+                  __typename
+                  ... on Book {
+                    __typename
+                    id
+                    pages
+                  }
+                  ... on Movie {
+                    title
+                  }
+                }
+              }
+            },
+            Flatten(path: "media.@") {
+              Fetch(service: "ratings") {
+                {
+                  ... on Book {
+                    __typename
+                    id
+                  }
+                } =>
+                {
+                  ... on Media {
+                    score
+                  }
+                }
+              },
+            },
+          },
+        }
+        """,
+    )
