@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from graphql import GraphQLError, build_ast_schema, parse
+from graphql import GraphQLError, build_ast_schema, parse, validate_schema
 
 from gateway.composition.errors import CompositionError, Location, codes
 from gateway.composition.merge import merge
@@ -51,15 +51,18 @@ def _parse_all(
 def _check_output(sdl: str) -> list[CompositionError]:
     """The printed supergraph must itself be a valid GraphQL schema."""
     try:
-        build_ast_schema(parse(sdl))
+        schema = build_ast_schema(parse(sdl, no_location=True), assume_valid_sdl=True)
     except (GraphQLError, TypeError) as error:
-        return [
-            CompositionError(
-                code=codes.INVALID_GRAPHQL,
-                message=f"The composed supergraph is not a valid schema: {error}",
-            )
-        ]
-    return []
+        problems = [str(error)]
+    else:
+        problems = [error.message for error in validate_schema(schema)]
+    return [
+        CompositionError(
+            code=codes.INVALID_GRAPHQL,
+            message=f"The composed supergraph is not a valid schema: {problem}",
+        )
+        for problem in problems
+    ]
 
 
 def compose(subgraphs: Sequence[SubgraphSource]) -> CompositionSuccess | CompositionFailure:

@@ -7,6 +7,7 @@ them to), so later stages never look at directive names again.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
 
 from graphql import FieldNode, GraphQLSyntaxError, SelectionSetNode, parse
@@ -158,8 +159,12 @@ def base_type(type_ref: str) -> str:
     return type_ref.strip("[]!")
 
 
+@lru_cache(maxsize=4096)
 def parse_field_set(fields: str) -> SelectionSetNode | None:
-    """Parse a `FieldSet` string such as `"id organization { id }"`; None when it is not valid."""
+    """Parse a `FieldSet` string such as `"id organization { id }"`; None when it is not valid.
+
+    Cached: the same key and `@requires` strings are read by several rules and by satisfiability.
+    """
     try:
         document = parse("{" + fields + "}", no_location=True)
     except GraphQLSyntaxError:
@@ -169,9 +174,10 @@ def parse_field_set(fields: str) -> SelectionSetNode | None:
     return selection_set
 
 
-def field_set_names(fields: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def field_set_names(fields: str) -> tuple[str, ...]:
     """The top-level field names that a field set selects."""
     selection_set = parse_field_set(fields)
     if selection_set is None:
-        return []
-    return [s.name.value for s in selection_set.selections if isinstance(s, FieldNode)]
+        return ()
+    return tuple(s.name.value for s in selection_set.selections if isinstance(s, FieldNode))
