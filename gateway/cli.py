@@ -196,7 +196,11 @@ def _run_plan(args: argparse.Namespace) -> int:
         for problem in prepared.errors:
             print(f"gateway plan: {problem.get('message')}", file=sys.stderr)
         return FAILED
-    plan = build_query_plan(supergraph, prepared)
+    try:
+        plan = build_query_plan(supergraph, prepared)
+    except Exception as error:  # a planner bug: say so in one line, as the server does
+        print(f"gateway plan: the planner failed on this operation: {error!r}", file=sys.stderr)
+        return FAILED
     if args.json:
         sys.stdout.write(orjson.dumps(plan_to_json(plan), option=orjson.OPT_INDENT_2).decode())
         sys.stdout.write("\n")

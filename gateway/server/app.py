@@ -11,12 +11,14 @@ first request.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from gateway.config import Config, ConfigError
@@ -45,6 +47,16 @@ def _lifespan(
             await state.stop()
 
     return lifespan
+
+
+def _to_graphql(path: str) -> Callable[[Request], Awaitable[Response]]:
+    """`GET /` sends a browser on to GraphiQL (people type the bare host and port)."""
+
+    async def redirect(request: Request) -> Response:
+        root_path = str(request.scope.get("root_path", "")).rstrip("/")
+        return RedirectResponse(root_path + path, status_code=307)
+
+    return redirect
 
 
 def _middleware(config: Config) -> list[Middleware]:
@@ -92,6 +104,7 @@ def create_app(
     ]
     if graphiql is not None:
         routes.append(Route(ASSET_ROUTE, graphiql.asset, methods=["GET"]))
+        routes.append(Route("/", _to_graphql(config.graphql_path), methods=["GET"]))
     app = Starlette(routes=routes, middleware=_middleware(config), lifespan=_lifespan(state))
     app.state.serving = state
     return app

@@ -49,7 +49,7 @@ def _uvicorn_config(config: Config, app: Starlette | str) -> uvicorn.Config:
         http="httptools",
         lifespan="on",
         log_level=config.log_level,
-        access_log=config.dev,
+        access_log=config.log_level == "debug",  # a line per request costs throughput
         server_header=False,
         timeout_graceful_shutdown=max(1, round(config.shutdown_timeout)),
     )

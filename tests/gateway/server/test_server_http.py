@@ -197,3 +197,9 @@ def test_subgraph_errors_are_graphql_errors_not_500(gateway: Service) -> None:
     assert answer["data"] == {"boom": None, "people": [{"id": "1"}, {"id": "2"}]}
     assert "failed on purpose" in answer["errors"][0]["message"]
     assert answer["errors"][0]["path"] == ["boom"]
+
+
+def test_root_sends_browsers_to_graphiql(gateway: Service) -> None:
+    reply = call(gateway.port, "GET", "/", headers={"accept": "text/html"})
+    assert reply.status == 307
+    assert reply.headers["location"] == "/graphql"

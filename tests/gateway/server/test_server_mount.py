@@ -81,5 +81,7 @@ async def test_mounted_gateway_answers_queries(supergraph_file: Path, examples_d
         assert 'src="/api/graphiql-assets/graphiql.min.js"' in html
         async with client.get(f"{base}/api/graphiql-assets/gateway-graphiql.js") as script:
             assert script.status == 200
+        async with client.get(f"{base}/api/", allow_redirects=False) as root:
+            assert root.headers["location"] == "/api/graphql"
         async with client.post(f"{base}/graphql", json=query) as outside:
             assert outside.status == 404

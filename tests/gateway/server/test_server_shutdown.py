@@ -16,6 +16,7 @@ pytestmark = pytest.mark.integration
 
 def test_sigterm_lets_the_request_in_flight_finish(supergraph_file: Path, server_dir: Path) -> None:
     log_path = server_dir / "gateway-shutdown.log"
+    log_path.unlink(missing_ok=True)  # the log is appended to; read this run only
     gateway = start_gateway_process(["--supergraph", str(supergraph_file)], log_path)
     try:
         with ThreadPoolExecutor(max_workers=1) as pool:

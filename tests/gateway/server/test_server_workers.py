@@ -13,6 +13,7 @@ pytestmark = pytest.mark.integration
 
 def test_two_workers_serve_the_same_graph(supergraph_file: Path, server_dir: Path) -> None:
     log_path = server_dir / "gateway-workers.log"
+    log_path.unlink(missing_ok=True)  # the log is appended to; count this run only
     args = ["--supergraph", str(supergraph_file), "--workers", "2", "--production"]
     gateway = start_gateway_process(args, log_path)
     try:
