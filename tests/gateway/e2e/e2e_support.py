@@ -14,11 +14,20 @@ import re
 import subprocess
 import sys
 import urllib.request
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from devstack.processes import Service, start_service
+from gateway.planner.plan import (
+    ConditionNode,
+    FetchNode,
+    FlattenNode,
+    ParallelNode,
+    PlanNode,
+    SequenceNode,
+)
 from gateway.runtime import Gateway, GraphQLRequest
 from gateway.supergraph import Supergraph
 
@@ -113,3 +122,26 @@ async def run(gateway: Gateway, query: str, **kwargs: Any) -> dict[str, Any]:
     headers = kwargs.pop("headers", {})
     result = await gateway.execute(GraphQLRequest(query=query, **kwargs), headers)
     return result.body
+
+
+def fetches_per_service(node: PlanNode | None) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    match node:
+        case FetchNode(service_name=name):
+            counts[name] += 1
+        case FlattenNode(node=inner):
+            counts += fetches_per_service(inner)
+        case SequenceNode(nodes=nodes) | ParallelNode(nodes=nodes):
+            for child in nodes:
+                counts += fetches_per_service(child)
+        case ConditionNode(if_clause=a, else_clause=b):
+            counts += fetches_per_service(a) + fetches_per_service(b)
+    return counts
+
+
+def apollo(url: str, query: str, variables: dict[str, Any] | None) -> dict[str, Any]:
+    body = json.dumps({"query": query, "variables": variables or {}}).encode()
+    request = urllib.request.Request(url, data=body, headers={"content-type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        answer: dict[str, Any] = json.loads(response.read())
+        return answer

@@ -7,13 +7,12 @@ serving the very supergraph our gateway loaded, never written by hand.
 from __future__ import annotations
 
 import json
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from e2e_support import HERE, Stack, node_env, run
+from e2e_support import HERE, Stack, apollo, node_env, run
 
 from devstack.processes import free_port, start_process, stop_pid, wait_until
 from gateway.runtime import Gateway
@@ -66,14 +65,6 @@ def apollo_url(e2e_stack: Stack) -> Iterator[str]:
 
 def _ready(log_path: Path) -> bool:
     return log_path.exists() and "READY" in log_path.read_text(errors="replace")
-
-
-def apollo(url: str, query: str, variables: dict[str, Any] | None) -> dict[str, Any]:
-    body = json.dumps({"query": query, "variables": variables or {}}).encode()
-    request = urllib.request.Request(url, data=body, headers={"content-type": "application/json"})
-    with urllib.request.urlopen(request, timeout=30) as response:
-        answer: dict[str, Any] = json.loads(response.read())
-        return answer
 
 
 @pytest.mark.parametrize("case", list(CASES))

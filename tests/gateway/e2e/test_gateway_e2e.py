@@ -7,39 +7,15 @@ count may not exceed the number of fetches the plan has for that subgraph.
 from __future__ import annotations
 
 import time
-from collections import Counter
 from typing import Any
 
 import pytest
 from e2e_subgraphs import PRODUCTS, REVIEWS, USERS
-from e2e_support import Stack, run
+from e2e_support import Stack, fetches_per_service, run
 
-from gateway.planner.plan import (
-    ConditionNode,
-    FetchNode,
-    FlattenNode,
-    ParallelNode,
-    PlanNode,
-    SequenceNode,
-)
 from gateway.runtime import Gateway, GraphQLRequest
 
 pytestmark = pytest.mark.integration
-
-
-def fetches_per_service(node: PlanNode | None) -> Counter[str]:
-    counts: Counter[str] = Counter()
-    match node:
-        case FetchNode(service_name=name):
-            counts[name] += 1
-        case FlattenNode(node=inner):
-            counts += fetches_per_service(inner)
-        case SequenceNode(nodes=nodes) | ParallelNode(nodes=nodes):
-            for child in nodes:
-                counts += fetches_per_service(child)
-        case ConditionNode(if_clause=a, else_clause=b):
-            counts += fetches_per_service(a) + fetches_per_service(b)
-    return counts
 
 
 async def run_counted(
