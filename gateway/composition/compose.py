@@ -51,7 +51,7 @@ def _parse_all(
 def _check_output(sdl: str) -> list[CompositionError]:
     """The printed supergraph must itself be a valid GraphQL schema."""
     try:
-        schema = build_ast_schema(parse(sdl, no_location=True), assume_valid_sdl=True)
+        schema = build_ast_schema(parse(sdl, no_location=True))
     except (GraphQLError, TypeError) as error:
         problems = [str(error)]
     else:

@@ -64,6 +64,7 @@ class LinkInfo:
     custom_links: list[str] = field(default_factory=list)
     custom_names: dict[str, str] = field(default_factory=dict)
     composed: list[str] = field(default_factory=list)
+    composed_lines: dict[str, int] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
 
@@ -151,4 +152,6 @@ def read_links(document: DocumentNode) -> LinkInfo:
             name = _string_arg(directive, "name")
             if name:
                 info.composed.append(name.lstrip("@"))
+                if directive.loc is not None:
+                    info.composed_lines[name.lstrip("@")] = directive.loc.start_token.line
     return info

@@ -242,6 +242,19 @@ def _store_directive_definitions(reader: _Reader, definitions: Sequence[Definiti
             name = definition.name.value
             if name in reader.composed:
                 reader.subgraph.directive_definitions[name] = print_ast(definition)
+    for name in reader.composed:
+        if name not in reader.subgraph.directive_definitions:
+            message = (
+                f"[{reader.source.name}] Could not find matching directive definition for argument "
+                f'to @composeDirective "@{name}" in subgraph "{reader.source.name}".'
+            )
+            line = reader.links.composed_lines.get(name)
+            where = Location(subgraph=reader.source.name, coordinate=f"@{name}", line=line)
+            reader.errors.append(
+                CompositionError(
+                    code=codes.DIRECTIVE_COMPOSITION_ERROR, message=message, locations=(where,)
+                )
+            )
 
 
 def _read(source: SubgraphSource, document: DocumentNode, links: LinkInfo) -> _Reader:
