@@ -66,8 +66,8 @@ class _Scheduler:
     def subtree(self, group_id: int) -> tuple[PlanNode, set[int], list[int]]:
         own = [c for c in self.children[group_id] if self.by_id[c].parents == {group_id}]
         shared = [c for c in self.children[group_id] if c not in own]
-        inner, members, deferred = self.block(own, {group_id})
         node = self.node_for(self.by_id[group_id])
+        inner, members, deferred = self.block(own, {group_id})
         if inner is not None:
             node = sequence([node, inner])
         return node, members | {group_id}, shared + deferred

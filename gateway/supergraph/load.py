@@ -54,12 +54,11 @@ def load_supergraph(sdl: str) -> Supergraph | SupergraphProblems:
 def _full_schema(document: DocumentNode, problems: list[SupergraphProblem]) -> GraphQLSchema | None:
     errors = validate_sdl(document)
     problems.extend(SupergraphProblem(code="INVALID_GRAPHQL", message=e.message) for e in errors)
-    if errors:
-        return None
     try:
         return build_ast_schema(document, assume_valid_sdl=True)
     except (GraphQLError, TypeError) as error:
-        problems.append(SupergraphProblem(code="INVALID_GRAPHQL", message=str(error)))
+        if not errors:
+            problems.append(SupergraphProblem(code="INVALID_GRAPHQL", message=str(error)))
         return None
 
 
