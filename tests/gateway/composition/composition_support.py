@@ -222,7 +222,8 @@ def _type_joins(
             type_graphs.append(graph)
             key = _fieldset(args.get("key"))
             resolvable = args.get("resolvable", True)
-            info["types"].add((name, graph, key, resolvable, args.get("isInterfaceObject", False)))
+            flags = (resolvable, args.get("isInterfaceObject", False), args.get("extension", False))
+            info["types"].add((name, graph, key, *flags))
         elif directive.name.value == "join__implements":
             info["implements"].add((name, graph, args["interface"]))
         elif directive.name.value == "join__unionMember":
