@@ -136,8 +136,14 @@ class AccountsRepository:
         self._db = database
 
     async def ensure_indexes(self) -> None:
+        """Idempotent, so every replica runs it at start-up.
+
+        One index per command: FerretDB 1.24 drops the connection when a multi-index
+        `createIndexes` names indexes that already exist.
+        """
         for collection, indexes in INDEXES.items():
-            await self._db[collection].create_indexes(indexes)
+            for index in indexes:
+                await self._db[collection].create_indexes([index])
 
     # -- signing key ------------------------------------------------------------------------
 

@@ -30,8 +30,12 @@ class AccountsService:
     url: str
     internal_token: str
     mongodb_uri: str
-    database: str
+    prefix: str
     pid: int
+
+    @property
+    def database(self) -> str:
+        return f"{self.prefix}_accounts"
 
     def gql(
         self, query: str, variables: Mapping[str, Any] | None = None, token: str | None = None

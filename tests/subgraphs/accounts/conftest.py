@@ -46,7 +46,7 @@ def _start(mongodb_uri: str, log_dir: Path, regions: str) -> Iterator[AccountsSe
             url=service.url,
             internal_token=token,
             mongodb_uri=mongodb_uri,
-            database=f"{prefix}_accounts",
+            prefix=prefix,
             pid=service.pid,
         )
     finally:
