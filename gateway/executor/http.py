@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import aiohttp
 import orjson
@@ -104,9 +105,7 @@ class HttpTransport:
         assert self._session is not None
         timeout = self._options.timeouts.get(service_name, self._options.default_timeout)
         try:
-            return await asyncio.wait_for(
-                self._post(service_name, url, body, headers), timeout=timeout
-            )
+            return await self._post(service_name, url, body, headers, seconds=timeout)
         except TimeoutError:
             return SubgraphFailure(
                 message=f"Subgraph '{service_name}' did not answer within {timeout:g}s",
@@ -119,19 +118,34 @@ class HttpTransport:
             )
 
     async def _post(
-        self, service_name: str, url: str, body: bytes, headers: Mapping[str, str]
+        self,
+        service_name: str,
+        url: str,
+        body: bytes,
+        headers: Mapping[str, str],
+        *,
+        seconds: float,
     ) -> SubgraphResult:
         assert self._session is not None
-        sent = {
-            **headers,
-            "content-type": "application/json",
-            "accept": "application/graphql-response+json, application/json",
-        }
-        async with self._session.post(url, data=body, headers=sent) as response:
+        sent = {**headers, **_JSON_HEADERS}
+        # aiohttp's own deadline covers connect, send and read without an extra task per call.
+        limit = _timeout(seconds)
+        async with self._session.post(url, data=body, headers=sent, timeout=limit) as response:
             payload = await response.read()
             if response.status < 300:
                 return parse_response_body(service_name, payload)
             return _http_error(service_name, response.status, response.reason, payload)
+
+
+_JSON_HEADERS = {
+    "content-type": "application/json",
+    "accept": "application/graphql-response+json, application/json",
+}
+
+
+@lru_cache(maxsize=64)
+def _timeout(seconds: float) -> aiohttp.ClientTimeout:
+    return aiohttp.ClientTimeout(total=seconds)
 
 
 def _http_error(

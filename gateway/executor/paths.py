@@ -69,6 +69,9 @@ def _objects(value: Any, at: PathLink, found: list[Located]) -> None:
     if value.__class__ is dict:
         found.append((value, at))
     elif value.__class__ is list:
+        append = found.append
         for index, item in enumerate(value):
-            if item is not None:
+            if item.__class__ is dict:  # the common case, without a call per element
+                append((item, (at, index)))
+            elif item is not None:
                 _objects(item, (at, index), found)
