@@ -99,9 +99,29 @@ def _used_internally(typedef: TypeDef, name: str) -> bool:
     return any(f.requires and name in field_set_names(f.requires) for f in typedef.fields.values())
 
 
+def _check_external_types(
+    ctx: MergeContext, coordinate: str, sources: Mapping[str, Field], merged: str
+) -> None:
+    """An `@external` declaration must have the merged type or a more precise one."""
+    for graph, f in sources.items():
+        if not f.external or f.type == merged:
+            continue
+        if merge_output_types([f.type, merged], ctx.is_subtype) == merged:
+            continue
+        ctx.error(
+            codes.EXTERNAL_TYPE_MISMATCH,
+            f'Type of field "{coordinate}" is incompatible across subgraphs (where marked '
+            f'@external): it has type "{merged}" in the subgraphs that resolve it but type '
+            f'"{f.type}" in subgraph "{graph}"',
+            (graph, coordinate),
+        )
+
+
 def _field_type(ctx: MergeContext, coordinate: str, sources: Mapping[str, Field]) -> str:
     resolving = {g: f for g, f in sources.items() if not f.external} or dict(sources)
     merged = merge_output_types([f.type for f in resolving.values()], ctx.is_subtype)
+    if merged is not None:
+        _check_external_types(ctx, coordinate, sources, merged)
     if merged is None:
         ctx.error(
             codes.FIELD_TYPE_MISMATCH,

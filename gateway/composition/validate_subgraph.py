@@ -69,7 +69,10 @@ def _check_requires(subgraph: Subgraph, typedef: TypeDef, field: Field) -> list[
     assert field.requires is not None
     coordinate = f"{typedef.name}.{field.name}"
     where = f'On field "{coordinate}", for @requires(fields: "{field.requires}")'
-    problems = check_field_set(subgraph, typedef.name, field.requires)
+    # Fields with arguments may be required (Apollo allows it since federation 2.1.2).
+    problems = [
+        p for p in check_field_set(subgraph, typedef.name, field.requires) if p.kind != "args"
+    ]
     errors = [
         _error(
             subgraph,
@@ -117,7 +120,7 @@ def _check_provides(subgraph: Subgraph, typedef: TypeDef, field: Field) -> list[
     errors = [
         _error(
             subgraph,
-            codes.PROVIDES_INVALID_FIELDS,
+            codes.PROVIDES_FIELDS_HAS_ARGS if p.kind == "args" else codes.PROVIDES_INVALID_FIELDS,
             f"{where}: {_describe(p)}",
             coordinate,
             field.line,
