@@ -2,9 +2,10 @@
 
 `go install .../cmd/ferretdb@v1.24.2` yields a binary that panics at start-up because the module
 zip lacks `build/version/version.txt`, so the module's source is copied out of the module cache,
-that file is written, and `./cmd/ferretdb` is built from the copy. Every Go directory (GOPATH,
-module cache, build cache, config) stays under `.cache/go`, and a file lock lets parallel callers
-share one build.
+that file is written, the fixes in `ferretdb_patches` are applied, and `./cmd/ferretdb` is built
+from the copy. A stamp next to the binary records the version and patches it was built with.
+Every Go directory (GOPATH, module cache, build cache, config) stays under `.cache/go`, and a
+file lock lets parallel callers share one build.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import stat
 import subprocess
 from pathlib import Path
 
+from devstack.ferretdb_patches import apply_patches, patches_digest
+
 __all__ = ["FERRETDB_MODULE", "FERRETDB_VERSION", "FerretDBBuildError", "ensure_ferretdb"]
 
 FERRETDB_MODULE = "github.com/FerretDB/FerretDB"
@@ -25,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".cache"
 FERRETDB_HOME = CACHE / "ferretdb"
 BINARY = FERRETDB_HOME / "bin" / "ferretdb"
+STAMP = FERRETDB_HOME / "bin" / "ferretdb.stamp"
 BUILD_TIMEOUT_SECONDS = 1800
 
 
@@ -60,8 +64,14 @@ def ensure_ferretdb() -> Path:
     return BINARY
 
 
+def _stamp() -> str:
+    return f"{FERRETDB_VERSION} patches={patches_digest()}\n"
+
+
 def _is_built() -> bool:
-    return BINARY.is_file() and os.access(BINARY, os.X_OK)
+    if not (BINARY.is_file() and os.access(BINARY, os.X_OK) and STAMP.is_file()):
+        return False
+    return STAMP.read_text() == _stamp()
 
 
 def _go() -> str:
@@ -108,10 +118,12 @@ def _build() -> None:
     shutil.copytree(module_dir, source)
     _make_writable(source)
     (source / "build" / "version" / "version.txt").write_text(f"{FERRETDB_VERSION}\n")
+    apply_patches(source)
     BINARY.parent.mkdir(parents=True, exist_ok=True)
     partial = BINARY.with_suffix(".partial")
     _run_go(["build", "-trimpath", "-o", str(partial), "./cmd/ferretdb"], source)
     partial.replace(BINARY)
+    STAMP.write_text(_stamp())
 
 
 def _make_writable(tree: Path) -> None:

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
-from pymongo import AsyncMongoClient, MongoClient
+from pymongo import AsyncMongoClient, IndexModel, MongoClient
 
 from devstack.database import Database, drop_prefixed, new_prefix, ping, start_ferretdb
 from devstack.ferretdb_build import BINARY, FERRETDB_VERSION
@@ -72,3 +72,27 @@ def test_built_ferretdb_reports_its_version(mongodb_uri: str) -> None:
         client.close()
     assert info.get("ferretdbVersion") == FERRETDB_VERSION
     assert BINARY.is_file()
+
+
+async def test_recreating_several_existing_indexes_is_a_no_op(
+    mongodb_uri: str, db_prefix: str
+) -> None:
+    """Regression for the FerretDB 1.24.2 panic that `ferretdb_patches` fixes."""
+    indexes = [
+        IndexModel([("personId", 1), ("platform", 1)], name="a", unique=True),
+        IndexModel([("platform", 1), ("accountId", 1)], name="b", unique=True),
+        IndexModel([("createdAt", 1)], name="c"),
+    ]
+    client: AsyncMongoClient[dict[str, object]] = AsyncMongoClient(mongodb_uri)
+    try:
+        links = client[f"{db_prefix}_indexes"]["links"]
+        assert await links.create_indexes(indexes) == ["a", "b", "c"]
+        assert await links.create_indexes(indexes) == ["a", "b", "c"]
+        extra = [*indexes[:2], IndexModel([("linkedAt", 1)], name="d")]
+        assert await links.create_indexes(extra) == ["a", "b", "d"]
+        names = sorted([index["name"] async for index in await links.list_indexes()])
+        assert names == ["_id_", "a", "b", "c", "d"]
+        await links.insert_one({"personId": 1, "platform": "X", "accountId": 1})
+        assert await links.count_documents({}) == 1
+    finally:
+        await client.close()
