@@ -9,36 +9,15 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from browser_support import CHROMIUM, CHROMIUM_ARGS, PageLog
 from playwright.sync_api import Browser, Page, Route, sync_playwright
 
 # The gateway server tests' helpers (HTTP client, process starters, the tiny subgraph).
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "gateway" / "server"))
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@dataclass(slots=True)
-class PageLog:
-    """What a page did that a test should see: blocked requests, errors, console errors."""
-
-    blocked: list[str] = field(default_factory=list)
-    page_errors: list[str] = field(default_factory=list)
-    console_errors: list[str] = field(default_factory=list)
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import PageLog
+from browser_support import PageLog
 from playwright.sync_api import Page, expect
 
 from devstack.demo import load_demo_world

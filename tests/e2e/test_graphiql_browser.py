@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import PageLog
+from browser_support import PageLog
 from playwright.sync_api import Page, expect
 from server_support import people_supergraph, start_gateway_process, start_people_subgraph
 
