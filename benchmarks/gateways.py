@@ -94,10 +94,12 @@ def _ours_command() -> list[str]:
 
 
 def _ours_version() -> str:
-    done = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT_DIR
-    )
-    return f"git {done.stdout.strip() or 'unknown'}"
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], capture_output=True, text=True, cwd=ROOT_DIR)
+        return done.stdout.strip()
+
+    dirty = " + uncommitted changes in gateway/" if git("status", "--porcelain", "gateway") else ""
+    return f"git {git('rev-parse', '--short', 'HEAD') or 'unknown'}{dirty}"
 
 
 _NODE_ENV = {"NODE_ENV": "production"}
