@@ -26,7 +26,7 @@ from devstack.database import drop_prefixed, new_prefix
 from devstack.processes import Service, start_service
 from devstack.stack import DEFAULT_REGIONS, start_subgraphs, stop_all, subgraph_env
 
-__all__ = ["Graph", "Person", "graph", "start_graph"]
+__all__ = ["Graph", "Person", "graph", "own_graph", "start_graph", "stop_graph", "wait_for"]
 
 TIMEOUT = 15.0
 RETRY_CAP_SECONDS = "1"  # cross-post retries back off to at most this in tests
@@ -269,18 +269,42 @@ def start_graph(mongodb_uri: str, log_dir: Path) -> Graph:
     return graph
 
 
+def stop_graph(graph: Graph) -> None:
+    """Stop every subgraph we started (by PID) and drop the databases; safe to repeat."""
+    stop_all(graph.services.values())
+    drop_prefixed(graph.mongodb_uri, graph.prefix)
+
+
+_SHARED: dict[str, Graph] = {}
+
+
+@pytest.fixture(scope="session")
+def graph(mongodb_uri: str, test_output_root: Path) -> Iterator[Graph]:
+    """One stack for all WhatsApp, Facebook and Instagram tests that leave it running.
+
+    Each test directory's conftest registers this fixture, so the stack is kept in `_SHARED`
+    and started once (four processes are slow to start on a busy machine).
+    """
+    shared = _SHARED.get("graph")
+    if shared is None:
+        shared = start_graph(mongodb_uri, test_output_root / "platform-subgraphs")
+        _SHARED["graph"] = shared
+    try:
+        yield shared
+    finally:
+        stop_graph(shared)
+
+
 @pytest.fixture(scope="module")
-def graph(
+def own_graph(
     mongodb_uri: str, test_output_root: Path, request: pytest.FixtureRequest
 ) -> Iterator[Graph]:
-    """The four subgraphs for one test module, stopped (by PID) and dropped afterwards."""
-    log_dir = test_output_root / request.module.__name__ / "subgraphs"
-    started = start_graph(mongodb_uri, log_dir)
+    """A stack for one test module alone, for tests that stop and restart subgraphs."""
+    started = start_graph(mongodb_uri, test_output_root / request.module.__name__ / "subgraphs")
     try:
         yield started
     finally:
-        stop_all(started.services.values())
-        drop_prefixed(mongodb_uri, started.prefix)
+        stop_graph(started)
 
 
 def wait_for(check: Callable[[], Any], timeout: float, what: str) -> Any:

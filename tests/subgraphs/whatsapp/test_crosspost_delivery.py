@@ -1,7 +1,7 @@
 """A cross-post whose target is down is kept, delivered once the target is back, exactly once.
 
 These tests stop the Facebook subgraph process (by its PID) and start it again on the same port
-and database, so they run on a stack of their own (the `graph` fixture is per module).
+and database, so they run on a stack of their own (`own_graph`).
 """
 
 from __future__ import annotations
@@ -35,8 +35,9 @@ def facebook_stories_from(graph: Graph, status_id: str) -> int:
 
 
 def test_pending_cross_post_is_delivered_after_the_target_returns_exactly_once(
-    graph: Graph,
+    own_graph: Graph,
 ) -> None:
+    graph = own_graph
     person, _ = graph.fully_linked()
     graph.stop("facebook")
     try:
@@ -70,7 +71,8 @@ def test_pending_cross_post_is_delivered_after_the_target_returns_exactly_once(
     assert shared_to(graph, person, status_id)["INSTAGRAM"]["state"] == "DONE"
 
 
-def test_a_pending_cross_post_is_cancelled_when_the_account_is_unlinked(graph: Graph) -> None:
+def test_a_pending_cross_post_is_cancelled_when_the_account_is_unlinked(own_graph: Graph) -> None:
+    graph = own_graph
     person, _ = graph.fully_linked()
     graph.stop("facebook")
     try:
