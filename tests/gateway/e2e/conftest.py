@@ -6,9 +6,17 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-from e2e_support import NODE_SUBGRAPHS, PYTHON_SUBGRAPHS, Stack, compose, start_subgraph
+from e2e_support import (
+    HERE,
+    NODE_SUBGRAPHS,
+    PYTHON_SUBGRAPHS,
+    Stack,
+    compose,
+    node_env,
+    start_subgraph,
+)
 
-from devstack.processes import Service, free_port
+from devstack.processes import Service, free_port, start_process, stop_pid, wait_until
 from devstack.stack import stop_all
 from gateway.executor import HttpTransport, HttpTransportOptions
 from gateway.runtime import Gateway
@@ -40,3 +48,22 @@ async def gateway(e2e_stack: Stack) -> AsyncIterator[Gateway]:
         yield Gateway(e2e_stack.supergraph, transport)
     finally:
         await transport.close()
+
+
+@pytest.fixture(scope="session")
+def apollo_url(e2e_stack: Stack) -> Iterator[str]:
+    supergraph_file = e2e_stack.log_dir / "supergraph.graphql"
+    port = free_port()
+    log_path = e2e_stack.log_dir / "apollo-gateway.log"
+    log_path.unlink(missing_ok=True)  # readiness is read from this run's log only
+    argv = ["node", str(HERE / "apollo_gateway.mjs"), str(supergraph_file), str(port)]
+    pid = start_process(argv, node_env(), log_path)
+    wait_until("apollo-gateway", pid, log_path, lambda: _ready(log_path), 60)
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        stop_pid(pid)
+
+
+def _ready(log_path: Path) -> bool:
+    return log_path.exists() and "READY" in log_path.read_text(errors="replace")

@@ -8,6 +8,7 @@ loaded by our supergraph stage. Every process is stopped by the PID we started i
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import re
@@ -19,7 +20,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import hypothesis_graphql
+from graphql import print_schema
+from hypothesis import HealthCheck, given, settings
+
 from devstack.processes import Service, start_service
+from gateway.executor import HttpTransport, HttpTransportOptions
 from gateway.planner.plan import (
     ConditionNode,
     FetchNode,
@@ -145,3 +151,33 @@ def apollo(url: str, query: str, variables: dict[str, Any] | None) -> dict[str, 
     with urllib.request.urlopen(request, timeout=30) as response:
         answer: dict[str, Any] = json.loads(response.read())
         return answer
+
+
+def assert_random_queries_agree(
+    supergraph: Supergraph, apollo_url: str, *, examples: int, fields: list[str] | None = None
+) -> None:
+    """Random valid queries must give the same `data` (and error or not) as Apollo Gateway."""
+    loop = asyncio.new_event_loop()  # hypothesis drives a synchronous function
+    urls = {name: info.url for name, info in supergraph.subgraphs.items()}
+    transport = HttpTransport(HttpTransportOptions(urls=urls, default_timeout=5.0))
+    gateway = Gateway(supergraph, transport)
+    queries = hypothesis_graphql.queries(print_schema(supergraph.api_schema), fields=fields)
+
+    @settings(
+        max_examples=examples,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        database=None,
+    )
+    @given(query=queries)
+    def check(query: str) -> None:
+        ours = loop.run_until_complete(run(gateway, query))
+        theirs = apollo(apollo_url, query, None)
+        assert json.dumps(ours.get("data")) == json.dumps(theirs.get("data")), query
+        assert bool(ours.get("errors")) == bool(theirs.get("errors")), (query, ours, theirs)
+
+    try:
+        check()
+    finally:
+        loop.run_until_complete(transport.close())
+        loop.close()

@@ -7,14 +7,11 @@ serving the very supergraph our gateway loaded, never written by hand.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from e2e_support import HERE, Stack, apollo, node_env, run
+from e2e_support import Stack, apollo, run
 
-from devstack.processes import free_port, start_process, stop_pid, wait_until
 from gateway.runtime import Gateway
 
 pytestmark = [pytest.mark.node, pytest.mark.integration]
@@ -46,25 +43,6 @@ CASES: dict[str, tuple[str, dict[str, Any] | None]] = {
         None,
     ),
 }
-
-
-@pytest.fixture(scope="session")
-def apollo_url(e2e_stack: Stack) -> Iterator[str]:
-    supergraph_file = e2e_stack.log_dir / "supergraph.graphql"
-    port = free_port()
-    log_path = e2e_stack.log_dir / "apollo-gateway.log"
-    log_path.unlink(missing_ok=True)  # readiness is read from this run's log only
-    argv = ["node", str(HERE / "apollo_gateway.mjs"), str(supergraph_file), str(port)]
-    pid = start_process(argv, node_env(), log_path)
-    wait_until("apollo-gateway", pid, log_path, lambda: _ready(log_path), 60)
-    try:
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        stop_pid(pid)
-
-
-def _ready(log_path: Path) -> bool:
-    return log_path.exists() and "READY" in log_path.read_text(errors="replace")
 
 
 @pytest.mark.parametrize("case", list(CASES))

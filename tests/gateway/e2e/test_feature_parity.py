@@ -17,7 +17,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from e2e_support import HERE, ROOT, apollo, fetches_per_service, node_env, run
+from e2e_support import (
+    HERE,
+    ROOT,
+    apollo,
+    assert_random_queries_agree,
+    fetches_per_service,
+    node_env,
+    run,
+)
 
 from devstack.processes import (
     Service,
@@ -178,3 +186,11 @@ async def test_feature_matches_apollo_gateway(
         assert count <= planned.get(name, 0), (name, count, planned)
     for name, count in expected_calls.items():
         assert calls[name] == count, (name, calls)
+
+
+@pytest.mark.parametrize("feature", FEATURES)
+def test_random_queries_match_apollo_gateway(
+    features: dict[str, Feature], apollo_gateways: dict[str, str], feature: str
+) -> None:
+    supergraph = features[feature].supergraph
+    assert_random_queries_agree(supergraph, apollo_gateways[feature], examples=30)
