@@ -23,6 +23,7 @@ from typing import Any, Protocol
 
 from pymongo import ASCENDING
 from pymongo.errors import OperationFailure
+from starlette.routing import Route
 
 from subgraphs.common.context import Services
 from subgraphs.common.database import Document, MongoDatabase
@@ -141,6 +142,6 @@ async def _verify(payload: Mapping[str, Any], services: Services[Any]) -> Mappin
     return {"valid": await store.consume(account_id, person_id, code)}
 
 
-def verify_route() -> Any:
+def verify_route() -> Route:
     """`POST /internal/link-proofs/verify` for a platform whose repository `HasLinkProofs`."""
     return internal_route("/internal/link-proofs/verify", _verify)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 import aiohttp
@@ -137,7 +137,8 @@ async def deliver_one(
         return _retry(entry, attempts, error, now, policy)
     story_id = body.get("id")
     if code // 100 == 2 and isinstance(story_id, str):
-        return entry.with_changes(
+        return replace(
+            entry,
             state=DeliveryState.DONE,
             story_id=story_id,
             attempts=attempts,
@@ -147,7 +148,8 @@ async def deliver_one(
         )
     error = f"{entry.platform.lower()} answered {code}: {body.get('error', '')}"[:MAX_ERROR_LENGTH]
     if code in FINAL_REFUSALS:
-        return entry.with_changes(
+        return replace(
+            entry,
             state=DeliveryState.FAILED,
             attempts=attempts,
             last_error=error,
@@ -160,7 +162,8 @@ async def deliver_one(
 def _retry(
     entry: CrossPostRecord, attempts: int, error: str, now: datetime, policy: DeliveryPolicy
 ) -> CrossPostRecord:
-    return entry.with_changes(
+    return replace(
+        entry,
         attempts=attempts,
         last_error=error,
         updated_at=now,
@@ -189,7 +192,8 @@ async def deliver_status(
         if entry.state is not DeliveryState.PENDING:
             return entry
         if _cancelled(entry, allowed):
-            return entry.with_changes(
+            return replace(
+                entry,
                 state=DeliveryState.CANCELLED,
                 last_error="the link or the sharing route was removed",
                 updated_at=now,

@@ -6,7 +6,7 @@ one target platform, written in the same single-document insert as the Status it
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
@@ -42,9 +42,6 @@ class CrossPostRecord:
     last_error: str | None = None
     updated_at: datetime | None = None
     next_attempt_at: datetime | None = None
-
-    def with_changes(self, **changes: object) -> CrossPostRecord:
-        return replace(self, **changes)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
