@@ -16,9 +16,10 @@ from typing import Protocol
 from graphql import FieldNode, SelectionNode, SelectionSetNode
 
 from gateway.planner.graph import SubgraphView
-from gateway.planner.groups import Groups
-from gateway.planner.plan import ValueSetter
+from gateway.planner.groups import Group, Groups
+from gateway.planner.plan import KeyRenamer, ValueSetter
 from gateway.planner.scope import Scope
+from gateway.planner.selections import FieldItem, Sel
 from gateway.supergraph import Key
 
 __all__ = ["Planner", "PlanningError", "plan_remote"]
@@ -156,16 +157,18 @@ def jump(
     hops = scope.hops | {(target.entity_type, target.graph)}
     scope.out.add_typename()
     before = set(scope.out.items)
-    parents = planner.plan_object(scope.at(hops=hops), key.selection.selections)
+    inputs = scope.at(hops=hops, planned=True)
+    parents = planner.plan_object(inputs, key.selection.selections)
     scope.out.promote(before)
     if requires is not None:
-        parents |= planner.plan_object(scope.at(hops=hops), requires.selections)
+        parents |= planner.plan_object(inputs, requires.selections)
     group = planner.groups.entity(target.graph, scope.path, parents, scope.conditions)
     representation = group.requires.add_fragment(type_name)
     representation.add_typename()
     representation.add_node(key.selection)
     if requires is not None:
         representation.add_node(requires)
+    _read_renamed(group, type_name, representation, scope.out.renamed)
     if view.is_interface_object(target.entity_type, target.graph):
         setter = ValueSetter(
             path=(f"... on {type_name}", "__typename"), set_value_to=target.entity_type
@@ -175,6 +178,7 @@ def jump(
     out = group.selection.add_fragment(target.entity_type)
     satisfied = frozenset(n for n in map(_field_name, items) if n) if requires else frozenset()
     child = scope.at(
+        planned=False,
         group=group,
         type_name=target.entity_type,
         out=out,
@@ -183,3 +187,17 @@ def jump(
         satisfied=satisfied,
     )
     return planner.plan_selection(child, items) | parents
+
+
+def _read_renamed(
+    group: Group, type_name: str, representation: Sel, renamed: dict[str, str]
+) -> None:
+    """Representations read aliased inputs under their alias; an input rewrite renames them."""
+    for name, alias in renamed.items():
+        item = representation.items.get(f"{name}|")
+        if not isinstance(item, FieldItem) or item.name != name:
+            continue
+        item.name = alias
+        renamer = KeyRenamer(path=(f"... on {type_name}", alias), rename_key_to=name)
+        if renamer not in group.input_rewrites:
+            group.input_rewrites.append(renamer)

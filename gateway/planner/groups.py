@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from gateway.planner.normalize import Condition
-from gateway.planner.plan import ValueSetter
+from gateway.planner.plan import Rewrite
 from gateway.planner.selections import Sel
 
 __all__ = ["Group", "Groups"]
@@ -29,7 +29,7 @@ class Group:
     requires: Sel = field(default_factory=Sel)
     parents: frozenset[int] = frozenset()
     conditions: tuple[Condition, ...] = ()
-    input_rewrites: list[ValueSetter] = field(default_factory=list)
+    input_rewrites: list[Rewrite] = field(default_factory=list)
 
 
 @dataclass(slots=True)

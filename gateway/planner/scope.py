@@ -21,7 +21,8 @@ class Scope:
     `provided` is what a `@provides` on the field leading here makes resolvable in the current
     subgraph; `conditions` are the variable `@skip`/`@include` conditions enclosing this place;
     `hops` guards against key lookups that would go round in circles; `satisfied` names the
-    fields whose `@requires` inputs this entity fetch's representations carry.
+    fields whose `@requires` inputs this entity fetch's representations carry; `planned` marks
+    selections the planner adds (keys, `@requires` inputs) rather than the client's.
     """
 
     group: Group
@@ -32,6 +33,7 @@ class Scope:
     conditions: tuple[Condition, ...] = ()
     hops: frozenset[tuple[str, str]] = frozenset()
     satisfied: frozenset[str] = frozenset()
+    planned: bool = False
 
     def at(self, **changes: object) -> Scope:
         return replace(self, **changes)  # type: ignore[arg-type]

@@ -53,6 +53,7 @@ class Sel:
     """An ordered selection set; items are keyed so that repeated additions merge."""
 
     items: dict[str, FieldItem | FragmentItem] = field(default_factory=dict)
+    renamed: dict[str, str] = field(default_factory=dict)
 
     def add_field(
         self,
@@ -63,10 +64,21 @@ class Sel:
         directives: tuple[DirectiveNode, ...] = (),
         composite: bool = False,
         first: bool = False,
+        planned: bool = False,
     ) -> FieldItem:
-        """Get or create the field; `first` puts a new field before the others (`__typename`)."""
+        """Get or create the field; `first` puts a new field before the others (`__typename`).
+
+        A `planned` field (a key or `@requires` input the planner adds) whose name the client
+        already uses as the alias of another field is aliased instead, and recorded in
+        `renamed`, so that representations read it under its alias.
+        """
         key = f"{alias or name}|{_directives_key(directives)}"
         item = self.items.get(key)
+        if planned and isinstance(item, FieldItem) and _differs(item, name, arguments):
+            alias = f"fed__{name}"
+            self.renamed[name] = alias
+            key = f"{alias}|{_directives_key(directives)}"
+            item = self.items.get(key)
         if not isinstance(item, FieldItem):
             item = FieldItem(name=name, alias=alias, arguments=arguments, directives=directives)
             if first:
@@ -116,6 +128,12 @@ class Sel:
 
     def to_ast(self) -> SelectionSetNode:
         return SelectionSetNode(selections=tuple(_item_ast(i) for i in self.items.values()))
+
+
+def _differs(item: FieldItem, name: str, arguments: tuple[ArgumentNode, ...]) -> bool:
+    if item.name != name:
+        return True
+    return [print_ast(a) for a in item.arguments] != [print_ast(a) for a in arguments]
 
 
 def _item_ast(item: FieldItem | FragmentItem) -> SelectionNode:

@@ -186,6 +186,7 @@ class Walker:
             arguments=tuple(node.arguments or ()),
             directives=directives,
             composite=composite,
+            planned=scope.planned,
         )
         if not composite or item.sub is None or definition is None:
             return {scope.group.id}
