@@ -182,7 +182,7 @@ OPTIONS: tuple[Option, ...] = (
            "return the query plan in extensions when asked by header (default: in dev mode)"),
     Option("query_plan.header", "GATEWAY_QUERY_PLAN_HEADER", _text,
            "apollo-query-plan-experimental", "request header that asks for the query plan"),
-    Option("query_plan.cache_size", "GATEWAY_PLAN_CACHE_SIZE", _integer(1, 1_000_000), 1024,
+    Option("query_plan.cache_size", "GATEWAY_QUERY_PLAN_CACHE_SIZE", _integer(1, 1_000_000), 1024,
            "query plans kept in memory"),
     Option("graphiql.enabled", "GATEWAY_GRAPHIQL_ENABLED", _boolean, None,
            "serve GraphiQL to browsers at the GraphQL path (default: in dev mode)"),
