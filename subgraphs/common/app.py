@@ -17,11 +17,13 @@ from typing import Any, Generic, TypeVar
 
 import aiohttp
 import orjson
+from cross_web import HTTPException
 from pymongo.errors import PyMongoError
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.federation import Schema
@@ -81,6 +83,18 @@ class _GraphQLView(GraphQL[RequestContext[Any, Any], None]):
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Like Strawberry's, but a malformed request gets a JSON GraphQL error with a code."""
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        try:
+            response = await self.run(Request(scope, receive=receive))
+        except HTTPException as exc:
+            error = {"message": exc.reason, "extensions": {"code": "BAD_REQUEST"}}
+            response = OrjsonResponse({"errors": [error]}, status_code=exc.status_code)
+        await response(scope, receive, send)
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
