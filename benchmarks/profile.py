@@ -71,12 +71,14 @@ def summarise_collapsed(path: Path, top: int = 25) -> str:
     return "\n".join(lines) + "\n"
 
 
-def profile_gateway(*, scenario: str, seconds: float, out_dir: Path) -> Path:
+def profile_gateway(
+    *, scenario: str, seconds: float, out_dir: Path, gateway_name: str = "ours"
+) -> Path:
     """Run `scenario` against our gateway for `seconds` under py-spy; return the summary file."""
     py_spy = shutil.which("py-spy") or str(Path(__import__("sys").executable).parent / "py-spy")
     out_dir.mkdir(parents=True, exist_ok=True)
-    raw = out_dir / f"profile-{scenario}.collapsed"
-    spec = GATEWAYS["ours"]
+    raw = out_dir / f"profile-{gateway_name}-{scenario}.collapsed"
+    spec = GATEWAYS[gateway_name]
     subgraphs = _start_subgraphs()
     gateway = start_pinned(
         spec.command(), core=GATEWAY_CORE, log=WORK_DIR / "logs" / "profile.log", env=spec.env
@@ -102,6 +104,6 @@ def profile_gateway(*, scenario: str, seconds: float, out_dir: Path) -> Path:
     finally:
         stop(gateway)
         stop(subgraphs)
-    summary = out_dir / f"profile-{scenario}.txt"
+    summary = out_dir / f"profile-{gateway_name}-{scenario}.txt"
     summary.write_text(summarise_collapsed(raw))
     return summary

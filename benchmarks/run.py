@@ -50,7 +50,7 @@ class Settings:
     def for_mode(cls, *, quick: bool, gateways: tuple[str, ...] | None = None) -> Settings:
         chosen = gateways or tuple(GATEWAYS)
         if quick:
-            return cls(rounds=1, warmup_s=2, measure_s=7, gateways=chosen, quick=True, startup_s=30)
+            return cls(rounds=1, warmup_s=2, measure_s=6, gateways=chosen, quick=True, startup_s=30)
         return cls(rounds=3, warmup_s=8, measure_s=20, gateways=chosen, quick=False, startup_s=60)
 
 
