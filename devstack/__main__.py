@@ -35,8 +35,8 @@ def _smoke(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
-    """Delegates to `devstack.schema.main` (owned by the composition work)."""
-    from devstack import schema  # type: ignore[attr-defined,unused-ignore]
+    """Delegates to `devstack.schema.main`, which parses its own options (`--check`)."""
+    from devstack import schema
 
     result: int = schema.main(list(args.rest))
     return result
@@ -57,10 +57,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m devstack", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     for name, (help_text, handler) in COMMANDS.items():
-        sub = commands.add_parser(name, help=help_text)
-        sub.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
-        sub.set_defaults(handler=handler)
-    args = parser.parse_args(argv)
+        commands.add_parser(name, help=help_text, add_help=name != "schema").set_defaults(
+            handler=handler
+        )
+    args, rest = parser.parse_known_args(argv)
+    if rest and args.command != "schema":
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
+    args.rest = rest
     chosen: Callable[[argparse.Namespace], int] = args.handler
     return chosen(args)
 

@@ -16,6 +16,7 @@ import os
 import shutil
 import stat
 import subprocess
+import sys
 from pathlib import Path
 
 from devstack.ferretdb_patches import apply_patches, patches_digest
@@ -107,6 +108,12 @@ def _run_go(args: list[str], cwd: Path) -> str:
 
 
 def _build() -> None:
+    print(
+        f"building FerretDB {FERRETDB_VERSION} with Go into {BINARY} (first time only; this can "
+        "take several minutes)",
+        file=sys.stderr,
+        flush=True,
+    )
     FERRETDB_HOME.mkdir(parents=True, exist_ok=True)
     listing = _run_go(
         ["mod", "download", "-json", f"{FERRETDB_MODULE}@{FERRETDB_VERSION}"], FERRETDB_HOME

@@ -115,6 +115,8 @@ def start_gateway(
 ) -> Service:
     """Run `python -m gateway serve` on 127.0.0.1:`port` and wait until `/ready` says 200."""
     full_env = _base_env()
+    # GraphiQL's example tabs are read relative to the working directory unless told where.
+    full_env.setdefault("GATEWAY_GRAPHIQL_EXAMPLES_DIR", str(ROOT / "examples"))
     full_env.update(env)
     argv = [
         sys.executable,

@@ -7,6 +7,7 @@ Anything started is stopped again if a later step fails, by PID, in reverse orde
 from __future__ import annotations
 
 import secrets
+import socket
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,10 +61,13 @@ class RunningStack:
 
 
 def port_or_free(port: int) -> int:
-    """`port` when nothing listens on it, otherwise a free one."""
-    import socket
+    """`port` when nothing listens on it, otherwise a free one.
 
+    SO_REUSEADDR as the servers use it, so connections of a previous run still in TIME_WAIT do
+    not make the port look taken.
+    """
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind(("127.0.0.1", port))
         except OSError:
