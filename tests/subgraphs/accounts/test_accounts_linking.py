@@ -223,3 +223,18 @@ def test_sharing_follows_links_and_preferences_and_stops_on_unlink(stack: Stack)
         me.token,
     )
     assert ok(profile)["_entities"] == [{"facebook": {"id": accounts["FACEBOOK"]}}]
+
+
+def test_one_token_everywhere_until_sign_out(stack: Stack) -> None:
+    """Single sign-on: the platforms verify accounts' tokens (JWKS) and its sign-outs."""
+    me = sign_up(stack.accounts.url)
+    stack.register("FACEBOOK", me)
+    ok(stack.accounts.gql("mutation { signOut }", token=me.token))
+    query, _ = REGISTER["INSTAGRAM"]
+    refused = stack.platform("instagram", query, {"h": f"tp_{secrets.token_hex(6)}"}, me.token)
+    assert codes(refused) == ["UNAUTHENTICATED"]
+    forged = me.token[:-4] + ("AAAA" if not me.token.endswith("AAAA") else "BBBB")
+    again = sign_up(stack.accounts.url)
+    refused = stack.platform("facebook", REGISTER["FACEBOOK"][0], {"h": "X"}, forged)
+    assert codes(refused) == ["UNAUTHENTICATED"]
+    ok(stack.platform("facebook", REGISTER["FACEBOOK"][0], {"h": "Y"}, again.token))
