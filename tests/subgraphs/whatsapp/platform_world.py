@@ -30,6 +30,7 @@ __all__ = ["Graph", "Person", "graph", "own_graph", "start_graph", "stop_graph",
 
 TIMEOUT = 15.0
 RETRY_CAP_SECONDS = "1"  # cross-post retries back off to at most this in tests
+IDLE_WORKER_SECONDS = 3600.0
 
 
 def _request(
@@ -253,8 +254,12 @@ class Graph:
         return person, ids
 
 
-def start_graph(mongodb_uri: str, log_dir: Path) -> Graph:
-    """All four subgraphs on a prefix and internal token of this test module's own."""
+def start_graph(mongodb_uri: str, log_dir: Path, *, worker_poll_seconds: float = 0.5) -> Graph:
+    """All four subgraphs on a prefix and internal token of their own.
+
+    `worker_poll_seconds` is how often WhatsApp's delivery worker looks for due cross-posts;
+    a long interval keeps its queries out of the command counts that batching tests read.
+    """
     graph = Graph(
         mongodb_uri=mongodb_uri,
         prefix=new_prefix(),
@@ -263,6 +268,7 @@ def start_graph(mongodb_uri: str, log_dir: Path) -> Graph:
     )
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("CROSSPOST_RETRY_MAX_SECONDS", RETRY_CAP_SECONDS)
+        patch.setenv("CROSSPOST_POLL_SECONDS", str(worker_poll_seconds))
         graph.services = start_subgraphs(
             mongodb_uri, graph.prefix, log_dir, internal_token=graph.internal_token
         )
@@ -283,11 +289,13 @@ def graph(mongodb_uri: str, test_output_root: Path) -> Iterator[Graph]:
     """One stack for all WhatsApp, Facebook and Instagram tests that leave it running.
 
     Each test directory's conftest registers this fixture, so the stack is kept in `_SHARED`
-    and started once (four processes are slow to start on a busy machine).
+    and started once (four processes are slow to start on a busy machine). Nothing here is
+    left pending, so WhatsApp's delivery worker polls rarely (it still runs once at start-up).
     """
     shared = _SHARED.get("graph")
     if shared is None:
-        shared = start_graph(mongodb_uri, test_output_root / "platform-subgraphs")
+        log_dir = test_output_root / "platform-subgraphs"
+        shared = start_graph(mongodb_uri, log_dir, worker_poll_seconds=IDLE_WORKER_SECONDS)
         _SHARED["graph"] = shared
     try:
         yield shared

@@ -175,3 +175,18 @@ def test_link_proof_is_for_the_owner_and_works_once(graph: Graph) -> None:
     mine = {**theirs, "personId": owner.id}
     assert graph.internal("whatsapp", verify, mine) == (200, {"valid": True})
     assert graph.internal("whatsapp", verify, mine) == (200, {"valid": False})
+
+
+def test_resolving_100_statuses_costs_one_database_query(graph: Graph) -> None:
+    person = graph.sign_up()
+    graph.register_whatsapp(person)
+    status_ids = [post(graph, person, f"status {n}") for n in range(100)]
+    representations = [{"__typename": "WhatsAppStatus", "id": s} for s in status_ids]
+    query = """query($r: [_Any!]!) { _entities(representations: $r) {
+      ... on WhatsAppStatus { id text sharedTo { platform } } } }"""
+    before = graph.commands("whatsapp")
+    entities = graph.data("whatsapp", query, {"r": representations}, person.token)["_entities"]
+    after = graph.commands("whatsapp")
+    assert [e["text"] for e in entities] == [f"status {n}" for n in range(100)]
+    sent = {command: n - before.get(command, 0) for command, n in after.items()}
+    assert {command: n for command, n in sent.items() if n} == {"find": 1}
