@@ -26,6 +26,7 @@ from subgraphs.accounts.records import (
     StickerRecord,
 )
 from subgraphs.common.errors import bad_input
+from subgraphs.common.ids import parse_object_id
 from subgraphs.common.schema import resolver
 
 __all__ = [
@@ -150,7 +151,7 @@ class Person:
 
     @classmethod
     async def resolve_reference(cls, info: AccountsInfo, id: strawberry.ID) -> Person | None:
-        record = await info.context.loaders.person.load(str(id))
+        record = await info.context.loaders.person.load(parse_object_id(str(id)))
         return None if record is None else cls.of(record)
 
     @resolver(description="The shared avatar (public).")

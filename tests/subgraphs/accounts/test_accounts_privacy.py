@@ -92,3 +92,17 @@ def test_unknown_person_is_null_without_error(accounts: AccountsService) -> None
     me = sign_up(accounts.url)
     data = ok(accounts.gql(PERSON % "", {"id": "0123456789abcdef01234567"}, token=me.token))
     assert data == {"person": None}
+
+
+def test_malformed_entity_ids_are_bad_user_input(accounts: AccountsService) -> None:
+    me = sign_up(accounts.url)
+    reps = [
+        {"__typename": "Person", "id": "not-an-id"},
+        {"__typename": "Person", "id": me.person_id},
+    ]
+    response = accounts.gql(ENTITIES % "", {"reps": reps})
+    assert codes(response) == ["BAD_USER_INPUT"]
+    assert response.errors[0]["path"] == ["_entities", 0]
+    assert response.data is not None
+    assert response.data["_entities"][0] is None
+    assert response.data["_entities"][1]["id"] == me.person_id
