@@ -17,6 +17,7 @@ from graphql import (
     FieldNode,
     GraphQLEnumType,
     GraphQLError,
+    GraphQLInterfaceType,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
@@ -168,7 +169,7 @@ class _Compiler:
         self.variables = dict(variables)
 
     def object_shape(
-        self, type_: GraphQLObjectType, fields: Mapping[str, list[FieldNode]]
+        self, type_: GraphQLObjectType | GraphQLInterfaceType, fields: Mapping[str, list[FieldNode]]
     ) -> ObjectShape:
         entries: list[tuple[str, int, Completer | None]] = []
         for key, nodes in fields.items():
@@ -183,8 +184,17 @@ class _Compiler:
                 entries.append((key, FIELD, completer))
         return ObjectShape(type_.name, tuple(entries))
 
-    def sub_shape(self, type_: GraphQLObjectType, nodes: list[FieldNode]) -> ObjectShape:
-        fields = collect_sub_fields(self.schema, self.fragments, self.variables, type_, nodes)
+    def sub_shape(
+        self, type_: GraphQLObjectType | GraphQLInterfaceType, nodes: list[FieldNode]
+    ) -> ObjectShape:
+        # graphql-core only reads the runtime type's name and subtypes: an interface works too.
+        fields = collect_sub_fields(
+            self.schema,
+            self.fragments,
+            self.variables,
+            type_,  # type: ignore[arg-type]
+            nodes,
+        )
         return self.object_shape(type_, fields)
 
     def completer(self, type_: GraphQLOutputType, nodes: list[FieldNode], label: str) -> Completer:
@@ -252,14 +262,14 @@ def _abstract(compiler: _Compiler, type_: Any, nodes: list[FieldNode]) -> Comple
     shapes: dict[str, ObjectShape] = {}
 
     def shape_for(typename: object) -> ObjectShape | None:
+        if typename is None and isinstance(type_, GraphQLInterfaceType):
+            typename = type_.name  # no concrete type known: only the interface's own fields
         if not isinstance(typename, str):
             return None
         found = shapes.get(typename)
         if found is None:
-            runtime = compiler.schema.type_map.get(typename)
-            if not isinstance(runtime, GraphQLObjectType):
-                return None
-            if not compiler.schema.is_sub_type(type_, runtime):
+            runtime = _runtime_type(compiler.schema, type_, typename)
+            if runtime is None:
                 return None
             found = shapes[typename] = compiler.sub_shape(runtime, nodes)
         return found
@@ -280,6 +290,25 @@ def _abstract(compiler: _Compiler, type_: Any, nodes: list[FieldNode]) -> Comple
         return None if shaped is BUBBLE else shaped
 
     return complete
+
+
+def _runtime_type(
+    schema: GraphQLSchema, abstract: Any, typename: str
+) -> GraphQLObjectType | GraphQLInterfaceType | None:
+    """The type named `typename` if an object of it may stand where `abstract` is expected.
+
+    An interface's own name is accepted too: an `@interfaceObject` subgraph only knows the
+    interface, and a selection without concrete type conditions needs no more than that (the
+    planner fetches the concrete type when the client's selection depends on it).
+    """
+    runtime = schema.type_map.get(typename)
+    if isinstance(runtime, GraphQLObjectType) and schema.is_sub_type(abstract, runtime):
+        return runtime
+    if isinstance(runtime, GraphQLInterfaceType) and (
+        runtime is abstract or schema.is_sub_type(abstract, runtime)
+    ):
+        return runtime
+    return None
 
 
 def _enum(type_: GraphQLEnumType) -> Completer:

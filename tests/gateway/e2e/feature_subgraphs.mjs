@@ -131,6 +131,81 @@ const FEATURES = {
       },
     },
   },
+  requires: {
+    products: {
+      sdl: `${LINK(["@key", "@shareable"])}
+        type Dimensions @shareable { weight: Int!, size: Int! }
+        type Product @key(fields: "id") { id: ID!, name: String!, dimensions: Dimensions! }
+        type Query { products: [Product!]! }`,
+      resolvers: {
+        Query: {
+          products: () => [
+            { id: "p1", name: "Box", dimensions: { weight: 2, size: 3 } },
+            { id: "p2", name: "Crate", dimensions: { weight: 10, size: 1 } },
+            { id: "p3", name: "Box", dimensions: { weight: 2, size: 3 } },
+          ],
+        },
+      },
+    },
+    shipping: {
+      sdl: `${LINK(["@key", "@external", "@requires", "@shareable"])}
+        type Dimensions @shareable { weight: Int!, size: Int! }
+        type Product @key(fields: "id") {
+          id: ID!
+          name: String! @external
+          dimensions: Dimensions! @external
+          cost(express: Boolean = false): Int! @requires(fields: "dimensions { weight size }")
+          label: String! @requires(fields: "name")
+        }`,
+      resolvers: {
+        Product: {
+          cost: (p, { express }) => p.dimensions.weight * p.dimensions.size * (express ? 2 : 1),
+          label: (p) => `ship ${p.name}`,
+        },
+      },
+    },
+  },
+  compoundKeys: {
+    users: {
+      sdl: `${LINK(["@key"])}
+        type Org { id: ID! }
+        type User @key(fields: "id org { id }") { id: ID!, org: Org!, name: String! }
+        type Query { users: [User!]! }`,
+      resolvers: {
+        Query: {
+          users: () => [
+            { id: "1", org: { id: "a" }, name: "one-a" },
+            { id: "1", org: { id: "b" }, name: "one-b" },
+            { id: "2", org: { id: "a" }, name: "two-a" },
+          ],
+        },
+      },
+    },
+    profiles: {
+      sdl: `${LINK(["@key"])}
+        type Org { id: ID! }
+        type User @key(fields: "id org { id }") { id: ID!, org: Org!, bio: String }`,
+      resolvers: {
+        User: {
+          __resolveReference: (r) => ({ ...r, bio: r.org.id === "b" ? null : `bio ${r.id}${r.org.id}` }),
+        },
+      },
+    },
+  },
+  shareableRoot: {
+    left: {
+      sdl: `${LINK(["@key", "@shareable"])}
+        type Config @shareable { version: String!, region: String! }
+        type Query { config: Config! @shareable, leftOnly: Int! }`,
+      resolvers: { Query: { config: () => ({ version: "1", region: "eu" }), leftOnly: () => 1 } },
+    },
+    right: {
+      sdl: `${LINK(["@key", "@shareable"])}
+        type Config @shareable { version: String!, region: String! }
+        type Query { config: Config! @shareable, rightOnly: Int! }`,
+      resolvers: { Query: { config: () => ({ version: "1", region: "eu" }), rightOnly: () => 2 } },
+    },
+  },
 };
 
 const handlers = {};

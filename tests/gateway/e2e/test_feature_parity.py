@@ -56,6 +56,10 @@ CASES: list[tuple[str, str, dict[str, int]]] = [
     ("interfaceObject", "{ media { __typename title likes ... on Book { author } } }", {}),
     ("interfaceObject", "{ topMedia { id likes title ... on Book { author } __typename } }", {}),
     ("override", "{ products { id price stock } }", {"old": 1, "new": 1}),
+    ("requires", "{ products { name cost express: cost(express: true) label } }", {}),
+    ("requires", "{ products { id cost } }", {"shipping": 1}),
+    ("compoundKeys", "{ users { name bio org { id } } }", {"profiles": 1}),
+    ("shareableRoot", "{ config { version } leftOnly rightOnly }", {}),
 ]
 FEATURES = sorted({feature for feature, _, _ in CASES})
 

@@ -100,3 +100,12 @@ def test_unknown_typename_on_abstract_type_is_an_error() -> None:
     body = shape('{ node(id: "1") { id } }', {"node": {"__typename": "Secret", "id": "1"}})
     assert body["data"] == {"node": None}
     assert body["errors"][0]["path"] == ["node"]
+
+
+def test_interface_name_as_typename_shapes_the_interface_fields() -> None:
+    # What an @interfaceObject subgraph answers: only the interface is known.
+    query = '{ node(id: "1") { id ... on User { name } } }'
+    assert shape(query, {"node": {"__typename": "Node", "id": "1"}}) == {
+        "data": {"node": {"id": "1"}}
+    }
+    assert shape(query, {"node": {"id": "1"}}) == {"data": {"node": {"id": "1"}}}
