@@ -3,6 +3,9 @@
 The gateway listens on 4000 (or `PORT`) and each subgraph on its default port when that is free.
 The data lives in `.cache/ferretdb/data/devstack-run` (unless `MONGODB_URI` is set), so it
 survives a restart; that is why the demo loader must be idempotent.
+
+For tests and scripts: `DEVSTACK_FREE_PORTS=1` puts the subgraphs on free ports instead of their
+usual ones, and `DEVSTACK_LOG_DIR` moves the logs.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import os
 import signal
 import sys
 import time
+from pathlib import Path
 from types import FrameType
 
 from devstack.database import DATA_ROOT
@@ -44,6 +48,16 @@ def _gateway_port() -> int:
     return port
 
 
+def _options() -> StackOptions:
+    return StackOptions(
+        log_dir=Path(os.environ.get("DEVSTACK_LOG_DIR") or LOG_DIR),
+        gateway_port=_gateway_port(),
+        db_prefix=os.environ.get("MONGODB_DB", "accounts_center"),
+        data_dir=DATA_ROOT / "devstack-run",
+        prefer_default_ports=os.environ.get("DEVSTACK_FREE_PORTS", "") not in {"1", "true"},
+    )
+
+
 def _banner(stack: RunningStack, token: str) -> str:
     others = ", ".join(f"{p.email}" for p in DEMO_PEOPLE if p is not DEMO_PERSON)
     lines = [
@@ -55,7 +69,7 @@ def _banner(stack: RunningStack, token: str) -> str:
         f'  {{"Authorization": "Bearer {token}"}}',
         "Subgraphs:     "
         + ", ".join(f"{name} {service.url}" for name, service in stack.subgraphs.items()),
-        f"Logs:          {LOG_DIR}",
+        f"Logs:          {stack.options.log_dir}",
         "Press Ctrl-C to stop everything.",
         "",
     ]
@@ -74,13 +88,7 @@ def _wait(stack: RunningStack) -> int:
 
 def run() -> int:
     """Entry point of `python -m devstack run`."""
-    options = StackOptions(
-        log_dir=LOG_DIR,
-        gateway_port=_gateway_port(),
-        db_prefix=os.environ.get("MONGODB_DB", "accounts_center"),
-        data_dir=DATA_ROOT / "devstack-run",
-        prefer_default_ports=True,
-    )
+    options = _options()
     previous = {sig: signal.signal(sig, _on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     stack: RunningStack | None = None
     try:

@@ -100,6 +100,17 @@ def run_examples(url: str, examples: list[Example], state: SmokeState) -> None:
         raise SmokeFailure("examples/me.graphql (the mission's one query) was not run")
     if CROSS_POST_CAPTURE not in state.captured:
         raise SmokeFailure(f"no example captured {CROSS_POST_CAPTURE}: nothing was cross-posted")
+    if "sign-out" in state.results:
+        check_signed_out(url, state.token)
+
+
+def check_signed_out(url: str, token: str) -> None:
+    """After the sign-out example, its token must be refused everywhere."""
+    response = post_graphql(url, "query { me { displayName } }", token=token)
+    codes = {str((e.get("extensions") or {}).get("code")) for e in response.errors}
+    if "UNAUTHENTICATED" not in codes:
+        raise SmokeFailure(f"sign-out: the revoked token still works: {response.body}")
+    print("  ok  the signed-out token is refused")
 
 
 def _smoke_in(stack: RunningStack) -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from devstack.checks import lookup, missing_data
+from devstack.smoke import SmokeFailure, check_cross_post
 
 
 def test_complete_data_has_nothing_missing() -> None:
@@ -30,3 +33,35 @@ def test_lookup_follows_keys_and_indexes() -> None:
     assert lookup(data, "postStatus.targets.0.platform") == "FACEBOOK"
     assert lookup(data, "postStatus.targets.3.platform") is None
     assert lookup(data, "postStatus.nope.id") is None
+
+
+def _me(fb_story: str, ig_story: str | None) -> dict[str, object]:
+    shared = [{"platform": "FACEBOOK", "story": {"id": "fb1"}}]
+    if ig_story is not None:
+        shared.append({"platform": "INSTAGRAM", "story": {"id": ig_story}})
+    return {
+        "me": {
+            "whatsapp": {"statuses": [{"id": "s1", "sharedTo": shared}]},
+            "facebook": {"stories": [{"id": fb_story}]},
+            "instagram": {"stories": [{"id": "ig1"}]},
+        }
+    }
+
+
+def test_cross_post_check_accepts_a_status_shared_to_both() -> None:
+    check_cross_post(_me("fb1", "ig1"), "s1")
+
+
+@pytest.mark.parametrize(
+    ("me", "status", "message"),
+    [
+        (_me("fb1", "ig1"), "s2", "is not in whatsapp.statuses"),
+        (_me("fb1", None), "s1", "no INSTAGRAM story"),
+        (_me("other", "ig1"), "s1", "FACEBOOK story fb1 is not in facebook.stories"),
+    ],
+)
+def test_cross_post_check_names_what_is_missing(
+    me: dict[str, object], status: str, message: str
+) -> None:
+    with pytest.raises(SmokeFailure, match=message):
+        check_cross_post(me, status)
