@@ -23,7 +23,7 @@ import pytest
 from pymongo import MongoClient
 
 from devstack.database import drop_prefixed, new_prefix
-from devstack.processes import Service, start_service
+from devstack.processes import Service, free_port, start_service
 from devstack.stack import DEFAULT_REGIONS, start_subgraphs, stop_all, subgraph_env
 
 __all__ = ["Graph", "Person", "graph", "own_graph", "start_graph", "stop_graph", "wait_for"]
@@ -125,22 +125,31 @@ class Graph:
     def stop(self, name: str) -> None:
         self.services[name].stop()
 
-    def restart(self, name: str) -> None:
-        """Start subgraph `name` again on the same port, database and token."""
+    def _start(self, name: str, port: int, log_name: str) -> Service:
         ports = {n: s.port for n, s in self.services.items()}
         env = subgraph_env(
             name, ports, self.mongodb_uri, self.prefix, self.internal_token, DEFAULT_REGIONS
         )
+        env["PORT"] = str(port)
         env["CROSSPOST_RETRY_MAX_SECONDS"] = RETRY_CAP_SECONDS
-        self.services[name] = start_service(
+        return start_service(
             name,
             [sys.executable, "-m", f"subgraphs.{name}"],
             env,
-            f"http://127.0.0.1:{ports[name]}/health",
-            self.log_dir / f"{name}-restarted.log",
+            f"http://127.0.0.1:{port}/health",
+            self.log_dir / log_name,
             90.0,
-            port=ports[name],
+            port=port,
         )
+
+    def restart(self, name: str) -> None:
+        """Start subgraph `name` again on the same port, database and token."""
+        port = self.services[name].port
+        self.services[name] = self._start(name, port, f"{name}-restarted.log")
+
+    def start_replica(self, name: str) -> Service:
+        """A second process of subgraph `name` on the same database (the caller stops it)."""
+        return self._start(name, free_port(), f"{name}-replica.log")
 
     # People ----------------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ and database, so they run on a stack of their own (`own_graph`).
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -89,3 +90,32 @@ def test_a_pending_cross_post_is_cancelled_when_the_account_is_unlinked(own_grap
 
     assert wait_for(settled, DELIVERY_TIMEOUT, "the cross-post to settle") == "CANCELLED"
     assert facebook_stories_from(graph, status_id) == 0
+
+
+def test_two_replicas_deliver_a_pending_cross_post_once(own_graph: Graph) -> None:
+    graph = own_graph
+    replica = graph.start_replica("whatsapp")  # both workers poll the same outbox
+    try:
+        person, _ = graph.fully_linked()
+        graph.stop("facebook")
+        try:
+            payload = graph.data("whatsapp", POST, {"t": "two replicas"}, person.token)
+            status_id = payload["postStatus"]["status"]["id"]
+            assert payload["postStatus"]["pending"] == ["FACEBOOK"]
+            wait_for(
+                lambda: shared_to(graph, person, status_id)["FACEBOOK"]["attempts"] >= 3,
+                DELIVERY_TIMEOUT,
+                "the workers to retry while facebook is down",
+            )
+        finally:
+            graph.restart("facebook")
+        wait_for(
+            lambda: shared_to(graph, person, status_id)["FACEBOOK"]["state"] == "DONE",
+            DELIVERY_TIMEOUT,
+            "delivery after facebook is back",
+        )
+        time.sleep(2.0)  # several more worker ticks on both replicas
+        assert facebook_stories_from(graph, status_id) == 1
+        assert shared_to(graph, person, status_id)["FACEBOOK"]["state"] == "DONE"
+    finally:
+        replica.stop()
