@@ -39,7 +39,7 @@ from graphql import (
     print_ast,
 )
 
-from gateway.composition.directives import read_directives
+from gateway.composition.directives import Applied, read_directives
 from gateway.composition.errors import CompositionError, Location, codes
 from gateway.composition.links import LinkInfo, read_links
 from gateway.composition.model import (
@@ -85,8 +85,6 @@ class _Reader:
         self.composed = {name: name for name in links.composed}
         self.renames: dict[str, str] = {}
         self.errors: list[CompositionError] = []
-        self._shareable_here = False
-        self._external_here = False
         self.subgraph = Subgraph(
             name=source.name,
             url=source.routing_url,
@@ -138,7 +136,13 @@ class _Reader:
                 CompositionError(
                     code=codes.INVALID_GRAPHQL,
                     message=f'Type "{name}" is defined both as {existing.kind} and {kind}',
-                    locations=(Location(subgraph=self.source.name, coordinate=name),),
+                    locations=(
+                        Location(
+                            subgraph=self.source.name,
+                            coordinate=name,
+                            line=node.loc.start_token.line if node.loc else None,
+                        ),
+                    ),
                 )
             )
             return
@@ -149,12 +153,16 @@ class _Reader:
             typedef.line = node.loc.start_token.line if node.loc else None
             if isinstance(node, TypeDefinitionNode) and node.description:
                 typedef.description = node.description.value
-        self.fold_directives(typedef, node)
-        self.fold_members(typedef, node)
+        applied = self.fold_directives(typedef, node)
+        self.fold_members(typedef, node, shareable=applied.shareable, external=applied.external)
 
     def fold_directives(
         self, typedef: TypeDef, node: TypeDefinitionNode | TypeExtensionNode
-    ) -> None:
+    ) -> Applied:
+        """Fold the type-level directives of one definition or extension into `typedef`.
+
+        The returned `shareable`/`external` apply to the fields of this node only, as in Apollo.
+        """
         directives = cast(Sequence[ConstDirectiveNode], node.directives)
         applied = read_directives(directives, self.links.local_to_canonical, self.composed)
         typedef.keys.extend(applied.keys)
@@ -171,10 +179,16 @@ class _Reader:
         carried.cost = new.cost if new.cost is not None else carried.cost
         carried.custom.extend(new.custom)
         carried.specified_by = new.specified_by or carried.specified_by
-        self._shareable_here = applied.shareable
-        self._external_here = applied.external
+        return applied
 
-    def fold_members(self, typedef: TypeDef, node: TypeDefinitionNode | TypeExtensionNode) -> None:
+    def fold_members(
+        self,
+        typedef: TypeDef,
+        node: TypeDefinitionNode | TypeExtensionNode,
+        *,
+        shareable: bool,
+        external: bool,
+    ) -> None:
         if isinstance(
             node,
             ObjectTypeDefinitionNode
@@ -186,8 +200,8 @@ class _Reader:
             for field_node in node.fields or ():
                 if field_node.name.value in _INTERNAL_FIELDS and typedef.name == "Query":
                     continue
-                field = self.output_field(field_node, self._shareable_here)
-                field.external = field.external or self._external_here
+                field = self.output_field(field_node, shareable)
+                field.external = field.external or external
                 typedef.fields[field.name] = field
         elif isinstance(node, UnionTypeDefinitionNode | UnionTypeExtensionNode):
             typedef.members.extend(
