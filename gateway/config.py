@@ -306,7 +306,9 @@ def _flatten(path: Path, data: Mapping[str, Any], prefix: str = "") -> dict[str,
         key = f"{prefix}{raw_key}"
         if key == "subgraphs" or key in _BY_KEY:
             flat[key] = value
-        elif not prefix and raw_key in sections and isinstance(value, dict):
+        elif not prefix and raw_key in sections:
+            if not isinstance(value, dict):
+                raise ConfigError(f"{path}: key '{key}': expected a mapping of {key} settings")
             flat.update(_flatten(path, value, f"{raw_key}."))
         else:
             known = sorted(k for k in (*_BY_KEY, "subgraphs") if k.startswith(prefix))

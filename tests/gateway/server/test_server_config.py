@@ -114,6 +114,7 @@ def test_every_option_has_its_own_environment_variable() -> None:
         ("server:\n  port: eighty\n", "key 'server.port': expected an integer from 1 to 65535"),
         ("server:\n  prot: 80\n", "key 'server.prot': unknown setting; expected one of"),
         ("colour: blue\n", "key 'colour': unknown setting"),
+        ("server: 8080\n", "key 'server': expected a mapping of server settings"),
         ("mode: staging\n", "key 'mode': expected one of dev, production, got 'staging'"),
         ("subgraph_timeout: -1\n", "key 'subgraph_timeout': expected a number of seconds"),
         ("cors:\n  allow_credentials: maybe\n", "key 'cors.allow_credentials': expected true"),
