@@ -46,6 +46,7 @@ __all__ = [
 BUBBLE: Any = object()  # "null in a non-null position": the nearest nullable parent becomes null
 INTROSPECTION_FIELDS = frozenset({"__schema", "__type"})
 TYPENAME, RAW, FIELD = 0, 1, 2
+_NO_FAST_PATH: frozenset[type] = frozenset()
 PathLink = tuple[Any, str | int] | None
 
 
@@ -95,10 +96,14 @@ Completer = Callable[[ShapeState, Any, PathLink, Any], Any]
 
 @dataclass(frozen=True, slots=True)
 class ObjectShape:
-    """What to emit for one object type: (response key, mode, completer) in client order."""
+    """What to emit for one object type, in client order.
+
+    Each entry is (response key, mode, completer, classes): a value whose class is in `classes`
+    (well-typed leaves, and None where null is allowed) is copied without calling the completer.
+    """
 
     type_name: str
-    entries: tuple[tuple[str, int, Completer | None], ...]
+    entries: tuple[tuple[str, int, Completer | None, frozenset[type]], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,11 +117,13 @@ def walk_fields(state: ShapeState, shape: ObjectShape, source: Any, here: PathLi
     """Shape one object; BUBBLE when a non-null field is null."""
     out: dict[str, Any] = {}
     get = source.get
-    for key, mode, complete in shape.entries:
+    for key, mode, complete, fast in shape.entries:
         if mode == FIELD:
-            value = complete(state, get(key), here, key)  # type: ignore[misc]
-            if value is BUBBLE:
-                return BUBBLE
+            value = get(key)
+            if value.__class__ not in fast:
+                value = complete(state, value, here, key)  # type: ignore[misc]
+                if value is BUBBLE:
+                    return BUBBLE
             out[key] = value
         elif mode == TYPENAME:
             out[key] = shape.type_name
@@ -171,17 +178,17 @@ class _Compiler:
     def object_shape(
         self, type_: GraphQLObjectType | GraphQLInterfaceType, fields: Mapping[str, list[FieldNode]]
     ) -> ObjectShape:
-        entries: list[tuple[str, int, Completer | None]] = []
+        entries: list[tuple[str, int, Completer | None, frozenset[type]]] = []
         for key, nodes in fields.items():
             name = nodes[0].name.value
             if name == "__typename":
-                entries.append((key, TYPENAME, None))
+                entries.append((key, TYPENAME, None, _NO_FAST_PATH))
             elif name in INTROSPECTION_FIELDS:
-                entries.append((key, RAW, None))
+                entries.append((key, RAW, None, _NO_FAST_PATH))
             elif name in type_.fields:
-                label = f"{type_.name}.{name}"
-                completer = self.completer(type_.fields[name].type, nodes, label)
-                entries.append((key, FIELD, completer))
+                field_type = type_.fields[name].type
+                completer = self.completer(field_type, nodes, f"{type_.name}.{name}")
+                entries.append((key, FIELD, completer, _fast_classes(field_type)))
         return ObjectShape(type_.name, tuple(entries))
 
     def sub_shape(
@@ -210,6 +217,16 @@ class _Compiler:
             return _object(self.sub_shape(type_, nodes))
         assert is_abstract_type(type_)
         return _abstract(self, type_, nodes)
+
+
+def _fast_classes(type_: GraphQLOutputType) -> frozenset[type]:
+    """Classes of values that need no checking in a field of `type_` (builtin scalars only)."""
+    nullable = not isinstance(type_, GraphQLNonNull)
+    named = type_ if nullable else type_.of_type  # type: ignore[union-attr]
+    exact = _EXACT.get(named.name) if isinstance(named, GraphQLScalarType) else None
+    if exact is None:
+        return _NO_FAST_PATH
+    return frozenset((*exact, type(None)) if nullable else exact)
 
 
 def _non_null(inner: Completer, label: str) -> Completer:
