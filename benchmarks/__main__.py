@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -114,6 +115,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     subgraphs = commands.add_parser("subgraphs", help="serve the four workload subgraphs")
     subgraphs.set_defaults(handler=_subgraphs)
     args = parser.parse_args(argv)
+    # `timeout` and CI runners stop with SIGTERM: turn it into SystemExit so that every
+    # `finally` runs and stops the gateways and subgraphs this process started.
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(143))
     handler = args.handler
     return int(handler(args))
 
