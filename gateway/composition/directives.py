@@ -34,6 +34,10 @@ class Applied:
     provides: str | None = None
     override_from: str | None = None
     override_label: str | None = None
+    unsupported: list[str] = field(default_factory=list)
+
+
+_UNSUPPORTED = ("context", "fromContext")
 
 
 def _args(directive: ConstDirectiveNode) -> dict[str, ValueNode]:
@@ -131,6 +135,8 @@ def _federation(applied: Applied, name: str, directive: ConstDirectiveNode) -> N
         case "override":
             applied.override_from = _str(args.get("from"))
             applied.override_label = _str(args.get("label"))
+        case name if name in _UNSUPPORTED:
+            applied.unsupported.append(name)
         case _:
             _carry(applied, name, args)
 

@@ -98,8 +98,23 @@ class _Reader:
         renamed = self.renames.get(base)
         return printed.replace(base, renamed) if renamed else printed
 
+    def read(self, directives: Sequence[ConstDirectiveNode] | None, line: int | None) -> Applied:
+        """Interpret directives; refuse the federation features this composer does not know."""
+        applied = read_directives(directives, self.links.local_to_canonical, self.composed)
+        for name in applied.unsupported:
+            self.errors.append(
+                CompositionError(
+                    code=codes.UNSUPPORTED_FEATURE,
+                    message=f"[{self.source.name}] @{name} is not supported by this composer",
+                    locations=(
+                        Location(subgraph=self.source.name, coordinate=f"@{name}", line=line),
+                    ),
+                )
+            )
+        return applied
+
     def argument(self, node: InputValueDefinitionNode) -> Argument:
-        applied = read_directives(node.directives, self.links.local_to_canonical, self.composed)
+        applied = self.read(node.directives, node.loc.start_token.line if node.loc else None)
         return Argument(
             name=node.name.value,
             type=self.type_ref(node.type),
@@ -110,7 +125,7 @@ class _Reader:
         )
 
     def output_field(self, node: FieldDefinitionNode, parent_shareable: bool) -> Field:
-        applied = read_directives(node.directives, self.links.local_to_canonical, self.composed)
+        applied = self.read(node.directives, node.loc.start_token.line if node.loc else None)
         return Field(
             name=node.name.value,
             type=self.type_ref(node.type),
@@ -164,7 +179,7 @@ class _Reader:
         The returned `shareable`/`external` apply to the fields of this node only, as in Apollo.
         """
         directives = cast(Sequence[ConstDirectiveNode], node.directives)
-        applied = read_directives(directives, self.links.local_to_canonical, self.composed)
+        applied = self.read(directives, node.loc.start_token.line if node.loc else None)
         typedef.keys.extend(applied.keys)
         typedef.interface_object = typedef.interface_object or applied.interface_object
         if applied.extends:

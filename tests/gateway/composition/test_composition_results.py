@@ -126,3 +126,23 @@ def test_duplicate_subgraph_names_are_reported() -> None:
     result = compose([_source("a", "type Query { a: Int }"), _source("a", "type Query { b: Int }")])
     assert isinstance(result, CompositionFailure)
     assert "INVALID_SUBGRAPH_NAME" in {e.code for e in result.errors}
+
+
+def test_context_features_are_refused_rather_than_composed_wrongly() -> None:
+    header = (
+        'extend schema @link(url: "https://specs.apollo.dev/federation/v2.8", '
+        'import: ["@key", "@context", "@fromContext"])\n'
+    )
+    sdl = (
+        'type Query { u: User }\ntype User @key(fields: "id") @context(name: "userCtx") '
+        "{ id: ID! name: String post: Post }\n"
+        'type Post { text(author: String @fromContext(field: "$userCtx { name }")): String }'
+    )
+    source = SubgraphSource(name="a", routing_url="http://127.0.0.1:4000/a", sdl=header + sdl)
+    result = compose([source])
+    assert isinstance(result, CompositionFailure)
+    assert sorted(e.message for e in result.errors) == [
+        "[a] @context is not supported by this composer",
+        "[a] @fromContext is not supported by this composer",
+    ]
+    assert {e.code for e in result.errors} == {"UNSUPPORTED_FEATURE"}
