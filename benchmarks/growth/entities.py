@@ -2,7 +2,8 @@
 
 Two subgraphs: `catalog` lists `n` items by key, `details` resolves every item's fields through
 one batched `_entities` fetch. The plan is cached after the first request, so the curve shows the
-executor's and shaping's per-entity cost; it should be a straight line.
+executor's and shaping's per-entity cost; it should be a straight line. The same requests are
+also timed with the cyclic garbage collector off, which separates the GC's share of any bend.
 """
 
 from __future__ import annotations
@@ -86,6 +87,11 @@ async def _measure(repeats: int) -> list[dict[str, Any]]:
         await _one(gateway, n)  # fills the plan cache and the transport memo
         runs = max(3, repeats * 100 // n) if n < 1000 else repeats
         times = [await _one(gateway, n) for _ in range(runs)]
+        gc.disable()  # the same requests without the cyclic GC, to show what it costs
+        try:
+            times_no_gc = [await _one(gateway, n) for _ in range(runs)]
+        finally:
+            gc.enable()
         gc.collect()
         tracemalloc.start()
         await _one(gateway, n)
@@ -98,6 +104,7 @@ async def _measure(repeats: int) -> list[dict[str, Any]]:
                 "runs": runs,
                 "median_ms": median * 1000,
                 "us_per_entity": median * 1e6 / n,
+                "median_ms_gc_off": statistics.median(times_no_gc) * 1000,
                 "peak_alloc_mb": peak / 2**20,
                 "kb_per_entity": peak / 1024 / n,
             }

@@ -31,9 +31,14 @@ def _entities_plot(rows: list[dict[str, Any]]) -> Callable[[Any], None]:
     def draw(axis: Any) -> None:
         xs = [r["entities"] for r in rows]
         axis.loglog(xs, [r["median_ms"] for r in rows], "o-", label="request time, ms")
+        if "median_ms_gc_off" in rows[0]:
+            gc_off = [r["median_ms_gc_off"] for r in rows]
+            axis.loglog(xs, gc_off, "o:", label="request time with gc disabled, ms")
         axis.loglog(xs, [r["peak_alloc_mb"] for r in rows], "s--", label="peak Python alloc, MB")
-        ref = rows[0]["median_ms"] / rows[0]["entities"]
-        axis.loglog(xs, [ref * x for x in xs], ":", color="grey", label="linear from n=10")
+        anchor = rows[min(2, len(rows) - 1)]  # past the fixed per-request cost of tiny answers
+        ref = anchor["median_ms"] / anchor["entities"]
+        label = f"linear through n={anchor['entities']}"
+        axis.loglog(xs, [ref * x for x in xs], ":", color="grey", label=label)
         axis.set_xlabel("entities in one response")
         axis.set_title("Gateway cost per request vs entities (plan cached, subgraphs memoised)")
 
