@@ -12,12 +12,14 @@ The config has the shape Rover reads, so one file serves both tools:
         routing_url: http://127.0.0.1:4002/graphql
         schema:
           subgraph_url: http://127.0.0.1:4002/graphql   # fetched through `{ _service { sdl } }`
-          introspection_headers: {X-Token: abc}
+          introspection_headers: {X-Token: "${env.SUBGRAPH_TOKEN}"}   # Rover's interpolation
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -91,11 +93,22 @@ def _subgraph(base: Path, name: str, entry: Any) -> SubgraphConfig:
     )
 
 
+_ENV = re.compile(r"\$\{env\.([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def _expand_env(text: str, path: Path) -> str:
+    """Rover's `${env.NAME}` interpolation, so secrets stay out of the file."""
+    missing = sorted({m.group(1) for m in _ENV.finditer(text) if m.group(1) not in os.environ})
+    if missing:
+        raise ComposeConfigError(f"{path}: environment variables not set: {', '.join(missing)}")
+    return _ENV.sub(lambda m: os.environ[m.group(1)], text)
+
+
 def load_compose_config(path: str | Path) -> ComposeConfig:
     """Read and check a `supergraph.yaml`; raises `ComposeConfigError` with a clear message."""
     config_path = Path(path)
     try:
-        raw = yaml.safe_load(config_path.read_text())
+        raw = yaml.safe_load(_expand_env(config_path.read_text(), config_path))
     except (OSError, yaml.YAMLError) as error:
         raise ComposeConfigError(f"{config_path}: {error}") from error
     if (

@@ -49,6 +49,22 @@ def test_load_config_reads_rover_shape(tmp_path: Path) -> None:
     assert config.subgraphs[0].routing_url == "http://127.0.0.1:4000/accounts"
 
 
+def test_env_interpolation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    body = (
+        "subgraphs:\n  a:\n    routing_url: ${env.A_URL}\n"
+        "    schema:\n      subgraph_url: ${env.A_URL}\n"
+        '      introspection_headers: {X-Token: "${env.A_TOKEN}"}\n'
+    )
+    path = _write_config(tmp_path, body)
+    monkeypatch.setenv("A_URL", "http://127.0.0.1:4001/graphql")
+    with pytest.raises(ComposeConfigError, match="A_TOKEN"):
+        load_compose_config(path)
+    monkeypatch.setenv("A_TOKEN", "s3cret")
+    subgraph = load_compose_config(path).subgraphs[0]
+    assert subgraph.routing_url == "http://127.0.0.1:4001/graphql"
+    assert dict(subgraph.introspection_headers) == {"X-Token": "s3cret"}
+
+
 @pytest.mark.parametrize(
     "body",
     [
