@@ -9,12 +9,14 @@ variables or headers, so replicas can share nothing and still agree.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
+import orjson
 from graphql import (
     FieldNode,
     FragmentSpreadNode,
@@ -77,6 +79,9 @@ class GatewayOptions:
 
     forward_headers: tuple[str, ...] = ("authorization",)
     plan_cache_size: int = 1024
+    deduplicate_inbound: bool = False
+    """Identical concurrent queries (same document, variables and forwarded headers) share one
+    execution. Off by default: it only pays when many clients ask exactly the same thing."""
 
 
 @dataclass(slots=True)
@@ -125,6 +130,7 @@ class Gateway:
         self._planner = planner
         self._cache: _Lru[tuple[str, str | None], _Cached] = _Lru(self.options.plan_cache_size)
         self._possible_types = _possible_types(supergraph.schema)
+        self._in_flight: dict[tuple[Any, ...], asyncio.Future[dict[str, Any]]] = {}
 
     async def execute(
         self,
@@ -151,10 +157,48 @@ class Gateway:
         cached = self._cached(request.query, prepared)
         if isinstance(cached, GatewayResult):
             return cached
-        body = await self._run(prepared, cached, variables, request, headers)
+        forwarded = self._forwarded(headers)
+        if self.options.deduplicate_inbound and prepared.kind == "query":
+            body = await self._run_shared(prepared, cached, variables, request, forwarded)
+        else:
+            body = await self._run(prepared, cached, variables, request, forwarded)
         if include_plan:
-            _attach_plan(body, cached.plan)
+            body = {**body, "extensions": _plan_extensions(cached.plan)}
         return GatewayResult(body=body)
+
+    async def _run_shared(
+        self,
+        prepared: PreparedOperation,
+        cached: _Cached,
+        variables: Mapping[str, Any],
+        request: GraphQLRequest,
+        forwarded: dict[str, str],
+    ) -> dict[str, Any]:
+        """`_run`, shared with identical requests already in flight (bodies are read-only)."""
+        key = (
+            request.query,
+            prepared.name,
+            orjson.dumps(variables, option=orjson.OPT_SORT_KEYS, default=str),
+            tuple(sorted(forwarded.items())),
+        )
+        pending = self._in_flight.get(key)
+        if pending is not None:
+            return await asyncio.shield(pending)
+        future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        self._in_flight[key] = future
+        try:
+            body = await self._run(prepared, cached, variables, request, forwarded)
+            future.set_result(body)
+        except asyncio.CancelledError:
+            future.cancel()
+            raise
+        except Exception as error:
+            future.set_exception(error)
+            future.exception()  # followers re-raise it themselves
+            raise
+        finally:
+            del self._in_flight[key]
+        return body
 
     def _cached(self, query: str, prepared: PreparedOperation) -> _Cached | GatewayResult:
         """The plan and shaping cache for this document, planning it on first sight."""
@@ -189,7 +233,7 @@ class Gateway:
         cached: _Cached,
         variables: Mapping[str, Any],
         request: GraphQLRequest,
-        headers: Mapping[str, str],
+        forwarded: dict[str, str],
     ) -> dict[str, Any]:
         api = self.supergraph.api_schema
         data: dict[str, Any] = {}
@@ -199,9 +243,7 @@ class Gateway:
             if introspection is not None:
                 data.update(introspection.data)
                 errors.extend(introspection.errors)
-        context = RequestContext(
-            headers=self._forwarded(headers), possible_types=self._possible_types
-        )
+        context = RequestContext(headers=forwarded, possible_types=self._possible_types)
         outcome = await execute_plan(
             cached.plan, variables, self.transport, context, initial_data=data
         )
@@ -245,12 +287,10 @@ def _request_errors(errors: tuple[dict[str, Any], ...]) -> GatewayResult:
     return GatewayResult(body={"errors": list(errors)}, is_request_error=True)
 
 
-def _attach_plan(body: dict[str, Any], plan: QueryPlan) -> None:
+def _plan_extensions(plan: QueryPlan) -> dict[str, Any]:
     from gateway.planner.printer import plan_to_json, print_plan
 
-    extensions = body.setdefault("extensions", {})
-    extensions["queryPlan"] = plan_to_json(plan)
-    extensions["queryPlanText"] = print_plan(plan)
+    return {"queryPlan": plan_to_json(plan), "queryPlanText": print_plan(plan)}
 
 
 def _static_root_names(prepared: PreparedOperation) -> set[str]:

@@ -9,6 +9,7 @@ missing, and shaping turns them into nulls.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -21,14 +22,18 @@ from gateway.executor.merge import deep_merge
 from gateway.executor.paths import Located, flatten_path
 from gateway.executor.representations import apply_rewrites, representer
 from gateway.executor.transport import (
+    SUBREQUEST_HTTP_ERROR,
     SUBREQUEST_MALFORMED_RESPONSE,
     SubgraphFailure,
     SubgraphRequest,
+    SubgraphResult,
     Transport,
 )
 from gateway.planner.plan import FetchNode
 
 __all__ = ["DOWNSTREAM_SERVICE_ERROR", "FetchContext", "run_fetch"]
+
+log = logging.getLogger(__name__)
 
 DOWNSTREAM_SERVICE_ERROR = "DOWNSTREAM_SERVICE_ERROR"  # Apollo's code for a subgraph's own error
 
@@ -69,8 +74,22 @@ def _request(
     )
 
 
+async def _send(
+    transport: Transport, service_name: str, request: SubgraphRequest
+) -> SubgraphResult:
+    """The transport's answer; a transport bug becomes a failure value, never an exception."""
+    try:
+        return await transport.fetch(service_name, request)
+    except Exception as error:
+        log.exception("transport failed for subgraph %s", service_name)
+        return SubgraphFailure(
+            message=f"Request to subgraph '{service_name}' failed: {type(error).__name__}",
+            code=SUBREQUEST_HTTP_ERROR,
+        )
+
+
 async def _root_fetch(fetch: FetchNode, targets: Sequence[Located], ctx: FetchContext) -> None:
-    result = await ctx.transport.fetch(fetch.service_name, _request(fetch, ctx))
+    result = await _send(ctx.transport, fetch.service_name, _request(fetch, ctx))
     if isinstance(result, SubgraphFailure):
         path: list[str | int] = list(_root_keys(fetch.operation)[:1])
         ctx.errors.append(_failure_error(fetch.service_name, result, path))
@@ -89,7 +108,7 @@ async def _entity_fetch(fetch: FetchNode, targets: Sequence[Located], ctx: Fetch
     if not representations:
         return
     request = _request(fetch, ctx, {"representations": representations})
-    result = await ctx.transport.fetch(fetch.service_name, request)
+    result = await _send(ctx.transport, fetch.service_name, request)
     if isinstance(result, SubgraphFailure):
         ctx.errors.append(_failure_error(fetch.service_name, result, flatten_path(owners[0][0][1])))
         return

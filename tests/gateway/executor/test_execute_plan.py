@@ -266,3 +266,18 @@ async def test_malformed_entities_list_is_an_error() -> None:
     assert body["data"] == {"me": None}
     assert body["errors"][0]["extensions"]["code"] == "SUBREQUEST_MALFORMED_RESPONSE"
     assert body["errors"][0]["path"] == ["me"]
+
+
+async def test_a_transport_that_raises_becomes_an_error_value() -> None:
+    class Broken:
+        async def fetch(self, service_name: str, request: SubgraphRequest) -> SubgraphResult:
+            raise RuntimeError("bug in a custom transport")
+
+    plan = QueryPlan(node=FetchNode(service_name="accounts", operation="{me{name}}"))
+    body = await run("{ me { name } }", plan, Broken())
+    assert body["data"] == {"me": None}
+    assert body["errors"][0]["extensions"] == {
+        "code": "SUBREQUEST_HTTP_ERROR",
+        "serviceName": "accounts",
+    }
+    assert "RuntimeError" in body["errors"][0]["message"]

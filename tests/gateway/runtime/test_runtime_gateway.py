@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from pathlib import Path
 from typing import Any
@@ -121,3 +122,29 @@ async def test_planner_crash_is_an_error_value() -> None:
     gw, _, _ = gateway(planner=Broken())
     result = await execute(gw, "{ me { name } }")
     assert result.body["errors"][0]["extensions"]["code"] == "QUERY_PLANNING_FAILED"
+
+
+class SlowTransport(InProcessTransport):
+    """In-process subgraphs that take a moment, so concurrent requests overlap."""
+
+    async def fetch(self, service_name: str, request: Any) -> Any:
+        await asyncio.sleep(0.05)
+        return await super().fetch(service_name, request)
+
+
+@pytest.mark.parametrize(("deduplicate", "calls"), [(True, 2), (False, 4)])
+async def test_inbound_deduplication(deduplicate: bool, calls: int) -> None:
+    transport = SlowTransport(schemas())
+    options = GatewayOptions(deduplicate_inbound=deduplicate)
+    gw = Gateway(SUPERGRAPH, transport, options, planner=CountingPlanner())
+    request = GraphQLRequest(query="{ me { name } }")
+    ada = {"authorization": "Bearer ada"}
+    grace = {"authorization": "Bearer grace"}
+    results = await asyncio.gather(
+        gw.execute(request, ada),
+        gw.execute(request, ada),
+        gw.execute(request, ada, include_plan=False),
+        gw.execute(request, grace),
+    )
+    assert all(r.body == {"data": {"me": {"name": "Ada"}}} for r in results)
+    assert transport.count("accounts") == calls
