@@ -79,9 +79,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Write (or with `--check`, compare) the `schema/` files; 1 on failure or drift."""
     parser = argparse.ArgumentParser(prog="python -m devstack schema", description=__doc__)
     parser.add_argument("--check", action="store_true", help="fail if the files are out of date")
+    parser.add_argument("--dir", type=Path, default=SCHEMA_DIR, help="where the files live")
     args = parser.parse_args(list(argv or ()))
     try:
-        files = render_files()
+        files = render_files(args.dir)
     except LookupError as error:
         print(f"cannot print a subgraph's SDL: {error}", file=sys.stderr)
         return 1
@@ -96,5 +97,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     for path in stale:
         path.write_text(files[path])
         print(f"wrote {path}")
-    print(f"schema/ is up to date ({len(files)} files)")
+    print(f"{args.dir} is up to date ({len(files)} files)")
     return 0

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from composition_support import api_schema, join_info, run_reference
 
-from devstack.schema import SCHEMA_DIR, SUBGRAPHS, render_files, supergraph_yaml
+from devstack.schema import SCHEMA_DIR, SUBGRAPHS, main, render_files, supergraph_yaml
 from gateway.composition import CompositionFailure, SubgraphSource
 
 
@@ -49,3 +49,17 @@ def test_accounts_center_matches_reference(rendered: dict[Path, str]) -> None:
     ours = rendered[SCHEMA_DIR / "supergraph.graphql"]
     assert api_schema(ours) == api_schema(theirs["supergraphSdl"])
     assert join_info(ours) == join_info(theirs["supergraphSdl"])
+
+
+def test_make_schema_check_and_write(tmp_path: Path) -> None:
+    for name in [*(f"{n}.graphql" for n, _ in SUBGRAPHS), "supergraph.yaml", "supergraph.graphql"]:
+        (tmp_path / name).write_text((SCHEMA_DIR / name).read_text())
+    assert main(["--check", "--dir", str(tmp_path)]) == 0
+    (tmp_path / "supergraph.graphql").write_text("stale")
+    (tmp_path / "whatsapp.graphql").unlink()
+    assert main(["--check", "--dir", str(tmp_path)]) == 1
+    assert main(["--dir", str(tmp_path)]) == 0
+    assert (tmp_path / "supergraph.graphql").read_text() == (
+        SCHEMA_DIR / "supergraph.graphql"
+    ).read_text()
+    assert main(["--check", "--dir", str(tmp_path)]) == 0
