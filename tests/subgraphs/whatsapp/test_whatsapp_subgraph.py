@@ -190,3 +190,23 @@ def test_resolving_100_statuses_costs_one_database_query(graph: Graph) -> None:
     assert [e["text"] for e in entities] == [f"status {n}" for n in range(100)]
     sent = {command: n - before.get(command, 0) for command, n in after.items()}
     assert {command: n for command, n in sent.items() if n} == {"find": 1}
+
+
+def test_link_proofs_expire_and_lock_after_wrong_guesses(graph: Graph) -> None:
+    owner = graph.sign_up()
+    account_id = graph.register_whatsapp(owner)
+    verify = "/internal/link-proofs/verify"
+    expired = graph.proof(owner, "WHATSAPP", account_id)
+    graph.database("whatsapp")["link_proofs"].update_many(
+        {"accountId": account_id}, {"$set": {"expiresAt": datetime.now(UTC) - timedelta(1)}}
+    )
+    request = {"accountId": account_id, "personId": owner.id, "code": expired}
+    assert graph.internal("whatsapp", verify, request) == (200, {"valid": False})
+
+    code = graph.proof(owner, "WHATSAPP", account_id)
+    for guess in range(5):
+        wrong = {**request, "code": f"WRONG{guess}"}
+        assert graph.internal("whatsapp", verify, wrong) == (200, {"valid": False})
+    assert graph.internal("whatsapp", verify, {**request, "code": code}) == (200, {"valid": False})
+    fresh = graph.proof(owner, "WHATSAPP", account_id)  # the owner can always ask again
+    assert graph.internal("whatsapp", verify, {**request, "code": fresh}) == (200, {"valid": True})
