@@ -28,6 +28,11 @@
     return planState;
   }
 
+  // The last real Authorization value sent from any tab. A tab whose header editor still holds
+  // the placeholder sends it too, so a token pasted once works in every tab (single sign-on).
+  // Kept in memory only: a reload forgets it.
+  var rememberedAuthorization = null;
+
   function requestHeaders(fromEditor, introspection) {
     var headers = {
       "content-type": "application/json",
@@ -35,9 +40,13 @@
     };
     Object.keys(fromEditor || {}).forEach(function (name) {
       var value = fromEditor[name];
-      var isPlaceholder = name.toLowerCase() === "authorization" && value === config.authPlaceholder;
-      if (!isPlaceholder) {
+      if (name.toLowerCase() !== "authorization") {
         headers[name] = value;
+      } else if (value !== config.authPlaceholder) {
+        rememberedAuthorization = value;
+        headers[name] = value;
+      } else if (rememberedAuthorization !== null) {
+        headers[name] = rememberedAuthorization;
       }
     });
     if (config.planHeader && !introspection) {
@@ -68,7 +77,33 @@
     return shown;
   }
 
-  async function fetcher(params, options) {
+  // Names of the operations a document defines (strings and comments left out).
+  function operationNames(query) {
+    var code = String(query || "").replace(/"""[\s\S]*?"""|"(?:[^"\\\n]|\\.)*"|#[^\n]*/g, " ");
+    var names = [];
+    var pattern = /\b(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)/g;
+    var match;
+    while ((match = pattern.exec(code)) !== null) {
+      names.push(match[1]);
+    }
+    return names;
+  }
+
+  // Right after a tab switch GraphiQL can still send the previous tab's operation name; a name
+  // the document does not define is that stale value, so use the document's only operation.
+  function withCurrentOperationName(params) {
+    if (!params.operationName) {
+      return params;
+    }
+    var names = operationNames(params.query);
+    if (names.indexOf(params.operationName) >= 0 || names.length > 1) {
+      return params;
+    }
+    return Object.assign({}, params, { operationName: names.length === 1 ? names[0] : undefined });
+  }
+
+  async function fetcher(graphiqlParams, options) {
+    var params = withCurrentOperationName(graphiqlParams);
     var introspection = params.operationName === "IntrospectionQuery";
     var response = await fetch(config.url, {
       method: "POST",
