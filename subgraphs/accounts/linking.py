@@ -13,7 +13,8 @@ links), and the proof is consumed last, just before the insert, so a refused req
 databases as they were. The unique indexes are the final word if two requests race.
 
 Sharing targets: a WhatsApp Status goes to Facebook or Instagram only while linking is on, the
-person's WhatsApp account and the target account are both linked to them, and the route is on.
+person's region is rolled out (a rollout can be withdrawn), the person's WhatsApp account and
+the target account are both linked to them, and the route is on.
 Unlinking deletes the link and switches off the routes that used it, so sharing stops at once
 (and a later re-link does not silently resume it); the platforms' own data is not touched.
 """
@@ -131,13 +132,15 @@ def require_route_linked(route: SharingRoute, links: list[LinkRecord]) -> None:
         )
 
 
-async def crosspost_targets(repository: AccountsRepository, person_id: str) -> list[dict[str, str]]:
+async def crosspost_targets(
+    repository: AccountsRepository, person_id: str, regions: frozenset[str]
+) -> list[dict[str, str]]:
     """Accounts a WhatsApp Status of `person_id` may be cross-posted to, right now."""
     if not ObjectId.is_valid(person_id):
         return []
     oid = ObjectId(person_id)
     people = await repository.people_by_ids([oid])
-    if not people or not people[0].linking_enabled:
+    if not people or not people[0].linking_enabled or people[0].region not in regions:
         return []
     person = people[0]
     links = {link.platform: link for link in await repository.links_for_people([oid])}

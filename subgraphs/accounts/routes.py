@@ -46,7 +46,8 @@ async def _targets(
     payload: Mapping[str, Any], services: Services[AccountsBackend]
 ) -> Mapping[str, Any]:
     person_id = require_str(payload, "personId", max_length=64)
-    return {"targets": await crosspost_targets(services.repository.repository, person_id)}
+    regions = services.settings.regions_rolled_out
+    return {"targets": await crosspost_targets(services.repository.repository, person_id, regions)}
 
 
 def routes() -> list[BaseRoute]:

@@ -10,18 +10,19 @@ from __future__ import annotations
 import random
 import re
 import secrets
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from accounts_support import AccountsService, SignedIn, codes, ok, sign_up
+from accounts_support import AccountsService, SignedIn, codes, http_json, ok, sign_up
 
 from devstack.database import drop_prefixed, new_prefix
 from devstack.graphql_client import GraphQLResponse, post_graphql
-from devstack.processes import Service
-from devstack.stack import start_subgraphs, stop_all
+from devstack.processes import Service, free_port, start_service
+from devstack.stack import start_subgraphs, stop_all, subgraph_env
 
 pytestmark = pytest.mark.integration
 
@@ -238,3 +239,43 @@ def test_one_token_everywhere_until_sign_out(stack: Stack) -> None:
     refused = stack.platform("facebook", REGISTER["FACEBOOK"][0], {"h": "X"}, forged)
     assert codes(refused) == ["UNAUTHENTICATED"]
     ok(stack.platform("facebook", REGISTER["FACEBOOK"][0], {"h": "Y"}, again.token))
+
+
+def test_withdrawn_rollout_stops_sharing(stack: Stack, test_output_root: Path) -> None:
+    me = sign_up(stack.accounts.url, region="EU")
+    _linking_on(stack, me)
+    for platform in ("WHATSAPP", "INSTAGRAM"):
+        account = stack.register(platform, me)
+        ok(stack.link(me, platform, account, stack.proof(platform, me, account)))
+    route = {"route": "WHATSAPP_STATUS_TO_INSTAGRAM_STORY", "on": True}
+    ok(stack.accounts.gql(SHARE, route, token=me.token))
+    assert [t["platform"] for t in stack.targets(me)] == ["INSTAGRAM"]
+    # A second accounts replica on the same data, started after EU was taken out of the rollout.
+    port = free_port()
+    ports = {name: service.port for name, service in stack.services.items()} | {"accounts": port}
+    env = subgraph_env(
+        "accounts",
+        ports,
+        stack.accounts.mongodb_uri,
+        stack.accounts.prefix,
+        stack.accounts.internal_token,
+        "US",
+    )
+    replica = start_service(
+        "accounts-us-only",
+        [sys.executable, "-m", "subgraphs.accounts"],
+        env,
+        f"http://127.0.0.1:{port}/health",
+        test_output_root / "accounts_linking" / "us-only.log",
+        90.0,
+        port=port,
+    )
+    try:
+        status, body = http_json(
+            f"{replica.url}/internal/crosspost-targets",
+            {"personId": me.person_id},
+            {"X-Internal-Token": stack.accounts.internal_token},
+        )
+        assert (status, body) == (200, {"targets": []})
+    finally:
+        replica.stop()
