@@ -248,11 +248,11 @@ class Graph:
             person.token,
         )
 
-    def fully_linked(self) -> tuple[Person, dict[str, str]]:
+    def fully_linked(self, business_name: str | None = None) -> tuple[Person, dict[str, str]]:
         """A person with all three platforms registered and linked, and both routes on."""
         person = self.sign_up()
         ids = {
-            "WHATSAPP": self.register_whatsapp(person),
+            "WHATSAPP": self.register_whatsapp(person, business_name),
             "FACEBOOK": self.register_facebook(person),
             "INSTAGRAM": self.register_instagram(person),
         }

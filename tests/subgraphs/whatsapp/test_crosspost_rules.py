@@ -89,6 +89,14 @@ def test_a_status_can_opt_out_of_sharing(graph: Graph) -> None:
     assert post(graph, person, "everywhere")["done"] == ["FACEBOOK", "INSTAGRAM"]
 
 
+def test_a_business_account_cross_posts_the_same_way(graph: Graph) -> None:
+    person, _ = graph.fully_linked(business_name="Lovelace Engines Ltd")
+    payload = post(graph, person, "New engines in stock")
+    assert payload["done"] == ["FACEBOOK", "INSTAGRAM"]
+    [story] = facebook_stories(graph, person)
+    assert story["origin"] == {"platform": "WHATSAPP", "id": payload["status"]["id"]}
+
+
 def test_sharing_to_a_target_that_is_not_allowed_is_refused_and_writes_nothing(
     graph: Graph,
 ) -> None:
