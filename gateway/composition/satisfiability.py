@@ -216,24 +216,31 @@ class _Checker:
 
     def _reasons(self, coordinate: str, place: _Place) -> str:
         type_name, _, name = coordinate.partition(".")
-        lines = [f'- from subgraph "{place.graph}":', f'  - cannot find field "{coordinate}".']
+        lines = [f'- from subgraph "{place.graph}":']
         sfield = self.supergraph.types[type_name].fields[name]
+        reach = self.closure(place)
+        if place.graph not in sfield.resolved_in:
+            lines.append(f'  - cannot find field "{coordinate}".')
         for graph in sfield.resolved_in:
-            if graph == place.graph:
-                continue
-            typedef = self.typedef(graph, type_name)
-            keys = [k for k in typedef.keys if k.resolvable] if typedef else []
-            why = (
-                f'none of the @key defined on type "{type_name}" in subgraph "{graph}" can be '
-                f'resolved from subgraph "{place.graph}"'
-                if keys
-                else f'type "{type_name}" has no resolvable @key in subgraph "{graph}"'
-            )
-            lines.append(
-                f'  - cannot move to subgraph "{graph}", which has field "{coordinate}", '
-                f"because {why}."
-            )
+            if graph in reach:
+                lines.append(
+                    f'  - cannot satisfy @requires conditions on field "{coordinate}" in '
+                    f'subgraph "{graph}".'
+                )
+            else:
+                lines.append(f"  - {self._why_not_reached(type_name, coordinate, place, graph)}")
         return "\n".join(lines)
+
+    def _why_not_reached(self, type_name: str, coordinate: str, place: _Place, graph: str) -> str:
+        typedef = self.typedef(graph, type_name)
+        keys = [k for k in typedef.keys if k.resolvable] if typedef else []
+        why = (
+            f'none of the @key defined on type "{type_name}" in subgraph "{graph}" can be '
+            f'resolved from subgraph "{place.graph}"'
+            if keys
+            else f'type "{type_name}" has no resolvable @key in subgraph "{graph}"'
+        )
+        return f'cannot move to subgraph "{graph}", which has field "{coordinate}", because {why}.'
 
 
 def _example(path: _Path) -> str:
