@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -82,3 +85,30 @@ def test_entities_without_stickers_cost_one_query(accounts: AccountsService) -> 
     ok(accounts.gql(query, {"reps": reps}))
     after = _finds(accounts)
     assert after.get("find", 0) - before.get("find", 0) == 1
+
+
+def test_print_sdl_command() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "subgraphs.accounts", "--print-sdl"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+        cwd=ROOT,
+    )
+    assert result.stdout == print_sdl()
+
+
+def test_missing_settings_exit_cleanly() -> None:
+    env = {key: value for key, value in os.environ.items() if key != "MONGODB_URI"}
+    result = subprocess.run(
+        [sys.executable, "-m", "subgraphs.accounts"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+        env=env,
+    )
+    assert result.returncode == 2
+    assert "MONGODB_URI is required" in result.stderr
+    assert "Traceback" not in result.stderr
