@@ -128,18 +128,22 @@ def plan_remote(planner: Planner, scope: Scope, items: tuple[SelectionNode, ...]
 def _send(
     planner: Planner, scope: Scope, target: Target, items: tuple[SelectionNode, ...]
 ) -> set[int]:
+    """Jump with the plain fields first, then once per field with `@requires`.
+
+    Plain fields go first so that a client field keeps its response key, and a `@requires`
+    input selecting the same field with other arguments is the one aliased.
+    """
     view = planner.view
-    plain: list[SelectionNode] = []
-    touched: set[int] = set()
-    for item in items:
+    needs: dict[int, SelectionSetNode] = {}
+    for index, item in enumerate(items):
         name = _field_name(item)
         requires = view.requires(target.entity_type, name, target.graph) if name else None
-        if requires is None:
-            plain.append(item)
-        else:
-            touched |= jump(planner, scope, target, (item,), requires)
-    if plain:
-        touched |= jump(planner, scope, target, tuple(plain), None)
+        if requires is not None:
+            needs[index] = requires
+    plain = tuple(item for index, item in enumerate(items) if index not in needs)
+    touched = jump(planner, scope, target, plain, None) if plain else set()
+    for index, requires in needs.items():
+        touched |= jump(planner, scope, target, (items[index],), requires)
     return touched
 
 
@@ -161,14 +165,16 @@ def jump(
     parents = planner.plan_object(inputs, key.selection.selections)
     scope.out.promote(before)
     if requires is not None:
-        parents |= planner.plan_object(inputs, requires.selections)
+        # Inputs may come from the target subgraph itself (an earlier fetch), so no hop guard.
+        parents |= planner.plan_object(scope.at(planned=True), requires.selections)
     group = planner.groups.entity(target.graph, scope.path, parents, scope.conditions)
     representation = group.requires.add_fragment(type_name)
     representation.add_typename()
     representation.add_node(key.selection)
     if requires is not None:
         representation.add_node(requires)
-    _read_renamed(group, type_name, representation, scope.out.renamed)
+    renamed = {n: a for (p, n), a in planner.groups.renamed.items() if p == scope.path}
+    _read_renamed(group, type_name, representation, renamed)
     if view.is_interface_object(target.entity_type, target.graph):
         setter = ValueSetter(
             path=(f"... on {type_name}", "__typename"), set_value_to=target.entity_type
@@ -178,7 +184,6 @@ def jump(
     out = group.selection.add_fragment(target.entity_type)
     satisfied = frozenset(n for n in map(_field_name, items) if n) if requires else frozenset()
     child = scope.at(
-        planned=False,
         group=group,
         type_name=target.entity_type,
         out=out,

@@ -37,6 +37,8 @@ class Groups:
     """All groups of a plan, in creation order."""
 
     items: list[Group] = field(default_factory=list)
+    renamed: dict[tuple[tuple[str, ...], str], str] = field(default_factory=dict)
+    """Planner inputs aliased to avoid a client's response key: (path, field name) -> alias."""
     _entities: dict[tuple[object, ...], Group] = field(default_factory=dict)
 
     def root(self, service: str) -> Group:

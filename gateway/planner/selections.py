@@ -53,7 +53,6 @@ class Sel:
     """An ordered selection set; items are keyed so that repeated additions merge."""
 
     items: dict[str, FieldItem | FragmentItem] = field(default_factory=dict)
-    renamed: dict[str, str] = field(default_factory=dict)
 
     def add_field(
         self,
@@ -68,15 +67,13 @@ class Sel:
     ) -> FieldItem:
         """Get or create the field; `first` puts a new field before the others (`__typename`).
 
-        A `planned` field (a key or `@requires` input the planner adds) whose name the client
-        already uses as the alias of another field is aliased instead, and recorded in
-        `renamed`, so that representations read it under its alias.
+        A `planned` field (a key or `@requires` input the planner adds) whose response key the
+        client already uses for another field (or other arguments) is aliased `fed__<name>`.
         """
         key = f"{alias or name}|{_directives_key(directives)}"
         item = self.items.get(key)
         if planned and isinstance(item, FieldItem) and _differs(item, name, arguments):
             alias = f"fed__{name}"
-            self.renamed[name] = alias
             key = f"{alias}|{_directives_key(directives)}"
             item = self.items.get(key)
         if not isinstance(item, FieldItem):

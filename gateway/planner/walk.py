@@ -188,6 +188,9 @@ class Walker:
             composite=composite,
             planned=scope.planned,
         )
+        if item.alias is not None and item.alias != (node.alias.value if node.alias else None):
+            self.groups.renamed[(scope.path, name)] = item.alias
+            key = item.alias
         if not composite or item.sub is None or definition is None:
             return {scope.group.id}
         child_type = get_named_type(definition.type)

@@ -121,8 +121,8 @@ def test_requires_merges_with_plain_fields_of_the_same_subgraph() -> None:
                 } =>
                 {
                   ... on Product {
-                    shippingEstimate
                     inStock
+                    shippingEstimate
                   }
                 }
               },
@@ -169,6 +169,21 @@ def test_requires_fetched_from_another_subgraph_waits_for_it() -> None:
               },
             },
             Parallel {
+              Flatten(path: "users.@.reviews.@.product") {
+                Fetch(service: "inventory") {
+                  {
+                    ... on Product {
+                      __typename
+                      upc
+                    }
+                  } =>
+                  {
+                    ... on Product {
+                      inStock
+                    }
+                  }
+                },
+              },
               Sequence {
                 Flatten(path: "users.@.reviews.@.product") {
                   Fetch(service: "products") {
@@ -202,21 +217,6 @@ def test_requires_fetched_from_another_subgraph_waits_for_it() -> None:
                       }
                     }
                   },
-                },
-              },
-              Flatten(path: "users.@.reviews.@.product") {
-                Fetch(service: "inventory") {
-                  {
-                    ... on Product {
-                      __typename
-                      upc
-                    }
-                  } =>
-                  {
-                    ... on Product {
-                      inStock
-                    }
-                  }
                 },
               },
             },
@@ -417,6 +417,284 @@ def test_requires_beside_a_chain() -> None:
                 {
                   ... on Item {
                     total
+                  }
+                }
+              },
+            },
+          },
+        }
+        """,
+    )
+
+
+def test_requires_input_resolved_by_the_requiring_subgraph() -> None:
+    """From the federation-gateway-audit suite requires-with-argument. Apollo asks `c` for
+    `Post.comments`, which is external there; we fetch it from `d` first."""
+    assert_plan(
+        "audit-requires-with-argument",
+        """{ feed { author { id } } }""",
+        """
+        QueryPlan {
+          Sequence {
+            Fetch(service: "c") {
+              {
+                feed {
+                  __typename
+                  id
+                }
+              }
+            },
+            Flatten(path: "feed.@") {
+              Fetch(service: "d") {
+                {
+                  ... on Post {
+                    __typename
+                    id
+                  }
+                } =>
+                {
+                  ... on Post {
+                    comments(limit: 3) {
+                      __typename
+                      id
+                    }
+                  }
+                }
+              },
+            },
+            Flatten(path: "feed.@.comments.@") {
+              Fetch(service: "c") {
+                {
+                  ... on Comment {
+                    __typename
+                    id
+                  }
+                } =>
+                {
+                  ... on Comment {
+                    authorId
+                  }
+                }
+              },
+            },
+            Flatten(path: "feed.@") {
+              Fetch(service: "d") {
+                {
+                  ... on Post {
+                    __typename
+                    id
+                    comments {
+                      authorId
+                    }
+                  }
+                } =>
+                {
+                  ... on Post {
+                    author {
+                      id
+                    }
+                  }
+                }
+              },
+            },
+          },
+        }
+        """,
+    )
+
+
+def test_requires_input_with_other_arguments_than_the_client_is_aliased() -> None:
+    """The client's `comments(limit: $limit)` keeps its key; the `@requires` input `comments(limit:
+    3)` is aliased and renamed back in the representation."""
+    assert_plan(
+        "audit-requires-with-argument",
+        """
+        query ($limit: Int = 1) {
+          feed {
+            author {
+              id
+            }
+            comments(limit: $limit) {
+              id
+            }
+          }
+        }
+        """,
+        """
+        QueryPlan {
+          Sequence {
+            Fetch(service: "c") {
+              {
+                feed {
+                  __typename
+                  id
+                }
+              }
+            },
+            Flatten(path: "feed.@") {
+              Fetch(service: "d") {
+                {
+                  ... on Post {
+                    __typename
+                    id
+                  }
+                } =>
+                {
+                  ... on Post {
+                    comments(limit: $limit) {
+                      id
+                    }
+                    fed__comments: comments(limit: 3) {
+                      __typename
+                      id
+                    }
+                  }
+                }
+              },
+            },
+            Flatten(path: "feed.@.fed__comments.@") {
+              Fetch(service: "c") {
+                {
+                  ... on Comment {
+                    __typename
+                    id
+                  }
+                } =>
+                {
+                  ... on Comment {
+                    authorId
+                  }
+                }
+              },
+            },
+            Flatten(path: "feed.@") {
+              Fetch(service: "d") {
+                {
+                  ... on Post {
+                    __typename
+                    id
+                    fed__comments {
+                      authorId
+                    }
+                  }
+                } =>
+                {
+                  ... on Post {
+                    author {
+                      id
+                    }
+                  }
+                }
+              },
+            },
+          },
+        }
+        """,
+    )
+
+
+def test_nested_requires_with_arguments() -> None:
+    assert_plan(
+        "audit-requires-with-argument",
+        """{ feed { comments(limit: 3) { isCommentSpam } } }""",
+        """
+        QueryPlan {
+          Sequence {
+            Fetch(service: "c") {
+              {
+                feed {
+                  __typename
+                  id
+                }
+              }
+            },
+            Flatten(path: "feed.@") {
+              Fetch(service: "d") {
+                {
+                  ... on Post {
+                    __typename
+                    id
+                  }
+                } =>
+                {
+                  ... on Post {
+                    comments(limit: 3) {
+                      __typename
+                      id
+                      sameCommentOnOtherPosts {
+                        comments(limit: 50) {
+                          id
+                        }
+                      }
+                    }
+                  }
+                }
+              },
+            },
+            Flatten(path: "feed.@.comments.@") {
+              Fetch(service: "c") {
+                {
+                  ... on Comment {
+                    __typename
+                    id
+                    sameCommentOnOtherPosts {
+                      comments {
+                        id
+                      }
+                    }
+                  }
+                } =>
+                {
+                  ... on Comment {
+                    isCommentSpam
+                  }
+                }
+              },
+            },
+          },
+        }
+        """,
+    )
+
+
+def test_requires_with_arguments_from_another_subgraph() -> None:
+    assert_plan(
+        "audit-requires-with-argument",
+        """{ products { upc name shippingEstimate isExpensiveCategory } }""",
+        """
+        QueryPlan {
+          Sequence {
+            Fetch(service: "b") {
+              {
+                products {
+                  __typename
+                  upc
+                  name
+                  price(currency: "USD")
+                  weight
+                  category {
+                    averagePrice(currency: "USD")
+                  }
+                }
+              }
+            },
+            Flatten(path: "products.@") {
+              Fetch(service: "a") {
+                {
+                  ... on Product {
+                    __typename
+                    upc
+                    price
+                    weight
+                    category {
+                      averagePrice
+                    }
+                  }
+                } =>
+                {
+                  ... on Product {
+                    shippingEstimate
+                    isExpensiveCategory
                   }
                 }
               },
