@@ -194,7 +194,7 @@ async def test_watch_reports_changes_and_keeps_going_after_failures(
             await task
 
 
-async def _until(condition: object, seconds: float = 5.0) -> None:
+async def _until(condition: object, seconds: float = 30.0) -> None:
     assert callable(condition)
     deadline = asyncio.get_running_loop().time() + seconds
     while not condition():
