@@ -69,7 +69,9 @@ class HttpTransport:
     async def fetch(self, service_name: str, request: SubgraphRequest) -> SubgraphResult:
         """Send `request`, sharing it with an identical in-flight query when allowed."""
         body = orjson.dumps(request.body())
-        if request.is_mutation or not self._options.deduplicate:
+        if request.is_mutation:
+            return await self._send(service_name, body, request.headers, retry=False)
+        if not self._options.deduplicate:
             return await self._send(service_name, body, request.headers)
         key = (service_name, body, tuple(sorted(request.headers.items())))
         pending = self._in_flight.get(key)
@@ -92,8 +94,24 @@ class HttpTransport:
         return result
 
     async def _send(
-        self, service_name: str, body: bytes, headers: Mapping[str, str]
+        self, service_name: str, body: bytes, headers: Mapping[str, str], *, retry: bool = True
     ) -> SubgraphResult:
+        """POST `body`; a query whose pooled connection turns out to be closed is sent once more.
+
+        A subgraph server may close an idle keep-alive connection at the moment we reuse it
+        (uvicorn and Node close them after 5 s); the write then fails before the subgraph saw
+        the request. Queries are safe to resend; mutations are never sent twice.
+        """
+        result = await self._attempt(service_name, body, headers)
+        if retry and isinstance(result, _StaleConnection):
+            result = await self._attempt(service_name, body, headers)
+        if isinstance(result, _StaleConnection):
+            return result.failure
+        return result
+
+    async def _attempt(
+        self, service_name: str, body: bytes, headers: Mapping[str, str]
+    ) -> SubgraphResult | _StaleConnection:
         url = self._options.urls.get(service_name)
         if url is None:
             return SubgraphFailure(
@@ -112,10 +130,14 @@ class HttpTransport:
                 code=SUBREQUEST_TIMEOUT,
             )
         except aiohttp.ClientError as error:
-            return SubgraphFailure(
+            failure = SubgraphFailure(
                 message=f"HTTP fetch failed from '{service_name}': {error}",
                 code=SUBREQUEST_HTTP_ERROR,
             )
+            stale = isinstance(
+                error, aiohttp.ServerDisconnectedError | aiohttp.ClientOSError
+            ) and not isinstance(error, aiohttp.ClientConnectorError)
+            return _StaleConnection(failure) if stale else failure
 
     async def _post(
         self,
@@ -135,6 +157,13 @@ class HttpTransport:
             if response.status < 300:
                 return parse_response_body(service_name, payload)
             return _http_error(service_name, response.status, response.reason, payload)
+
+
+@dataclass(frozen=True, slots=True)
+class _StaleConnection:
+    """The pooled connection was closed under us; `failure` is the answer if a retry fails too."""
+
+    failure: SubgraphFailure
 
 
 _JSON_HEADERS = {

@@ -50,6 +50,14 @@ class Upstream:
     async def garbage(self, request: web.Request) -> web.Response:
         return web.Response(body=b"[1, 2]", content_type="application/json")
 
+    async def flaky(self, request: web.Request) -> web.Response:
+        """Drops the connection on every other request, like a server closing an idle one."""
+        self.count += 1
+        if self.count % 2 == 1:
+            assert request.transport is not None
+            request.transport.close()
+        return web.Response(body=orjson.dumps({"data": {"x": 2}}), content_type="application/json")
+
     async def hang(self, request: web.Request) -> web.Response:
         await asyncio.sleep(30)
         return web.Response(text="late")
@@ -71,6 +79,7 @@ async def upstream() -> AsyncIterator[tuple[Upstream, str]]:
     app.router.add_post("/html", state.html)
     app.router.add_post("/garbage", state.garbage)
     app.router.add_post("/hang", state.hang)
+    app.router.add_post("/flaky", state.flaky)
     runner = web.AppRunner(app, shutdown_timeout=0.1)
     await runner.setup()
     port = free_port()
@@ -85,7 +94,7 @@ async def upstream() -> AsyncIterator[tuple[Upstream, str]]:
 @pytest.fixture
 async def transport(upstream: tuple[Upstream, str]) -> AsyncIterator[HttpTransport]:
     _, base = upstream
-    names = ["ok", "500", "graphql500", "html", "garbage", "hang"]
+    names = ["ok", "500", "graphql500", "html", "garbage", "hang", "flaky"]
     urls = {name: f"{base}/{name}" for name in names}
     urls["refused"] = f"http://127.0.0.1:{free_port()}/graphql"
     options = HttpTransportOptions(urls=urls, default_timeout=5.0, timeouts={"hang": 0.5})
@@ -158,3 +167,16 @@ async def test_failures_are_values(
 async def test_graphql_errors_in_a_500_are_kept(transport: HttpTransport) -> None:
     result = await transport.fetch("graphql500", QUERY)
     assert result == SubgraphResponse(data=None, errors=({"message": "db down"},))
+
+
+async def test_a_dropped_connection_is_retried_once_for_queries(
+    transport: HttpTransport, upstream: tuple[Upstream, str]
+) -> None:
+    state, _ = upstream
+    assert await transport.fetch("flaky", QUERY) == SubgraphResponse(data={"x": 2})
+    assert state.count == 2
+    mutation = SubgraphRequest(query="mutation{x}", is_mutation=True)
+    result = await transport.fetch("flaky", mutation)
+    assert isinstance(result, SubgraphFailure)
+    assert result.code == "SUBREQUEST_HTTP_ERROR"
+    assert state.count == 3
