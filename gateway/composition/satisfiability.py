@@ -244,14 +244,14 @@ class _Checker:
 
 
 def _example(path: _Path) -> str:
-    lines = []
-    for depth, step in enumerate(path):
-        lines.append("  " * (depth + 1) + step + " {")
+    """The query that walks `path`; a path on Mutation or Subscription starts with its keyword."""
+    keyword = ""
+    if path and path[0].endswith(":"):
+        keyword, path = path[0][:-1] + " ", path[1:]
+    lines = ["  " * (depth + 1) + step + " {" for depth, step in enumerate(path)]
     lines[-1] = lines[-1][:-2]
     lines.extend("  " * depth + "}" for depth in range(len(path) - 1, 0, -1))
-    body = "\n".join(lines)
-    prefix = "mutation " if path and path[0].startswith("mutation:") else ""
-    return prefix + "{\n" + body.replace("mutation:", "").replace("subscription:", "") + "\n}"
+    return keyword + "{\n" + "\n".join(lines) + "\n}"
 
 
 def _walk_type(

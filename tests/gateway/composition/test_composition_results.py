@@ -146,3 +146,11 @@ def test_context_features_are_refused_rather_than_composed_wrongly() -> None:
         "[a] @fromContext is not supported by this composer",
     ]
     assert {e.code for e in result.errors} == {"UNSUPPORTED_FEATURE"}
+
+
+def test_satisfiability_example_of_a_mutation_starts_with_its_keyword() -> None:
+    result = compose(load_set("error-satisfiability-mutation"))
+    assert isinstance(result, CompositionFailure)
+    assert result.errors[0].message.startswith(
+        "The following supergraph API query:\nmutation {\n  make {\n    price\n  }\n}\n"
+    )
