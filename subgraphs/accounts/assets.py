@@ -11,7 +11,7 @@ import strawberry
 from bson import ObjectId
 
 from subgraphs.accounts.context import AccountsInfo
-from subgraphs.accounts.mutations import current_person
+from subgraphs.accounts.mutations import PROFILE_WRITE, current_person
 from subgraphs.accounts.objects import Avatar, ImagineMeCreation, Sticker
 from subgraphs.accounts.records import AvatarRecord, CreationRecord, StickerRecord, utc_now
 from subgraphs.accounts.validation import (
@@ -34,21 +34,21 @@ class AssetMutations:
     @resolver(authenticated=True, description="Set the shared avatar from an image URL.")
     async def set_avatar(self, info: AccountsInfo, image_url: str) -> Avatar:
         url = check_image_url(image_url)
-        _, person = await current_person(info)
+        _, person = await current_person(info, PROFILE_WRITE)
         avatar = AvatarRecord(image_url=url, updated_at=utc_now())
         await info.context.repository.repository.set_avatar(ObjectId(person.id), avatar)
         return Avatar.of(avatar)
 
     @resolver(authenticated=True, description="Remove the shared avatar.")
     async def remove_avatar(self, info: AccountsInfo) -> bool:
-        _, person = await current_person(info)
+        _, person = await current_person(info, PROFILE_WRITE)
         await info.context.repository.repository.set_avatar(ObjectId(person.id), None)
         return True
 
     @resolver(authenticated=True, description="Ask Meta AI for a sticker from a short prompt.")
     async def create_sticker(self, info: AccountsInfo, prompt: str) -> Sticker:
         label = check_text(prompt, "prompt", MAX_LABEL)
-        _, person = await current_person(info)
+        _, person = await current_person(info, PROFILE_WRITE)
         sticker_id = str(ObjectId())
         record = StickerRecord(
             id=sticker_id,
@@ -63,7 +63,7 @@ class AssetMutations:
     @resolver(authenticated=True, description="Delete one of your stickers.")
     async def delete_sticker(self, info: AccountsInfo, id: strawberry.ID) -> bool:
         sticker_id = check_object_id(str(id))
-        _, person = await current_person(info)
+        _, person = await current_person(info, PROFILE_WRITE)
         repository = info.context.repository.repository
         if not await repository.delete_sticker(ObjectId(person.id), sticker_id):
             raise not_found("You have no sticker with that id.")
@@ -72,7 +72,7 @@ class AssetMutations:
     @resolver(authenticated=True, description="Imagine yourself: create an image from a prompt.")
     async def create_imagine_me(self, info: AccountsInfo, prompt: str) -> ImagineMeCreation:
         text = check_text(prompt, "prompt", MAX_PROMPT)
-        _, person = await current_person(info)
+        _, person = await current_person(info, PROFILE_WRITE)
         creation_id = str(ObjectId())
         record = CreationRecord(
             id=creation_id,
@@ -87,7 +87,7 @@ class AssetMutations:
     @resolver(authenticated=True, description="Use one of your Imagine Me creations as avatar.")
     async def set_imagine_me_as_avatar(self, info: AccountsInfo, id: strawberry.ID) -> Avatar:
         creation_id = check_object_id(str(id))
-        _, person = await current_person(info)
+        _, person = await current_person(info, PROFILE_WRITE)
         repository = info.context.repository.repository
         creation = await repository.creation(ObjectId(person.id), creation_id)
         if creation is None:
@@ -104,7 +104,7 @@ class AssetMutations:
     )
     async def delete_imagine_me(self, info: AccountsInfo, id: strawberry.ID) -> bool:
         creation_id = check_object_id(str(id))
-        _, person = await current_person(info)
+        _, person = await current_person(info, PROFILE_WRITE)
         repository = info.context.repository.repository
         if not await repository.delete_creation(ObjectId(person.id), creation_id):
             raise not_found("You have no Imagine Me creation with that id.")

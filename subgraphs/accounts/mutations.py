@@ -41,10 +41,20 @@ from subgraphs.accounts.validation import (
     check_text,
 )
 from subgraphs.common.auth import Viewer, require_viewer
-from subgraphs.common.errors import conflict, unauthenticated
+from subgraphs.common.errors import AppError, ErrorCode, conflict, unauthenticated
 from subgraphs.common.schema import resolver
 
-__all__ = ["AccountMutations", "AuthPayload", "SignUpInput", "current_person"]
+__all__ = [
+    "LINKS_WRITE",
+    "PROFILE_WRITE",
+    "AccountMutations",
+    "AuthPayload",
+    "SignUpInput",
+    "current_person",
+]
+
+LINKS_WRITE = "links:write"
+PROFILE_WRITE = "profile:write"
 
 
 @strawberry.input(description="What a new person gives to create an Accounts Center.")
@@ -62,9 +72,17 @@ class AuthPayload:
     person: Person
 
 
-async def current_person(info: AccountsInfo) -> tuple[Viewer, PersonRecord]:
-    """The caller and their record (a token for a person that no longer exists is refused)."""
+async def current_person(info: AccountsInfo, scope: str) -> tuple[Viewer, PersonRecord]:
+    """The caller, whose token must carry `scope`, and their record.
+
+    A token for a person that no longer exists is refused. Sign-in grants every scope; the
+    check keeps a narrower token (e.g. a partner's read-only one) from writing.
+    """
     viewer = await require_viewer(info.context)
+    if not viewer.has_scope(scope):
+        raise AppError(
+            ErrorCode.FORBIDDEN, f"This needs the '{scope}' scope.", reason="MISSING_SCOPE"
+        )
     record = await info.context.loaders.person.load(viewer.person_id)
     if record is None:
         raise unauthenticated("The signed-in person no longer exists.")
@@ -113,7 +131,7 @@ class AccountMutations:
 
     @resolver(authenticated=True, description="Turn account linking on or off (off by default).")
     async def set_linking_enabled(self, info: AccountsInfo, enabled: bool) -> LinkingSettings:
-        _, person = await current_person(info)
+        _, person = await current_person(info, LINKS_WRITE)
         repository = info.context.repository.repository
         at = utc_now()
         await repository.set_linking_enabled(ObjectId(person.id), enabled, at)
@@ -138,7 +156,7 @@ class AccountMutations:
     ) -> LinkedAccount:
         account = check_account_id(str(account_id))
         code = check_proof_code(proof_code)
-        _, person = await current_person(info)
+        _, person = await current_person(info, LINKS_WRITE)
         link = await link_account(
             info.context.services,
             info.context.repository.repository,
@@ -158,7 +176,7 @@ class AccountMutations:
         info: AccountsInfo,
         platform: Platform,
     ) -> bool:
-        viewer = await require_viewer(info.context)
+        viewer, _ = await current_person(info, LINKS_WRITE)
         repository = info.context.repository.repository
         await unlink_account(repository, viewer.person_id, platform)
         return True
@@ -170,7 +188,7 @@ class AccountMutations:
         route: SharingRoute,
         enabled: bool,
     ) -> SharingPreference:
-        _, person = await current_person(info)
+        _, person = await current_person(info, LINKS_WRITE)
         chosen = route
         repository = info.context.repository.repository
         if enabled:
@@ -185,7 +203,7 @@ class AccountMutations:
         purpose: ConsentPurpose,
         granted: bool,
     ) -> Consent:
-        _, person = await current_person(info)
+        _, person = await current_person(info, PROFILE_WRITE)
         chosen = purpose
         at = utc_now()
         await info.context.repository.repository.record_consent(

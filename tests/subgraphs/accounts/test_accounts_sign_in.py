@@ -209,3 +209,29 @@ def test_email_is_unique(accounts: AccountsService) -> None:
     }
     assert codes(accounts.gql(SIGN_UP, {"input": again})) == ["CONFLICT"]
     assert accounts.counts() == before
+
+
+def test_a_read_only_token_cannot_write(accounts: AccountsService) -> None:
+    person = sign_up(accounts.url)
+    kid, private = _real_key(accounts)
+    token_id = jwt.decode(person.token, options={"verify_signature": False})["jti"]
+    read_only = jwt.encode(
+        _claims(sub=person.person_id, jti=token_id, scope="profile:read"),
+        private,
+        "EdDSA",
+        {"kid": kid},
+    )
+    assert ok(accounts.gql(ME, token=read_only))["me"]["id"] == person.person_id
+    before = accounts.counts()
+    for mutation in (
+        "mutation { setLinkingEnabled(enabled: true) { enabled } }",
+        'mutation { createSticker(prompt: "hi") { id } }',
+        "mutation { setConsent(purpose: ADS, granted: true) { granted } }",
+    ):
+        response = accounts.gql(mutation, token=read_only)
+        assert codes(response) == ["FORBIDDEN"], mutation
+        assert response.errors[0]["extensions"]["reason"] == "MISSING_SCOPE"
+    assert accounts.counts() == before
+    assert ok(accounts.gql("{ me { linking { enabled } } }", token=person.token)) == {
+        "me": {"linking": {"enabled": False}}
+    }
