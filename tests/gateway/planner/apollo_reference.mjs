@@ -2,6 +2,7 @@
 //
 //   node apollo_reference.mjs compose < [{"name", "url", "sdl"}, ...]   -> supergraph SDL
 //   node apollo_reference.mjs plan SUPERGRAPH_FILE [OPERATION_NAME] < query -> printed plan
+//   node apollo_reference.mjs plans < {"SUPERGRAPH_FILE": ["query", ...]} -> {"FILE": ["plan", ...]}
 //
 // Never used at runtime. NODE_PATH must point at .cache/npm/node_modules.
 import { createRequire } from "node:module";
@@ -25,6 +26,24 @@ if (mode === "compose") {
     process.exit(1);
   }
   process.stdout.write(result.supergraphSdl);
+} else if (mode === "plans") {
+  const out = {};
+  for (const [supergraphFile, queries] of Object.entries(JSON.parse(input))) {
+    const supergraph = internals.Supergraph.build(fs.readFileSync(supergraphFile, "utf8"), {
+      supportedFeatures: internals.ROUTER_SUPPORTED_SUPERGRAPH_FEATURES,
+    });
+    const planner = new QueryPlanner(supergraph);
+    const api = supergraph.schema.toAPISchema();
+    out[supergraphFile] = queries.map((query) => {
+      try {
+        const operation = internals.operationFromDocument(api, parse(query));
+        return prettyFormatQueryPlan(planner.buildQueryPlan(operation));
+      } catch (e) {
+        return `ERROR ${e.message}`;
+      }
+    });
+  }
+  process.stdout.write(JSON.stringify(out));
 } else {
   const supergraph = internals.Supergraph.build(fs.readFileSync(file, "utf8"), {
     supportedFeatures: internals.ROUTER_SUPPORTED_SUPERGRAPH_FEATURES,
