@@ -96,7 +96,8 @@ class GraphQLEndpoint:
             message = "Mutations cannot be sent with GET: send them with POST."
             body = error_body(message, METHOD_NOT_ALLOWED)
             return graphql_response(body, 405, media, {"allow": "POST"})
-        return graphql_response(result.body, _status(result, media), media)
+        vary = {"vary": "accept"} if is_get else None  # a GET answer may be cached per Accept
+        return graphql_response(result.body, _status(result, media), media, vary)
 
     def _wants_plan(self, request: Request) -> bool:
         if not self._config.expose_query_plan:

@@ -10,6 +10,7 @@ opens for people and never for a `fetch()` sending `*/*`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = [
     "GRAPHQL_RESPONSE_JSON",
@@ -78,6 +79,7 @@ def _quality(ranges: tuple[_Range, ...], media: str, *, wildcards: bool = True) 
     return best[1]
 
 
+@lru_cache(maxsize=256)  # clients send a handful of distinct Accept values, over and over
 def negotiate(accept: str | None) -> Choice:
     """Pick the response media type for a request with this `Accept` header."""
     if accept is None or not accept.strip():

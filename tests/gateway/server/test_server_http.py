@@ -79,6 +79,7 @@ def test_get_runs_queries(gateway: Service) -> None:
     reply = call(gateway.port, "GET", f"/graphql?{query}", headers={"accept": JSON})
     assert reply.status == 200
     assert reply.json() == {"data": {"person": {"id": "2", "name": "Grace Hopper"}}}
+    assert reply.headers["vary"] == "accept"
 
 
 def test_get_never_runs_mutations(gateway: Service) -> None:
