@@ -55,6 +55,7 @@ def open_tab(page: Page, name: str) -> None:
     expect(page.locator(".graphiql-query-editor")).to_contain_text(name)
 
 
+@pytest.mark.timeout(600)  # its fixture starts four subgraphs and loads the demo world first
 def test_sign_in_then_the_one_query(
     accounts_center_gateway: Service, local_page: tuple[Page, PageLog], output_dir: Path
 ) -> None:
