@@ -355,6 +355,151 @@ def test_interface_implemented_in_a_subset_of_subgraphs() -> None:
     )
 
 
+def test_interface_fragment_on_a_union_member_that_implements_it_only_elsewhere() -> None:
+    """From the federation-gateway-audit suite union-interface-distributed: subgraph a does not
+    know that Oven implements Node, so the fragment is expanded per type."""
+    assert_plan(
+        "audit-union-interface-distributed",
+        """{ products { ... on Node { id } } }""",
+        """
+        QueryPlan {
+          Fetch(service: "a") {
+            {
+              products {
+                __typename
+                ... on Oven {
+                  id
+                }
+                ... on Toaster {
+                  id
+                }
+              }
+            }
+          },
+        }
+        """,
+    )
+
+
+def test_interface_fragments_nested_in_interface_fragments() -> None:
+    assert_plan(
+        "audit-union-interface-distributed",
+        """{ nodes { ... on Node { ... on WithWarranty { warranty } } } }""",
+        """
+        QueryPlan {
+          Fetch(service: "a") {
+            {
+              nodes {
+                __typename
+                ... on Toaster {
+                  warranty
+                }
+              }
+            }
+          },
+        }
+        """,
+    )
+
+
+def test_repeated_interface_fragments_expand_per_type() -> None:
+    """Apollo keeps `id` on the interface and `warranty` under `... on Toaster`; we put both under
+    `... on Toaster`, the only type subgraph a returns for Node."""
+    assert_plan(
+        "audit-union-interface-distributed",
+        """
+        {
+          nodes {
+            ... on Node {
+              id
+              ... on Node {
+                id
+                ... on WithWarranty {
+                  warranty
+                }
+              }
+            }
+          }
+        }
+        """,
+        """
+        QueryPlan {
+          Fetch(service: "a") {
+            {
+              nodes {
+                __typename
+                ... on Toaster {
+                  id
+                  warranty
+                }
+              }
+            }
+          },
+        }
+        """,
+    )
+
+
+def test_fragment_on_a_type_the_field_cannot_return_in_that_subgraph() -> None:
+    assert_plan(
+        "audit-union-interface-distributed",
+        """{ node(id: "oven1") { ... on Oven { warranty } } }""",
+        """
+        QueryPlan {
+          Fetch(service: "a") {
+            {
+              node(id: "oven1") {
+                __typename
+              }
+            }
+          },
+        }
+        """,
+    )
+
+
+def test_interface_fragment_on_a_union_reaching_another_subgraph() -> None:
+    assert_plan(
+        "audit-union-interface-distributed",
+        """{ products { ... on WithWarranty { warranty } } }""",
+        """
+        QueryPlan {
+          Sequence {
+            Fetch(service: "a") {
+              {
+                products {
+                  __typename
+                  ... on Oven {
+                    __typename
+                    id
+                  }
+                  ... on Toaster {
+                    warranty
+                  }
+                }
+              }
+            },
+            Flatten(path: "products.@") {
+              Fetch(service: "b") {
+                {
+                  ... on Oven {
+                    __typename
+                    id
+                  }
+                } =>
+                {
+                  ... on Oven {
+                    warranty
+                  }
+                }
+              },
+            },
+          },
+        }
+        """,
+    )
+
+
 def test_union_of_entity_stubs() -> None:
     assert_plan(
         "accounts-center",
