@@ -37,9 +37,6 @@ DIFFERENT = {
     "test_requires_input_with_other_arguments_than_the_client_is_aliased": (
         "Apollo asks subgraph c for Post.comments, which is @external there"
     ),
-    "test_repeated_interface_fragments_expand_per_type": (
-        "Apollo keeps `id` on the interface; we select it under the one runtime type"
-    ),
     "test_client_alias_colliding_with_a_key_or_requires_input": (
         "Apollo drops the client's aliased field"
     ),
