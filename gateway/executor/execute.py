@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gateway.executor.fetch import FetchContext, run_fetch
-from gateway.executor.paths import Located, collect
+from gateway.executor.paths import Located, PathIndex, collect
 from gateway.executor.transport import Transport
 from gateway.planner.plan import (
     ConditionNode,
@@ -67,24 +67,33 @@ async def execute_plan(
         errors=[],
     )
     if plan.node is not None:
-        await _run(plan.node, [(data, None)], ctx)
+        index = PathIndex((data, None), request_context.possible_types)
+        await _run(plan.node, index.root, ctx, index)
     return ExecutionOutcome(data=data, errors=ctx.errors)
 
 
-async def _run(node: PlanNode, targets: Sequence[Located], ctx: FetchContext) -> None:
+async def _run(
+    node: PlanNode, targets: Sequence[Located], ctx: FetchContext, index: PathIndex
+) -> None:
+    """Run `node` against `targets` (the root, or what an enclosing Flatten found)."""
+    at_root = targets is index.root
     match node:
         case FetchNode():
             await run_fetch(node, targets, ctx)
+            if at_root:
+                index.merged_below(())
         case FlattenNode(path=path, node=inner):
-            found = collect(targets, path, ctx.possible_types)
+            found = index.find(path) if at_root else collect(targets, path, ctx.possible_types)
             if found:
-                await _run(inner, found, ctx)
+                await _run(inner, found, ctx, index)
+                if at_root:
+                    index.merged_below(path)
         case SequenceNode(nodes=nodes):
             for child in nodes:
-                await _run(child, targets, ctx)
+                await _run(child, targets, ctx, index)
         case ParallelNode(nodes=nodes):
-            await asyncio.gather(*(_run(child, targets, ctx) for child in nodes))
+            await asyncio.gather(*(_run(child, targets, ctx, index) for child in nodes))
         case ConditionNode(condition=name, if_clause=if_clause, else_clause=else_clause):
             chosen = if_clause if ctx.variables.get(name) else else_clause
             if chosen is not None:
-                await _run(chosen, targets, ctx)
+                await _run(chosen, targets, ctx, index)

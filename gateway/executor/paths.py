@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeAlias
 
-__all__ = ["Located", "PathLink", "collect", "flatten_path", "type_matches"]
+__all__ = ["Located", "PathIndex", "PathLink", "collect", "flatten_path", "type_matches"]
 
 PathLink: TypeAlias = tuple[Any, str | int] | None
 Located: TypeAlias = tuple[dict[str, Any], PathLink]
@@ -45,23 +45,61 @@ def collect(
     """Every object at `path` under each of `roots`, in document order."""
     current = list(roots)
     for element in path:
-        if element == "@":
-            continue  # lists are entered wherever they are met
-        if element.startswith("... on "):
-            condition = element[7:]
-            current = [
-                located
-                for located in current
-                if type_matches(located[0].get("__typename"), condition, possible_types)
-            ]
-            continue
-        found: list[Located] = []
-        for value, at in current:
-            child = value.get(element)
-            if child is not None:
-                _objects(child, (at, element), found)
-        current = found
+        current = _step(current, element, possible_types)
     return current
+
+
+class PathIndex:
+    """The objects at each Flatten path from the root, reused until a merge changes them.
+
+    Flatten paths share long prefixes (`users.@.reviews.@.product` then
+    `users.@.reviews.@.product.reviews.@.author`), so each path starts from the longest prefix
+    already walked. Merging into the objects at path P mutates them in place: the objects at P
+    and above stay the same, and only the entries below P are dropped.
+    """
+
+    def __init__(self, root: Located, possible_types: Mapping[str, frozenset[str]]) -> None:
+        self.root = [root]
+        self._possible_types = possible_types
+        self._known: dict[tuple[str, ...], list[Located]] = {(): self.root}
+
+    def find(self, path: tuple[str, ...]) -> list[Located]:
+        """The objects at `path` (response keys, `"@"`, `"... on T"`) from the root."""
+        start = len(path)
+        while path[:start] not in self._known:
+            start -= 1
+        current = self._known[path[:start]]
+        for end in range(start + 1, len(path) + 1):
+            current = _step(current, path[end - 1], self._possible_types)
+            self._known[path[:end]] = current
+        return current
+
+    def merged_below(self, path: tuple[str, ...]) -> None:
+        """Forget what lies below `path`: a fetch has just merged into the objects there."""
+        depth = len(path)
+        stale = [key for key in self._known if len(key) > depth and key[:depth] == path]
+        for key in stale:
+            del self._known[key]
+
+
+def _step(
+    current: list[Located], element: str, possible_types: Mapping[str, frozenset[str]]
+) -> list[Located]:
+    if element == "@":
+        return current  # lists are entered wherever they are met
+    if element.startswith("... on "):
+        condition = element[7:]
+        return [
+            located
+            for located in current
+            if type_matches(located[0].get("__typename"), condition, possible_types)
+        ]
+    found: list[Located] = []
+    for value, at in current:
+        child = value.get(element)
+        if child is not None:
+            _objects(child, (at, element), found)
+    return found
 
 
 def _objects(value: Any, at: PathLink, found: list[Located]) -> None:

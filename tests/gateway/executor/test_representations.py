@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from gateway.executor.merge import deep_merge
-from gateway.executor.paths import collect, flatten_path
+from gateway.executor.paths import PathIndex, collect, flatten_path
 from gateway.executor.representations import apply_rewrites, representation
 from gateway.planner.plan import FieldSelection, FragmentSelection, KeyRenamer, ValueSetter
 
@@ -125,3 +125,21 @@ def test_a_concrete_typename_replaces_an_interface_name() -> None:
     target: dict[str, Any] = {"__typename": "Media", "id": "1"}
     deep_merge(target, {"__typename": "Movie"}, POSSIBLE)
     assert target == {"__typename": "Movie", "id": "1"}
+
+
+def test_path_index_reuses_prefixes_and_forgets_below_a_merge() -> None:
+    data: dict[str, Any] = {"users": [{"id": "1"}, {"id": "2"}]}
+    index = PathIndex((data, None), {})
+    users = index.find(("users", "@"))
+    assert [u["id"] for u, _ in users] == ["1", "2"]
+    assert index.find(("users", "@", "reviews", "@")) == []
+    for user, _ in users:  # what an entity fetch at users.@ merges in place
+        deep_merge(user, {"reviews": [{"body": f"by {user['id']}"}]})
+    assert index.find(("users", "@", "reviews", "@")) == []  # still the stale answer
+    index.merged_below(("users", "@"))
+    assert index.find(("users", "@")) is users  # objects at the merge path are unchanged
+    reviews = index.find(("users", "@", "reviews", "@"))
+    assert [(r["body"], flatten_path(at)) for r, at in reviews] == [
+        ("by 1", ["users", 0, "reviews", 0]),
+        ("by 2", ["users", 1, "reviews", 0]),
+    ]
