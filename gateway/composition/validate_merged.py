@@ -55,10 +55,19 @@ def _sharing_sources(
 
 
 def _check_sharing(stype: SuperType, sfield: SuperField, ctx: _Context) -> CompositionError | None:
+    """A field resolved by several subgraphs must be shareable in each of them."""
+    if stype.kind == "interface":
+        sources = [
+            (g, stype.sources[g], f)
+            for g, f in sfield.sources.items()
+            if stype.sources[g].interface_object
+        ]
+    else:
+        sources = _sharing_sources(stype, sfield, ctx.supergraph.types)
     coordinate = f"{stype.name}.{sfield.name}"
     resolving: list[str] = []
     non_shareable: list[str] = []
-    for graph, typedef, field in _sharing_sources(stype, sfield, ctx.supergraph.types):
+    for graph, typedef, field in sources:
         if field.external:
             continue
         if field.override_from and field.override_from in sfield.sources:
@@ -74,7 +83,8 @@ def _check_sharing(stype: SuperType, sfield: SuperField, ctx: _Context) -> Compo
         f'Non-shareable field "{coordinate}" is resolved from multiple subgraphs: it is resolved '
         f"from subgraphs {_names(resolving)} and defined as non-shareable in {where}"
     )
-    return _error(codes.INVALID_FIELD_SHARING, message, ctx.where(coordinate, sfield, resolving))
+    located = [(g, coordinate, f.line) for g, _, f in sources if g in resolving]
+    return _error(codes.INVALID_FIELD_SHARING, message, located)
 
 
 def _check_external_base(
@@ -221,6 +231,9 @@ def validate_merged(
     errors += _check_interface_objects(supergraph)
     errors += validate_inaccessible(supergraph)
     for stype in supergraph.types.values():
+        if stype.kind == "interface":
+            found_interface = (_check_sharing(stype, f, ctx) for f in stype.fields.values())
+            errors += [e for e in found_interface if e is not None]
         if stype.kind != "object":
             continue
         errors += _check_implementations(stype, ctx)
