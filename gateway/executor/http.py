@@ -58,7 +58,14 @@ class HttpTransport:
             connector = aiohttp.TCPConnector(
                 limit=self._options.max_connections, keepalive_timeout=30.0
             )
-            self._session = aiohttp.ClientSession(connector=connector, json_serialize=_dumps)
+            # No cookie jar: the session is shared by every client, so a cookie one subgraph set
+            # for one user must never ride along on another user's request (and it saves work).
+            self._session = aiohttp.ClientSession(
+                connector=connector,
+                json_serialize=_dumps,
+                cookie_jar=aiohttp.DummyCookieJar(),
+                skip_auto_headers=("User-Agent",),
+            )
 
     async def close(self) -> None:
         """Close the pool; in-flight requests finish or fail first."""
