@@ -42,7 +42,7 @@ from gateway.operation import (
     prepare_operation,
 )
 from gateway.operation.errors import BAD_REQUEST, request_error
-from gateway.planner.plan import QueryPlan
+from gateway.planner import QueryPlan, build_query_plan, plan_to_json, print_plan
 from gateway.supergraph.model import Supergraph
 
 __all__ = ["Gateway", "GatewayOptions", "GatewayResult", "GraphQLRequest", "Planner"]
@@ -127,7 +127,7 @@ class Gateway:
         self.supergraph = supergraph
         self.transport = transport
         self.options = options or GatewayOptions()
-        self._planner = planner
+        self._planner: Planner = planner or build_query_plan
         self._cache: _Lru[tuple[str, str | None], _Cached] = _Lru(self.options.plan_cache_size)
         self._possible_types = _possible_types(supergraph.schema)
         self._in_flight: dict[tuple[Any, ...], asyncio.Future[dict[str, Any]]] = {}
@@ -211,8 +211,6 @@ class Gateway:
             if names <= INTROSPECTION_FIELDS | {"__typename"}:
                 plan = QueryPlan(node=None)  # answered by the gateway alone
             else:
-                if self._planner is None:
-                    self._planner = _default_planner()
                 plan = self._planner(self.supergraph, prepared)
         except Exception:  # a planner bug must not become a 500 with a traceback
             log.exception("query planning failed")
@@ -267,12 +265,6 @@ class Gateway:
         return {name.lower(): value for name, value in headers.items() if name.lower() in wanted}
 
 
-def _default_planner() -> Planner:
-    from gateway.planner import build_query_plan
-
-    return build_query_plan
-
-
 def _refuse(prepared: PreparedOperation, allow_mutations: bool) -> GatewayResult | None:
     if prepared.kind == "subscription":
         message = "Subscriptions are not supported by this gateway."
@@ -288,8 +280,6 @@ def _request_errors(errors: tuple[dict[str, Any], ...]) -> GatewayResult:
 
 
 def _plan_extensions(plan: QueryPlan) -> dict[str, Any]:
-    from gateway.planner.printer import plan_to_json, print_plan
-
     return {"queryPlan": plan_to_json(plan), "queryPlanText": print_plan(plan)}
 
 
