@@ -106,3 +106,180 @@ def test_circular_entity_references() -> None:
         }
         """,
     )
+
+
+def test_requires_going_back_and_forth_between_two_subgraphs() -> None:
+    assert_plan(
+        "requires-circular",
+        """{ feed { byExpert byNovice author { name } } }""",
+        """
+        QueryPlan {
+          Sequence {
+            Fetch(service: "a") {
+              {
+                feed {
+                  __typename
+                  id
+                }
+              }
+            },
+            Flatten(path: "feed.@") {
+              Fetch(service: "b") {
+                {
+                  ... on Post {
+                    __typename
+                    id
+                  }
+                } =>
+                {
+                  ... on Post {
+                    author {
+                      __typename
+                      id
+                    }
+                  }
+                }
+              },
+            },
+            Flatten(path: "feed.@.author") {
+              Fetch(service: "a") {
+                {
+                  ... on Author {
+                    __typename
+                    id
+                  }
+                } =>
+                {
+                  ... on Author {
+                    name
+                    yearsOfExperience
+                  }
+                }
+              },
+            },
+            Flatten(path: "feed.@") {
+              Fetch(service: "b") {
+                {
+                  ... on Post {
+                    __typename
+                    id
+                    author {
+                      yearsOfExperience
+                    }
+                  }
+                } =>
+                {
+                  ... on Post {
+                    byNovice
+                  }
+                }
+              },
+            },
+            Flatten(path: "feed.@") {
+              Fetch(service: "a") {
+                {
+                  ... on Post {
+                    __typename
+                    id
+                    byNovice
+                  }
+                } =>
+                {
+                  ... on Post {
+                    byExpert
+                  }
+                }
+              },
+            },
+          },
+        }
+        """,
+    )
+
+
+def test_requires_of_a_requires_input() -> None:
+    assert_plan(
+        "requires-circular",
+        """{ feed { byExpert } }""",
+        """
+        QueryPlan {
+          Sequence {
+            Fetch(service: "a") {
+              {
+                feed {
+                  __typename
+                  id
+                }
+              }
+            },
+            Flatten(path: "feed.@") {
+              Fetch(service: "b") {
+                {
+                  ... on Post {
+                    __typename
+                    id
+                  }
+                } =>
+                {
+                  ... on Post {
+                    author {
+                      __typename
+                      id
+                    }
+                  }
+                }
+              },
+            },
+            Flatten(path: "feed.@.author") {
+              Fetch(service: "a") {
+                {
+                  ... on Author {
+                    __typename
+                    id
+                  }
+                } =>
+                {
+                  ... on Author {
+                    yearsOfExperience
+                  }
+                }
+              },
+            },
+            Flatten(path: "feed.@") {
+              Fetch(service: "b") {
+                {
+                  ... on Post {
+                    __typename
+                    id
+                    author {
+                      yearsOfExperience
+                    }
+                  }
+                } =>
+                {
+                  ... on Post {
+                    byNovice
+                  }
+                }
+              },
+            },
+            Flatten(path: "feed.@") {
+              Fetch(service: "a") {
+                {
+                  ... on Post {
+                    __typename
+                    id
+                    byNovice
+                  }
+                } =>
+                {
+                  ... on Post {
+                    byExpert
+                  }
+                }
+              },
+            },
+          },
+        }
+        """,
+    )
