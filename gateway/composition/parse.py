@@ -24,6 +24,7 @@ from graphql import (
     InputValueDefinitionNode,
     InterfaceTypeDefinitionNode,
     InterfaceTypeExtensionNode,
+    Node,
     ObjectTypeDefinitionNode,
     ObjectTypeExtensionNode,
     ScalarTypeDefinitionNode,
@@ -113,6 +114,21 @@ class _Reader:
             )
         return applied
 
+    def invalid(self, message: str, coordinate: str, node: Node) -> None:
+        """Record an INVALID_GRAPHQL problem at `node`."""
+        where = Location(
+            subgraph=self.source.name,
+            coordinate=coordinate,
+            line=node.loc.start_token.line if node.loc else None,
+        )
+        self.errors.append(
+            CompositionError(
+                code=codes.INVALID_GRAPHQL,
+                message=f"[{self.source.name}] {message}",
+                locations=(where,),
+            )
+        )
+
     def argument(self, node: InputValueDefinitionNode) -> Argument:
         applied = self.read(node.directives, node.loc.start_token.line if node.loc else None)
         return Argument(
@@ -147,20 +163,10 @@ class _Reader:
         is_extension = isinstance(node, TypeExtensionNode)
         existing = self.subgraph.types.get(name)
         if existing is not None and existing.kind != kind:
-            self.errors.append(
-                CompositionError(
-                    code=codes.INVALID_GRAPHQL,
-                    message=f'Type "{name}" is defined both as {existing.kind} and {kind}',
-                    locations=(
-                        Location(
-                            subgraph=self.source.name,
-                            coordinate=name,
-                            line=node.loc.start_token.line if node.loc else None,
-                        ),
-                    ),
-                )
-            )
+            self.invalid(f'Type "{name}" is defined both as {existing.kind} and {kind}', name, node)
             return
+        if existing is not None and existing.line is not None and not is_extension:
+            self.invalid(f'There can be only one type named "{name}".', name, node)
         typedef = existing or TypeDef(name=name, kind=kind, extension=True)
         self.subgraph.types[name] = typedef
         if not is_extension:
@@ -217,6 +223,10 @@ class _Reader:
                     continue
                 field = self.output_field(field_node, shareable)
                 field.external = field.external or external
+                if field.name in typedef.fields:
+                    coordinate = f"{typedef.name}.{field.name}"
+                    message = f'Field "{coordinate}" can only be defined once.'
+                    self.invalid(message, coordinate, field_node)
                 typedef.fields[field.name] = field
         elif isinstance(node, UnionTypeDefinitionNode | UnionTypeExtensionNode):
             typedef.members.extend(

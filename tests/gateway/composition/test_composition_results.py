@@ -154,3 +154,21 @@ def test_satisfiability_example_of_a_mutation_starts_with_its_keyword() -> None:
     assert result.errors[0].message.startswith(
         "The following supergraph API query:\nmutation {\n  make {\n    price\n  }\n}\n"
     )
+
+
+def test_duplicate_definitions_in_one_subgraph_are_invalid_graphql() -> None:
+    result = compose(
+        [
+            _source(
+                "a",
+                "type Query { a: Int a: String }\ntype T { x: Int }\ntype T { y: Int }\n"
+                "extend type T { x: Int }",
+            )
+        ]
+    )
+    assert isinstance(result, CompositionFailure)
+    assert sorted((e.code, e.message) for e in result.errors) == [
+        ("INVALID_GRAPHQL", '[a] Field "Query.a" can only be defined once.'),
+        ("INVALID_GRAPHQL", '[a] Field "T.x" can only be defined once.'),
+        ("INVALID_GRAPHQL", '[a] There can be only one type named "T".'),
+    ]
