@@ -25,6 +25,8 @@ from typing import Any, Literal
 
 import yaml
 
+from gateway.security.settings import AuthConfig, OperationLimits, SecurityConfig
+
 __all__ = [
     "OPTIONS",
     "SUBGRAPH_TIMEOUT_ENV_PREFIX",
@@ -178,6 +180,33 @@ OPTIONS: tuple[Option, ...] = (
            "seconds a browser may cache a preflight answer"),
     Option("limits.max_body_bytes", "GATEWAY_LIMITS_MAX_BODY_BYTES",
            _integer(256, 1 << 30), 2_000_000, "largest request body accepted (413 above it)"),
+    Option("limits.max_depth", "GATEWAY_LIMITS_MAX_DEPTH", _integer(0, 100_000), 20,
+           "deepest field nesting an operation may have (0: no limit)"),
+    Option("limits.max_aliases", "GATEWAY_LIMITS_MAX_ALIASES", _integer(0, 100_000), 50,
+           "most aliases an operation may use (0: no limit)"),
+    Option("limits.max_root_fields", "GATEWAY_LIMITS_MAX_ROOT_FIELDS", _integer(0, 100_000), 30,
+           "most root fields an operation may select (0: no limit)"),
+    Option("limits.max_tokens", "GATEWAY_LIMITS_MAX_TOKENS", _integer(0, 10_000_000), 10_000,
+           "most lexical tokens a document may have (0: no limit)"),
+    Option("auth.jwks_url", "GATEWAY_AUTH_JWKS_URL", _optional_text, None,
+           "JWKS URL to verify bearer tokens against; empty: authentication off"),
+    Option("auth.required", "GATEWAY_AUTH_REQUIRED", _boolean, False,
+           "refuse requests without a token (401 UNAUTHENTICATED)"),
+    Option("auth.issuer", "GATEWAY_AUTH_ISSUER", _optional_text, None,
+           "required `iss` claim; empty: not checked"),
+    Option("auth.audience", "GATEWAY_AUTH_AUDIENCE", _optional_text, None,
+           "required `aud` claim; empty: not checked"),
+    Option("security.introspection", "GATEWAY_INTROSPECTION", _boolean, None,
+           "answer __schema/__type (default: in dev mode)"),
+    Option("security.csrf_prevention", "GATEWAY_CSRF_PREVENTION", _boolean, None,
+           "refuse requests a browser could send cross-site unasked (default: in production)"),
+    Option("security.csrf_headers", "GATEWAY_CSRF_HEADERS", _lower_names,
+           ("apollo-require-preflight", "x-apollo-operation-name"),
+           "headers that prove a CORS preflight happened"),
+    Option("security.mask_errors", "GATEWAY_MASK_ERRORS", _boolean, None,
+           "hide subgraph internals in errors (default: in production)"),
+    Option("security.error_extensions", "GATEWAY_ERROR_EXTENSIONS", _names,
+           ("code", "serviceName"), "error extensions kept when errors are masked"),
     Option("query_plan.expose", "GATEWAY_QUERY_PLAN_EXPOSE", _boolean, None,
            "return the query plan in extensions when asked by header (default: in dev mode)"),
     Option("query_plan.header", "GATEWAY_QUERY_PLAN_HEADER", _text,
@@ -257,6 +286,9 @@ class Config:
     query_plan_header: str
     plan_cache_size: int
     graphiql: GraphiQLConfig
+    auth: AuthConfig
+    operation_limits: OperationLimits
+    security: SecurityConfig
 
     @property
     def dev(self) -> bool:
@@ -456,4 +488,34 @@ def load_config(
             examples_dir=pick("graphiql.examples_dir"),
             auth_placeholder=pick("graphiql.auth_placeholder"),
         ),
+        **_security_settings(pick, or_dev),
     )
+
+
+def _security_settings(pick: Callable[[str], Any], or_dev: Callable[[str], bool]) -> dict[str, Any]:
+    """The `auth`, `limits.max_*` and `security` sections (see `gateway/security/`)."""
+
+    def or_production(key: str) -> bool:
+        return not or_dev(key) if pick(key) is None else bool(pick(key))
+
+    return {
+        "auth": AuthConfig(
+            jwks_url=pick("auth.jwks_url"),
+            required=pick("auth.required"),
+            issuer=pick("auth.issuer"),
+            audience=pick("auth.audience"),
+        ),
+        "operation_limits": OperationLimits(
+            max_depth=pick("limits.max_depth"),
+            max_aliases=pick("limits.max_aliases"),
+            max_root_fields=pick("limits.max_root_fields"),
+            max_tokens=pick("limits.max_tokens"),
+        ),
+        "security": SecurityConfig(
+            introspection=or_dev("security.introspection"),
+            csrf_prevention=or_production("security.csrf_prevention"),
+            csrf_headers=pick("security.csrf_headers"),
+            mask_errors=or_production("security.mask_errors"),
+            error_extensions=pick("security.error_extensions"),
+        ),
+    }

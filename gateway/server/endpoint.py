@@ -19,6 +19,7 @@ from starlette.responses import Response
 
 from gateway.config import Config
 from gateway.runtime import GatewayResult, GraphQLRequest
+from gateway.security import Refusal, SecurityGuard
 from gateway.server.negotiation import GRAPHQL_RESPONSE_JSON, JSON, negotiate
 from gateway.server.params import RequestProblem, from_get, from_post, read_body
 from gateway.server.responses import (
@@ -44,6 +45,7 @@ class GraphQLEndpoint:
         self._state = state
         self._config = config
         self._graphiql = graphiql
+        self._guard = SecurityGuard(config.auth, config.operation_limits, config.security)
 
     async def handle(self, request: Request) -> Response:
         """Answer one request on the GraphQL path."""
@@ -61,6 +63,9 @@ class GraphQLEndpoint:
                 "application/graphql-response+json or application/json."
             )
             return graphql_response(error_body(message, NOT_ACCEPTABLE), 406, JSON)
+        csrf = self._guard.csrf(request.headers)
+        if csrf is not None:
+            return _refused(csrf, choice.media_type)
         parsed = await self._read(request)
         if isinstance(parsed, RequestProblem):
             body = error_body(parsed.message, parsed.code)
@@ -80,6 +85,9 @@ class GraphQLEndpoint:
         if gateway is None:
             message = f"The gateway is not ready: {self._state.not_ready_reason}."
             return graphql_response(error_body(message, "SERVICE_UNAVAILABLE"), 503, media)
+        refusal = await self._guard.check(request.headers, parsed.query, parsed.operation_name)
+        if refusal is not None:
+            return _refused(refusal, media)
         is_get = request.method == "GET"
         try:
             result = await gateway.execute(
@@ -97,13 +105,21 @@ class GraphQLEndpoint:
             body = error_body(message, METHOD_NOT_ALLOWED)
             return graphql_response(body, 405, media, {"allow": "POST"})
         vary = {"vary": "accept"} if is_get else None  # a GET answer may be cached per Accept
-        return graphql_response(result.body, _status(result, media), media, vary)
+        body = self._guard.mask(result.body)
+        return graphql_response(body, _status(result, media), media, vary)
 
     def _wants_plan(self, request: Request) -> bool:
         if not self._config.expose_query_plan:
             return False
         value = request.headers.get(self._config.query_plan_header)
         return value is not None and value.strip().lower() not in _FALSE
+
+
+def _refused(refusal: Refusal, media: str) -> Response:
+    """A security refusal (gateway/security/guard.py); status 0 means "a request error"."""
+    status = refusal.status or (400 if media == GRAPHQL_RESPONSE_JSON else 200)
+    body = error_body(refusal.message, refusal.code)
+    return graphql_response(body, status, media, refusal.headers)
 
 
 def _status(result: GatewayResult, media: str) -> int:

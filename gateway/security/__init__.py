@@ -1,0 +1,24 @@
+"""The gateway's security controls, one module per control, run by `SecurityGuard` in the server.
+
+- `authentication`: JWTs verified against a JWKS (`jwks`), UNAUTHENTICATED before any subgraph;
+- `limits`: depth, aliases, root fields and tokens, each with its own code;
+- `introspection`: `__schema`/`__type` refused when introspection is off;
+- `csrf`: Apollo-style CSRF prevention;
+- `masking`: subgraph internals and unknown `extensions` kept from clients in production.
+"""
+
+from gateway.security.authentication import Authenticator, AuthFailure, Claims, bearer_token
+from gateway.security.guard import Refusal, SecurityGuard
+from gateway.security.settings import AuthConfig, OperationLimits, SecurityConfig
+
+__all__ = [
+    "AuthConfig",
+    "AuthFailure",
+    "Authenticator",
+    "Claims",
+    "OperationLimits",
+    "Refusal",
+    "SecurityConfig",
+    "SecurityGuard",
+    "bearer_token",
+]

@@ -1,0 +1,121 @@
+"""`SecurityGuard`: every check that runs on a request before the gateway plans or calls anything.
+
+The server calls `csrf` as soon as a request arrives and `check` once its parameters are read;
+either returns a `Refusal` (message, code, HTTP status) or None. Keeping the order in one place
+makes it reviewable: CSRF, then authentication (a bad token is refused before the document is
+even looked at), then token count, then the shape limits and introspection on the parsed
+operation. Parse results are cached per (document, operation name), like the runtime's plans.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from graphql import GraphQLError, parse
+
+from gateway.security.authentication import (
+    UNAUTHENTICATED,
+    Authenticator,
+    AuthFailure,
+)
+from gateway.security.csrf import CSRF_PREVENTION, csrf_refusal
+from gateway.security.introspection import INTROSPECTION_DISABLED, uses_introspection
+from gateway.security.limits import (
+    LimitExceeded,
+    OperationShape,
+    check_shape,
+    check_tokens,
+    measure,
+    select_operation,
+)
+from gateway.security.masking import mask_errors
+from gateway.security.settings import AuthConfig, OperationLimits, SecurityConfig
+
+__all__ = ["Refusal", "SecurityGuard"]
+
+REQUEST_ERROR = 0
+"""`Refusal.status` for "a request error": 400 or 200 as GraphQL-over-HTTP's media type says."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Refusal:
+    """A request the gateway will not run: what to say, its code, and the HTTP status."""
+
+    message: str
+    code: str
+    status: int = REQUEST_ERROR
+    headers: Mapping[str, str] | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Inspected:
+    shape: OperationShape | None
+    introspection: bool
+
+
+@lru_cache(maxsize=1024)
+def _inspect(query: str, operation_name: str | None) -> _Inspected:
+    try:
+        document = parse(query)
+    except GraphQLError:
+        return _Inspected(shape=None, introspection=False)  # validation reports it
+    operation = select_operation(document, operation_name)
+    shape = measure(document, operation) if operation is not None else None
+    return _Inspected(shape=shape, introspection=uses_introspection(document))
+
+
+class SecurityGuard:
+    """The pre-execution checks configured for one gateway."""
+
+    def __init__(self, auth: AuthConfig, limits: OperationLimits, security: SecurityConfig):
+        self._auth = Authenticator(auth) if auth.enabled else None
+        self._limits = limits
+        self._security = security
+
+    def csrf(self, headers: Mapping[str, str]) -> Refusal | None:
+        """CSRF_PREVENTION (400) for a request a browser could have sent cross-site."""
+        if not self._security.csrf_prevention:
+            return None
+        message = csrf_refusal(headers, self._security.csrf_headers)
+        return (
+            None if message is None else Refusal(message=message, code=CSRF_PREVENTION, status=400)
+        )
+
+    async def check(
+        self, headers: Mapping[str, str], query: str | None, operation_name: str | None
+    ) -> Refusal | None:
+        """The first refusal of authentication, limits or introspection, or None."""
+        if self._auth is not None:
+            claims = await self._auth.authenticate(headers)
+            if isinstance(claims, AuthFailure):
+                return Refusal(
+                    message=claims.message,
+                    code=UNAUTHENTICATED,
+                    status=401,
+                    headers={"www-authenticate": 'Bearer error="invalid_token"'},
+                )
+        if not isinstance(query, str):
+            return None
+        return self._check_document(query, operation_name)
+
+    def _check_document(self, query: str, operation_name: str | None) -> Refusal | None:
+        exceeded: LimitExceeded | None = check_tokens(query, self._limits.max_tokens)
+        if exceeded is None:
+            inspected = _inspect(query, operation_name)
+            if inspected.introspection and not self._security.introspection:
+                message = "Introspection is disabled on this endpoint."
+                return Refusal(message=message, code=INTROSPECTION_DISABLED)
+            if inspected.shape is not None:
+                exceeded = check_shape(inspected.shape, self._limits)
+        if exceeded is not None:
+            return Refusal(message=exceeded.message, code=exceeded.code)
+        return None
+
+    def mask(self, body: dict[str, Any]) -> dict[str, Any]:
+        """The response body as a client may see it (errors masked in production)."""
+        if not self._security.mask_errors:
+            return body
+        return mask_errors(body, self._security.error_extensions)
