@@ -299,3 +299,86 @@ def test_concrete_types_jump_to_the_interface_object() -> None:
         }
         """,
     )
+
+
+def test_requires_on_an_interface_object() -> None:
+    assert_plan(
+        "interface-object-requires",
+        """{ media { id slug rating } }""",
+        """
+        QueryPlan {
+          Sequence {
+            Fetch(service: "media") {
+              {
+                media {
+                  __typename
+                  id
+                  title
+                }
+              }
+            },
+            Flatten(path: "media.@") {
+              Fetch(service: "reviews") {
+                {
+                  ... on Media {
+                    __typename
+                    id
+                    title
+                  }
+                } =>
+                {
+                  ... on Media {
+                    rating
+                    slug
+                  }
+                }
+              },
+            },
+          },
+        }
+        """,
+    )
+
+
+def test_requires_on_an_interface_object_from_a_concrete_fragment() -> None:
+    """Apollo requires `... on Book { __typename id } ... on Media { __typename title }`; we
+    require `... on Book { __typename id title }`, the same data."""
+    assert_plan(
+        "interface-object-requires",
+        """{ media { ... on Book { slug pages } } }""",
+        """
+        QueryPlan {
+          Sequence {
+            Fetch(service: "media") {
+              {
+                media {
+                  __typename
+                  ... on Book {
+                    __typename
+                    id
+                    pages
+                    title
+                  }
+                }
+              }
+            },
+            Flatten(path: "media.@") {
+              Fetch(service: "reviews") {
+                {
+                  ... on Book {
+                    __typename
+                    id
+                    title
+                  }
+                } =>
+                {
+                  ... on Media {
+                    slug
+                  }
+                }
+              },
+            },
+          },
+        }
+        """,
+    )
