@@ -177,7 +177,8 @@ async def test_subgraph_stopped_mid_run(e2e_stack: Stack, gateway: Gateway) -> N
         assert time.monotonic() - started < 3
     finally:
         e2e_stack.restart("accounts")
-    assert body["data"] == {"me": None, "topProducts": [{"name": "Table", "inStock": True}]}
+    # The branch that did not need accounts is exactly what a healthy run gives.
+    assert body["data"] == {"me": None, "topProducts": healthy["data"]["topProducts"]}
     [error] = body["errors"]
     assert error["extensions"] == {"code": "SUBREQUEST_HTTP_ERROR", "serviceName": "accounts"}
     assert error["path"] == ["me"]
