@@ -251,6 +251,24 @@ def _check_interface_keys(subgraph: Subgraph, typedef: TypeDef) -> list[Composit
     return errors
 
 
+def _check_implements(subgraph: Subgraph, typedef: TypeDef) -> list[CompositionError]:
+    """Within one subgraph an implementation declares every field of its interfaces."""
+    errors = []
+    for name in typedef.interfaces:
+        interface = subgraph.types.get(name)
+        if interface is None or interface.kind != "interface":
+            continue
+        for field in interface.fields:
+            if field not in typedef.fields:
+                message = (
+                    f'Interface field "{name}.{field}" expected but "{typedef.name}" does not '
+                    f"provide it."
+                )
+                code = codes.INVALID_GRAPHQL
+                errors.append(_error(subgraph, code, message, typedef.name, typedef.line))
+    return errors
+
+
 def validate_subgraph(subgraph: Subgraph) -> list[CompositionError]:
     """Every problem found in one subgraph on its own."""
     errors: list[CompositionError] = []
@@ -259,6 +277,7 @@ def validate_subgraph(subgraph: Subgraph) -> list[CompositionError]:
         errors += _check_type_references(subgraph, typedef)
         errors += _check_keys(subgraph, typedef)
         errors += _check_interface_keys(subgraph, typedef)
+        errors += _check_implements(subgraph, typedef)
         for field in typedef.fields.values():
             errors += _check_field(subgraph, typedef, field, used)
     return errors
