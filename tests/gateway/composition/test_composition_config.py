@@ -200,3 +200,38 @@ async def _until(condition: object, seconds: float = 30.0) -> None:
     while not condition():
         assert asyncio.get_running_loop().time() < deadline, "timed out"
         await asyncio.sleep(0.02)
+
+
+async def test_unreachable_and_garbled_subgraphs_are_fetch_failures(tmp_path: Path) -> None:
+    async def garbled(_: web.Request) -> web.Response:
+        return web.Response(text="<html>oops</html>", status=500)
+
+    app = web.Application()
+    app.router.add_post("/graphql", garbled)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    closed = web.AppRunner(web.Application())
+    await closed.setup()
+    closed_site = web.TCPSite(closed, "127.0.0.1", 0)
+    await closed_site.start()
+    closed_port = closed.addresses[0][1]
+    await closed.cleanup()
+    body = (
+        "subgraphs:\n"
+        f"  garbled:\n    routing_url: http://127.0.0.1:{port}/graphql\n"
+        f"    schema: {{subgraph_url: http://127.0.0.1:{port}/graphql}}\n"
+        f"  gone:\n    routing_url: http://127.0.0.1:{closed_port}/graphql\n"
+        f"    schema: {{subgraph_url: http://127.0.0.1:{closed_port}/graphql}}\n"
+    )
+    try:
+        result = await compose_from_config(_write_config(tmp_path, body))
+    finally:
+        await runner.cleanup()
+    assert isinstance(result, CompositionFailure)
+    assert sorted((e.code, e.locations[0].subgraph) for e in result.errors) == [
+        ("SUBGRAPH_FETCH_FAILED", "garbled"),
+        ("SUBGRAPH_FETCH_FAILED", "gone"),
+    ]
