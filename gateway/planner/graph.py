@@ -64,6 +64,17 @@ class SubgraphView:
         definition = self.field(type_name, field_name)
         return definition is None or is_leaf_type(get_named_type(definition.type))
 
+    def child_type(self, type_name: str, field_name: str, graph: str) -> str | None:
+        """The named type a field returns in `graph` (it may be narrower than the supergraph's:
+        an object where the supergraph has an interface)."""
+        info = self.in_graph(type_name, field_name, graph)
+        if info is not None and info.type is not None:
+            named = info.type.strip("[]! ")
+            if named in self.supergraph.schema.type_map:
+                return named
+        definition = self.field(type_name, field_name)
+        return get_named_type(definition.type).name if definition is not None else None
+
     def is_abstract(self, type_name: str) -> bool:
         return is_abstract_type(self.supergraph.schema.type_map.get(type_name))
 

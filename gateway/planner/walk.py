@@ -193,11 +193,15 @@ class Walker:
             key = item.alias
         if not composite or item.sub is None or definition is None:
             return {scope.group.id}
-        child_type = get_named_type(definition.type)
+        declared = get_named_type(definition.type).name
+        child_type = self.view.child_type(scope.type_name, name, scope.group.service) or declared
+        if child_type != declared and self.view.is_abstract(declared):
+            # The client sees an abstract type: shaping needs the runtime type.
+            item.sub.add_typename()
         provided = provided_child(self.view, scope, name)
         own = self.view.provides(scope.type_name, name, scope.group.service)
         child = scope.at(
-            type_name=child_type.name,
+            type_name=child_type,
             path=scope.path + (key,) + ("@",) * list_depth(definition.type),
             out=item.sub,
             provided=own if own is not None else provided,

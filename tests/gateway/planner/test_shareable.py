@@ -150,6 +150,28 @@ def test_child_type_mismatch_between_subgraphs() -> None:
     )
 
 
+def test_field_typed_as_an_object_where_the_supergraph_has_an_interface() -> None:
+    assert_plan(
+        "type-mismatch",
+        """{ adopted { pet { name ... on Cat { lives } ... on Dog { name } } } }""",
+        """
+        QueryPlan {
+          Fetch(service: "b") {
+            {
+              adopted {
+                pet {
+                  __typename
+                  name
+                  lives
+                }
+              }
+            }
+          },
+        }
+        """,
+    )
+
+
 def test_nullability_mismatch_between_subgraphs() -> None:
     assert_plan(
         "field-type-nullability",
