@@ -62,7 +62,6 @@ class LinkInfo:
     version: tuple[int, int] = (1, 0)
     local_to_canonical: dict[str, str] = field(default_factory=dict)
     custom_links: list[str] = field(default_factory=list)
-    custom_names: dict[str, str] = field(default_factory=dict)
     composed: list[str] = field(default_factory=list)
     composed_lines: dict[str, int] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
@@ -143,8 +142,6 @@ def read_links(document: DocumentNode) -> LinkInfo:
             continue
         else:
             info.custom_links.append(print_ast(directive))
-            for imported, local in _imports(directive):
-                info.custom_names[local] = imported
     if info.version == (1, 0):
         info.local_to_canonical = {name: name for name in FEDERATION_DIRECTIVES}
     for directive in directives:
