@@ -126,7 +126,8 @@ def sign_up(gateway: Service, name: str, token: str | None = None) -> tuple[str,
         }
     }
     reply = gql(gateway, SIGN_UP, variables, token=token)
-    assert reply.status == 200 and "errors" not in reply.body, reply.body
+    assert reply.status == 200, reply.body
+    assert "errors" not in reply.body, reply.body
     payload = reply.body["data"]["signUp"]
     return payload["token"], payload["person"]["id"]
 
@@ -141,6 +142,7 @@ class SigningKey:
 
     @classmethod
     def load(cls, stack: Stack, jti: str | None = None) -> SigningKey:
+        client: MongoClient[dict[str, Any]]
         with MongoClient(stack.mongodb_uri) as client:
             doc = client[f"{stack.db_prefix}_accounts"].signing_keys.find_one()
         assert doc is not None, "accounts has not created its signing key"
