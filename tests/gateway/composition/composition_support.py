@@ -43,6 +43,7 @@ __all__ = [
     "gateway_load",
     "join_info",
     "load_set",
+    "public_schema",
     "run_reference",
 ]
 
@@ -177,6 +178,14 @@ def api_schema(supergraph_sdl: str) -> str:
         for d in kept
     ]
     schema = build_ast_schema(DocumentNode(definitions=tuple(kept)))
+    return print_schema(lexicographic_sort_schema(schema))
+
+
+def public_schema(public_sdl: str) -> str:
+    """An API schema SDL as a peer printed it, in the same canonical form as `api_schema`."""
+    document = parse(public_sdl, no_location=True)
+    kept = tuple(d for d in document.definitions if not isinstance(d, DirectiveDefinitionNode))
+    schema = build_ast_schema(DocumentNode(definitions=kept), assume_valid_sdl=True)
     return print_schema(lexicographic_sort_schema(schema))
 
 

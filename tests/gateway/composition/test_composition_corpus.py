@@ -19,6 +19,7 @@ from composition_support import (
     gateway_load,
     join_info,
     load_set,
+    public_schema,
     run_reference,
 )
 
@@ -57,6 +58,7 @@ def test_valid_set_matches_reference(name: str, reference: dict[str, dict[str, A
     assert theirs["ok"], f"reference rejected a set meant to be valid: {theirs['errors']}"
     assert isinstance(ours, CompositionSuccess), str(ours)
     assert api_schema(ours.supergraph_sdl) == api_schema(theirs["supergraphSdl"])
+    assert api_schema(ours.supergraph_sdl) == public_schema(theirs["publicSdl"])
     ours_join, theirs_join = join_info(ours.supergraph_sdl), join_info(theirs["supergraphSdl"])
     if name in IGNORE_FIELD_TYPES:
         for info in (ours_join, theirs_join):
