@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from composition_support import api_schema, join_info, run_reference
+from composition_support import api_schema, join_info, public_schema, run_reference
 
 from devstack.schema import SCHEMA_DIR, SUBGRAPHS, main, render_files, supergraph_yaml
 from gateway.composition import CompositionFailure, SubgraphSource
@@ -48,6 +48,7 @@ def test_accounts_center_matches_reference(rendered: dict[Path, str]) -> None:
     assert theirs["ok"], theirs
     ours = rendered[SCHEMA_DIR / "supergraph.graphql"]
     assert api_schema(ours) == api_schema(theirs["supergraphSdl"])
+    assert api_schema(ours) == public_schema(theirs["publicSdl"])
     assert join_info(ours) == join_info(theirs["supergraphSdl"])
 
 
