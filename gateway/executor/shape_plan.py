@@ -27,6 +27,7 @@ from graphql import (
     InlineFragmentNode,
     SelectionSetNode,
     VariableNode,
+    get_location,
     is_abstract_type,
 )
 from graphql.execution.collect_fields import collect_fields, collect_sub_fields
@@ -64,11 +65,22 @@ class ShapeState:
             if isinstance(path, list):
                 self._remember(tuple(path))
 
-    def error(self, message: str, parent: PathLink, key: str | int, always: bool = True) -> None:
+    def error(
+        self,
+        message: str,
+        parent: PathLink,
+        key: str | int,
+        always: bool = True,
+        locations: list[dict[str, int]] | None = None,
+    ) -> None:
         path = _flatten(parent, key)
         if not always and self._covered(path):
             return
-        self.errors.append({"message": message, "path": list(path)})
+        error: dict[str, Any] = {"message": message}
+        if locations:
+            error["locations"] = locations
+        error["path"] = list(path)
+        self.errors.append(error)
         self._remember(path)
 
     def _covered(self, path: tuple[Any, ...]) -> bool:
@@ -206,7 +218,8 @@ class _Compiler:
 
     def completer(self, type_: GraphQLOutputType, nodes: list[FieldNode], label: str) -> Completer:
         if isinstance(type_, GraphQLNonNull):
-            return _non_null(self.completer(type_.of_type, nodes, label), label)
+            inner = self.completer(type_.of_type, nodes, label)
+            return _non_null(inner, label, _locations(nodes))
         if isinstance(type_, GraphQLList):
             return _list(self.completer(type_.of_type, nodes, label), label)
         if isinstance(type_, GraphQLEnumType):
@@ -229,13 +242,23 @@ def _fast_classes(type_: GraphQLOutputType) -> frozenset[type]:
     return frozenset((*exact, type(None)) if nullable else exact)
 
 
-def _non_null(inner: Completer, label: str) -> Completer:
+def _locations(nodes: list[FieldNode]) -> list[dict[str, int]]:
+    """Where the field is in the client's document, as the spec's `locations` entries."""
+    found = []
+    for node in nodes:
+        if node.loc is not None:
+            where = get_location(node.loc.source, node.loc.start)
+            found.append({"line": where.line, "column": where.column})
+    return found
+
+
+def _non_null(inner: Completer, label: str, locations: list[dict[str, int]]) -> Completer:
     message = f"Cannot return null for non-nullable field {label}."
 
     def complete(state: ShapeState, value: Any, parent: PathLink, key: Any) -> Any:
         result = inner(state, value, parent, key)
         if result is None:
-            state.error(message, parent, key, always=False)
+            state.error(message, parent, key, always=False, locations=locations)
             return BUBBLE
         return result
 

@@ -56,6 +56,7 @@ def test_missing_non_null_field_bubbles_to_nullable_parent() -> None:
         "errors": [
             {
                 "message": "Cannot return null for non-nullable field User.name.",
+                "locations": [{"line": 1, "column": 11}],
                 "path": ["me", "name"],
             }
         ],
