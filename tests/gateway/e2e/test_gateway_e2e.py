@@ -15,7 +15,7 @@ from e2e_support import Stack, fetches_per_service, run
 
 from gateway.runtime import Gateway, GraphQLRequest
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.node, pytest.mark.integration]  # composition and one subgraph run on node
 
 
 async def run_counted(

@@ -21,7 +21,7 @@ from e2e_support import ROOT, Stack, run
 from devstack.processes import Service, free_port, start_service
 from gateway.runtime import Gateway
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.node, pytest.mark.integration]  # composition and one subgraph run on node
 
 RESPONSE_JSON = "application/graphql-response+json"
 
