@@ -224,6 +224,63 @@ def test_unresolvable_key_is_never_a_jump_target() -> None:
     )
 
 
+def test_key_fetched_from_a_middle_subgraph_that_may_return_null() -> None:
+    """From the federation-gateway-audit suite null-keys: b returns null for one book, so its `id`
+    is missing and the executor must skip that representation in the fetch to c."""
+    assert_plan(
+        "audit-null-keys",
+        """{ bookContainers { book { upc author { name } } } }""",
+        """
+        QueryPlan {
+          Sequence {
+            Fetch(service: "a") {
+              {
+                bookContainers {
+                  book {
+                    __typename
+                    upc
+                  }
+                }
+              }
+            },
+            Flatten(path: "bookContainers.@.book") {
+              Fetch(service: "b") {
+                {
+                  ... on Book {
+                    __typename
+                    upc
+                  }
+                } =>
+                {
+                  ... on Book {
+                    id
+                  }
+                }
+              },
+            },
+            Flatten(path: "bookContainers.@.book") {
+              Fetch(service: "c") {
+                {
+                  ... on Book {
+                    __typename
+                    id
+                  }
+                } =>
+                {
+                  ... on Book {
+                    author {
+                      name
+                    }
+                  }
+                }
+              },
+            },
+          },
+        }
+        """,
+    )
+
+
 def test_entity_stubs_from_several_subgraphs() -> None:
     assert_plan(
         "keys-entity-stub",
