@@ -51,21 +51,21 @@ class Walker:
         return touched
 
     def keeps_shape(self, scope: Scope, items: tuple[SelectionNode, ...]) -> bool:
-        type_name = scope.type_name
-        for node in items:
-            if isinstance(node, InlineFragmentNode):
-                condition = node.type_condition.name.value if node.type_condition else None
-                if condition is not None and condition != type_name:
-                    if self.view.is_abstract(condition):
-                        return False
-                    continue
-                if not self.keeps_shape(scope, node.selection_set.selections):
-                    return False
-            elif isinstance(node, FieldNode) and not _is_typename(node):
-                name = node.name.value
-                if not self.is_local(scope, name) and not self._interface_jump(scope, name):
-                    return False
-        return True
+        """Whether the client's abstract selection can be sent as written: every field on the
+        abstract type itself resolves here (or on the interface in another subgraph), and
+        fragments name object types (planned on their own)."""
+        return all(self._keeps(scope, node) for node in items)
+
+    def _keeps(self, scope: Scope, node: SelectionNode) -> bool:
+        if isinstance(node, InlineFragmentNode):
+            condition = node.type_condition.name.value if node.type_condition else None
+            if condition is not None and condition != scope.type_name:
+                return not self.view.is_abstract(condition)
+            return self.keeps_shape(scope, node.selection_set.selections)
+        if not isinstance(node, FieldNode) or _is_typename(node):
+            return True
+        name = node.name.value
+        return self.is_local(scope, name) or self._interface_jump(scope, name)
 
     def _interface_jump(self, scope: Scope, name: str) -> bool:
         """Whether an interface field missing here can be fetched on the interface itself."""
