@@ -201,7 +201,7 @@ def build_app(name: str) -> ASGIApp:
             response = PlainTextResponse("<html>maintenance</html>", media_type="text/html")
         else:
             if State.mode == "hang":
-                await asyncio.sleep(30)
+                await asyncio.sleep(6)  # well past the e2e gateways' 2 s subgraph timeout
             await graphql_app(scope, receive, send)
             return
         await response(scope, receive, send)
