@@ -301,6 +301,179 @@ def test_concrete_types_jump_to_the_interface_object() -> None:
     )
 
 
+def test_interface_object_extended_indirectly() -> None:
+    """From the federation-gateway-audit suite interface-object-indirect-extension."""
+    assert_plan(
+        "audit-interface-object-indirect-extension",
+        """
+        {
+          media {
+            id
+            title
+            ... on Video {
+              duration
+              authorName
+            }
+            ... on Article {
+              wordCount
+            }
+          }
+          author {
+            id
+            name
+          }
+          playlist {
+            id
+            name
+            media {
+              id
+              ... on Video {
+                duration
+              }
+            }
+          }
+        }
+        """,
+        """
+        QueryPlan {
+          Parallel {
+            Sequence {
+              Fetch(service: "a") {
+                {
+                  media {
+                    __typename
+                    id
+                    title
+                    ... on Video {
+                      __typename
+                      id
+                      duration
+                    }
+                    ... on Article {
+                      wordCount
+                    }
+                  }
+                }
+              },
+              Flatten(path: "media") {
+                Fetch(service: "b") {
+                  {
+                    ... on Video {
+                      __typename
+                      id
+                    }
+                  } =>
+                  {
+                    ... on Video {
+                      authorName
+                    }
+                  }
+                },
+              },
+            },
+            Fetch(service: "b") {
+              {
+                author {
+                  id
+                  name
+                }
+              }
+            },
+            Sequence {
+              Fetch(service: "c") {
+                {
+                  playlist {
+                    id
+                    name
+                    media {
+                      __typename
+                      id
+                    }
+                  }
+                }
+              },
+              Flatten(path: "playlist.media") {
+                Fetch(service: "a") {
+                  {
+                    ... on Media {
+                      __typename
+                      id
+                    }
+                  } =>
+                  {
+                    ... on Media {
+                      __typename
+                      ... on Video {
+                        duration
+                      }
+                    }
+                  }
+                },
+              },
+            },
+          },
+        }
+        """,
+    )
+
+
+def test_concrete_type_behind_an_interface_object_then_a_third_subgraph() -> None:
+    assert_plan(
+        "audit-interface-object-indirect-extension",
+        """{ playlist { media { __typename ... on Video { authorName } } } }""",
+        """
+        QueryPlan {
+          Sequence {
+            Fetch(service: "c") {
+              {
+                playlist {
+                  media {
+                    __typename
+                    id
+                  }
+                }
+              }
+            },
+            Flatten(path: "playlist.media") {
+              Fetch(service: "a") {
+                {
+                  ... on Media {
+                    __typename
+                    id
+                  }
+                } =>
+                {
+                  ... on Media {
+                    __typename
+                    ... on Video {
+                      __typename
+                      id
+                    }
+                  }
+                }
+              },
+            },
+            Flatten(path: "playlist.media") {
+              Fetch(service: "b") {
+                {
+                  ... on Video {
+                    __typename
+                    id
+                  }
+                } =>
+                {
+                  ... on Video {
+                    authorName
+                  }
+                }
+              },
+            },
+          },
+        }
+        """,
+    )
+
+
 def test_requires_on_an_interface_object() -> None:
     assert_plan(
         "interface-object-requires",
