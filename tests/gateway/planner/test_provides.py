@@ -215,6 +215,104 @@ def test_without_the_providing_path_fields_are_fetched() -> None:
     )
 
 
+def test_nested_provides_need_no_other_subgraph() -> None:
+    """From the federation-gateway-audit suite nested-provides."""
+    assert_plan(
+        "audit-nested-provides",
+        """{ products { id categories { id name subCategories { id name } } } }""",
+        """
+        QueryPlan {
+          Fetch(service: "category") {
+            {
+              products {
+                id
+                categories {
+                  id
+                  name
+                  subCategories {
+                    id
+                    name
+                  }
+                }
+              }
+            }
+          },
+        }
+        """,
+    )
+
+
+def test_beyond_the_provided_depth_fields_are_fetched() -> None:
+    assert_plan(
+        "audit-nested-provides",
+        """
+        {
+          products {
+            categories {
+              subCategories {
+                subCategories {
+                  id
+                  name
+                }
+              }
+            }
+          }
+        }
+        """,
+        """
+        QueryPlan {
+          Sequence {
+            Fetch(service: "category") {
+              {
+                products {
+                  categories {
+                    subCategories {
+                      __typename
+                      id
+                    }
+                  }
+                }
+              }
+            },
+            Flatten(path: "products.@.categories.@.subCategories.@") {
+              Fetch(service: "subcategories") {
+                {
+                  ... on Category {
+                    __typename
+                    id
+                  }
+                } =>
+                {
+                  ... on Category {
+                    subCategories {
+                      __typename
+                      id
+                    }
+                  }
+                }
+              },
+            },
+            Flatten(path: "products.@.categories.@.subCategories.@.subCategories.@") {
+              Fetch(service: "category") {
+                {
+                  ... on Category {
+                    __typename
+                    id
+                  }
+                } =>
+                {
+                  ... on Category {
+                    name
+                  }
+                }
+              },
+            },
+          },
+        }
+        """,
+    )
+
+
 def test_benchmark_author_username_is_provided() -> None:
     assert_plan(
         "bench",
