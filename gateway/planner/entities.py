@@ -161,19 +161,21 @@ def jump(
     hops = scope.hops | {(target.entity_type, target.graph)}
     scope.out.add_typename()
     before = set(scope.out.items)
-    inputs = scope.at(hops=hops, planned=True)
+    renames: dict[tuple[tuple[str, ...], str], str] = {}
+    inputs = scope.at(hops=hops, planned=True, renames=renames)
     parents = planner.plan_object(inputs, key.selection.selections)
     scope.out.promote(before)
     if requires is not None:
         # Inputs may come from the target subgraph itself (an earlier fetch), so no hop guard.
-        parents |= planner.plan_object(scope.at(planned=True), requires.selections)
-    group = planner.groups.entity(target.graph, scope.path, parents, scope.conditions)
+        parents |= planner.plan_object(inputs.at(hops=scope.hops), requires.selections)
+    renamed = {name: alias for (path, name), alias in renames.items() if path == scope.path}
+    variant = tuple(sorted(renamed.items()))
+    group = planner.groups.entity(target.graph, scope.path, parents, scope.conditions, variant)
     representation = group.requires.add_fragment(type_name)
     representation.add_typename()
     representation.add_node(key.selection)
     if requires is not None:
         representation.add_node(requires)
-    renamed = {n: a for (p, n), a in planner.groups.renamed.items() if p == scope.path}
     _read_renamed(group, type_name, representation, renamed)
     if view.is_interface_object(target.entity_type, target.graph):
         setter = ValueSetter(
@@ -190,6 +192,7 @@ def jump(
         provided=None,
         hops=hops,
         satisfied=satisfied,
+        renames=scope.renames,
     )
     return planner.plan_selection(child, items) | parents
 

@@ -37,8 +37,6 @@ class Groups:
     """All groups of a plan, in creation order."""
 
     items: list[Group] = field(default_factory=list)
-    renamed: dict[tuple[tuple[str, ...], str], str] = field(default_factory=dict)
-    """Planner inputs aliased to avoid a client's response key: (path, field name) -> alias."""
     _entities: dict[tuple[object, ...], Group] = field(default_factory=dict)
 
     def root(self, service: str) -> Group:
@@ -69,9 +67,12 @@ class Groups:
         path: tuple[str, ...],
         parents: set[int],
         conditions: tuple[Condition, ...],
+        variant: tuple[tuple[str, str], ...] = (),
     ) -> Group:
+        """The entity group for these inputs; `variant` keeps apart fetches whose
+        representations read aliased inputs (one `_entities` call has one `price`)."""
         reduced = self.reduce(parents)
-        key = (service, path, reduced, conditions)
+        key = (service, path, reduced, conditions, variant)
         group = self._entities.get(key)
         if group is None:
             group = Group(

@@ -22,7 +22,8 @@ class Scope:
     subgraph; `conditions` are the variable `@skip`/`@include` conditions enclosing this place;
     `hops` guards against key lookups that would go round in circles; `satisfied` names the
     fields whose `@requires` inputs this entity fetch's representations carry; `planned` marks
-    selections the planner adds (keys, `@requires` inputs) rather than the client's.
+    selections the planner adds (keys, `@requires` inputs) rather than the client's, and
+    `renames` collects, for one entity jump, the inputs that had to be aliased.
     """
 
     group: Group
@@ -34,6 +35,7 @@ class Scope:
     hops: frozenset[tuple[str, str]] = frozenset()
     satisfied: frozenset[str] = frozenset()
     planned: bool = False
+    renames: dict[tuple[tuple[str, ...], str], str] | None = None
 
     def at(self, **changes: object) -> Scope:
         return replace(self, **changes)  # type: ignore[arg-type]

@@ -68,14 +68,17 @@ class Sel:
         """Get or create the field; `first` puts a new field before the others (`__typename`).
 
         A `planned` field (a key or `@requires` input the planner adds) whose response key the
-        client already uses for another field (or other arguments) is aliased `fed__<name>`.
+        client already uses for another field (or other arguments) is aliased `fed__<name>`
+        (`fed__<name>_2`, ... when that is taken too).
         """
         key = f"{alias or name}|{_directives_key(directives)}"
         item = self.items.get(key)
-        if planned and isinstance(item, FieldItem) and _differs(item, name, arguments):
-            alias = f"fed__{name}"
+        suffix = 1
+        while planned and isinstance(item, FieldItem) and _differs(item, name, arguments):
+            alias = f"fed__{name}" + (f"_{suffix}" if suffix > 1 else "")
             key = f"{alias}|{_directives_key(directives)}"
             item = self.items.get(key)
+            suffix += 1
         if not isinstance(item, FieldItem):
             item = FieldItem(name=name, alias=alias, arguments=arguments, directives=directives)
             if first:

@@ -189,7 +189,8 @@ class Walker:
             planned=scope.planned,
         )
         if item.alias is not None and item.alias != (node.alias.value if node.alias else None):
-            self.groups.renamed[(scope.path, name)] = item.alias
+            if scope.renames is not None:
+                scope.renames[(scope.path, name)] = item.alias
             key = item.alias
         if not composite or item.sub is None or definition is None:
             return {scope.group.id}

@@ -593,6 +593,87 @@ def test_requires_input_with_other_arguments_than_the_client_is_aliased() -> Non
     )
 
 
+def test_requires_inputs_with_conflicting_arguments_go_in_separate_fetches() -> None:
+    """From the federation-gateway-audit suite requires-with-argument-conflict. Apollo sends one
+    fetch whose representation carries only `price(currency: "EUR")`; we alias the EUR price and
+    send it in its own fetch, renamed back to `price`."""
+    assert_plan(
+        "audit-requires-with-argument-conflict",
+        """
+        {
+          products {
+            upc
+            name
+            shippingEstimate
+            shippingEstimateEUR
+            isExpensiveCategory
+          }
+        }
+        """,
+        """
+        QueryPlan {
+          Sequence {
+            Fetch(service: "b") {
+              {
+                products {
+                  __typename
+                  upc
+                  name
+                  price(currency: "USD")
+                  weight
+                  fed__price: price(currency: "EUR")
+                  category {
+                    averagePrice(currency: "USD")
+                  }
+                }
+              }
+            },
+            Parallel {
+              Flatten(path: "products.@") {
+                Fetch(service: "a") {
+                  {
+                    ... on Product {
+                      __typename
+                      upc
+                      price
+                      weight
+                      category {
+                        averagePrice
+                      }
+                    }
+                  } =>
+                  {
+                    ... on Product {
+                      shippingEstimate
+                      isExpensiveCategory
+                    }
+                  }
+                },
+              },
+              Flatten(path: "products.@") {
+                Fetch(service: "a") {
+                  {
+                    ... on Product {
+                      __typename
+                      upc
+                      fed__price
+                      weight
+                    }
+                  } =>
+                  {
+                    ... on Product {
+                      shippingEstimateEUR
+                    }
+                  }
+                },
+              },
+            },
+          },
+        }
+        """,
+    )
+
+
 def test_nested_requires_with_arguments() -> None:
     assert_plan(
         "audit-requires-with-argument",
