@@ -46,6 +46,115 @@ def test_consecutive_fields_of_one_subgraph_share_a_fetch() -> None:
     )
 
 
+def test_mutation_fields_run_in_order_across_subgraphs() -> None:
+    """From the federation-gateway-audit suite mutations."""
+    assert_plan(
+        "audit-mutations",
+        """
+        mutation {
+          five: add(num: 5, requestId: "r")
+          ten: multiply(by: 2, requestId: "r")
+          twelve: add(num: 2, requestId: "r")
+          final: delete(requestId: "r")
+        }
+        """,
+        """
+        QueryPlan {
+          Sequence {
+            Fetch(service: "c") {
+              {
+                five: add(num: 5, requestId: "r")
+              }
+            },
+            Fetch(service: "a") {
+              {
+                ten: multiply(by: 2, requestId: "r")
+              }
+            },
+            Fetch(service: "c") {
+              {
+                twelve: add(num: 2, requestId: "r")
+              }
+            },
+            Fetch(service: "b") {
+              {
+                final: delete(requestId: "r")
+              }
+            },
+          },
+        }
+        """,
+    )
+
+
+def test_mutation_result_with_requires() -> None:
+    assert_plan(
+        "audit-mutations",
+        """
+        mutation {
+          addProduct(input: {name: "new", price: 599.99}) {
+            name
+            price
+            isExpensive
+            isAvailable
+          }
+        }
+        """,
+        """
+        QueryPlan {
+          Sequence {
+            Fetch(service: "a") {
+              {
+                addProduct(input: {name: "new", price: 599.99}) {
+                  __typename
+                  id
+                  name
+                  price
+                }
+              }
+            },
+            Flatten(path: "addProduct") {
+              Fetch(service: "b") {
+                {
+                  ... on Product {
+                    __typename
+                    id
+                    price
+                  }
+                } =>
+                {
+                  ... on Product {
+                    isAvailable
+                    isExpensive
+                  }
+                }
+              },
+            },
+          },
+        }
+        """,
+    )
+
+
+def test_shared_mutation_field_goes_to_the_subgraph_resolving_most() -> None:
+    assert_plan(
+        "audit-mutations",
+        """mutation { addCategory(name: "new", requestId: "r") { id name } }""",
+        """
+        QueryPlan {
+          Fetch(service: "b") {
+            {
+              addCategory(name: "new", requestId: "r") {
+                id
+                name
+              }
+            }
+          },
+        }
+        """,
+    )
+
+
 def test_mutation_result_with_entity_jumps() -> None:
     assert_plan(
         "accounts-center",
