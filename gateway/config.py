@@ -25,7 +25,12 @@ from typing import Any, Literal
 
 import yaml
 
-from gateway.security.settings import AuthConfig, OperationLimits, SecurityConfig
+from gateway.security.settings import (
+    AuthConfig,
+    AuthorizationConfig,
+    OperationLimits,
+    SecurityConfig,
+)
 
 __all__ = [
     "OPTIONS",
@@ -196,6 +201,12 @@ OPTIONS: tuple[Option, ...] = (
            "required `iss` claim; empty: not checked"),
     Option("auth.audience", "GATEWAY_AUTH_AUDIENCE", _optional_text, None,
            "required `aud` claim; empty: not checked"),
+    Option("authorization.enabled", "GATEWAY_AUTHORIZATION_ENABLED", _boolean, True,
+           "enforce @authenticated/@requiresScopes/@policy (when auth.jwks_url is set)"),
+    Option("authorization.reject_unauthorized", "GATEWAY_AUTHORIZATION_REJECT", _boolean, False,
+           "refuse the whole request (403) instead of nulling unauthorised fields"),
+    Option("authorization.policy_hook", "GATEWAY_AUTHORIZATION_POLICY_HOOK", _optional_text,
+           None, "module:function deciding @policy (default: every policy refused)"),
     Option("security.introspection", "GATEWAY_INTROSPECTION", _boolean, None,
            "answer __schema/__type (default: in dev mode)"),
     Option("security.csrf_prevention", "GATEWAY_CSRF_PREVENTION", _boolean, None,
@@ -287,6 +298,7 @@ class Config:
     plan_cache_size: int
     graphiql: GraphiQLConfig
     auth: AuthConfig
+    authorization: AuthorizationConfig
     operation_limits: OperationLimits
     security: SecurityConfig
 
@@ -504,6 +516,11 @@ def _security_settings(pick: Callable[[str], Any], or_dev: Callable[[str], bool]
             required=pick("auth.required"),
             issuer=pick("auth.issuer"),
             audience=pick("auth.audience"),
+        ),
+        "authorization": AuthorizationConfig(
+            enabled=pick("authorization.enabled"),
+            reject_unauthorized=pick("authorization.reject_unauthorized"),
+            policy_hook=pick("authorization.policy_hook"),
         ),
         "operation_limits": OperationLimits(
             max_depth=pick("limits.max_depth"),

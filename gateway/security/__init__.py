@@ -4,17 +4,25 @@
 - `limits`: depth, aliases, root fields and tokens, each with its own code;
 - `introspection`: `__schema`/`__type` refused when introspection is off;
 - `csrf`: Apollo-style CSRF prevention;
+- `directives`, `authorization`, `policy`: `@authenticated`/`@requiresScopes`/`@policy`
+  fields removed before planning, null plus an error in the response;
 - `masking`: subgraph internals and unknown `extensions` kept from clients in production.
 """
 
 from gateway.security.authentication import Authenticator, AuthFailure, Claims, bearer_token
 from gateway.security.guard import Refusal, SecurityGuard
-from gateway.security.settings import AuthConfig, OperationLimits, SecurityConfig
+from gateway.security.settings import (
+    AuthConfig,
+    AuthorizationConfig,
+    OperationLimits,
+    SecurityConfig,
+)
 
 __all__ = [
     "AuthConfig",
     "AuthFailure",
     "Authenticator",
+    "AuthorizationConfig",
     "Claims",
     "OperationLimits",
     "Refusal",

@@ -18,7 +18,7 @@ import jwt
 from gateway.security.jwks import JwksKeys
 from gateway.security.settings import AuthConfig
 
-__all__ = ["UNAUTHENTICATED", "AuthFailure", "Authenticator", "Claims", "bearer_token"]
+__all__ = ["ANONYMOUS", "UNAUTHENTICATED", "AuthFailure", "Authenticator", "Claims", "bearer_token"]
 
 UNAUTHENTICATED = "UNAUTHENTICATED"
 

@@ -17,9 +17,17 @@ from typing import Any
 from graphql import GraphQLError, parse
 
 from gateway.security.authentication import (
+    ANONYMOUS,
     UNAUTHENTICATED,
     Authenticator,
     AuthFailure,
+    Claims,
+)
+from gateway.security.authorization import (
+    UNAUTHORIZED_FIELD_OR_TYPE,
+    Filtered,
+    filter_operation,
+    null_removed,
 )
 from gateway.security.csrf import CSRF_PREVENTION, csrf_refusal
 from gateway.security.introspection import INTROSPECTION_DISABLED, uses_introspection
@@ -32,7 +40,14 @@ from gateway.security.limits import (
     select_operation,
 )
 from gateway.security.masking import mask_errors
-from gateway.security.settings import AuthConfig, OperationLimits, SecurityConfig
+from gateway.security.policy import Authorizer
+from gateway.security.settings import (
+    AuthConfig,
+    AuthorizationConfig,
+    OperationLimits,
+    SecurityConfig,
+)
+from gateway.supergraph.model import Supergraph
 
 __all__ = ["Refusal", "SecurityGuard"]
 
@@ -70,10 +85,18 @@ def _inspect(query: str, operation_name: str | None) -> _Inspected:
 class SecurityGuard:
     """The pre-execution checks configured for one gateway."""
 
-    def __init__(self, auth: AuthConfig, limits: OperationLimits, security: SecurityConfig):
+    def __init__(
+        self,
+        auth: AuthConfig,
+        limits: OperationLimits,
+        security: SecurityConfig,
+        authorization: AuthorizationConfig | None = None,
+    ) -> None:
         self._auth = Authenticator(auth) if auth.enabled else None
         self._limits = limits
         self._security = security
+        settings = authorization or AuthorizationConfig()
+        self._authorizer = Authorizer(settings) if auth.enabled and settings.enabled else None
 
     def csrf(self, headers: Mapping[str, str]) -> Refusal | None:
         """CSRF_PREVENTION (400) for a request a browser could have sent cross-site."""
@@ -86,20 +109,41 @@ class SecurityGuard:
 
     async def check(
         self, headers: Mapping[str, str], query: str | None, operation_name: str | None
-    ) -> Refusal | None:
-        """The first refusal of authentication, limits or introspection, or None."""
+    ) -> Refusal | Claims:
+        """The first refusal of authentication, limits or introspection, or the caller's claims."""
+        claims = ANONYMOUS
         if self._auth is not None:
-            claims = await self._auth.authenticate(headers)
-            if isinstance(claims, AuthFailure):
+            verified = await self._auth.authenticate(headers)
+            if isinstance(verified, AuthFailure):
                 return Refusal(
-                    message=claims.message,
+                    message=verified.message,
                     code=UNAUTHENTICATED,
                     status=401,
                     headers={"www-authenticate": 'Bearer error="invalid_token"'},
                 )
-        if not isinstance(query, str):
-            return None
-        return self._check_document(query, operation_name)
+            claims = verified
+        refusal = self._check_document(query, operation_name) if isinstance(query, str) else None
+        return claims if refusal is None else refusal
+
+    def authorize(
+        self, supergraph: Supergraph, query: str | None, operation_name: str | None, claims: Claims
+    ) -> Filtered | Refusal:
+        """The document without the fields `claims` may not see (or a refusal, if configured)."""
+        if self._authorizer is None or not isinstance(query, str):
+            return Filtered(query=query, removed=())
+        allowed = self._authorizer.allowed(supergraph, claims)
+        filtered = filter_operation(supergraph.api_schema, query, operation_name, allowed)
+        if filtered.removed and self._authorizer.reject:
+            paths = ", ".join(".".join(path) for path in filtered.removed)
+            message = f"The request asks for fields the caller may not see: {paths}."
+            return Refusal(message=message, code=UNAUTHORIZED_FIELD_OR_TYPE, status=403)
+        return filtered
+
+    def finish(self, body: dict[str, Any], filtered: Filtered) -> dict[str, Any]:
+        """The response as the client gets it: nulls for removed fields, errors masked."""
+        if filtered.removed:
+            body = null_removed(body, filtered.removed)
+        return self.mask(body)
 
     def _check_document(self, query: str, operation_name: str | None) -> Refusal | None:
         exceeded: LimitExceeded | None = check_tokens(query, self._limits.max_tokens)

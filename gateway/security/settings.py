@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["AuthConfig", "OperationLimits", "SecurityConfig"]
+__all__ = ["AuthConfig", "AuthorizationConfig", "OperationLimits", "SecurityConfig"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -46,3 +46,13 @@ class SecurityConfig:
     csrf_headers: tuple[str, ...] = ("apollo-require-preflight", "x-apollo-operation-name")
     mask_errors: bool = False
     error_extensions: tuple[str, ...] = ("code", "serviceName")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AuthorizationConfig:
+    """`@authenticated`/`@requiresScopes`/`@policy` enforcement (needs authentication on)."""
+
+    enabled: bool = True
+    reject_unauthorized: bool = False
+    policy_hook: str | None = None
+    """`module:function` deciding `@policy` groups; None refuses every policy."""

@@ -10,6 +10,7 @@ logged here and answered as a GraphQL error without internals.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
 
@@ -45,7 +46,9 @@ class GraphQLEndpoint:
         self._state = state
         self._config = config
         self._graphiql = graphiql
-        self._guard = SecurityGuard(config.auth, config.operation_limits, config.security)
+        self._guard = SecurityGuard(
+            config.auth, config.operation_limits, config.security, config.authorization
+        )
 
     async def handle(self, request: Request) -> Response:
         """Answer one request on the GraphQL path."""
@@ -85,9 +88,18 @@ class GraphQLEndpoint:
         if gateway is None:
             message = f"The gateway is not ready: {self._state.not_ready_reason}."
             return graphql_response(error_body(message, "SERVICE_UNAVAILABLE"), 503, media)
-        refusal = await self._guard.check(request.headers, parsed.query, parsed.operation_name)
-        if refusal is not None:
-            return _refused(refusal, media)
+        claims = await self._guard.check(request.headers, parsed.query, parsed.operation_name)
+        if isinstance(claims, Refusal):
+            return _refused(claims, media)
+        filtered = self._guard.authorize(
+            gateway.supergraph, parsed.query, parsed.operation_name, claims
+        )
+        if isinstance(filtered, Refusal):
+            return _refused(filtered, media)
+        if filtered.removed:
+            if filtered.query is None:  # nothing the caller may see is left to run
+                return graphql_response(self._guard.finish({}, filtered), 200, media)
+            parsed = dataclasses.replace(parsed, query=filtered.query)
         is_get = request.method == "GET"
         try:
             result = await gateway.execute(
@@ -105,7 +117,7 @@ class GraphQLEndpoint:
             body = error_body(message, METHOD_NOT_ALLOWED)
             return graphql_response(body, 405, media, {"allow": "POST"})
         vary = {"vary": "accept"} if is_get else None  # a GET answer may be cached per Accept
-        body = self._guard.mask(result.body)
+        body = self._guard.finish(result.body, filtered)
         return graphql_response(body, _status(result, media), media, vary)
 
     def _wants_plan(self, request: Request) -> bool:

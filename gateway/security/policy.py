@@ -1,0 +1,60 @@
+"""`Authorizer`: which fields a caller may see, from the supergraph's directives and the claims.
+
+Requirements are read once per supergraph (a recomposition brings a new object). `@policy`
+groups are decided by a Python hook named in the config as `module:function`, called with the
+group's policy names and the caller's `Claims`; without a hook every policy is refused, which
+fails closed.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping
+
+from gateway.security.authentication import Claims
+from gateway.security.authorization import PolicyHook, deny_policies, satisfies
+from gateway.security.directives import Requirement, read_requirements
+from gateway.security.settings import AuthorizationConfig
+from gateway.supergraph.model import Supergraph
+
+__all__ = ["Authorizer", "load_policy_hook"]
+
+
+def load_policy_hook(target: str | None) -> PolicyHook:
+    """The function `module:function` names (checked at start-up, so a typo fails early)."""
+    if target is None:
+        return deny_policies
+    module_name, _, function_name = target.partition(":")
+    function = getattr(importlib.import_module(module_name), function_name, None)
+    if not callable(function):
+        raise ValueError(f"authorization.policy_hook: {target} is not a function")
+    hook: PolicyHook = function
+    return hook
+
+
+class Authorizer:
+    """Decides field by field for one request."""
+
+    def __init__(self, config: AuthorizationConfig) -> None:
+        self.reject = config.reject_unauthorized
+        self._hook = load_policy_hook(config.policy_hook)
+        self._source: Supergraph | None = None
+        self._requirements: Mapping[tuple[str, str], Requirement] = {}
+
+    def allowed(self, supergraph: Supergraph, claims: Claims) -> Callable[[str, str], bool]:
+        if supergraph is not self._source:
+            self._requirements = read_requirements(supergraph.schema)
+            self._source = supergraph
+        requirements = self._requirements
+        verdicts: dict[tuple[str, str], bool] = {}
+
+        def allowed(type_name: str, field_name: str) -> bool:
+            key = (type_name, field_name)
+            requirement = requirements.get(key)
+            if requirement is None:
+                return True
+            if key not in verdicts:
+                verdicts[key] = satisfies(requirement, claims, self._hook)
+            return verdicts[key]
+
+        return allowed
