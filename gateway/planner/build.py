@@ -14,6 +14,7 @@ from gateway.planner.fetch import FetchContext, fetch_node
 from gateway.planner.graph import SubgraphView
 from gateway.planner.groups import Group, Groups
 from gateway.planner.normalize import normalize_selections
+from gateway.planner.optimize import hoist_root_conditions
 from gateway.planner.plan import PlanNode, QueryPlan
 from gateway.planner.root import RootPlanner
 from gateway.planner.schedule import schedule, sequence, wrap
@@ -57,6 +58,7 @@ def build_query_plan(
     context = FetchContext(prepared.operation, prepared.kind)
 
     def node_for(group: Group) -> PlanNode:
+        hoist_root_conditions(group)
         return wrap(group, fetch_node(group, context))
 
     if prepared.kind != "mutation":

@@ -158,7 +158,8 @@ class Walker:
                 return set()
             if not directives:
                 return self.plan_object(scope, items)
-            sub = scope.out.add_fragment(None, directives)
+            kept = condition if condition == type_name else None
+            sub = scope.out.add_fragment(kept, directives)
             conditions = scope.conditions + conditions_of(directives)
             return self.plan_object(scope.at(out=sub, conditions=conditions), items)
         if view.is_interface_object(type_name, scope.group.service):

@@ -169,6 +169,234 @@ def test_literal_conditions_are_decided_at_planning() -> None:
     )
 
 
+def test_root_fetch_under_one_condition_becomes_a_condition_node() -> None:
+    assert_plan(
+        "bench",
+        """
+        query ($x: Boolean!) {
+          me @include(if: $x) {
+            name
+          }
+          topProducts {
+            name
+          }
+        }
+        """,
+        """
+        QueryPlan {
+          Parallel {
+            Include(if: $x) {
+              Fetch(service: "accounts") {
+                {
+                  me {
+                    name
+                  }
+                }
+              }
+            },
+            Fetch(service: "products") {
+              {
+                topProducts {
+                  name
+                }
+              }
+            },
+          },
+        }
+        """,
+    )
+
+
+def test_nested_conditions_guard_each_fetch() -> None:
+    """Apollo nests the `Include(if: $y)` fetch inside the `Skip(if: $x)` block; we guard each
+    fetch with all of its conditions."""
+    assert_plan(
+        "bench",
+        """
+        query ($x: Boolean!, $y: Boolean!) {
+          topProducts {
+            name
+            reviews @skip(if: $x) {
+              body
+              author @include(if: $y) {
+                name
+              }
+            }
+          }
+        }
+        """,
+        """
+        QueryPlan {
+          Sequence {
+            Fetch(service: "products") {
+              {
+                topProducts {
+                  __typename
+                  upc
+                  name
+                }
+              }
+            },
+            Skip(if: $x) {
+              Flatten(path: "topProducts.@") {
+                Fetch(service: "reviews") {
+                  {
+                    ... on Product {
+                      __typename
+                      upc
+                    }
+                  } =>
+                  {
+                    ... on Product {
+                      reviews {
+                        body
+                        author @include(if: $y) {
+                          __typename
+                          id
+                        }
+                      }
+                    }
+                  }
+                },
+              }
+            },
+            Skip(if: $x) {
+              Include(if: $y) {
+                Flatten(path: "topProducts.@.reviews.@.author") {
+                  Fetch(service: "accounts") {
+                    {
+                      ... on User {
+                        __typename
+                        id
+                      }
+                    } =>
+                    {
+                      ... on User {
+                        name
+                      }
+                    }
+                  },
+                }
+              }
+            },
+          },
+        }
+        """,
+    )
+
+
+def test_conditional_typed_fragment() -> None:
+    assert_plan(
+        "bench",
+        """
+        query ($x: Boolean!) {
+          topProducts {
+            ... on Product @include(if: $x) {
+              name
+              reviews {
+                body
+              }
+            }
+          }
+        }
+        """,
+        """
+        QueryPlan {
+          Sequence {
+            Fetch(service: "products") {
+              {
+                topProducts {
+                  ... on Product @include(if: $x) {
+                    __typename
+                    upc
+                    name
+                  }
+                }
+              }
+            },
+            Include(if: $x) {
+              Flatten(path: "topProducts.@") {
+                Fetch(service: "reviews") {
+                  {
+                    ... on Product {
+                      __typename
+                      upc
+                    }
+                  } =>
+                  {
+                    ... on Product {
+                      reviews {
+                        body
+                      }
+                    }
+                  }
+                },
+              }
+            },
+          },
+        }
+        """,
+    )
+
+
+def test_conditional_named_fragment() -> None:
+    assert_plan(
+        "bench",
+        """
+        query ($x: Boolean!) {
+          topProducts {
+            name
+            ...F @skip(if: $x)
+          }
+        }
+
+        fragment F on Product {
+          inStock
+          shippingEstimate
+        }
+        """,
+        """
+        QueryPlan {
+          Sequence {
+            Fetch(service: "products") {
+              {
+                topProducts {
+                  name
+                  ... on Product @skip(if: $x) {
+                    __typename
+                    upc
+                    price
+                    weight
+                  }
+                }
+              }
+            },
+            Skip(if: $x) {
+              Flatten(path: "topProducts.@") {
+                Fetch(service: "inventory") {
+                  {
+                    ... on Product {
+                      __typename
+                      upc
+                      price
+                      weight
+                    }
+                  } =>
+                  {
+                    ... on Product {
+                      inStock
+                      shippingEstimate
+                    }
+                  }
+                },
+              }
+            },
+          },
+        }
+        """,
+    )
+
+
 def test_local_conditional_fields_keep_their_directive() -> None:
     assert_plan(
         "keys-entity-stub",
