@@ -16,6 +16,8 @@ from functools import lru_cache
 
 import aiohttp
 import orjson
+from multidict import CIMultiDict
+from yarl import URL
 
 from gateway.executor.transport import (
     SUBREQUEST_HTTP_ERROR,
@@ -49,6 +51,8 @@ class HttpTransport:
 
     def __init__(self, options: HttpTransportOptions) -> None:
         self._options = options
+        # Parsed once: aiohttp would otherwise parse the URL string on every request.
+        self._urls = {name: URL(url) for name, url in options.urls.items()}
         self._session: aiohttp.ClientSession | None = None
         self._in_flight: dict[_DedupKey, asyncio.Future[SubgraphResult]] = {}
 
@@ -60,11 +64,16 @@ class HttpTransport:
             )
             # No cookie jar: the session is shared by every client, so a cookie one subgraph set
             # for one user must never ride along on another user's request (and it saves work).
+            # The default deadline lives on the session, so most requests pass no timeout and
+            # aiohttp builds no ClientTimeout for them. No Accept-Encoding is sent, so answers
+            # come uncompressed and the decompression machinery can stay off.
             self._session = aiohttp.ClientSession(
                 connector=connector,
                 json_serialize=_dumps,
                 cookie_jar=aiohttp.DummyCookieJar(),
-                skip_auto_headers=("User-Agent",),
+                skip_auto_headers=("User-Agent", "Accept-Encoding"),
+                timeout=_timeout(self._options.default_timeout),
+                auto_decompress=False,
             )
 
     async def close(self) -> None:
@@ -119,7 +128,7 @@ class HttpTransport:
     async def _attempt(
         self, service_name: str, body: bytes, headers: Mapping[str, str]
     ) -> SubgraphResult | _StaleConnection:
-        url = self._options.urls.get(service_name)
+        url = self._urls.get(service_name)
         if url is None:
             return SubgraphFailure(
                 message=f"No URL is configured for subgraph '{service_name}'",
@@ -149,17 +158,21 @@ class HttpTransport:
     async def _post(
         self,
         service_name: str,
-        url: str,
+        url: URL,
         body: bytes,
         headers: Mapping[str, str],
         *,
         seconds: float,
     ) -> SubgraphResult:
         assert self._session is not None
-        sent = {**headers, **_JSON_HEADERS}
-        # aiohttp's own deadline covers connect, send and read without an extra task per call.
-        limit = _timeout(seconds)
-        async with self._session.post(url, data=body, headers=sent, timeout=limit) as response:
+        sent = _with_json_headers(headers)
+        # aiohttp's own deadline covers connect, send and read without an extra task per call;
+        # the session carries the default one.
+        if seconds == self._options.default_timeout:
+            request = self._session.post(url, data=body, headers=sent)
+        else:
+            request = self._session.post(url, data=body, headers=sent, timeout=_timeout(seconds))
+        async with request as response:
             payload = await response.read()
             if response.status < 300:
                 return parse_response_body(service_name, payload)
@@ -177,6 +190,19 @@ _JSON_HEADERS = {
     "content-type": "application/json",
     "accept": "application/graphql-response+json, application/json",
 }
+_PLAIN_HEADERS: CIMultiDict[str] = CIMultiDict(_JSON_HEADERS)
+
+
+def _with_json_headers(headers: Mapping[str, str]) -> CIMultiDict[str]:
+    """The forwarded headers plus ours, as the multidict aiohttp would otherwise build itself.
+
+    aiohttp copies whatever it is given, so the shared constant is safe to pass.
+    """
+    if not headers:
+        return _PLAIN_HEADERS
+    sent = CIMultiDict(headers)
+    sent.update(_JSON_HEADERS)
+    return sent
 
 
 @lru_cache(maxsize=64)
