@@ -17,7 +17,7 @@ from gateway.planner.normalize import normalize_selections
 from gateway.planner.optimize import hoist_root_conditions
 from gateway.planner.plan import PlanNode, QueryPlan
 from gateway.planner.root import RootPlanner
-from gateway.planner.schedule import schedule, sequence, wrap
+from gateway.planner.schedule import flatten, schedule, sequence
 from gateway.planner.walk import Walker
 from gateway.supergraph import Supergraph
 
@@ -59,7 +59,7 @@ def build_query_plan(
 
     def node_for(group: Group) -> PlanNode:
         hoist_root_conditions(group)
-        return wrap(group, fetch_node(group, context))
+        return flatten(group, fetch_node(group, context))
 
     if prepared.kind != "mutation":
         walker = Walker(view=view, groups=Groups())

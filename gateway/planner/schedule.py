@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from gateway.planner.groups import Group
+from gateway.planner.normalize import Condition
 from gateway.planner.plan import ConditionNode, FlattenNode, ParallelNode, PlanNode, SequenceNode
 
-__all__ = ["schedule", "sequence", "wrap"]
+__all__ = ["flatten", "guard", "schedule", "sequence"]
 
 NodeFor = Callable[[Group], PlanNode]
 
@@ -42,9 +43,11 @@ class _Scheduler:
                     self.children[parent].append(group.id)
 
     def block(
-        self, ready: list[int], base: set[int]
+        self, ready: list[int], base: set[int], outer: tuple[Condition, ...] = ()
     ) -> tuple[PlanNode | None, set[int], list[int]]:
-        """Run `ready` in parallel, then whatever becomes ready within `base` and them."""
+        """Run `ready` in parallel, then whatever becomes ready within `base` and them.
+
+        `outer` are the conditions an enclosing Condition node already checks."""
         members: set[int] = set()
         stages: list[PlanNode] = []
         deferred: list[int] = []
@@ -52,7 +55,7 @@ class _Scheduler:
         while current:
             nodes: list[PlanNode] = []
             for group_id in current:
-                node, done, waiting = self.subtree(group_id)
+                node, done, waiting = self.subtree(group_id, outer)
                 nodes.append(node)
                 members |= done
                 deferred.extend(waiting)
@@ -63,25 +66,34 @@ class _Scheduler:
             deferred = [d for d in pending if d not in current]
         return (sequence(stages) if stages else None), members, deferred
 
-    def subtree(self, group_id: int) -> tuple[PlanNode, set[int], list[int]]:
+    def subtree(
+        self, group_id: int, outer: tuple[Condition, ...]
+    ) -> tuple[PlanNode, set[int], list[int]]:
+        """The group, then its exclusive children, under one guard for its own conditions."""
         own = [c for c in self.children[group_id] if self.by_id[c].parents == {group_id}]
         shared = [c for c in self.children[group_id] if c not in own]
         node = self.node_for(self.by_id[group_id])
-        inner, members, deferred = self.block(own, {group_id})
+        conditions = self.by_id[group_id].conditions
+        extra = conditions[len(outer) :] if conditions[: len(outer)] == outer else conditions
+        inner, members, deferred = self.block(own, {group_id}, outer + extra)
         if inner is not None:
             node = sequence([node, inner])
-        return node, members | {group_id}, shared + deferred
+        return guard(node, extra), members | {group_id}, shared + deferred
 
 
-def wrap(group: Group, node: PlanNode) -> PlanNode:
-    """Flatten an entity fetch at its path, and guard it by its `@skip`/`@include` conditions."""
-    result: PlanNode = FlattenNode(path=group.path, node=node) if group.entity else node
-    for variable, included in reversed(group.conditions):
+def flatten(group: Group, node: PlanNode) -> PlanNode:
+    """An entity fetch runs at its path."""
+    return FlattenNode(path=group.path, node=node) if group.entity else node
+
+
+def guard(node: PlanNode, conditions: tuple[Condition, ...]) -> PlanNode:
+    """Run `node` only when its variable `@skip`/`@include` conditions hold."""
+    for variable, included in reversed(conditions):
         if included:
-            result = ConditionNode(condition=variable, if_clause=result)
+            node = ConditionNode(condition=variable, if_clause=node)
         else:
-            result = ConditionNode(condition=variable, else_clause=result)
-    return result
+            node = ConditionNode(condition=variable, else_clause=node)
+    return node
 
 
 def schedule(groups: Sequence[Group], node_for: NodeFor) -> PlanNode | None:

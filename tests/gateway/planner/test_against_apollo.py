@@ -44,7 +44,7 @@ DIFFERENT = {
     "test_requires_inputs_with_conflicting_arguments_go_in_separate_fetches": (
         "Apollo's one fetch carries a single `price`, the EUR one, for both estimates"
     ),
-    "test_nested_conditions_guard_each_fetch": "Apollo nests one condition block in another",
+    "test_nested_conditions_guard_each_fetch": "Apollo doubles an inline fragment",
     "test_client_alias_colliding_with_a_key_or_requires_input": (
         "Apollo drops the client's aliased field"
     ),
