@@ -10,9 +10,10 @@ missing, and shaping turns them into nulls.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 import orjson
@@ -20,7 +21,7 @@ from graphql import FieldNode, OperationDefinitionNode, parse
 
 from gateway.executor.merge import deep_merge
 from gateway.executor.paths import Located, flatten_path
-from gateway.executor.representations import apply_rewrites, representer
+from gateway.executor.representations import FlatSpec, apply_rewrites, flat_spec, representer
 from gateway.executor.transport import (
     SUBREQUEST_HTTP_ERROR,
     SUBREQUEST_MALFORMED_RESPONSE,
@@ -139,6 +140,10 @@ def _representations(
 ) -> tuple[list[dict[str, Any]], list[list[Located]]]:
     """Deduplicated representations, and for each the objects that produced it."""
     assert fetch.requires is not None
+    if not fetch.input_rewrites:
+        spec = flat_spec(fetch.requires, ctx.possible_types)
+        if spec is not None:
+            return _flat_representations(spec, targets)
     index: dict[object, int] = {}
     representations: list[dict[str, Any]] = []
     owners: list[list[Located]] = []
@@ -159,6 +164,48 @@ def _representations(
         else:
             owners[position].append(located)
     return representations, owners
+
+
+def _flat_representations(
+    spec: FlatSpec, targets: Sequence[Located]
+) -> tuple[list[dict[str, Any]], list[list[Located]]]:
+    """`_representations` for a flat `requires`: objects are grouped by their key values.
+
+    Most objects repeat an entity already seen (the same product under many reviews), so the
+    tuple of values is looked up first and a representation dict is built only for new ones.
+    """
+    accepted, names = spec
+    values_of = itemgetter(*names) if len(names) > 1 else _one_value(names[0])
+    index: dict[object, int] = {}
+    representations: list[dict[str, Any]] = []
+    owners: list[list[Located]] = []
+    for located in targets:
+        obj = located[0]
+        if accepted is not None and obj.get("__typename") not in accepted:
+            continue
+        try:
+            values = values_of(obj)
+        except KeyError:  # a required field is missing: no representation, as in Apollo
+            continue
+        try:
+            position = index.get(values)
+        except TypeError:  # a list or object key value: compare its canonical JSON
+            values = orjson.dumps(
+                dict(zip(names, values, strict=True)), option=orjson.OPT_SORT_KEYS
+            )
+            position = index.get(values)
+        if position is None:
+            index[values] = len(representations)
+            representations.append(dict(zip(names, values_of(obj), strict=True)))
+            owners.append([located])
+        else:
+            owners[position].append(located)
+    return representations, owners
+
+
+def _one_value(name: str) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
+    """`itemgetter` for one name, still returning a tuple."""
+    return lambda obj: (obj[name],)
 
 
 def _dedup_key(rep: dict[str, Any]) -> object:

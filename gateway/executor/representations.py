@@ -21,7 +21,14 @@ from gateway.planner.plan import (
     ValueSetter,
 )
 
-__all__ = ["Representer", "apply_rewrites", "representation", "representer"]
+__all__ = [
+    "FlatSpec",
+    "Representer",
+    "apply_rewrites",
+    "flat_spec",
+    "representation",
+    "representer",
+]
 
 _MISSING = object()
 
@@ -39,6 +46,30 @@ def representation(
 
 
 Representer = Callable[[Mapping[str, Any]], "dict[str, Any] | None"]
+FlatSpec = tuple["frozenset[str] | None", tuple[str, ...]]
+"""(the accepted `__typename`s or None for any, the field names) of a flat `requires`."""
+
+
+def flat_spec(
+    requires: Sequence[RequiresSelection], possible_types: Mapping[str, frozenset[str]]
+) -> FlatSpec | None:
+    """The common shape of `requires`: `__typename` and leaf keys, bare or in one type condition.
+
+    For these a representation is fully described by its field values in `names` order, so a
+    caller can deduplicate objects by that tuple before building any dict.
+    """
+    names = _flat_names(requires)
+    if names is not None:
+        return None, names
+    if len(requires) == 1 and isinstance(requires[0], FragmentSelection):
+        fragment = requires[0]
+        inner = _flat_names(fragment.selections)
+        if inner is not None:
+            accepted = {fragment.type_condition} | possible_types.get(
+                fragment.type_condition, frozenset()
+            )
+            return frozenset(accepted), inner
+    return None
 
 
 def representer(
@@ -49,18 +80,13 @@ def representer(
     Most entity fetches require `__typename` and scalar keys, bare or inside one type
     condition; those build each representation with one dict comprehension.
     """
-    names = _flat_names(requires)
-    if names is not None:
+    spec = flat_spec(requires, possible_types)
+    if spec is None:
+        return partial(_general, requires, possible_types)
+    accepted, names = spec
+    if accepted is None:
         return partial(_flat, names)
-    if len(requires) == 1 and isinstance(requires[0], FragmentSelection):
-        fragment = requires[0]
-        inner = _flat_names(fragment.selections)
-        if inner is not None:
-            accepted = {fragment.type_condition} | possible_types.get(
-                fragment.type_condition, frozenset()
-            )
-            return partial(_flat_if_type, frozenset(accepted), inner)
-    return partial(_general, requires, possible_types)
+    return partial(_flat_if_type, accepted, names)
 
 
 def _flat(names: tuple[str, ...], obj: Mapping[str, Any]) -> dict[str, Any] | None:
