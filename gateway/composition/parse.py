@@ -269,7 +269,8 @@ def _apply_compatibility_rules(subgraph: Subgraph) -> None:
     for typedef in subgraph.types.values():
         key_fields = {name for key in typedef.keys for name in field_set_names(key.fields)}
         for field in typedef.fields.values():
-            if subgraph.is_fed1 and (not typedef.keys or typedef.extension):
+            fed1_object = subgraph.is_fed1 and typedef.kind == "object"
+            if fed1_object and (not typedef.keys or typedef.extension):
                 field.shareable = True
             if typedef.extension and field.name in key_fields:
                 field.external = False

@@ -195,7 +195,9 @@ def _check_field(
                 field.line,
             )
         )
-    if field.external and not subgraph.is_fed1 and coordinate not in used:
+    errors += _check_interface_field(subgraph, typedef, field)
+    on_interface = typedef.kind == "interface" and not typedef.interface_object
+    if field.external and not subgraph.is_fed1 and coordinate not in used and not on_interface:
         message = (
             f'Field "{coordinate}" is marked @external but is not used in any federation '
             f"directive (@key, @provides, @requires) or to satisfy an interface; the field "
@@ -249,6 +251,41 @@ def _check_interface_keys(subgraph: Subgraph, typedef: TypeDef) -> list[Composit
             code = codes.INTERFACE_KEY_NOT_ON_IMPLEMENTATION
             errors.append(_error(subgraph, code, message, impl.name, impl.line))
     return errors
+
+
+def _check_interface_field(
+    subgraph: Subgraph, typedef: TypeDef, field: Field
+) -> list[CompositionError]:
+    """@shareable, @override and @external mean nothing on an interface's own fields."""
+    if typedef.kind != "interface" or typedef.interface_object:
+        return []
+    coordinate = f"{typedef.name}.{field.name}"
+    found: list[tuple[str, str]] = []
+    if field.shareable:
+        found.append(
+            (
+                codes.INVALID_SHAREABLE_USAGE,
+                f'Invalid use of @shareable on field "{coordinate}": only object type fields can '
+                f"be marked with @shareable",
+            )
+        )
+    if field.override_from is not None:
+        found.append(
+            (
+                codes.OVERRIDE_ON_INTERFACE,
+                f'@override cannot be used on field "{coordinate}" on subgraph "{subgraph.name}": '
+                f"@override is not supported on interface type fields.",
+            )
+        )
+    if field.external and not subgraph.is_fed1:
+        found.append(
+            (
+                codes.EXTERNAL_ON_INTERFACE,
+                f'Interface type field "{coordinate}" is marked @external but @external is not '
+                f"allowed on interface fields.",
+            )
+        )
+    return [_error(subgraph, code, message, coordinate, field.line) for code, message in found]
 
 
 def _check_implements(subgraph: Subgraph, typedef: TypeDef) -> list[CompositionError]:
