@@ -40,6 +40,12 @@ DIFFERENT = {
     "test_requires_on_an_interface_object_from_a_concrete_fragment": (
         "Apollo splits the representation into `... on Book` and `... on Media`"
     ),
+    "test_concrete_root_with_requires_on_the_interface_object": (
+        "Apollo splits the representation into `... on User` and `... on NodeWithName`"
+    ),
+    "test_mixed_selection_through_an_interface_object_with_requires": (
+        "Apollo splits the representation into `... on User` and `... on NodeWithName`"
+    ),
     "test_subscription_root_fetch": "Apollo wraps subscriptions in a Subscription node",
     "test_requires_inputs_with_conflicting_arguments_go_in_separate_fetches": (
         "Apollo's one fetch carries a single `price`, the EUR one, for both estimates"

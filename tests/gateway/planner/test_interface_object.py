@@ -474,6 +474,199 @@ def test_concrete_type_behind_an_interface_object_then_a_third_subgraph() -> Non
     )
 
 
+def test_interface_object_root_with_requires() -> None:
+    """After the federation-gateway-audit suite interface-object-with-requires."""
+    assert_plan(
+        "audit-interface-object-with-requires",
+        """{ anotherUsers { id name username } }""",
+        """
+        QueryPlan {
+          Sequence {
+            Fetch(service: "b") {
+              {
+                anotherUsers {
+                  __typename
+                  id
+                }
+              }
+            },
+            Flatten(path: "anotherUsers.@") {
+              Fetch(service: "a") {
+                {
+                  ... on NodeWithName {
+                    __typename
+                    id
+                  }
+                } =>
+                {
+                  ... on NodeWithName {
+                    __typename
+                    name
+                  }
+                }
+              },
+            },
+            Flatten(path: "anotherUsers.@") {
+              Fetch(service: "b") {
+                {
+                  ... on NodeWithName {
+                    __typename
+                    id
+                    name
+                  }
+                } =>
+                {
+                  ... on NodeWithName {
+                    username
+                  }
+                }
+              },
+            },
+          },
+        }
+        """,
+    )
+
+
+def test_concrete_root_with_requires_on_the_interface_object() -> None:
+    """Apollo requires `... on User { __typename id } ... on NodeWithName { __typename name }`; we
+    require `... on User { __typename id name }`, the same data."""
+    assert_plan(
+        "audit-interface-object-with-requires",
+        """{ users { id name username } }""",
+        """
+        QueryPlan {
+          Sequence {
+            Fetch(service: "a") {
+              {
+                users {
+                  __typename
+                  id
+                  name
+                }
+              }
+            },
+            Flatten(path: "users.@") {
+              Fetch(service: "b") {
+                {
+                  ... on User {
+                    __typename
+                    id
+                    name
+                  }
+                } =>
+                {
+                  ... on NodeWithName {
+                    username
+                  }
+                }
+              },
+            },
+          },
+        }
+        """,
+    )
+
+
+def test_concrete_fragment_from_an_interface_object_root() -> None:
+    assert_plan(
+        "audit-interface-object-with-requires",
+        """{ anotherUsers { ... on User { age } } }""",
+        """
+        QueryPlan {
+          Sequence {
+            Fetch(service: "b") {
+              {
+                anotherUsers {
+                  __typename
+                  id
+                }
+              }
+            },
+            Flatten(path: "anotherUsers.@") {
+              Fetch(service: "a") {
+                {
+                  ... on NodeWithName {
+                    __typename
+                    id
+                  }
+                } =>
+                {
+                  ... on NodeWithName {
+                    __typename
+                    ... on User {
+                      age
+                    }
+                  }
+                }
+              },
+            },
+          },
+        }
+        """,
+    )
+
+
+def test_mixed_selection_through_an_interface_object_with_requires() -> None:
+    """As above for the representation; Apollo also keeps `id` outside `... on User`."""
+    assert_plan(
+        "audit-interface-object-with-requires",
+        """{ anotherUsers { ... on User { age id name username } id name } }""",
+        """
+        QueryPlan {
+          Sequence {
+            Fetch(service: "b") {
+              {
+                anotherUsers {
+                  __typename
+                  id
+                }
+              }
+            },
+            Flatten(path: "anotherUsers.@") {
+              Fetch(service: "a") {
+                {
+                  ... on NodeWithName {
+                    __typename
+                    id
+                  }
+                } =>
+                {
+                  ... on NodeWithName {
+                    __typename
+                    ... on User {
+                      __typename
+                      age
+                      id
+                      name
+                    }
+                    name
+                  }
+                }
+              },
+            },
+            Flatten(path: "anotherUsers.@") {
+              Fetch(service: "b") {
+                {
+                  ... on User {
+                    __typename
+                    id
+                    name
+                  }
+                } =>
+                {
+                  ... on NodeWithName {
+                    username
+                  }
+                }
+              },
+            },
+          },
+        }
+        """,
+    )
+
+
 def test_requires_on_an_interface_object() -> None:
     assert_plan(
         "interface-object-requires",
