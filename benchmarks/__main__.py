@@ -15,6 +15,10 @@ def _run(args: argparse.Namespace) -> int:
     from benchmarks.report import write_results
     from benchmarks.run import WORK_DIR, Settings, run_benchmarks
 
+    if args.ours_at:
+        from benchmarks.gateways import use_ours_at
+
+        use_ours_at(args.ours_at)
     gateways = tuple(args.gateways.split(",")) if args.gateways else None
     settings = Settings.for_mode(quick=args.quick, gateways=gateways)
     overrides = {
@@ -98,6 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     run.add_argument("--quick", action="store_true", help="one short round, under 3 minutes")
     run.add_argument("--gateways", help="comma-separated subset, e.g. ours,apollo-gateway")
     run.add_argument("--rounds", type=int, help="override the number of rounds")
+    run.add_argument("--ours-at", help="measure our gateway at this git revision (exported)")
     run.add_argument("--warmup", type=float, help="override the warm-up seconds per scenario")
     run.add_argument("--measure", type=float, help="override the measured seconds per scenario")
     run.set_defaults(handler=_run)

@@ -8,6 +8,7 @@ with `--hive-router-runtime` (the Rust query planner). All peers run on the Node
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -20,7 +21,7 @@ from pathlib import Path
 from benchmarks.config import GATEWAY_PORT, HOST
 from benchmarks.workload import BENCH_DIR, ROOT_DIR, SUPERGRAPH
 
-__all__ = ["GATEWAYS", "GatewaySpec", "ensure_peers", "node_binary"]
+__all__ = ["GATEWAYS", "GatewaySpec", "ensure_peers", "node_binary", "use_ours_at"]
 
 PEERS_SRC = BENCH_DIR / "peers"
 PEERS_DIR = ROOT_DIR / ".cache" / "bench-npm"
@@ -173,3 +174,28 @@ GATEWAYS: dict[str, GatewaySpec] = {
         ),
     )
 }
+
+
+def use_ours_at(revision: str) -> None:
+    """Measure our gateway as committed at `revision` instead of the working tree.
+
+    `git archive` exports that revision's `gateway/` under `benchmarks/.work/`, and our gateways
+    run from there (`python -m gateway` imports from the working folder first), so a run can
+    compare commits or measure the last good one while the tree is mid-change.
+    """
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", revision],
+        capture_output=True, text=True, cwd=ROOT_DIR, check=True,
+    ).stdout.strip()  # fmt: skip
+    target = BENCH_DIR / ".work" / f"gateway-{commit}"
+    if not target.exists():
+        target.mkdir(parents=True)
+        archive = subprocess.run(
+            ["git", "archive", commit, "gateway"], capture_output=True, cwd=ROOT_DIR, check=True
+        )
+        subprocess.run(["tar", "-x", "-C", str(target)], input=archive.stdout, check=True)
+    for name, spec in list(GATEWAYS.items()):
+        if spec.is_ours:
+            GATEWAYS[name] = dataclasses.replace(
+                spec, cwd=target, version=lambda: f"git {commit} (exported, not the working tree)"
+            )
