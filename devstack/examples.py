@@ -7,6 +7,8 @@ The header is plain GraphQL comments, so the files paste into GraphiQL unchanged
 - `# order: N` where the smoke run puts it (default 50; lower first);
 - `# allow-null: a.b, c` / `# allow-empty: d.e` response paths (list indexes left out) that may
   legitimately be null or an empty list; everything else must be present;
+- `# expect-error: CODE` for an example that shows a refusal: the smoke run then requires an
+  error with that `extensions.code` instead of data;
 - `# captures: name=path` values the smoke run keeps: `token` replaces the token it sends from
   then on, and `crossPostedStatusId` must come back, cross-posted, in `me`.
 
@@ -25,7 +27,9 @@ __all__ = ["EXAMPLES_DIR", "Example", "ExampleFormatError", "load_examples", "pa
 
 EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "examples"
 HEADER = re.compile(r"^#\s*([a-z-]+):\s*(.*)$")
-KNOWN_KEYS = frozenset({"variables", "auth", "order", "allow-null", "allow-empty", "captures"})
+KNOWN_KEYS = frozenset(
+    {"variables", "auth", "order", "allow-null", "allow-empty", "captures", "expect-error"}
+)
 DEFAULT_ORDER = 50
 
 
@@ -45,6 +49,7 @@ class Example:
     allow_null: frozenset[str] = frozenset()
     allow_empty: frozenset[str] = frozenset()
     captures: tuple[tuple[str, str], ...] = ()
+    expect_error: str | None = None
 
     @property
     def name(self) -> str:
@@ -101,6 +106,7 @@ def parse_example(path: Path) -> Example:
         allow_null=_paths(header.get("allow-null", "")),
         allow_empty=_paths(header.get("allow-empty", "")),
         captures=_captures(path, header.get("captures", "")),
+        expect_error=header.get("expect-error") or None,
     )
 
 

@@ -45,6 +45,13 @@ def run_example(url: str, example: Example, state: SmokeState) -> dict[str, Any]
     """Run one example through the gateway and check its answer; return its data."""
     token = state.token if example.needs_auth else None
     response = post_graphql(url, example.query, example.variables, token=token)
+    if example.expect_error is not None:
+        codes = [str((e.get("extensions") or {}).get("code")) for e in response.errors]
+        if example.expect_error not in codes:
+            raise SmokeFailure(
+                f"{example.name}: expected error {example.expect_error}, got {response.body}"
+            )
+        return {}
     if response.errors:
         raise SmokeFailure(f"{example.name}: errors: {json.dumps(response.errors)[:2000]}")
     if response.data is None:

@@ -18,6 +18,7 @@ def test_header_keys_are_read(tmp_path: Path) -> None:
         "# allow-null: postStatus.status.expiresAt, a.b\n"
         "# allow-empty: postStatus.pending\n"
         "# captures: crossPostedStatusId=postStatus.status.id\n"
+        "# expect-error: BAD_USER_INPUT\n"
         "mutation PostStatus($text: String!) { postStatus(text: $text) { status { id } } }\n"
     )
     example = parse_example(path)
@@ -28,6 +29,7 @@ def test_header_keys_are_read(tmp_path: Path) -> None:
     assert example.allow_null == {"postStatus.status.expiresAt", "a.b"}
     assert example.allow_empty == {"postStatus.pending"}
     assert example.captures == (("crossPostedStatusId", "postStatus.status.id"),)
+    assert example.expect_error == "BAD_USER_INPUT"
 
 
 def test_auth_none_and_order_sorting(tmp_path: Path) -> None:
@@ -36,6 +38,7 @@ def test_auth_none_and_order_sorting(tmp_path: Path) -> None:
     examples = load_examples(tmp_path)
     assert [e.name for e in examples] == ["b", "a"]
     assert not examples[0].needs_auth
+    assert examples[0].expect_error is None
 
 
 @pytest.mark.parametrize(
