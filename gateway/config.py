@@ -29,6 +29,8 @@ from gateway.security.settings import (
     AuthConfig,
     AuthorizationConfig,
     OperationLimits,
+    PersistedConfig,
+    RateLimitConfig,
     SecurityConfig,
 )
 
@@ -207,6 +209,20 @@ OPTIONS: tuple[Option, ...] = (
            "refuse the whole request (403) instead of nulling unauthorised fields"),
     Option("authorization.policy_hook", "GATEWAY_AUTHORIZATION_POLICY_HOOK", _optional_text,
            None, "module:function deciding @policy (default: every policy refused)"),
+    Option("persisted.apq", "GATEWAY_APQ", _boolean, True,
+           "automatic persisted queries (sha256Hash, PersistedQueryNotFound)"),
+    Option("persisted.manifest", "GATEWAY_PERSISTED_MANIFEST", _path, None,
+           "trusted documents: a persisted-query manifest (JSON) whose ids clients send"),
+    Option("persisted.safelist", "GATEWAY_PERSISTED_SAFELIST", _boolean, False,
+           "with a manifest: run only its documents"),
+    Option("rate_limit.requests", "GATEWAY_RATE_LIMIT_REQUESTS", _integer(0, 1_000_000_000), 0,
+           "requests per client per window (0: no limit)"),
+    Option("rate_limit.window", "GATEWAY_RATE_LIMIT_WINDOW", _integer(1, 86_400), 60,
+           "seconds in one rate-limit window"),
+    Option("rate_limit.client_header", "GATEWAY_RATE_LIMIT_CLIENT_HEADER", _text, "x-client-id",
+           "header naming the client when there is no token subject"),
+    Option("redis.url", "GATEWAY_REDIS_URL", _optional_text, None,
+           "Redis shared by replicas for APQ and rate limits (empty: in memory)"),
     Option("security.introspection", "GATEWAY_INTROSPECTION", _boolean, None,
            "answer __schema/__type (default: in dev mode)"),
     Option("security.csrf_prevention", "GATEWAY_CSRF_PREVENTION", _boolean, None,
@@ -300,6 +316,8 @@ class Config:
     auth: AuthConfig
     authorization: AuthorizationConfig
     operation_limits: OperationLimits
+    persisted: PersistedConfig
+    rate_limit: RateLimitConfig
     security: SecurityConfig
 
     @property
@@ -521,6 +539,18 @@ def _security_settings(pick: Callable[[str], Any], or_dev: Callable[[str], bool]
             enabled=pick("authorization.enabled"),
             reject_unauthorized=pick("authorization.reject_unauthorized"),
             policy_hook=pick("authorization.policy_hook"),
+        ),
+        "persisted": PersistedConfig(
+            apq=pick("persisted.apq"),
+            manifest=pick("persisted.manifest"),
+            safelist=pick("persisted.safelist"),
+            redis_url=pick("redis.url"),
+        ),
+        "rate_limit": RateLimitConfig(
+            requests=pick("rate_limit.requests"),
+            window_seconds=pick("rate_limit.window"),
+            client_header=str(pick("rate_limit.client_header")).lower(),
+            redis_url=pick("redis.url"),
         ),
         "operation_limits": OperationLimits(
             max_depth=pick("limits.max_depth"),

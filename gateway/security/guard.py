@@ -40,11 +40,15 @@ from gateway.security.limits import (
     select_operation,
 )
 from gateway.security.masking import mask_errors
+from gateway.security.persisted import DocumentProblem, PersistedDocuments
 from gateway.security.policy import Authorizer
+from gateway.security.ratelimit import RATE_LIMITED, RateLimiter, client_key
 from gateway.security.settings import (
     AuthConfig,
     AuthorizationConfig,
     OperationLimits,
+    PersistedConfig,
+    RateLimitConfig,
     SecurityConfig,
 )
 from gateway.supergraph.model import Supergraph
@@ -91,12 +95,27 @@ class SecurityGuard:
         limits: OperationLimits,
         security: SecurityConfig,
         authorization: AuthorizationConfig | None = None,
+        *,
+        persisted: PersistedConfig | None = None,
+        rate_limit: RateLimitConfig | None = None,
     ) -> None:
         self._auth = Authenticator(auth) if auth.enabled else None
         self._limits = limits
         self._security = security
         settings = authorization or AuthorizationConfig()
         self._authorizer = Authorizer(settings) if auth.enabled and settings.enabled else None
+        self._documents = PersistedDocuments(persisted or PersistedConfig())
+        self._rate = rate_limit if rate_limit is not None and rate_limit.requests else None
+        self._limiter = RateLimiter(self._rate) if self._rate is not None else None
+
+    async def resolve(
+        self, query: str | None, extensions: Mapping[str, Any] | None
+    ) -> str | Refusal | None:
+        """The document a request runs: its own, a trusted one by id, or an APQ by hash."""
+        resolved = await self._documents.resolve(query, extensions)
+        if isinstance(resolved, DocumentProblem):
+            return Refusal(message=resolved.message, code=resolved.code)
+        return resolved
 
     def csrf(self, headers: Mapping[str, str]) -> Refusal | None:
         """CSRF_PREVENTION (400) for a request a browser could have sent cross-site."""
@@ -108,7 +127,11 @@ class SecurityGuard:
         )
 
     async def check(
-        self, headers: Mapping[str, str], query: str | None, operation_name: str | None
+        self,
+        headers: Mapping[str, str],
+        query: str | None,
+        operation_name: str | None,
+        peer: str | None = None,
     ) -> Refusal | Claims:
         """The first refusal of authentication, limits or introspection, or the caller's claims."""
         claims = ANONYMOUS
@@ -122,8 +145,29 @@ class SecurityGuard:
                     headers={"www-authenticate": 'Bearer error="invalid_token"'},
                 )
             claims = verified
+        limited = await self._rate_limit(claims, headers, peer)
+        if limited is not None:
+            return limited
         refusal = self._check_document(query, operation_name) if isinstance(query, str) else None
         return claims if refusal is None else refusal
+
+    async def _rate_limit(
+        self, claims: Claims, headers: Mapping[str, str], peer: str | None
+    ) -> Refusal | None:
+        if self._limiter is None or self._rate is None:
+            return None
+        client = client_key(claims, headers, self._rate.client_header, peer)
+        limited = await self._limiter.hit(client)
+        if limited is None:
+            return None
+        rate = self._rate
+        message = f"Too many requests: the limit is {rate.requests} per {rate.window_seconds} s."
+        return Refusal(
+            message=message,
+            code=RATE_LIMITED,
+            status=429,
+            headers={"retry-after": str(limited.retry_after)},
+        )
 
     def authorize(
         self, supergraph: Supergraph, query: str | None, operation_name: str | None, claims: Claims

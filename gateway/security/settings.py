@@ -7,8 +7,16 @@ loader in `gateway/config.py` owns where each value comes from (YAML key, enviro
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
-__all__ = ["AuthConfig", "AuthorizationConfig", "OperationLimits", "SecurityConfig"]
+__all__ = [
+    "AuthConfig",
+    "AuthorizationConfig",
+    "OperationLimits",
+    "PersistedConfig",
+    "RateLimitConfig",
+    "SecurityConfig",
+]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -56,3 +64,26 @@ class AuthorizationConfig:
     reject_unauthorized: bool = False
     policy_hook: str | None = None
     """`module:function` deciding `@policy` groups; None refuses every policy."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PersistedConfig:
+    """Trusted documents (a manifest) and automatic persisted queries (APQ)."""
+
+    apq: bool = True
+    manifest: Path | None = None
+    safelist: bool = False
+    """With a manifest: only its documents run (by id, or by sending exactly their text)."""
+    redis_url: str | None = None
+    """APQ's shared cache; None keeps it in this process's memory."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RateLimitConfig:
+    """Per-client fixed-window request limits; off while `requests` is 0."""
+
+    requests: int = 0
+    window_seconds: int = 60
+    client_header: str = "x-client-id"
+    redis_url: str | None = None
+    """Shared counters for several replicas; None counts in this process's memory."""

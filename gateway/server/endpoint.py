@@ -47,7 +47,12 @@ class GraphQLEndpoint:
         self._config = config
         self._graphiql = graphiql
         self._guard = SecurityGuard(
-            config.auth, config.operation_limits, config.security, config.authorization
+            config.auth,
+            config.operation_limits,
+            config.security,
+            config.authorization,
+            persisted=config.persisted,
+            rate_limit=config.rate_limit,
         )
 
     async def handle(self, request: Request) -> Response:
@@ -88,7 +93,12 @@ class GraphQLEndpoint:
         if gateway is None:
             message = f"The gateway is not ready: {self._state.not_ready_reason}."
             return graphql_response(error_body(message, "SERVICE_UNAVAILABLE"), 503, media)
-        claims = await self._guard.check(request.headers, parsed.query, parsed.operation_name)
+        document = await self._guard.resolve(parsed.query, parsed.extensions)
+        if isinstance(document, Refusal):
+            return _refused(document, media)
+        parsed = dataclasses.replace(parsed, query=document)
+        peer = request.client.host if request.client is not None else None
+        claims = await self._guard.check(request.headers, document, parsed.operation_name, peer)
         if isinstance(claims, Refusal):
             return _refused(claims, media)
         filtered = self._guard.authorize(

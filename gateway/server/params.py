@@ -47,10 +47,15 @@ def _object_or_null(name: str, value: object) -> Mapping[str, Any] | RequestProb
     return RequestProblem(message=f"The `{name}` parameter must be a JSON object.")
 
 
+def _persisted(extensions: object) -> bool:
+    return isinstance(extensions, Mapping) and isinstance(extensions.get("persistedQuery"), dict)
+
+
 def _build(
     query: object, operation_name: object, variables: object, extensions: object
 ) -> GraphQLRequest | RequestProblem:
-    if not isinstance(query, str):
+    # A persisted-query id or APQ hash may stand for the document (gateway/security/persisted.py).
+    if not isinstance(query, str) and not (query is None and _persisted(extensions)):
         message = "The `query` parameter is required and must be a string."
         if query is None:
             message = "The request has no `query`: send a GraphQL document in `query`."
@@ -61,7 +66,7 @@ def _build(
         if isinstance(checked, RequestProblem):
             return checked
     return GraphQLRequest(
-        query=query,
+        query=query if isinstance(query, str) else None,
         operation_name=operation_name or None,
         variables=variables if isinstance(variables, Mapping) else None,
         extensions=extensions if isinstance(extensions, Mapping) else None,
