@@ -5,7 +5,7 @@ export UV_PROJECT_ENVIRONMENT := $(CURDIR)/.cache/venv
 UV := $(CURDIR)/.cache/tools/uv/bin/uv
 PY := $(UV_PROJECT_ENVIRONMENT)/bin/python
 
-.PHONY: help install run smoke test lint format schema bench bench-quick npm-tools browser clean
+.PHONY: help install run smoke test lint format schema bench bench-quick npm-tools browser redis clean
 
 help:
 	@echo "make run    - start the database, the four subgraphs and the gateway (GraphiQL URL printed)"
@@ -40,13 +40,20 @@ browser: /usr/bin/chromium
 	@SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	$$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver
 
+# Debian's redis-server, started by the security tests on a free port (shared APQ and rate limits).
+redis: /usr/bin/redis-server
+
+/usr/bin/redis-server:
+	@SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	$$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server
+
 run: install npm-tools
 	$(PY) -m devstack run
 
 smoke: install npm-tools
 	$(PY) -m devstack smoke
 
-test: install npm-tools browser
+test: install npm-tools browser redis
 	$(PY) -m devstack prepare-tests
 	$(PY) -m pytest
 
