@@ -167,7 +167,8 @@ def jump(
     scope.out.promote(before)
     if requires is not None:
         # Inputs may come from the target subgraph itself (an earlier fetch), so no hop guard.
-        parents |= planner.plan_object(inputs.at(hops=scope.hops), requires.selections)
+        out = scope.requires_out or scope.out
+        parents |= planner.plan_object(inputs.at(hops=scope.hops, out=out), requires.selections)
     renamed = {name: alias for (path, name), alias in renames.items() if path == scope.path}
     variant = tuple(sorted(renamed.items()))
     group = planner.groups.entity(target.graph, scope.path, parents, scope.conditions, variant)
@@ -193,6 +194,7 @@ def jump(
         hops=hops,
         satisfied=satisfied,
         renames=scope.renames,
+        requires_out=None,
     )
     return planner.plan_selection(child, items) | parents
 

@@ -73,6 +73,8 @@ def without_conditions(node: SelectionNode) -> SelectionNode:
             directives=kept,
             selection_set=node.selection_set,
         )
+    if isinstance(node, InlineFragmentNode):
+        return _fragment(node.type_condition, kept, node.selection_set.selections)
     return node
 
 

@@ -23,7 +23,8 @@ class Scope:
     `hops` guards against key lookups that would go round in circles; `satisfied` names the
     fields whose `@requires` inputs this entity fetch's representations carry; `planned` marks
     selections the planner adds (keys, `@requires` inputs) rather than the client's, and
-    `renames` collects, for one entity jump, the inputs that had to be aliased.
+    `renames` collects, for one entity jump, the inputs that had to be aliased;
+    `requires_out`, when set, is where `@requires` inputs go (a conditional fragment).
     """
 
     group: Group
@@ -36,6 +37,7 @@ class Scope:
     satisfied: frozenset[str] = frozenset()
     planned: bool = False
     renames: dict[tuple[tuple[str, ...], str], str] | None = None
+    requires_out: Sel | None = None
 
     def at(self, **changes: object) -> Scope:
         return replace(self, **changes)  # type: ignore[arg-type]

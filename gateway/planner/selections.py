@@ -124,10 +124,15 @@ class Sel:
         self.items = {k: self.items[k] for k in order}
 
     def is_empty(self) -> bool:
-        return not self.items
+        """No fields, not even inside fragments."""
+        return all(isinstance(i, FragmentItem) and i.sub.is_empty() for i in self.items.values())
 
     def to_ast(self) -> SelectionSetNode:
-        return SelectionSetNode(selections=tuple(_item_ast(i) for i in self.items.values()))
+        """The selection set; fragments left empty (a guard nothing went under) are dropped."""
+        kept = (
+            i for i in self.items.values() if not (isinstance(i, FragmentItem) and i.sub.is_empty())
+        )
+        return SelectionSetNode(selections=tuple(_item_ast(i) for i in kept))
 
 
 def _differs(item: FieldItem, name: str, arguments: tuple[ArgumentNode, ...]) -> bool:

@@ -11,7 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from graphql import FieldNode, InlineFragmentNode, SelectionNode, SelectionSetNode, get_named_type
+from graphql import (
+    DirectiveNode,
+    FieldNode,
+    InlineFragmentNode,
+    SelectionNode,
+    SelectionSetNode,
+    get_named_type,
+)
 
 from gateway.planner.entities import plan_remote
 from gateway.planner.graph import SubgraphView, list_depth
@@ -134,15 +141,22 @@ class Walker:
 
     def _remote(self, scope: Scope, remote: list[SelectionNode]) -> set[int]:
         """Jump for `remote`; a field under a variable `@skip`/`@include` gets its own fetch,
-        guarded by a Condition node, instead of passing the directive down."""
+        guarded by a Condition node, and the `@requires` inputs it needs are fetched under the
+        same condition."""
         batches: dict[tuple[Condition, ...], list[SelectionNode]] = {}
+        guards: dict[tuple[Condition, ...], tuple[DirectiveNode, ...]] = {}
         for node in remote:
-            conditions = conditions_of(tuple(node.directives or ()))
+            directives = tuple(d for d in node.directives or () if _is_condition(d))
+            conditions = conditions_of(directives)
+            guards[conditions] = directives
             batch = batches.setdefault(conditions, [])
             batch.append(without_conditions(node) if conditions else node)
         touched: set[int] = set()
         for conditions, nodes in batches.items():
-            inner = scope.at(conditions=scope.conditions + conditions) if conditions else scope
+            inner = scope
+            if conditions:
+                out = scope.out.add_fragment(scope.type_name, guards[conditions])
+                inner = scope.at(conditions=scope.conditions + conditions, requires_out=out)
             touched |= plan_remote(self, inner, tuple(nodes))
         return touched
 
@@ -210,9 +224,14 @@ class Walker:
             conditions=scope.conditions + conditions_of(directives),
             hops=frozenset(),
             satisfied=frozenset(),
+            requires_out=None,
         )
         assert node.selection_set is not None
         return self.plan_selection(child, node.selection_set.selections)
+
+
+def _is_condition(directive: DirectiveNode) -> bool:
+    return directive.name.value in ("skip", "include")
 
 
 def _is_typename(node: SelectionNode) -> bool:

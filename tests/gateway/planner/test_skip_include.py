@@ -339,6 +339,108 @@ def test_conditional_typed_fragment() -> None:
     )
 
 
+def test_requires_inputs_fetched_under_the_field_condition() -> None:
+    assert_plan(
+        "bench",
+        """
+        query ($x: Boolean!) {
+          topProducts {
+            shippingEstimate @include(if: $x)
+          }
+        }
+        """,
+        """
+        QueryPlan {
+          Sequence {
+            Fetch(service: "products") {
+              {
+                topProducts {
+                  __typename
+                  upc
+                  ... on Product @include(if: $x) {
+                    price
+                    weight
+                  }
+                }
+              }
+            },
+            Include(if: $x) {
+              Flatten(path: "topProducts.@") {
+                Fetch(service: "inventory") {
+                  {
+                    ... on Product {
+                      __typename
+                      upc
+                      price
+                      weight
+                    }
+                  } =>
+                  {
+                    ... on Product {
+                      shippingEstimate
+                    }
+                  }
+                },
+              }
+            },
+          },
+        }
+        """,
+    )
+
+
+def test_conditional_fragment_sent_through_an_interface_object() -> None:
+    assert_plan(
+        "interface-object",
+        """
+        query ($x: Boolean!) {
+          topMedia {
+            id
+            ... on Book @include(if: $x) {
+              pages
+            }
+            reviews @skip(if: $x)
+          }
+        }
+        """,
+        """
+        QueryPlan {
+          Sequence {
+            Fetch(service: "reviews") {
+              {
+                topMedia {
+                  __typename
+                  id
+                  reviews @skip(if: $x)
+                }
+              }
+            },
+            Include(if: $x) {
+              Flatten(path: "topMedia") {
+                Fetch(service: "media") {
+                  {
+                    ... on Media {
+                      __typename
+                      id
+                    }
+                  } =>
+                  {
+                    ... on Media {
+                      __typename
+                      ... on Book {
+                        pages
+                      }
+                    }
+                  }
+                },
+              }
+            },
+          },
+        }
+        """,
+    )
+
+
 def test_conditional_named_fragment() -> None:
     assert_plan(
         "bench",
