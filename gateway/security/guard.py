@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from graphql import GraphQLError, parse
+from graphql import FragmentDefinitionNode, GraphQLError, parse
 
 from gateway.security.authentication import (
     ANONYMOUS,
@@ -29,6 +29,7 @@ from gateway.security.authorization import (
     filter_operation,
     null_removed,
 )
+from gateway.security.cost import COST_LIMIT_EXCEEDED, estimate_cost
 from gateway.security.csrf import CSRF_PREVENTION, csrf_refusal
 from gateway.security.introspection import INTROSPECTION_DISABLED, uses_introspection
 from gateway.security.limits import (
@@ -170,10 +171,23 @@ class SecurityGuard:
         )
 
     def authorize(
-        self, supergraph: Supergraph, query: str | None, operation_name: str | None, claims: Claims
+        self,
+        supergraph: Supergraph,
+        query: str | None,
+        operation_name: str | None,
+        claims: Claims,
+        variables: Mapping[str, Any] | None = None,
     ) -> Filtered | Refusal:
-        """The document without the fields `claims` may not see (or a refusal, if configured)."""
-        if self._authorizer is None or not isinstance(query, str):
+        """The checks that need the supergraph: the cost limit, then authorization.
+
+        Returns the document without the fields `claims` may not see, or a refusal.
+        """
+        if not isinstance(query, str):
+            return Filtered(query=query, removed=())
+        too_costly = self._check_cost(supergraph, query, operation_name, variables)
+        if too_costly is not None:
+            return too_costly
+        if self._authorizer is None:
             return Filtered(query=query, removed=())
         allowed = self._authorizer.allowed(supergraph, claims)
         filtered = filter_operation(supergraph.api_schema, query, operation_name, allowed)
@@ -182,6 +196,33 @@ class SecurityGuard:
             message = f"The request asks for fields the caller may not see: {paths}."
             return Refusal(message=message, code=UNAUTHORIZED_FIELD_OR_TYPE, status=403)
         return filtered
+
+    def _check_cost(
+        self,
+        supergraph: Supergraph,
+        query: str,
+        operation_name: str | None,
+        variables: Mapping[str, Any] | None,
+    ) -> Refusal | None:
+        limit = self._limits.max_cost
+        if not limit:
+            return None
+        try:
+            document = parse(query)
+        except GraphQLError:
+            return None
+        operation = select_operation(document, operation_name)
+        if operation is None:
+            return None
+        fragments = {
+            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+        }
+        default_size = self._limits.default_list_size
+        cost = estimate_cost(supergraph.schema, fragments, operation, variables, default_size)
+        if cost <= limit:
+            return None
+        message = f"The operation's estimated cost is {cost}; the limit is {limit}."
+        return Refusal(message=message, code=COST_LIMIT_EXCEEDED)
 
     def finish(self, body: dict[str, Any], filtered: Filtered) -> dict[str, Any]:
         """The response as the client gets it: nulls for removed fields, errors masked."""

@@ -1,9 +1,10 @@
 """Operation limits, measured on the document before anything is planned or sent.
 
 Tokens are counted with graphql-core's lexer before parsing, so a huge document costs a scan
-and never a parse tree. Depth, aliases and root fields are measured on the operation that will
-run, through fragment spreads (each fragment once per path, so cycles cannot loop; validation
-refuses cyclic fragments later anyway). Each limit has its own error code, as in Apollo Router.
+and never a parse tree. Depth, aliases, root fields and the number of fields once fragments are
+spread are measured on the operation that will run, each fragment measured once (so neither
+cycles nor fragments spread inside fragments can make the walk long). Each limit has its own
+error code, as in Apollo Router.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ from gateway.security.settings import OperationLimits
 __all__ = [
     "MAX_ALIASES_EXCEEDED",
     "MAX_DEPTH_EXCEEDED",
+    "MAX_EXPANDED_FIELDS",
+    "MAX_FIELDS_EXCEEDED",
     "MAX_ROOT_FIELDS_EXCEEDED",
     "MAX_TOKENS_EXCEEDED",
     "LimitExceeded",
@@ -45,6 +48,9 @@ MAX_DEPTH_EXCEEDED = "MAX_DEPTH_EXCEEDED"
 MAX_ALIASES_EXCEEDED = "MAX_ALIASES_EXCEEDED"
 MAX_ROOT_FIELDS_EXCEEDED = "MAX_ROOT_FIELDS_EXCEEDED"
 MAX_TOKENS_EXCEEDED = "MAX_TOKENS_EXCEEDED"
+MAX_FIELDS_EXCEEDED = "MAX_FIELDS_EXCEEDED"
+MAX_EXPANDED_FIELDS = 50_000
+"""Fields once fragments are spread: beyond this a small document is a "fragment bomb"."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -62,6 +68,7 @@ class OperationShape:
     depth: int
     aliases: int
     root_fields: int
+    expanded_fields: int
 
 
 def count_tokens(query: str, stop_after: int) -> int:
@@ -90,58 +97,73 @@ def select_operation(
 
 
 def measure(document: DocumentNode, operation: OperationDefinitionNode) -> OperationShape:
-    """Depth (root fields are depth 1), aliases and root fields of `operation`."""
+    """Depth (root fields are depth 1), aliases, root fields and fields once fragments expand."""
     fragments = {
         d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
     }
     walker = _Walker(fragments)
-    depth = walker.depth(operation.selection_set, frozenset())
-    roots = len(list(_fields(operation.selection_set, fragments, frozenset())))
-    return OperationShape(depth=depth, aliases=walker.aliases, root_fields=roots)
+    found = walker.measure(operation.selection_set, frozenset())
+    return OperationShape(
+        depth=found.depth,
+        aliases=found.aliases,
+        root_fields=found.fields_here,
+        expanded_fields=found.fields_total,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Measured:
+    depth: int
+    aliases: int
+    fields_here: int
+    fields_total: int
 
 
 class _Walker:
-    """Walks selections once, counting aliases on the way."""
+    """Measures selections, each fragment once: a document that spreads fragments inside
+    fragments ("fragment bombs") costs linear work here, however large its expansion."""
 
     def __init__(self, fragments: Mapping[str, FragmentDefinitionNode]) -> None:
         self.fragments = fragments
-        self.aliases = 0
+        self.memo: dict[str, _Measured] = {}
 
-    def depth(self, selection_set: SelectionSetNode, seen: frozenset[str]) -> int:
-        deepest = 0
-        for field in _fields(selection_set, self.fragments, seen):
-            if field.alias is not None:
-                self.aliases += 1
-            below = 0
-            if field.selection_set is not None:
-                below = self.depth(field.selection_set, seen)
-            deepest = max(deepest, 1 + below)
-        return deepest
+    def measure(self, selection_set: SelectionSetNode, seen: frozenset[str]) -> _Measured:
+        depth = aliases = here = total = 0
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                below = _Measured(0, 0, 0, 0)
+                if selection.selection_set is not None:
+                    below = self.measure(selection.selection_set, seen)
+                depth = max(depth, 1 + below.depth)
+                aliases += below.aliases + (selection.alias is not None)
+                here += 1
+                total += 1 + below.fields_total
+                continue
+            inner = self._fragment(selection, seen)
+            depth = max(depth, inner.depth)
+            aliases += inner.aliases
+            here += inner.fields_here
+            total += inner.fields_total
+        return _Measured(depth, aliases, here, total)
 
-
-def _fields(
-    selection_set: SelectionSetNode,
-    fragments: Mapping[str, FragmentDefinitionNode],
-    seen: frozenset[str],
-) -> list[FieldNode]:
-    """The fields of a selection set, with fragments spread in (each fragment once per path)."""
-    found: list[FieldNode] = []
-    for selection in selection_set.selections:
-        if isinstance(selection, FieldNode):
-            found.append(selection)
-        elif isinstance(selection, InlineFragmentNode):
-            found.extend(_fields(selection.selection_set, fragments, seen))
-        elif isinstance(selection, FragmentSpreadNode):
-            name = selection.name.value
-            fragment = fragments.get(name)
-            if fragment is not None and name not in seen:
-                found.extend(_fields(fragment.selection_set, fragments, seen | {name}))
-    return found
+    def _fragment(self, selection: object, seen: frozenset[str]) -> _Measured:
+        if isinstance(selection, InlineFragmentNode):
+            return self.measure(selection.selection_set, seen)
+        if not isinstance(selection, FragmentSpreadNode):
+            return _Measured(0, 0, 0, 0)
+        name = selection.name.value
+        fragment = self.fragments.get(name)
+        if fragment is None or name in seen:
+            return _Measured(0, 0, 0, 0)  # unknown or cyclic: validation refuses it
+        if name not in self.memo:
+            self.memo[name] = self.measure(fragment.selection_set, seen | {name})
+        return self.memo[name]
 
 
 def check_shape(shape: OperationShape, limits: OperationLimits) -> LimitExceeded | None:
     """The first limit `shape` is over, or None."""
     checks = (
+        (shape.expanded_fields, MAX_EXPANDED_FIELDS, MAX_FIELDS_EXCEEDED, "fields once expanded"),
         (shape.depth, limits.max_depth, MAX_DEPTH_EXCEEDED, "depth"),
         (shape.aliases, limits.max_aliases, MAX_ALIASES_EXCEEDED, "aliases"),
         (shape.root_fields, limits.max_root_fields, MAX_ROOT_FIELDS_EXCEEDED, "root fields"),

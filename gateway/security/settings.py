@@ -43,6 +43,8 @@ class OperationLimits:
     max_aliases: int = 50
     max_root_fields: int = 30
     max_tokens: int = 10_000
+    max_cost: int = 0
+    default_list_size: int = 10
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

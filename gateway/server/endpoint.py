@@ -102,7 +102,7 @@ class GraphQLEndpoint:
         if isinstance(claims, Refusal):
             return _refused(claims, media)
         filtered = self._guard.authorize(
-            gateway.supergraph, parsed.query, parsed.operation_name, claims
+            gateway.supergraph, parsed.query, parsed.operation_name, claims, parsed.variables
         )
         if isinstance(filtered, Refusal):
             return _refused(filtered, media)
