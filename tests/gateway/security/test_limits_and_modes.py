@@ -8,14 +8,16 @@ gateway runs in dev mode with the defaults, to show the mode-dependent controls 
 from __future__ import annotations
 
 import json
+import time
 import urllib.parse
 from collections.abc import Iterator
 
 import pytest
+from graphql import parse
 from security_support import Reply, Stack, call, gql, launch_gateway
 
 from devstack.processes import Service
-from gateway.security.limits import count_tokens
+from gateway.security.limits import count_tokens, measure, select_operation
 
 pytestmark = pytest.mark.integration
 
@@ -195,3 +197,28 @@ def test_limits_do_not_reject_the_mission_query(dev: Service) -> None:
     reply = gql(dev, query)
     assert limit_codes(reply) == [], reply.body
     assert "UNAUTHENTICATED" in reply.codes  # ran as far as the subgraph (no token)
+
+
+def fragment_bomb(levels: int) -> str:
+    """Each fragment spreads the next one twice: 2**levels fields once expanded."""
+    spreads = [f"fragment F{n} on Query {{ ...F{n + 1} ...F{n + 1} }}" for n in range(levels)]
+    last = f"fragment F{levels} on Query {{ __typename }}"
+    return " ".join(["query { ...F0 }", *spreads, last])
+
+
+def test_fragment_bombs_are_measured_in_linear_time() -> None:
+    document = parse(fragment_bomb(60))
+    operation = select_operation(document, None)
+    assert operation is not None
+    started = time.monotonic()
+    shape = measure(document, operation)
+    assert time.monotonic() - started < 1.0
+    assert shape.expanded_fields == 2**60
+    assert shape.root_fields == 2**60
+
+
+def test_fragment_bomb_is_refused(dev: Service) -> None:
+    reply = gql(dev, fragment_bomb(20))
+    assert reply.codes == ["MAX_FIELDS_EXCEEDED"]
+    small = gql(dev, fragment_bomb(1))  # two __typename fields: fine
+    assert small.body == {"data": {"__typename": "Query"}}
