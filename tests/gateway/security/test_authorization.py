@@ -1,12 +1,13 @@
-"""`@authenticated` and `@requiresScopes` from the supergraph, through the real gateway.
+"""`@authenticated`, `@requiresScopes` and `@policy` from the supergraph, through the real gateway.
 
 The checked-in supergraph guards accounts fields (`me`, `person`, `Person.email`); the test
 serves a copy that also guards `whatsAppStatus` (whatsapp subgraph, `status:read` scope),
-`facebookStory` (facebook subgraph, `@authenticated`) and `Person.email` (`email:read`), so the
-directives sit on fields of three
-different subgraphs. The subgraphs are the real ones, unchanged: the gateway alone enforces the
-supergraph's rules. A removed field is never fetched: a subgraph asked for it would answer with
-its own error (carrying `serviceName`), and the responses here carry none.
+`facebookStory` (facebook subgraph, `@authenticated`), `Person.email` (`email:read`) and
+`instagramStory` (instagram subgraph, `@policy`, decided by the Python hook in
+`policy_hook.py`), so the directives sit on fields of four different subgraphs. The subgraphs
+are the real ones, unchanged: the gateway alone enforces the supergraph's rules. A removed
+field is never fetched: a subgraph asked for it would answer with its own error (carrying
+`serviceName`), and the responses here carry none.
 """
 
 from __future__ import annotations
@@ -47,6 +48,18 @@ def guarded_supergraph(directory: Path) -> Path:
     email = "email: String @join__field(graph: ACCOUNTS) @authenticated"
     assert email in sdl
     sdl = sdl.replace(email, email + ' @requiresScopes(scopes: [["email:read"]])')
+    insta = "instagramStory(id: ID!): InstagramStory @join__field(graph: INSTAGRAM)"
+    assert insta in sdl
+    sdl = sdl.replace(insta, insta + ' @policy(policies: [["readStories"]])')
+    link = '  @link(url: "https://specs.apollo.dev/link/v1.0")\n'
+    sdl = sdl.replace(
+        link, link + '  @link(url: "https://specs.apollo.dev/policy/v0.1", for: SECURITY)\n'
+    )
+    sdl += (
+        "\ndirective @policy(policies: [[policy__Policy!]!]!)"
+        " on FIELD_DEFINITION | OBJECT | INTERFACE | SCALAR | ENUM\n"
+        "scalar policy__Policy\n"
+    )
     path = directory / "supergraph-guarded.graphql"
     path.write_text(sdl)
     return path
@@ -59,6 +72,7 @@ def serve(stack: Stack, name: str, extra: dict[str, str]) -> Service:
         "GATEWAY_AUTH_JWKS_URL": stack.jwks_url,
         "GATEWAY_AUTH_ISSUER": ISSUER,
         "GATEWAY_AUTH_AUDIENCE": AUDIENCE,
+        "GATEWAY_AUTHORIZATION_POLICY_HOOK": "tests.gateway.security.policy_hook:decide",
         **extra,
     }
     supergraph = guarded_supergraph(stack.log_dir)
@@ -94,6 +108,10 @@ def owner(gateway: Service, security_stack: Stack) -> dict[str, Any]:
     )
     gql(gateway, 'mutation { registerFacebookProfile(name: "Owner") { id } }', token=token)
     story = gql(gateway, 'mutation { createFacebookStory(caption: "c") { id } }', token=token)
+    username = f"owner_{random.randrange(10**6)}"
+    register_insta = f'mutation {{ registerInstagramProfile(username: "{username}") {{ id }} }}'
+    assert "errors" not in gql(gateway, register_insta, token=token).body
+    insta = gql(gateway, 'mutation { createInstagramStory(caption: "i") { id } }', token=token)
     jti = jwt.decode(token, options={"verify_signature": False})["jti"]
     key = SigningKey.load(security_stack, jti=jti)
     return {
@@ -101,6 +119,7 @@ def owner(gateway: Service, security_stack: Stack) -> dict[str, Any]:
         "id": person_id,
         "status": posted.body["data"]["postStatus"]["status"]["id"],
         "story": story.body["data"]["createFacebookStory"]["id"],
+        "insta": insta.body["data"]["createInstagramStory"]["id"],
         "key": key,
     }
 
@@ -186,3 +205,14 @@ def test_reject_mode_refuses_the_whole_request(rejecting: Service, owner: dict[s
     assert "data" not in reply.body
     allowed = gql(rejecting, "{ me { id } }", token=owner["token"])
     assert allowed.body == {"data": {"me": {"id": owner["id"]}}}
+
+
+def test_policy_is_decided_by_the_python_hook(gateway: Service, owner: dict[str, Any]) -> None:
+    query = f'{{ instagramStory(id: "{owner["insta"]}") {{ id caption }} }}'
+    without = gql(gateway, query, token=owner["token"])
+    assert without.body["data"] == {"instagramStory": None}
+    assert unauthorized_paths(without.body) == [["instagramStory"]]
+    reader = owner["key"].token(owner["id"], roles=["reader"])
+    allowed = gql(gateway, query, token=reader)
+    assert "errors" not in allowed.body, allowed.body
+    assert allowed.body["data"] == {"instagramStory": {"id": owner["insta"], "caption": "i"}}
