@@ -71,6 +71,10 @@ def _growth_pinned(args: argparse.Namespace) -> int:
 def _profile(args: argparse.Namespace) -> int:
     from benchmarks.profile import profile_gateway
 
+    if args.ours_at:
+        from benchmarks.gateways import use_ours_at
+
+        use_ours_at(args.ours_at)
     summary = profile_gateway(
         scenario=args.scenario,
         seconds=args.seconds,
@@ -114,6 +118,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     profile.add_argument("--scenario", default="unique-auth", choices=["identical", "unique-auth"])
     profile.add_argument("--seconds", type=float, default=20)
     profile.add_argument("--gateway", default="ours", choices=["ours", "ours-no-forward"])
+    profile.add_argument("--ours-at", help="profile our gateway at this git revision (exported)")
     profile.set_defaults(handler=_profile)
     compose = commands.add_parser("compose", help="recompose workload/supergraph.graphql")
     compose.set_defaults(handler=_compose)

@@ -80,9 +80,8 @@ def profile_gateway(
     raw = out_dir / f"profile-{gateway_name}-{scenario}.collapsed"
     spec = GATEWAYS[gateway_name]
     subgraphs = _start_subgraphs()
-    gateway = start_pinned(
-        spec.command(), core=GATEWAY_CORE, log=WORK_DIR / "logs" / "profile.log", env=spec.env
-    )
+    log = WORK_DIR / "logs" / "profile.log"
+    gateway = start_pinned(spec.command(), core=GATEWAY_CORE, log=log, cwd=spec.cwd, env=spec.env)
     try:
         ready = wait_until_correct(GATEWAY_URL, deadline_s=60, alive=gateway.alive)
         if not ready.ok:
