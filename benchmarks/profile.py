@@ -49,8 +49,8 @@ def summarise_collapsed(path: Path, top: int = 25) -> str:
     total = 0
     for line in path.read_text().splitlines():
         stack, _, count_text = line.rpartition(" ")
-        if not stack:
-            continue
+        if not stack or not count_text.isdigit():
+            continue  # a frame name that spans lines; its samples are too few to matter
         count = int(count_text)
         frames = [_frame_name(f) for f in stack.split(";")]
         total += count
