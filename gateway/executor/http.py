@@ -51,8 +51,6 @@ class HttpTransport:
 
     def __init__(self, options: HttpTransportOptions) -> None:
         self._options = options
-        # Parsed once: aiohttp would otherwise parse the URL string on every request.
-        self._urls = {name: URL(url) for name, url in options.urls.items()}
         self._session: aiohttp.ClientSession | None = None
         self._in_flight: dict[_DedupKey, asyncio.Future[SubgraphResult]] = {}
 
@@ -128,7 +126,7 @@ class HttpTransport:
     async def _attempt(
         self, service_name: str, body: bytes, headers: Mapping[str, str]
     ) -> SubgraphResult | _StaleConnection:
-        url = self._urls.get(service_name)
+        url = self._options.urls.get(service_name)
         if url is None:
             return SubgraphFailure(
                 message=f"No URL is configured for subgraph '{service_name}'",
@@ -139,7 +137,7 @@ class HttpTransport:
         assert self._session is not None
         timeout = self._options.timeouts.get(service_name, self._options.default_timeout)
         try:
-            return await self._post(service_name, url, body, headers, seconds=timeout)
+            return await self._post(service_name, _url(url), body, headers, seconds=timeout)
         except TimeoutError:
             return SubgraphFailure(
                 message=f"Subgraph '{service_name}' did not answer within {timeout:g}s",
@@ -203,6 +201,15 @@ def _with_json_headers(headers: Mapping[str, str]) -> CIMultiDict[str]:
     sent = CIMultiDict(headers)
     sent.update(_JSON_HEADERS)
     return sent
+
+
+@lru_cache(maxsize=256)
+def _url(url: str) -> URL:
+    """Parsed once per URL: aiohttp would otherwise parse the string on every request.
+
+    Keyed by the string, not the subgraph, because the URL map may change while serving.
+    """
+    return URL(url)
 
 
 @lru_cache(maxsize=64)
