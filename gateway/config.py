@@ -44,6 +44,7 @@ __all__ = [
     "GraphiQLConfig",
     "LimitsConfig",
     "Option",
+    "PerformanceConfig",
     "SubgraphSettings",
     "load_config",
     "subgraph_env_name",
@@ -244,6 +245,12 @@ OPTIONS: tuple[Option, ...] = (
            "apollo-query-plan-experimental", "request header that asks for the query plan"),
     Option("query_plan.cache_size", "GATEWAY_QUERY_PLAN_CACHE_SIZE", _integer(1, 1_000_000), 1024,
            "query plans kept in memory"),
+    Option("performance.inbound_dedup", "GATEWAY_INBOUND_DEDUP", _boolean, False,
+           "identical concurrent queries (document, variables, forwarded headers) share one run"),
+    Option("performance.gc_freeze", "GATEWAY_GC_FREEZE", _boolean, True,
+           "after start-up, exclude the long-lived schema and supergraph from garbage collection"),
+    Option("performance.gc_threshold", "GATEWAY_GC_THRESHOLD", _integer(0, 100_000_000), 100_000,
+           "allocations between young-generation collections (0: Python's default, 700)"),
     Option("graphiql.enabled", "GATEWAY_GRAPHIQL_ENABLED", _boolean, None,
            "serve GraphiQL to browsers at the GraphQL path (default: in dev mode)"),
     Option("graphiql.assets_dir", "GATEWAY_GRAPHIQL_ASSETS_DIR", _path,
@@ -294,6 +301,15 @@ class GraphiQLConfig:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class PerformanceConfig:
+    """Throughput knobs; see `gateway/server/serve.py` for why the GC settings help."""
+
+    inbound_dedup: bool = False
+    gc_freeze: bool = True
+    gc_threshold: int = 100_000
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Config:
     """Everything the gateway process needs, resolved once (defaults live in `OPTIONS`)."""
 
@@ -323,6 +339,7 @@ class Config:
     persisted: PersistedConfig
     rate_limit: RateLimitConfig
     security: SecurityConfig
+    performance: PerformanceConfig = PerformanceConfig()
 
     @property
     def dev(self) -> bool:
@@ -516,6 +533,11 @@ def load_config(
         expose_query_plan=or_dev("query_plan.expose"),
         query_plan_header=str(pick("query_plan.header")).lower(),
         plan_cache_size=pick("query_plan.cache_size"),
+        performance=PerformanceConfig(
+            inbound_dedup=pick("performance.inbound_dedup"),
+            gc_freeze=pick("performance.gc_freeze"),
+            gc_threshold=pick("performance.gc_threshold"),
+        ),
         graphiql=GraphiQLConfig(
             enabled=or_dev("graphiql.enabled"),
             assets_dir=pick("graphiql.assets_dir"),
