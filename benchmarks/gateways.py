@@ -135,6 +135,16 @@ GATEWAYS: dict[str, GatewaySpec] = {
             is_ours=True,
         ),
         GatewaySpec(
+            name="ours-inbound-dedup",
+            label="Python gateway (ours, inbound dedup)",
+            command=_ours_command,
+            version=_ours_version,
+            env={"GATEWAY_INBOUND_DEDUP": "true"},
+            config="as the first with GATEWAY_INBOUND_DEDUP=true (answers concurrent identical "
+            "requests once, like the Hive Gateway configuration measured here)",
+            is_ours=True,
+        ),
+        GatewaySpec(
             name="apollo-gateway",
             label="Apollo Gateway",
             command=_apollo_command,
