@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
-from typing import Annotated
-
 import strawberry
 from strawberry.federation.schema_directives import Key
 from strawberry.federation.types import FieldSet
@@ -39,20 +37,24 @@ class CrossPostState(Enum):
     CANCELLED = "CANCELLED"
 
 
-@strawberry.federation.type(keys=[Key(fields=FieldSet("id"), resolvable=False)])
-class FacebookStory:
+@strawberry.interface(
+    description=(
+        "A Story a Status was shared as. An interface rather than a union, so a client can ask"
+        " `story { id }` without naming each platform."
+    )
+)
+class CrossPostedStory:
     id: strawberry.ID
 
 
 @strawberry.federation.type(keys=[Key(fields=FieldSet("id"), resolvable=False)])
-class InstagramStory:
+class FacebookStory(CrossPostedStory):
     id: strawberry.ID
 
 
-CrossPostedStory = Annotated[
-    FacebookStory | InstagramStory,
-    strawberry.union("CrossPostedStory", description="A Story a Status was shared as."),
-]
+@strawberry.federation.type(keys=[Key(fields=FieldSet("id"), resolvable=False)])
+class InstagramStory(CrossPostedStory):
+    id: strawberry.ID
 
 
 @strawberry.type(description="One target a Status was shared to, and how far delivery got.")
