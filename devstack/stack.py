@@ -123,6 +123,8 @@ def start_gateway(
         "-m",
         "gateway",
         "serve",
+        "--config",
+        str(ROOT / "schema" / "gateway.yaml"),
         "--supergraph",
         str(supergraph_path),
         "--port",

@@ -77,7 +77,10 @@ class GatewayResult:
 class GatewayOptions:
     """Runtime knobs; `forward_headers` are lowercase header names sent on to subgraphs."""
 
-    forward_headers: tuple[str, ...] = ("authorization",)
+    forward_headers: tuple[str, ...] = ()
+    """No client header reaches a subgraph unless listed, as in Apollo Router and Hive Gateway:
+    credentials go only where a deployment says they are needed, and requests that forward
+    nothing can share identical in-flight subgraph fetches across clients."""
     plan_cache_size: int = 1024
     deduplicate_inbound: bool = False
     """Identical concurrent queries (same document, variables and forwarded headers) share one
