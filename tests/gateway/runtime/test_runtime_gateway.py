@@ -114,6 +114,12 @@ async def test_only_configured_headers_are_forwarded() -> None:
     assert transport.requests[0].request.headers == {"authorization": "Bearer t", "x-tenant": "a"}
 
 
+async def test_no_header_is_forwarded_by_default() -> None:
+    gw, transport, _ = gateway()
+    await execute(gw, "{ me { name } }", headers={"Authorization": "Bearer t", "Cookie": "c"})
+    assert transport.requests[0].request.headers == {}
+
+
 async def test_planner_crash_is_an_error_value() -> None:
     class Broken(CountingPlanner):
         def __call__(self, supergraph: Supergraph, prepared: PreparedOperation) -> QueryPlan:
@@ -135,7 +141,7 @@ class SlowTransport(InProcessTransport):
 @pytest.mark.parametrize(("deduplicate", "calls"), [(True, 2), (False, 4)])
 async def test_inbound_deduplication(deduplicate: bool, calls: int) -> None:
     transport = SlowTransport(schemas())
-    options = GatewayOptions(deduplicate_inbound=deduplicate)
+    options = GatewayOptions(deduplicate_inbound=deduplicate, forward_headers=("authorization",))
     gw = Gateway(SUPERGRAPH, transport, options, planner=CountingPlanner())
     request = GraphQLRequest(query="{ me { name } }")
     ada = {"authorization": "Bearer ada"}

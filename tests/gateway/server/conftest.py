@@ -54,7 +54,10 @@ def examples_dir(server_dir: Path) -> Path:
 @pytest.fixture(scope="module")
 def gateway(supergraph_file: Path, examples_dir: Path, server_dir: Path) -> Iterator[Service]:
     """A gateway process in dev mode serving the `people` supergraph."""
-    env = {"GATEWAY_GRAPHIQL_EXAMPLES_DIR": str(examples_dir)}
+    env = {
+        "GATEWAY_GRAPHIQL_EXAMPLES_DIR": str(examples_dir),
+        "GATEWAY_FORWARD_HEADERS": "authorization",  # forwarded only when configured
+    }
     service = start_gateway_process(
         ["--supergraph", str(supergraph_file)], server_dir / "gateway.log", env
     )

@@ -47,7 +47,7 @@ def write(tmp_path: Path, text: str) -> Path:
 def test_defaults_are_dev_mode_on_localhost() -> None:
     config = load_config(environ={})
     assert (config.mode, config.host, config.port, config.workers) == ("dev", "127.0.0.1", 4000, 1)
-    assert config.forward_headers == ("authorization",)
+    assert config.forward_headers == ()  # nothing is forwarded unless configured
     assert config.expose_query_plan
     assert config.graphiql.enabled
     assert config.cors.allow_origins == ()

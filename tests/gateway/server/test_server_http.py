@@ -150,7 +150,7 @@ def test_plan_header_returns_the_query_plan(gateway: Service) -> None:
     assert "extensions" not in plain.json()
 
 
-def test_authorization_is_forwarded_and_other_headers_are_not(gateway: Service) -> None:
+def test_configured_headers_are_forwarded_and_others_are_not(gateway: Service) -> None:
     query = '{ a: header(name: "authorization") b: header(name: "x-secret") }'
     headers = {"authorization": "Bearer abc", "x-secret": "s3"}
     reply = post_json(gateway.port, {"query": query}, accept=JSON, headers=headers)
