@@ -117,7 +117,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     profile = commands.add_parser("profile", help="py-spy our gateway under load")
     profile.add_argument("--scenario", default="unique-auth", choices=["identical", "unique-auth"])
     profile.add_argument("--seconds", type=float, default=20)
-    profile.add_argument("--gateway", default="ours", choices=["ours", "ours-no-forward"])
+    profile.add_argument("--gateway", default="ours", choices=["ours", "ours-forward-auth"])
     profile.add_argument("--ours-at", help="profile our gateway at this git revision (exported)")
     profile.set_defaults(handler=_profile)
     compose = commands.add_parser("compose", help="recompose workload/supergraph.graphql")

@@ -121,17 +121,18 @@ GATEWAYS: dict[str, GatewaySpec] = {
             command=_ours_command,
             version=_ours_version,
             config="python -m gateway serve --workers 1 --production --log-level warning "
-            "(forwards Authorization to subgraphs, the product default)",
+            "(defaults: no client header is forwarded, as in the peers' defaults, so identical "
+            "subgraph fetches of concurrent clients share one request)",
             is_ours=True,
         ),
         GatewaySpec(
-            name="ours-no-forward",
-            label="Python gateway (ours, no header forwarding)",
+            name="ours-forward-auth",
+            label="Python gateway (ours, forwarding Authorization)",
             command=_ours_command,
             version=_ours_version,
-            env={"GATEWAY_FORWARD_HEADERS": ""},
-            config="as above with GATEWAY_FORWARD_HEADERS='' (forwards no client header, like "
-            "the peers' defaults, so identical subgraph fetches of different clients may merge)",
+            env={"GATEWAY_FORWARD_HEADERS": "authorization"},
+            config="as above with GATEWAY_FORWARD_HEADERS=authorization, as the Accounts Center "
+            "runs: every client's fetches carry its own token, so no two clients share one",
             is_ours=True,
         ),
         GatewaySpec(
