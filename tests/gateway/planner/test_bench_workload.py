@@ -6,11 +6,14 @@ additionally reuses a named fragment in subgraph operations, which we inline.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from gateway.planner import FetchNode, FlattenNode, PlanNode, build_query_plan
 
 from .support import FIXTURES, plan_text, prepare, supergraph
 
-LOCAL_QUERY = FIXTURES / "bench-query.graphql"
+# The benchmarks' copy of the shared workload query: one file, so the two cannot drift apart.
+LOCAL_QUERY = Path(__file__).resolve().parents[3] / "benchmarks" / "workload" / "query.graphql"
 
 
 def _fetches(node: PlanNode | None) -> list[FetchNode]:
