@@ -7,7 +7,9 @@ it the client asked for, under which alias and in which order. One walk does it 
 resolved by `__typename`, `@skip`/`@include` applied, leaves checked, and a null (or missing)
 value in a non-null position bubbled to the nearest nullable parent, with an error unless one
 already covers that path. The walk runs compiled closures (`shape_plan.py`) that callers may
-cache per document and directive values.
+cache per document and directive values. It runs twice only when something must be reported:
+a generated walk without paths or errors shapes well-formed data, and gives up (`Fallback`) at
+the first value that needs an error or a bubble, leaving those to the careful walk.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from graphql import GraphQLSchema
 from gateway.executor.shape_plan import (
     BUBBLE,
     CompiledShape,
+    Fallback,
     ShapeState,
     compile_shape,
     walk_fields,
@@ -45,9 +48,16 @@ def shape_response(
     """
     if compiled is None:
         compiled = compile_shape(prepared, api_schema, variables)
+    try:
+        body: dict[str, Any] = {"data": compiled.root.fast(data or {})}
+        if errors:
+            body["errors"] = list(errors)
+        return body
+    except Fallback:
+        pass  # an error to report or a null to bubble: the careful walk does it all again
     state = ShapeState(list(errors))
     shaped = walk_fields(state, compiled.root, data or {}, None)
-    body: dict[str, Any] = {"data": None if shaped is BUBBLE else shaped}
+    body = {"data": None if shaped is BUBBLE else shaped}
     if state.errors:
         body["errors"] = state.errors
     return body
