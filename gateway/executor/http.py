@@ -5,6 +5,11 @@ One `ClientSession` is shared by every request so connections to subgraphs stay 
 queries (same subgraph, body and forwarded headers) share one request: under load many clients
 ask the same thing at once, and the subgraph only needs to answer it once. Mutations are never
 shared, because each one must run.
+
+What is shared is the raw answer (status and bytes), never the decoded dicts: the executor
+merges subgraph data into its response tree by reference and mutates it afterwards, so every
+waiter decodes its own copy (orjson makes that cheap) and no two client requests can write
+into the same dict.
 """
 
 from __future__ import annotations
@@ -35,6 +40,19 @@ __all__ = ["HttpTransport", "HttpTransportOptions"]
 _DedupKey = tuple[str, bytes, tuple[tuple[str, str], ...]]
 
 
+@dataclass(frozen=True, slots=True)
+class _RawAnswer:
+    """What the subgraph sent, undecoded: the only thing deduplicated waiters may share."""
+
+    status: int
+    reason: str | None
+    payload: bytes
+
+
+# A failure is a frozen value with no dicts inside, so it is safe to share as is.
+_Outcome = _RawAnswer | SubgraphFailure
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class HttpTransportOptions:
     """Where each subgraph lives and how long to wait for it."""
@@ -52,7 +70,7 @@ class HttpTransport:
     def __init__(self, options: HttpTransportOptions) -> None:
         self._options = options
         self._session: aiohttp.ClientSession | None = None
-        self._in_flight: dict[_DedupKey, asyncio.Future[SubgraphResult]] = {}
+        self._in_flight: dict[_DedupKey, asyncio.Future[_Outcome]] = {}
 
     async def start(self) -> None:
         """Open the shared connection pool."""
@@ -84,18 +102,24 @@ class HttpTransport:
         """Send `request`, sharing it with an identical in-flight query when allowed."""
         body = orjson.dumps(request.body())
         if request.is_mutation:
-            return await self._send(service_name, body, request.headers, retry=False)
-        if not self._options.deduplicate:
-            return await self._send(service_name, body, request.headers)
-        key = (service_name, body, tuple(sorted(request.headers.items())))
+            outcome = await self._send(service_name, body, request.headers, retry=False)
+        elif not self._options.deduplicate:
+            outcome = await self._send(service_name, body, request.headers)
+        else:
+            outcome = await self._shared(service_name, body, request.headers)
+        return _decode(service_name, outcome)
+
+    async def _shared(self, service_name: str, body: bytes, headers: Mapping[str, str]) -> _Outcome:
+        """The raw answer to an identical in-flight query, or a new request if there is none."""
+        key = (service_name, body, tuple(sorted(headers.items())))
         pending = self._in_flight.get(key)
         if pending is not None:
             return await asyncio.shield(pending)
-        future: asyncio.Future[SubgraphResult] = asyncio.get_running_loop().create_future()
+        future: asyncio.Future[_Outcome] = asyncio.get_running_loop().create_future()
         self._in_flight[key] = future
         try:
-            result = await self._send(service_name, body, request.headers)
-            future.set_result(result)
+            outcome = await self._send(service_name, body, headers)
+            future.set_result(outcome)
         except asyncio.CancelledError:
             future.cancel()
             raise
@@ -105,11 +129,11 @@ class HttpTransport:
             raise
         finally:
             del self._in_flight[key]
-        return result
+        return outcome
 
     async def _send(
         self, service_name: str, body: bytes, headers: Mapping[str, str], *, retry: bool = True
-    ) -> SubgraphResult:
+    ) -> _Outcome:
         """POST `body`; a query whose pooled connection turns out to be closed is sent once more.
 
         A subgraph server may close an idle keep-alive connection at the moment we reuse it
@@ -125,7 +149,7 @@ class HttpTransport:
 
     async def _attempt(
         self, service_name: str, body: bytes, headers: Mapping[str, str]
-    ) -> SubgraphResult | _StaleConnection:
+    ) -> _Outcome | _StaleConnection:
         url = self._options.urls.get(service_name)
         if url is None:
             return SubgraphFailure(
@@ -161,7 +185,7 @@ class HttpTransport:
         headers: Mapping[str, str],
         *,
         seconds: float,
-    ) -> SubgraphResult:
+    ) -> _RawAnswer:
         assert self._session is not None
         sent = _with_json_headers(headers)
         # aiohttp's own deadline covers connect, send and read without an extra task per call;
@@ -171,10 +195,7 @@ class HttpTransport:
         else:
             request = self._session.post(url, data=body, headers=sent, timeout=_timeout(seconds))
         async with request as response:
-            payload = await response.read()
-            if response.status < 300:
-                return parse_response_body(service_name, payload)
-            return _http_error(service_name, response.status, response.reason, payload)
+            return _RawAnswer(response.status, response.reason, await response.read())
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,6 +236,15 @@ def _url(url: str) -> URL:
 @lru_cache(maxsize=64)
 def _timeout(seconds: float) -> aiohttp.ClientTimeout:
     return aiohttp.ClientTimeout(total=seconds)
+
+
+def _decode(service_name: str, outcome: _Outcome) -> SubgraphResult:
+    """This waiter's own decoded copy of a (possibly shared) answer."""
+    if isinstance(outcome, SubgraphFailure):
+        return outcome
+    if outcome.status < 300:
+        return parse_response_body(service_name, outcome.payload)
+    return _http_error(service_name, outcome.status, outcome.reason, outcome.payload)
 
 
 def _http_error(

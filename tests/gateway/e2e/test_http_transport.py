@@ -131,6 +131,35 @@ async def test_identical_in_flight_queries_share_one_request(
     assert state.count == 3  # different forwarded headers are different requests
 
 
+async def test_shared_requests_give_each_waiter_its_own_dicts(
+    transport: HttpTransport, upstream: tuple[Upstream, str]
+) -> None:
+    """The executor mutates what it merges, so waiters must never share decoded dicts."""
+    state, _ = upstream
+    first, second = await asyncio.gather(transport.fetch("ok", QUERY), transport.fetch("ok", QUERY))
+    assert state.count == 1  # still one HTTP call
+    assert isinstance(first, SubgraphResponse)
+    assert isinstance(second, SubgraphResponse)
+    assert first.data is not None
+    assert second.data is not None
+    assert first.data is not second.data
+    first.data["x"] = "written by one client request"
+    first.data["extra"] = {"alias": 1}
+    assert second.data == {"x": 1}
+
+
+async def test_shared_error_answers_give_each_waiter_its_own_errors(
+    transport: HttpTransport,
+) -> None:
+    results = await asyncio.gather(*(transport.fetch("graphql500", QUERY) for _ in range(2)))
+    first, second = results
+    assert isinstance(first, SubgraphResponse)
+    assert isinstance(second, SubgraphResponse)
+    assert first.errors[0] is not second.errors[0]
+    first.errors[0]["path"] = ["mutated"]
+    assert second.errors == ({"message": "db down"},)
+
+
 async def test_mutations_are_never_shared(
     transport: HttpTransport, upstream: tuple[Upstream, str]
 ) -> None:
