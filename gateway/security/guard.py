@@ -4,14 +4,16 @@ The server calls `csrf` as soon as a request arrives and `check` once its parame
 either returns a `Refusal` (message, code, HTTP status) or None. Keeping the order in one place
 makes it reviewable: CSRF, then authentication (a bad token is refused before the document is
 even looked at), then token count, then the shape limits and introspection on the parsed
-operation. Parse results are cached per (document, operation name), like the runtime's plans.
+operation. Those document checks depend only on (document, operation name) and the guard's
+fixed settings, so their outcome is cached per pair in a bounded LRU, like the runtime's plans:
+a repeated document costs one lookup. Authentication and the rate limit depend on the request
+and always run.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from graphql import FragmentDefinitionNode, GraphQLError, parse
@@ -33,7 +35,6 @@ from gateway.security.cost import COST_LIMIT_EXCEEDED, estimate_cost
 from gateway.security.csrf import CSRF_PREVENTION, csrf_refusal
 from gateway.security.introspection import INTROSPECTION_DISABLED, uses_introspection
 from gateway.security.limits import (
-    LimitExceeded,
     OperationShape,
     check_shape,
     check_tokens,
@@ -41,6 +42,7 @@ from gateway.security.limits import (
     select_operation,
 )
 from gateway.security.masking import mask_errors
+from gateway.security.memo import Lru, Missing
 from gateway.security.persisted import DocumentProblem, PersistedDocuments
 from gateway.security.policy import Authorizer
 from gateway.security.ratelimit import RATE_LIMITED, RateLimiter, client_key
@@ -55,6 +57,9 @@ from gateway.security.settings import (
 from gateway.supergraph.model import Supergraph
 
 __all__ = ["Refusal", "SecurityGuard"]
+
+DOCUMENT_CACHE_SIZE = 1024
+"""Documents whose check outcome is remembered (the runtime's plan cache holds as many)."""
 
 REQUEST_ERROR = 0
 """`Refusal.status` for "a request error": 400 or 200 as GraphQL-over-HTTP's media type says."""
@@ -76,7 +81,6 @@ class _Inspected:
     introspection: bool
 
 
-@lru_cache(maxsize=1024)
 def _inspect(query: str, operation_name: str | None) -> _Inspected:
     try:
         document = parse(query)
@@ -108,6 +112,7 @@ class SecurityGuard:
         self._documents = PersistedDocuments(persisted or PersistedConfig())
         self._rate = rate_limit if rate_limit is not None and rate_limit.requests else None
         self._limiter = RateLimiter(self._rate) if self._rate is not None else None
+        self._checked: Lru[tuple[str, str | None], Refusal | None] = Lru(DOCUMENT_CACHE_SIZE)
 
     async def resolve(
         self, query: str | None, extensions: Mapping[str, Any] | None
@@ -231,14 +236,29 @@ class SecurityGuard:
         return self.mask(body)
 
     def _check_document(self, query: str, operation_name: str | None) -> Refusal | None:
-        exceeded: LimitExceeded | None = check_tokens(query, self._limits.max_tokens)
-        if exceeded is None:
-            inspected = _inspect(query, operation_name)
-            if inspected.introspection and not self._security.introspection:
-                message = "Introspection is disabled on this endpoint."
-                return Refusal(message=message, code=INTROSPECTION_DISABLED)
-            if inspected.shape is not None:
-                exceeded = check_shape(inspected.shape, self._limits)
+        """Tokens, introspection and shape limits: remembered per (document, operation name).
+
+        A document over the token limit is refused without being remembered, so a stream of
+        distinct oversized documents cannot fill the cache (its lexer scan stops at the limit).
+        """
+        key = (query, operation_name)
+        known = self._checked.get(key)
+        if not isinstance(known, Missing):
+            return known
+        too_long = check_tokens(query, self._limits.max_tokens)
+        if too_long is not None:
+            return Refusal(message=too_long.message, code=too_long.code)
+        refusal = self._check_inspected(query, operation_name)
+        self._checked.put(key, refusal)
+        return refusal
+
+    def _check_inspected(self, query: str, operation_name: str | None) -> Refusal | None:
+        inspected = _inspect(query, operation_name)
+        if inspected.introspection and not self._security.introspection:
+            message = "Introspection is disabled on this endpoint."
+            return Refusal(message=message, code=INTROSPECTION_DISABLED)
+        shape = inspected.shape
+        exceeded = None if shape is None else check_shape(shape, self._limits)
         if exceeded is not None:
             return Refusal(message=exceeded.message, code=exceeded.code)
         return None
