@@ -100,8 +100,7 @@ async def _root_fetch(fetch: FetchNode, targets: Sequence[Located], ctx: FetchCo
     if result.data is None:
         return
     apply_rewrites(result.data, fetch.output_rewrites, ctx.possible_types)
-    for target, _ in targets:
-        deep_merge(target, result.data, ctx.possible_types)
+    _merge_into(targets, result.data, ctx.possible_types)
 
 
 async def _entity_fetch(fetch: FetchNode, targets: Sequence[Located], ctx: FetchContext) -> None:
@@ -127,12 +126,29 @@ async def _entity_fetch(fetch: FetchNode, targets: Sequence[Located], ctx: Fetch
             _failure_error(fetch.service_name, malformed, flatten_path(owners[0][0][1]))
         )
         return
+    rewrites = fetch.output_rewrites
     for entity, owned in zip(entities, owners, strict=True):
         if not isinstance(entity, dict):
             continue
-        apply_rewrites(entity, fetch.output_rewrites, ctx.possible_types)
-        for target, _ in owned:
-            deep_merge(target, entity, ctx.possible_types)
+        if rewrites:
+            apply_rewrites(entity, rewrites, ctx.possible_types)
+        _merge_into(owned, entity, ctx.possible_types)
+
+
+def _merge_into(
+    targets: Sequence[Located], source: dict[str, Any], abstract: Mapping[str, Any]
+) -> None:
+    """`deep_merge` of `source` into every target, the common disjoint case inline.
+
+    An entity answer is merged into every object that shares its representation (often
+    dozens), and usually brings only fields those objects lack: a plain `update` then.
+    """
+    keys = source.keys()
+    for target, _ in targets:
+        if keys.isdisjoint(target):
+            target.update(source)
+        else:
+            deep_merge(target, source, abstract)
 
 
 def _representations(
@@ -140,10 +156,11 @@ def _representations(
 ) -> tuple[list[dict[str, Any]], list[list[Located]]]:
     """Deduplicated representations, and for each the objects that produced it."""
     assert fetch.requires is not None
-    if not fetch.input_rewrites:
-        spec = flat_spec(fetch.requires, ctx.possible_types)
-        if spec is not None:
-            return _flat_representations(spec, targets)
+    spec = _flat_spec(fetch, ctx.possible_types)
+    if spec is not None:
+        flat = _flat_representations(spec, targets)
+        if flat is not None:
+            return flat
     index: dict[object, int] = {}
     representations: list[dict[str, Any]] = []
     owners: list[list[Located]] = []
@@ -166,41 +183,58 @@ def _representations(
     return representations, owners
 
 
+_FLAT_SPECS: dict[int, tuple[FetchNode, Mapping[str, frozenset[str]], FlatSpec | None]] = {}
+
+
+def _flat_spec(fetch: FetchNode, possible_types: Mapping[str, frozenset[str]]) -> FlatSpec | None:
+    """`flat_spec` of the fetch's `requires`, remembered per plan node.
+
+    Keyed by identity: hashing the frozen `requires` tree costs more than deriving the spec.
+    Each entry holds its node, so an id is not reused while its entry is here.
+    """
+    entry = _FLAT_SPECS.get(id(fetch))
+    if entry is not None and entry[0] is fetch and entry[1] is possible_types:
+        return entry[2]
+    spec = None
+    if fetch.requires is not None and not fetch.input_rewrites:
+        spec = flat_spec(fetch.requires, possible_types)
+    if len(_FLAT_SPECS) >= 4096:
+        _FLAT_SPECS.clear()
+    _FLAT_SPECS[id(fetch)] = (fetch, possible_types, spec)
+    return spec
+
+
 def _flat_representations(
     spec: FlatSpec, targets: Sequence[Located]
-) -> tuple[list[dict[str, Any]], list[list[Located]]]:
+) -> tuple[list[dict[str, Any]], list[list[Located]]] | None:
     """`_representations` for a flat `requires`: objects are grouped by their key values.
 
     Most objects repeat an entity already seen (the same product under many reviews), so the
     tuple of values is looked up first and a representation dict is built only for new ones.
+    None when a key value is a list or an object (not hashable): the general path handles it.
     """
     accepted, names = spec
     values_of = itemgetter(*names) if len(names) > 1 else _one_value(names[0])
-    index: dict[object, int] = {}
+    groups: dict[Any, list[Located]] = {}
     representations: list[dict[str, Any]] = []
-    owners: list[list[Located]] = []
-    for located in targets:
-        obj = located[0]
-        if accepted is not None and obj.get("__typename") not in accepted:
-            continue
-        try:
-            values = values_of(obj)
-        except KeyError:  # a required field is missing: no representation, as in Apollo
-            continue
-        try:
-            position = index.get(values)
-        except TypeError:  # a list or object key value: compare its canonical JSON
-            values = orjson.dumps(
-                dict(zip(names, values, strict=True)), option=orjson.OPT_SORT_KEYS
-            )
-            position = index.get(values)
-        if position is None:
-            index[values] = len(representations)
-            representations.append(dict(zip(names, values_of(obj), strict=True)))
-            owners.append([located])
-        else:
-            owners[position].append(located)
-    return representations, owners
+    try:
+        for located in targets:
+            obj = located[0]
+            if accepted is not None and obj.get("__typename") not in accepted:
+                continue
+            try:
+                values = values_of(obj)
+            except KeyError:  # a required field is missing: no representation, as in Apollo
+                continue
+            group = groups.get(values)
+            if group is None:
+                groups[values] = [located]
+                representations.append(dict(zip(names, values, strict=True)))
+            else:
+                group.append(located)
+    except TypeError:
+        return None
+    return representations, list(groups.values())
 
 
 def _one_value(name: str) -> Callable[[dict[str, Any]], tuple[Any, ...]]:

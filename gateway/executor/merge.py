@@ -21,11 +21,17 @@ def deep_merge(
 
     `abstract` holds the names of interfaces and unions, which never replace a `__typename`.
     """
+    if target.keys().isdisjoint(source):
+        # The common case: an entity fetch brings fields the object does not have yet.
+        target.update(source)
+        return
     for key, value in source.items():
         current = target.get(key)
-        if key == "__typename" and current is not None and value in abstract:
+        if current is None:  # absent or null: nothing to merge with, nothing to protect
+            target[key] = value
+        elif key == "__typename" and value in abstract:
             continue
-        if current.__class__ is dict and value.__class__ is dict:
+        elif current.__class__ is dict and value.__class__ is dict:
             deep_merge(current, value, abstract)
         elif current.__class__ is list and value.__class__ is list and len(current) == len(value):
             _merge_lists(current, value, abstract)
