@@ -96,7 +96,8 @@ class GraphQLEndpoint:
         document = await self._guard.resolve(parsed.query, parsed.extensions)
         if isinstance(document, Refusal):
             return _refused(document, media)
-        parsed = dataclasses.replace(parsed, query=document)
+        if document is not parsed.query:  # a persisted id or hash stood for the document
+            parsed = dataclasses.replace(parsed, query=document)
         peer = request.client.host if request.client is not None else None
         claims = await self._guard.check(request.headers, document, parsed.operation_name, peer)
         if isinstance(claims, Refusal):
