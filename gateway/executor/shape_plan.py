@@ -137,6 +137,7 @@ class ObjectShape:
     type_name: str
     entries: tuple[tuple[str, int, Completer | None, frozenset[type]], ...]
     fast: FastShape
+    fast_fields: tuple[FastField, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,7 +213,7 @@ class _Compiler:
         self, type_: GraphQLObjectType | GraphQLInterfaceType, fields: Mapping[str, list[FieldNode]]
     ) -> ObjectShape:
         entries: list[tuple[str, int, Completer | None, frozenset[type]]] = []
-        fast: list[tuple[str, int, _FastValue | None]] = []
+        fast: list[FastField] = []
         for key, nodes in fields.items():
             name = nodes[0].name.value
             if name == "__typename":
@@ -226,7 +227,10 @@ class _Compiler:
                 completer, value = self.completer(field_type, nodes, f"{type_.name}.{name}")
                 entries.append((key, FIELD, completer, _fast_classes(field_type)))
                 fast.append((key, FIELD, value))
-        return ObjectShape(type_.name, tuple(entries), _object_function(type_.name, fast))
+        fields_ = tuple(fast)
+        return ObjectShape(
+            type_.name, tuple(entries), _object_function(type_.name, fields_), fields_
+        )
 
     def sub_shape(
         self, type_: GraphQLObjectType | GraphQLInterfaceType, nodes: list[FieldNode]
@@ -257,7 +261,8 @@ class _Compiler:
             return _scalar(type_), _FastValue(_LEAF, classes=_EXACT.get(type_.name))
         if isinstance(type_, GraphQLObjectType):
             shape = self.sub_shape(type_, nodes)
-            return _object(shape), _FastValue(_CALL, call=shape.fast)
+            value = _FastValue(_OBJECT, call=shape.fast, shape=shape)
+            return _object(shape), value
         assert is_abstract_type(type_)
         careful, fast = _abstract(self, type_, nodes)
         return careful, _FastValue(_CALL, call=fast)
@@ -434,7 +439,8 @@ def _identity(state: ShapeState, value: Any, parent: PathLink, key: Any) -> Any:
     return value
 
 
-_LEAF, _ENUM, _CALL, _LIST = range(4)
+_LEAF, _ENUM, _CALL, _LIST, _OBJECT = range(5)
+_INLINE_DEPTH = 4  # nested objects and lists written into one function before calling another
 
 
 @dataclass(frozen=True, slots=True)
@@ -442,8 +448,9 @@ class _FastValue:
     """How the generated walk checks and copies a value of one (unwrapped) type.
 
     `_LEAF`: a scalar, checked against `classes` (None: a custom scalar, copied as it is);
-    `_ENUM`: a string in `names`; `_CALL`: an object, shaped by `call` (which checks that the
-    value is a dict); `_LIST`: a list of `item`.
+    `_ENUM`: a string in `names`; `_OBJECT`: an object of `shape`, written inline or shaped by
+    `call`; `_CALL`: an abstract type's object, shaped by `call` (which checks that the value
+    is a dict); `_LIST`: a list of `item`.
     """
 
     kind: int
@@ -452,9 +459,16 @@ class _FastValue:
     names: frozenset[str] | None = None
     call: FastShape | None = None
     item: _FastValue | None = None
+    shape: ObjectShape | None = None
 
     def non_null(self) -> _FastValue:
-        return _FastValue(self.kind, False, self.classes, self.names, self.call, self.item)
+        return _FastValue(
+            self.kind, False, self.classes, self.names, self.call, self.item, self.shape
+        )
+
+
+FastField = tuple[str, int, "_FastValue | None"]
+"""(response key, TYPENAME/RAW/FIELD, how to check the value) for one entry of a fast shape."""
 
 
 class _FastWriter:
@@ -462,21 +476,27 @@ class _FastWriter:
 
     Why generate code: per-field generic dispatch (a tuple per entry, a mode test, a completer
     call per non-trivial value) was most of shaping's cost. A function per object type with one
-    local per field, leaf checks written inline and the result built by one dict display does
-    the same work in a fraction of the bytecode. The only values interpolated into the source
-    are `repr()`s of response keys and type names; everything else is passed by name.
+    local per field, leaf checks written inline, nested objects and lists written inline a few
+    levels deep (no call per object) and each result built by one dict display does the same
+    work in a fraction of the bytecode. The only values interpolated into the source are
+    `repr()`s of response keys and type names; everything else is passed by name.
     """
 
     def __init__(self) -> None:
         self.lines: list[str] = []
         self.names: dict[str, Any] = {"Fallback": Fallback}
+        self.count = 0
 
     def ref(self, value: Any) -> str:
         name = f"_r{len(self.names)}"
         self.names[name] = value
         return name
 
-    def check(self, var: str, value: _FastValue, indent: str) -> None:
+    def fresh(self, prefix: str) -> str:
+        self.count += 1
+        return f"{prefix}{self.count}"
+
+    def check(self, var: str, value: _FastValue, indent: str, depth: int) -> None:
         """Statements that check `var` and replace it by its shaped copy, or raise Fallback."""
         line = self.lines.append
         kind, nullable = value.kind, value.nullable
@@ -495,9 +515,53 @@ class _FastWriter:
             guard = f"{var} is not None and {bad}" if nullable else bad
             line(f"{indent}if {guard}: raise Fallback")
             return
-        call = value.call if kind == _CALL else _list_function(value)
-        shaped = f"{var} = {self.ref(call)}({var})"  # the callee rejects None and wrong classes
-        line(f"{indent}if {var} is not None: {shaped}" if nullable else f"{indent}{shaped}")
+        if kind == _CALL or depth >= _INLINE_DEPTH:
+            call = _list_function(value) if kind == _LIST else value.call
+            shaped = f"{var} = {self.ref(call)}({var})"  # the callee rejects None, wrong classes
+            line(f"{indent}if {var} is not None: {shaped}" if nullable else f"{indent}{shaped}")
+            return
+        if nullable:
+            line(f"{indent}if {var} is not None:")
+            indent += "    "
+        if kind == _OBJECT:
+            assert value.shape is not None
+            shape = value.shape
+            display = self.object(var, shape.type_name, shape.fast_fields, indent, depth + 1)
+            line(f"{indent}{var} = {display}")
+            return
+        assert value.item is not None
+        out, item = self.fresh("out"), self.fresh("e")
+        line(f"{indent}if {var}.__class__ is not list: raise Fallback")
+        line(f"{indent}{out} = []")
+        line(f"{indent}for {item} in {var}:")
+        # Only objects (and lists directly in lists) count towards the depth: a list of objects
+        # costs no call of its own.
+        nested = depth + 1 if value.item.kind == _LIST else depth
+        self.check(item, value.item, indent + "    ", nested)
+        line(f"{indent}    {out}.append({item})")
+        line(f"{indent}{var} = {out}")
+
+    def object(
+        self, source: str, type_name: str, fields: tuple[FastField, ...], indent: str, depth: int
+    ) -> str:
+        """Statements that check the dict `source` and read its fields; returns the display."""
+        line = self.lines.append
+        get = self.fresh("g")
+        line(f"{indent}if {source}.__class__ is not dict: raise Fallback")
+        line(f"{indent}{get} = {source}.get")
+        items: list[str] = []
+        for key, mode, value in fields:
+            if mode == TYPENAME:
+                items.append(f"{key!r}: {type_name!r}")
+            elif mode == RAW:
+                items.append(f"{key!r}: {get}({key!r})")
+            else:
+                assert value is not None
+                var = self.fresh("v")
+                line(f"{indent}{var} = {get}({key!r})")
+                self.check(var, value, indent, depth)
+                items.append(f"{key!r}: {var}")
+        return "{" + ", ".join(items) + "}"
 
     def function(self, signature: str) -> FastShape:
         source = f"def {signature}:\n" + "\n".join(self.lines) + "\n"
@@ -514,38 +578,17 @@ def _compiled(source: str) -> CodeType:
     return compile(source, "<shape>", "exec")
 
 
-def _object_function(type_name: str, fields: list[tuple[str, int, _FastValue | None]]) -> FastShape:
+def _object_function(type_name: str, fields: tuple[FastField, ...]) -> FastShape:
     """The generated shaping function for one object type's selection."""
     writer = _FastWriter()
-    writer.lines += ["    if s.__class__ is not dict: raise Fallback", "    g = s.get"]
-    items: list[str] = []
-    for position, (key, mode, value) in enumerate(fields):
-        if mode == TYPENAME:
-            items.append(f"{key!r}: {type_name!r}")
-        elif mode == RAW:
-            items.append(f"{key!r}: g({key!r})")
-        else:
-            assert value is not None
-            var = f"v{position}"
-            writer.lines.append(f"    {var} = g({key!r})")
-            writer.check(var, value, "    ")
-            items.append(f"{key!r}: {var}")
-    writer.lines.append("    return {" + ", ".join(items) + "}")
+    display = writer.object("s", type_name, fields, "    ", 0)
+    writer.lines.append(f"    return {display}")
     return writer.function("shape_object(s)")
 
 
 def _list_function(value: _FastValue) -> FastShape:
     """The generated function that checks a list and returns the shaped copy of its items."""
-    assert value.item is not None
-    item = value.item
     writer = _FastWriter()
-    writer.lines.append("    if v.__class__ is not list: raise Fallback")
-    if item.kind == _CALL:
-        call = writer.ref(item.call)
-        each = f"{call}(e)" if not item.nullable else f"None if e is None else {call}(e)"
-        writer.lines.append(f"    return [{each} for e in v]")
-    else:
-        writer.lines += ["    out = []", "    append = out.append", "    for e in v:"]
-        writer.check("e", item, "        ")
-        writer.lines += ["        append(e)", "    return out"]
+    writer.check("v", value.non_null(), "    ", 0)
+    writer.lines.append("    return v")
     return writer.function("shape_list(v)")

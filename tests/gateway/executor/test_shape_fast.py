@@ -115,3 +115,64 @@ def test_no_data_at_all() -> None:
     body = shape_response(prepared(QUERY), api_schema, {"yes": True}, None, [])
     assert body == careful(None, [], {"yes": True})
     assert body["data"] is None
+
+
+DEEP_SDL = """
+type Query { grid: [[Cell]]!, strict: [[Int!]!], deep: Node }
+type Cell { v: Int, tags: [String!] }
+type Node { name: String!, child: Node, kids: [Node!] }
+"""
+DEEP_QUERY = """{
+  grid { v tags } strict
+  deep { name child { name child { name child { name child { name child { name
+    kids { name child { name } }
+  } } } } } }
+}"""
+
+
+def deep_data() -> dict[str, Any]:
+    node: dict[str, Any] = {"name": "leaf", "kids": [{"name": "k", "child": None}, {"name": "j"}]}
+    for level in range(5):
+        node = {"name": f"n{level}", "child": node}
+    return {
+        "grid": [[{"v": 1, "tags": ["a"]}, None], [], None, [{"v": None, "tags": None}]],
+        "strict": [[1, 2], [3]],
+        "deep": node,
+    }
+
+
+def test_nesting_deeper_than_one_generated_function() -> None:
+    from graphql import build_schema
+
+    from gateway.operation import PreparedOperation, prepare_operation
+
+    schema = build_schema(DEEP_SDL)
+    operation = prepare_operation(schema, DEEP_QUERY, None)
+    assert isinstance(operation, PreparedOperation)
+    good = deep_data()
+    for path in [None, *positions(good)]:
+        for replacement in (MISSING, None, "x", [None], {}):
+            data = good if path is None else broken_in(good, path, replacement)
+            compiled = compile_shape(operation, schema, {})
+            state = ShapeState([])
+            shaped = walk_fields(state, compiled.root, copy.deepcopy(data), None)
+            expected: dict[str, Any] = {"data": None if shaped is BUBBLE else shaped}
+            if state.errors:
+                expected["errors"] = state.errors
+            body = shape_response(operation, schema, {}, data, [])
+            assert orjson.dumps(body) == orjson.dumps(expected), (path, replacement)
+            if path is None:
+                assert "errors" not in body
+
+
+def broken_in(good: dict[str, Any], path: tuple[Any, ...], replacement: object) -> dict[str, Any]:
+    data = copy.deepcopy(good)
+    parent: Any = data
+    for key in path[:-1]:
+        parent = parent[key]
+    if replacement is MISSING:
+        if isinstance(parent, dict):
+            del parent[path[-1]]
+    else:
+        parent[path[-1]] = replacement
+    return data
