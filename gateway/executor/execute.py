@@ -85,7 +85,10 @@ async def _run(
         case FlattenNode(path=path, node=inner):
             found = index.find(path) if at_root else collect(targets, path, ctx.possible_types)
             if found:
-                await _run(inner, found, ctx, index)
+                if inner.__class__ is FetchNode:  # the common case, one coroutine less
+                    await run_fetch(inner, found, ctx)
+                else:
+                    await _run(inner, found, ctx, index)
                 if at_root:
                     index.merged_below(path)
         case SequenceNode(nodes=nodes):

@@ -209,32 +209,43 @@ def _flat_representations(
 ) -> tuple[list[dict[str, Any]], list[list[Located]]] | None:
     """`_representations` for a flat `requires`: objects are grouped by their key values.
 
-    Most objects repeat an entity already seen (the same product under many reviews), so the
-    tuple of values is looked up first and a representation dict is built only for new ones.
-    None when a key value is a list or an object (not hashable): the general path handles it.
+    Most objects repeat an entity already seen (the same product under many reviews), often the
+    one just before, so the tuple of values is compared with the previous one, then looked up,
+    and a representation dict is built only for new ones. None when a key value is a list or an
+    object (not hashable): the general path handles those.
     """
     accepted, names = spec
     values_of = itemgetter(*names) if len(names) > 1 else _one_value(names[0])
+    typename_at = names.index("__typename")
     groups: dict[Any, list[Located]] = {}
     representations: list[dict[str, Any]] = []
+    previous: Any = _NOTHING
+    group: list[Located] = []
     try:
         for located in targets:
-            obj = located[0]
-            if accepted is not None and obj.get("__typename") not in accepted:
-                continue
             try:
-                values = values_of(obj)
+                values = values_of(located[0])
             except KeyError:  # a required field is missing: no representation, as in Apollo
                 continue
-            group = groups.get(values)
-            if group is None:
-                groups[values] = [located]
+            if values == previous:  # equal to a hashable tuple: the same dict key
+                group.append(located)
+                continue
+            if accepted is not None and values[typename_at] not in accepted:
+                continue
+            previous = values
+            found = groups.get(values)
+            if found is None:
+                group = groups[values] = [located]
                 representations.append(dict(zip(names, values, strict=True)))
             else:
+                group = found
                 group.append(located)
     except TypeError:
         return None
     return representations, list(groups.values())
+
+
+_NOTHING = object()
 
 
 def _one_value(name: str) -> Callable[[dict[str, Any]], tuple[Any, ...]]:

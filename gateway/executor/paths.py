@@ -76,6 +76,11 @@ class PathIndex:
 
     def merged_below(self, path: tuple[str, ...]) -> None:
         """Forget what lies below `path`: a fetch has just merged into the objects there."""
+        if len(self._known) == 1:
+            return  # only the root is known: nothing below anything
+        if not path:
+            self._known = {(): self.root}
+            return
         depth = len(path)
         stale = [key for key in self._known if len(key) > depth and key[:depth] == path]
         for key in stale:
