@@ -138,17 +138,36 @@ async def _entity_fetch(fetch: FetchNode, targets: Sequence[Located], ctx: Fetch
 def _merge_into(
     targets: Sequence[Located], source: dict[str, Any], abstract: Mapping[str, Any]
 ) -> None:
-    """`deep_merge` of `source` into every target, the common disjoint case inline.
+    """`deep_merge` of `source` into every target, the common cases as plain `update`s.
 
     An entity answer is merged into every object that shares its representation (often
-    dozens), and usually brings only fields those objects lack: a plain `update` then.
+    dozens), and usually brings only fields those objects lack, or only leaf values: either
+    way `deep_merge` would do exactly what `update` does.
     """
+    if _leaves_only(source):
+        for target, _ in targets:
+            target.update(source)
+        return
     keys = source.keys()
     for target, _ in targets:
         if keys.isdisjoint(target):
             target.update(source)
         else:
             deep_merge(target, source, abstract)
+
+
+def _leaves_only(source: dict[str, Any]) -> bool:
+    """Whether `deep_merge` of `source` replaces whatever the target holds at each of its keys.
+
+    True without `__typename` (which an abstract name must not replace) and without objects or
+    lists (which merge into the target's own): every other value simply replaces.
+    """
+    if "__typename" in source:
+        return False
+    for value in source.values():
+        if value.__class__ is dict or value.__class__ is list:
+            return False
+    return True
 
 
 def _representations(

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from gateway.executor.fetch import FetchContext, _representations
+from gateway.executor.fetch import FetchContext, _merge_into, _representations
 from gateway.executor.merge import deep_merge
 from gateway.executor.paths import Located, collect, flatten_path
 from gateway.executor.representations import representation
@@ -91,3 +91,32 @@ def test_collect_walks_nested_lists_scalars_and_nulls() -> None:
         ({"c": 2}, ["a", 2, 0, "b", 0]),
     ]
     assert collect([(data, None)], ("x",), POSSIBLE) == []
+
+
+SOURCES: list[dict[str, Any]] = [
+    {"name": "x", "price": None},
+    {"a": {"y": 2}},
+    {"items": [{"n": 1}, {"n": 2}]},
+    {"items": [{"n": 1}]},
+    {"__typename": "Media", "z": 1},
+    {"__typename": "Movie"},
+    {"a": None, "b": [1]},
+]
+TARGETS: list[dict[str, Any]] = [
+    {},
+    {"__typename": "Book", "a": {"x": 1}, "items": [{"id": 1}, {"id": 2}], "name": "old"},
+    {"a": None, "price": 3, "items": None, "b": {"c": 1}},
+]
+
+
+@pytest.mark.parametrize("source", SOURCES)
+def test_merge_into_many_targets_is_deep_merge_into_each(source: dict[str, Any]) -> None:
+    import copy
+
+    expected = [copy.deepcopy(target) for target in TARGETS]
+    for target in expected:
+        deep_merge(target, copy.deepcopy(source), POSSIBLE)
+    merged = [copy.deepcopy(target) for target in TARGETS]
+    _merge_into([(target, None) for target in merged], copy.deepcopy(source), POSSIBLE)
+    assert merged == expected
+    assert [list(t) for t in merged] == [list(t) for t in expected]
