@@ -10,6 +10,12 @@ What is shared is the raw answer (status and bytes), never the decoded dicts: th
 merges subgraph data into its response tree by reference and mutates it afterwards, so every
 waiter decodes its own copy (orjson makes that cheap) and no two client requests can write
 into the same dict.
+
+Deadlines are not aiohttp's: its per-request `ClientTimeout` schedules a loop timer per call
+(uvloop backs each one with its own libuv timer) and wraps every read in a timer context, about
+15 us of CPU per subgraph call, and a query can make a dozen or more calls. `_Deadlines` instead
+keeps (task, deadline) in a dict that one sweeper task checks every `DEADLINE_RESOLUTION`
+seconds while requests are pending, cancelling the late ones the way `asyncio.timeout` does.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 import aiohttp
 import orjson
@@ -38,6 +45,9 @@ from gateway.executor.transport import (
 __all__ = ["HttpTransport", "HttpTransportOptions"]
 
 _DedupKey = tuple[str, bytes, tuple[tuple[str, str], ...]]
+
+DEADLINE_RESOLUTION = 0.05
+"""Seconds between deadline checks: a subgraph timeout fires at most this much late."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +81,7 @@ class HttpTransport:
         self._options = options
         self._session: aiohttp.ClientSession | None = None
         self._in_flight: dict[_DedupKey, asyncio.Future[_Outcome]] = {}
+        self._deadlines = _Deadlines(DEADLINE_RESOLUTION)
 
     async def start(self) -> None:
         """Open the shared connection pool."""
@@ -80,20 +91,20 @@ class HttpTransport:
             )
             # No cookie jar: the session is shared by every client, so a cookie one subgraph set
             # for one user must never ride along on another user's request (and it saves work).
-            # The default deadline lives on the session, so most requests pass no timeout and
-            # aiohttp builds no ClientTimeout for them. No Accept-Encoding is sent, so answers
-            # come uncompressed and the decompression machinery can stay off.
+            # aiohttp keeps no deadline at all (see `_Deadlines`). No Accept-Encoding is sent,
+            # so answers come uncompressed and the decompression machinery can stay off.
             self._session = aiohttp.ClientSession(
                 connector=connector,
                 json_serialize=_dumps,
                 cookie_jar=aiohttp.DummyCookieJar(),
                 skip_auto_headers=("User-Agent", "Accept-Encoding"),
-                timeout=_timeout(self._options.default_timeout),
+                timeout=_NO_TIMEOUT,
                 auto_decompress=False,
             )
 
     async def close(self) -> None:
         """Close the pool; in-flight requests finish or fail first."""
+        self._deadlines.stop()
         if self._session is not None:
             await self._session.close()
             self._session = None
@@ -188,14 +199,76 @@ class HttpTransport:
     ) -> _RawAnswer:
         assert self._session is not None
         sent = _with_json_headers(headers)
-        # aiohttp's own deadline covers connect, send and read without an extra task per call;
-        # the session carries the default one.
-        if seconds == self._options.default_timeout:
-            request = self._session.post(url, data=body, headers=sent)
-        else:
-            request = self._session.post(url, data=body, headers=sent, timeout=_timeout(seconds))
-        async with request as response:
-            return _RawAnswer(response.status, response.reason, await response.read())
+        deadlines = self._deadlines
+        task = deadlines.enter(seconds)
+        try:
+            async with self._session.post(url, data=body, headers=sent) as response:
+                return _RawAnswer(response.status, response.reason, await response.read())
+        except asyncio.CancelledError:
+            if deadlines.expired(task) and task.uncancel() == 0:
+                raise TimeoutError from None
+            raise
+        finally:
+            deadlines.leave(task)
+
+
+class _Deadlines:
+    """Request deadlines enforced by one sweeper task instead of a timer per request.
+
+    A request registers its task and deadline on entry and leaves on exit. While any are
+    registered the sweeper wakes every `resolution` seconds and cancels the tasks past their
+    deadline, marking them expired so the request can turn the cancellation into a
+    `TimeoutError`; a cancellation from anyone else stays a cancellation (as with
+    `asyncio.timeout`, the task's cancel count says whether there was one).
+    """
+
+    def __init__(self, resolution: float) -> None:
+        self._resolution = resolution
+        self._pending: dict[asyncio.Task[Any], float] = {}
+        self._expired: set[asyncio.Task[Any]] = set()
+        self._sweeper: asyncio.Task[None] | None = None
+
+    def enter(self, seconds: float) -> asyncio.Task[Any]:
+        """Start the current task's deadline, `seconds` from now."""
+        task = asyncio.current_task()
+        assert task is not None, "subgraph requests run inside a task"
+        loop = task.get_loop()
+        self._pending[task] = loop.time() + seconds
+        sweeper = self._sweeper
+        if sweeper is None or sweeper.done() or sweeper.get_loop() is not loop:
+            self._sweeper = loop.create_task(self._sweep())
+        return task
+
+    def expired(self, task: asyncio.Task[Any]) -> bool:
+        """Whether the sweeper cancelled `task` (asked once, when the cancellation arrives)."""
+        if task in self._expired:
+            self._expired.discard(task)
+            return True
+        return False
+
+    def leave(self, task: asyncio.Task[Any]) -> None:
+        """End the task's deadline; a cancellation that never surfaced is taken back."""
+        self._pending.pop(task, None)
+        if task in self._expired:  # the request finished before the cancellation arrived
+            self._expired.discard(task)
+            task.uncancel()
+
+    def stop(self) -> None:
+        """Stop the sweeper (it would stop by itself once no request is pending)."""
+        sweeper, self._sweeper = self._sweeper, None
+        if sweeper is not None and not sweeper.get_loop().is_closed():
+            sweeper.cancel()
+
+    async def _sweep(self) -> None:
+        loop = asyncio.get_running_loop()
+        pending = self._pending
+        while pending:
+            await asyncio.sleep(self._resolution)
+            now = loop.time()
+            for task in [task for task, deadline in pending.items() if deadline <= now]:
+                del pending[task]
+                self._expired.add(task)
+                task.cancel()
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,9 +306,7 @@ def _url(url: str) -> URL:
     return URL(url)
 
 
-@lru_cache(maxsize=64)
-def _timeout(seconds: float) -> aiohttp.ClientTimeout:
-    return aiohttp.ClientTimeout(total=seconds)
+_NO_TIMEOUT = aiohttp.ClientTimeout(total=None, connect=None, sock_read=None, sock_connect=None)
 
 
 def _decode(service_name: str, outcome: _Outcome) -> SubgraphResult:

@@ -209,3 +209,42 @@ async def test_a_dropped_connection_is_retried_once_for_queries(
     assert isinstance(result, SubgraphFailure)
     assert result.code == "SUBREQUEST_HTTP_ERROR"
     assert state.count == 3
+
+
+async def test_a_timeout_leaves_the_task_without_a_pending_cancellation(
+    transport: HttpTransport,
+) -> None:
+    async def fetch_and_count() -> tuple[object, int]:
+        result = await transport.fetch("hang", QUERY)
+        task = asyncio.current_task()
+        assert task is not None
+        await asyncio.sleep(0)  # a cancellation left pending would surface here
+        return result, task.cancelling()
+
+    result, cancelling = await asyncio.create_task(fetch_and_count())
+    assert isinstance(result, SubgraphFailure)
+    assert result.code == "SUBREQUEST_TIMEOUT"
+    assert cancelling == 0
+
+
+async def test_a_cancelled_fetch_stays_cancelled_not_timed_out(
+    transport: HttpTransport,
+) -> None:
+    task = asyncio.create_task(transport.fetch("hang", QUERY))
+    await asyncio.sleep(0.1)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+
+
+async def test_each_request_keeps_its_own_deadline(transport: HttpTransport) -> None:
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    slow, quick = await asyncio.gather(
+        transport.fetch("hang", QUERY),
+        transport.fetch("ok", SubgraphRequest(query="{y}")),
+    )
+    assert isinstance(slow, SubgraphFailure)
+    assert slow.code == "SUBREQUEST_TIMEOUT"
+    assert quick == SubgraphResponse(data={"x": 1})
+    assert 0.5 <= loop.time() - started < 1.5  # the 0.5 s deadline, give or take a sweep
