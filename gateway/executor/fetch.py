@@ -27,7 +27,6 @@ from gateway.executor.transport import (
     SUBREQUEST_MALFORMED_RESPONSE,
     SubgraphFailure,
     SubgraphRequest,
-    SubgraphResult,
     Transport,
 )
 from gateway.planner.plan import FetchNode
@@ -75,22 +74,20 @@ def _request(
     )
 
 
-async def _send(
-    transport: Transport, service_name: str, request: SubgraphRequest
-) -> SubgraphResult:
-    """The transport's answer; a transport bug becomes a failure value, never an exception."""
-    try:
-        return await transport.fetch(service_name, request)
-    except Exception as error:
-        log.exception("transport failed for subgraph %s", service_name)
-        return SubgraphFailure(
-            message=f"Request to subgraph '{service_name}' failed: {type(error).__name__}",
-            code=SUBREQUEST_HTTP_ERROR,
-        )
+def _transport_failure(service_name: str, error: Exception) -> SubgraphFailure:
+    """A transport bug becomes a failure value, never an exception."""
+    log.exception("transport failed for subgraph %s", service_name, exc_info=error)
+    return SubgraphFailure(
+        message=f"Request to subgraph '{service_name}' failed: {type(error).__name__}",
+        code=SUBREQUEST_HTTP_ERROR,
+    )
 
 
 async def _root_fetch(fetch: FetchNode, targets: Sequence[Located], ctx: FetchContext) -> None:
-    result = await _send(ctx.transport, fetch.service_name, _request(fetch, ctx))
+    try:  # not in a helper coroutine: one frame less per fetch
+        result = await ctx.transport.fetch(fetch.service_name, _request(fetch, ctx))
+    except Exception as problem:
+        result = _transport_failure(fetch.service_name, problem)
     if isinstance(result, SubgraphFailure):
         path: list[str | int] = list(_root_keys(fetch.operation)[:1])
         ctx.errors.append(_failure_error(fetch.service_name, result, path))
@@ -108,7 +105,10 @@ async def _entity_fetch(fetch: FetchNode, targets: Sequence[Located], ctx: Fetch
     if not representations:
         return
     request = _request(fetch, ctx, {"representations": representations})
-    result = await _send(ctx.transport, fetch.service_name, request)
+    try:
+        result = await ctx.transport.fetch(fetch.service_name, request)
+    except Exception as problem:
+        result = _transport_failure(fetch.service_name, problem)
     if isinstance(result, SubgraphFailure):
         ctx.errors.append(_failure_error(fetch.service_name, result, flatten_path(owners[0][0][1])))
         return
