@@ -62,26 +62,32 @@ class PathIndex:
         self.root = [root]
         self._possible_types = possible_types
         self._known: dict[tuple[str, ...], list[Located]] = {(): self.root}
+        self._deepest = 0  # no known path is longer (it may be shorter after forgetting)
 
     def find(self, path: tuple[str, ...]) -> list[Located]:
         """The objects at `path` (response keys, `"@"`, `"... on T"`) from the root."""
-        start = len(path)
+        current = self._known.get(path)
+        if current is not None:
+            return current
+        start = len(path) - 1
         while path[:start] not in self._known:
             start -= 1
         current = self._known[path[:start]]
         for end in range(start + 1, len(path) + 1):
             current = _step(current, path[end - 1], self._possible_types)
             self._known[path[:end]] = current
+        self._deepest = max(self._deepest, len(path))
         return current
 
     def merged_below(self, path: tuple[str, ...]) -> None:
         """Forget what lies below `path`: a fetch has just merged into the objects there."""
-        if len(self._known) == 1:
-            return  # only the root is known: nothing below anything
+        depth = len(path)
+        if depth >= self._deepest:
+            return  # nothing known is below `path` (checked per merge: keep it cheap)
         if not path:
             self._known = {(): self.root}
+            self._deepest = 0
             return
-        depth = len(path)
         stale = [key for key in self._known if len(key) > depth and key[:depth] == path]
         for key in stale:
             del self._known[key]
