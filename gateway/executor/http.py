@@ -91,13 +91,12 @@ class HttpTransport:
             )
             # No cookie jar: the session is shared by every client, so a cookie one subgraph set
             # for one user must never ride along on another user's request (and it saves work).
-            # aiohttp keeps no deadline at all (see `_Deadlines`). No Accept-Encoding is sent,
-            # so answers come uncompressed and the decompression machinery can stay off.
+            # aiohttp keeps no deadline at all (see `_Deadlines`). Accept-Encoding: identity
+            # asks for uncompressed answers, so the decompression machinery can stay off.
             self._session = aiohttp.ClientSession(
                 connector=connector,
                 json_serialize=_dumps,
                 cookie_jar=aiohttp.DummyCookieJar(),
-                skip_auto_headers=("User-Agent", "Accept-Encoding"),
                 timeout=_NO_TIMEOUT,
                 auto_decompress=False,
             )
@@ -278,11 +277,17 @@ class _StaleConnection:
     failure: SubgraphFailure
 
 
+_DEFAULT_HEADERS = {
+    "user-agent": "accounts-center-gateway",
+    "accept-encoding": "identity",
+}
+"""Sent unless a forwarded header says otherwise. Given explicitly rather than through
+`skip_auto_headers`, which makes aiohttp copy and extend a multidict on every request."""
 _JSON_HEADERS = {
     "content-type": "application/json",
     "accept": "application/graphql-response+json, application/json",
 }
-_PLAIN_HEADERS: CIMultiDict[str] = CIMultiDict(_JSON_HEADERS)
+_PLAIN_HEADERS: CIMultiDict[str] = CIMultiDict({**_DEFAULT_HEADERS, **_JSON_HEADERS})
 
 
 def _with_json_headers(headers: Mapping[str, str]) -> CIMultiDict[str]:
@@ -292,7 +297,8 @@ def _with_json_headers(headers: Mapping[str, str]) -> CIMultiDict[str]:
     """
     if not headers:
         return _PLAIN_HEADERS
-    sent = CIMultiDict(headers)
+    sent = CIMultiDict(_DEFAULT_HEADERS)
+    sent.update(headers)
     sent.update(_JSON_HEADERS)
     return sent
 

@@ -248,3 +248,19 @@ async def test_each_request_keeps_its_own_deadline(transport: HttpTransport) -> 
     assert slow.code == "SUBREQUEST_TIMEOUT"
     assert quick == SubgraphResponse(data={"x": 1})
     assert 0.5 <= loop.time() - started < 1.5  # the 0.5 s deadline, give or take a sweep
+
+
+async def test_our_headers_and_forwarded_ones(
+    transport: HttpTransport, upstream: tuple[Upstream, str]
+) -> None:
+    state, _ = upstream
+    await transport.fetch("ok", SubgraphRequest(query="{plain}"))
+    forwarded = {"user-agent": "client/1.0", "accept": "text/html", "authorization": "Bearer a"}
+    await transport.fetch("ok", SubgraphRequest(query="{fwd}", headers=forwarded))
+    plain, sent = state.headers
+    assert plain["Accept-Encoding"] == "identity"  # answers come uncompressed
+    assert plain["Content-Type"] == "application/json"
+    assert "Authorization" not in plain
+    assert sent["User-Agent"] == "client/1.0"  # a forwarded header wins over our default
+    assert sent["Accept"] == "application/graphql-response+json, application/json"
+    assert sent["Authorization"] == "Bearer a"
