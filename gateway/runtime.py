@@ -264,7 +264,10 @@ class Gateway:
         return compiled
 
     def _forwarded(self, headers: Mapping[str, str]) -> dict[str, str]:
+        """The client headers subgraphs get; none unless configured, without a header scan."""
         wanted = self.options.forward_headers
+        if not wanted:
+            return {}
         return {name.lower(): value for name, value in headers.items() if name.lower() in wanted}
 
 
