@@ -92,21 +92,29 @@ def parse_response_body(service_name: str, body: bytes) -> SubgraphResult:
 
 
 def response_from_payload(service_name: str, payload: object) -> SubgraphResult:
-    """Check a decoded answer: an object with `data` (object or null) and/or `errors` (list)."""
-    malformed = SubgraphFailure(
+    """Check a decoded answer: an object with `data` (object or null) and/or `errors` (list).
+
+    The failure value is only built for a malformed answer: this runs on every subgraph answer.
+    """
+    if not isinstance(payload, dict):
+        return _malformed(service_name)
+    data = payload.get("data")
+    errors = payload.get("errors")
+    if errors is None:
+        if not isinstance(data, dict):
+            return _malformed(service_name)
+        return SubgraphResponse(data=data)
+    if not isinstance(errors, list) or not all(isinstance(e, dict) for e in errors):
+        return _malformed(service_name)
+    if not (data is None or isinstance(data, dict)):
+        return _malformed(service_name)
+    if data is None and not errors:
+        return _malformed(service_name)
+    return SubgraphResponse(data=data, errors=tuple(errors))
+
+
+def _malformed(service_name: str) -> SubgraphFailure:
+    return SubgraphFailure(
         message=f"Subgraph '{service_name}' returned a malformed GraphQL response",
         code=SUBREQUEST_MALFORMED_RESPONSE,
     )
-    if not isinstance(payload, dict):
-        return malformed
-    data = payload.get("data")
-    errors = payload.get("errors", [])
-    if errors is None:
-        errors = []
-    if not isinstance(errors, list) or not all(isinstance(e, dict) for e in errors):
-        return malformed
-    if not (data is None or isinstance(data, dict)):
-        return malformed
-    if data is None and not errors:
-        return malformed
-    return SubgraphResponse(data=data, errors=tuple(errors))
