@@ -268,7 +268,14 @@ class Gateway:
         wanted = self.options.forward_headers
         if not wanted:
             return {}
-        return {name.lower(): value for name, value in headers.items() if name.lower() in wanted}
+        forwarded: dict[str, str] = {}
+        for name, value in headers.items():
+            lowered = name.lower()
+            if lowered in wanted:
+                # The first of repeated headers, as authentication reads it: a client must not
+                # be verified with one token while another reaches the subgraphs.
+                forwarded.setdefault(lowered, value)
+        return forwarded
 
 
 def _refuse(prepared: PreparedOperation, allow_mutations: bool) -> GatewayResult | None:

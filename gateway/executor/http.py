@@ -23,7 +23,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 import aiohttp
@@ -120,26 +120,27 @@ class HttpTransport:
         return _decode(service_name, outcome)
 
     async def _shared(self, service_name: str, body: bytes, headers: Mapping[str, str]) -> _Outcome:
-        """The raw answer to an identical in-flight query, or a new request if there is none."""
+        """The raw answer to an identical in-flight query, or a new request if there is none.
+
+        The shared request runs in a task of its own, and every caller (the first included)
+        waits on it through `shield`: a client that disconnects cancels only its own wait, never
+        the answer the others are waiting for. The task still ends by itself, bounded by the
+        subgraph's deadline.
+        """
         key = (service_name, body, tuple(sorted(headers.items())))
         pending = self._in_flight.get(key)
-        if pending is not None:
-            return await asyncio.shield(pending)
-        future: asyncio.Future[_Outcome] = asyncio.get_running_loop().create_future()
-        self._in_flight[key] = future
-        try:
-            outcome = await self._send(service_name, body, headers)
-            future.set_result(outcome)
-        except asyncio.CancelledError:
-            future.cancel()
-            raise
-        except Exception as error:
-            future.set_exception(error)
-            future.exception()  # mark retrieved: followers re-raise it themselves
-            raise
-        finally:
+        if pending is None:
+            pending = asyncio.ensure_future(self._send(service_name, body, headers))
+            self._in_flight[key] = pending
+            pending.add_done_callback(partial(self._finished, key))
+        return await asyncio.shield(pending)
+
+    def _finished(self, key: _DedupKey, task: asyncio.Future[_Outcome]) -> None:
+        """Forget a shared request once it ends, and retrieve an error nobody may wait for."""
+        if self._in_flight.get(key) is task:
             del self._in_flight[key]
-        return outcome
+        if not task.cancelled():
+            task.exception()
 
     async def _send(
         self, service_name: str, body: bytes, headers: Mapping[str, str], *, retry: bool = True

@@ -131,6 +131,21 @@ async def test_identical_in_flight_queries_share_one_request(
     assert state.count == 3  # different forwarded headers are different requests
 
 
+async def test_a_cancelled_first_caller_does_not_cancel_the_others(
+    transport: HttpTransport, upstream: tuple[Upstream, str]
+) -> None:
+    state, _ = upstream
+    first = asyncio.create_task(transport.fetch("ok", QUERY))
+    await asyncio.sleep(0.05)  # the shared request is on its way
+    second = asyncio.create_task(transport.fetch("ok", QUERY))
+    await asyncio.sleep(0.05)
+    first.cancel()  # its client went away
+    with pytest.raises(asyncio.CancelledError):
+        await first
+    assert await second == SubgraphResponse(data={"x": 1})
+    assert state.count == 1
+
+
 async def test_shared_requests_give_each_waiter_its_own_dicts(
     transport: HttpTransport, upstream: tuple[Upstream, str]
 ) -> None:

@@ -114,6 +114,17 @@ async def test_only_configured_headers_are_forwarded() -> None:
     assert transport.requests[0].request.headers == {"authorization": "Bearer t", "x-tenant": "a"}
 
 
+async def test_a_repeated_header_forwards_the_first_as_authentication_reads_it() -> None:
+    from starlette.datastructures import Headers
+
+    gw, transport, _ = gateway(options=GatewayOptions(forward_headers=("authorization",)))
+    raw = [(b"authorization", b"Bearer first"), (b"authorization", b"Bearer second")]
+    headers = Headers(raw=raw)
+    assert headers.get("authorization") == "Bearer first"  # what the guard verifies
+    await execute(gw, "{ me { name } }", headers=headers)
+    assert transport.requests[0].request.headers == {"authorization": "Bearer first"}
+
+
 async def test_no_header_is_forwarded_by_default() -> None:
     gw, transport, _ = gateway()
     await execute(gw, "{ me { name } }", headers={"Authorization": "Bearer t", "Cookie": "c"})
