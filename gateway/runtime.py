@@ -162,7 +162,8 @@ class Gateway:
             return cached
         forwarded = self._forwarded(headers)
         if self.options.deduplicate_inbound and prepared.kind == "query":
-            body = await self._run_shared(prepared, cached, variables, request, forwarded)
+            identity = _credentials(headers)
+            body = await self._run_shared(prepared, cached, variables, request, forwarded, identity)
         else:
             body = await self._run(prepared, cached, variables, request, forwarded)
         if include_plan:
@@ -176,13 +177,20 @@ class Gateway:
         variables: Mapping[str, Any],
         request: GraphQLRequest,
         forwarded: dict[str, str],
+        identity: tuple[str, ...],
     ) -> dict[str, Any]:
-        """`_run`, shared with identical requests already in flight (bodies are read-only)."""
+        """`_run`, shared with identical requests already in flight (bodies are read-only).
+
+        Only requests with the same credentials share a run, even when no header is forwarded:
+        what a client may see can depend on who it is, so one client's answer never goes to
+        another.
+        """
         key = (
             request.query,
             prepared.name,
             orjson.dumps(variables, option=orjson.OPT_SORT_KEYS, default=str),
             tuple(sorted(forwarded.items())),
+            identity,
         )
         pending = self._in_flight.get(key)
         if pending is not None:
@@ -276,6 +284,19 @@ class Gateway:
                 # be verified with one token while another reaches the subgraphs.
                 forwarded.setdefault(lowered, value)
         return forwarded
+
+
+_CREDENTIAL_HEADERS = ("authorization", "cookie")
+
+
+def _credentials(headers: Mapping[str, str]) -> tuple[str, ...]:
+    """The first value of each credential header ("" when absent), for inbound dedup keys."""
+    found: dict[str, str] = {}
+    for name, value in headers.items():
+        lowered = name.lower()
+        if lowered in _CREDENTIAL_HEADERS:
+            found.setdefault(lowered, value)
+    return tuple(found.get(name, "") for name in _CREDENTIAL_HEADERS)
 
 
 def _refuse(prepared: PreparedOperation, allow_mutations: bool) -> GatewayResult | None:

@@ -114,6 +114,20 @@ async def test_only_configured_headers_are_forwarded() -> None:
     assert transport.requests[0].request.headers == {"authorization": "Bearer t", "x-tenant": "a"}
 
 
+async def test_inbound_deduplication_never_shares_between_credentials() -> None:
+    transport = SlowTransport(schemas())
+    options = GatewayOptions(deduplicate_inbound=True)
+    gw = Gateway(SUPERGRAPH, transport, options, planner=CountingPlanner())
+    request = GraphQLRequest(query="{ me { name } }")
+    await asyncio.gather(
+        gw.execute(request, {"Authorization": "Bearer ada"}),
+        gw.execute(request, {"authorization": "Bearer ada"}),
+        gw.execute(request, {"authorization": "Bearer grace"}),
+        gw.execute(request, {"cookie": "session=1"}),
+    )
+    assert transport.count("accounts") == 3  # nothing is forwarded, yet only Ada's two share
+
+
 async def test_a_repeated_header_forwards_the_first_as_authentication_reads_it() -> None:
     from starlette.datastructures import Headers
 
