@@ -279,7 +279,7 @@ class _StaleConnection:
 
 
 _DEFAULT_HEADERS = {
-    "user-agent": "accounts-center-gateway",
+    "user-agent": "python-federation-gateway",
     "accept-encoding": "identity",
 }
 """Sent unless a forwarded header says otherwise. Given explicitly rather than through
