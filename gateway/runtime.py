@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 import orjson
 from graphql import (
@@ -35,6 +34,7 @@ from gateway.executor import (
 )
 from gateway.executor.introspection import INTROSPECTION_FIELDS
 from gateway.executor.shape_plan import CompiledShape, compile_shape, directive_variables
+from gateway.lru import Lru, Missing
 from gateway.operation import (
     OperationErrors,
     PreparedOperation,
@@ -51,8 +51,6 @@ log = logging.getLogger(__name__)
 
 MAX_SHAPES_PER_DOCUMENT = 16  # one per combination of @skip/@include values actually seen
 Planner = Callable[[Supergraph, PreparedOperation], QueryPlan]
-K = TypeVar("K")
-V = TypeVar("V")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -97,25 +95,6 @@ class _Cached:
     shapes: dict[tuple[Any, ...], CompiledShape] = field(default_factory=dict)
 
 
-@dataclass(slots=True)
-class _Lru(Generic[K, V]):
-    """A small bounded LRU map (functools' cache cannot hold values computed elsewhere)."""
-
-    size: int
-    entries: OrderedDict[K, V] = field(default_factory=OrderedDict)
-
-    def get(self, key: K) -> V | None:
-        value = self.entries.get(key)
-        if value is not None:
-            self.entries.move_to_end(key)
-        return value
-
-    def put(self, key: K, value: V) -> None:
-        self.entries[key] = value
-        if len(self.entries) > self.size:
-            self.entries.popitem(last=False)
-
-
 class Gateway:
     """One supergraph, one transport, and the caches shared by every request."""
 
@@ -131,7 +110,7 @@ class Gateway:
         self.transport = transport
         self.options = options or GatewayOptions()
         self._planner: Planner = planner or build_query_plan
-        self._cache: _Lru[tuple[str, str | None], _Cached] = _Lru(self.options.plan_cache_size)
+        self._cache: Lru[tuple[str, str | None], _Cached] = Lru(self.options.plan_cache_size)
         self._possible_types = _possible_types(supergraph.schema)
         self._in_flight: dict[tuple[Any, ...], asyncio.Future[dict[str, Any]]] = {}
 
@@ -214,9 +193,9 @@ class Gateway:
     def _cached(self, query: str, prepared: PreparedOperation) -> _Cached | GatewayResult:
         """The plan and shaping cache for this document, planning it on first sight."""
         key = (query, prepared.name)
-        cached = self._cache.get(key)
-        if cached is not None:
-            return cached
+        found = self._cache.get(key)
+        if not isinstance(found, Missing):
+            return found
         names = _static_root_names(prepared)
         try:
             if names <= INTROSPECTION_FIELDS | {"__typename"}:

@@ -18,6 +18,7 @@ from typing import Any
 
 from graphql import FragmentDefinitionNode, GraphQLError, parse
 
+from gateway.lru import Lru, Missing
 from gateway.security.authentication import (
     ANONYMOUS,
     UNAUTHENTICATED,
@@ -42,7 +43,6 @@ from gateway.security.limits import (
     select_operation,
 )
 from gateway.security.masking import mask_errors
-from gateway.security.memo import Lru, Missing
 from gateway.security.persisted import DocumentProblem, PersistedDocuments
 from gateway.security.policy import Authorizer
 from gateway.security.ratelimit import RATE_LIMITED, RateLimiter, client_key

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from gateway.lru import Lru, Missing
 from gateway.security import guard as guard_module
 from gateway.security.authentication import Claims
 from gateway.security.guard import Refusal, SecurityGuard
 from gateway.security.limits import MAX_DEPTH_EXCEEDED, MAX_TOKENS_EXCEEDED, check_tokens
-from gateway.security.memo import Lru, Missing
 from gateway.security.ratelimit import RATE_LIMITED
 from gateway.security.settings import AuthConfig, OperationLimits, RateLimitConfig, SecurityConfig
 

@@ -1,8 +1,9 @@
-"""A small bounded LRU map for values derived from a document alone.
+"""A small bounded LRU map for what the gateway derives from a document alone.
 
-The guard's document checks depend only on the document text and the operation name (plus
-settings fixed for the guard's life), so a repeated document can skip the lexer and the walk.
-`None` is a value worth caching ("no refusal"), so a miss is told apart with a sentinel.
+The runtime's plans and the security guard's document checks depend only on the document text
+and the operation name, so a repeated document skips the work; a bound keeps a stream of distinct
+documents from growing memory. `functools.lru_cache` cannot hold values computed elsewhere, and
+`None` is a value worth caching (the guard's "no refusal"), so a miss is told apart by a sentinel.
 """
 
 from __future__ import annotations
