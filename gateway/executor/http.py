@@ -111,10 +111,13 @@ class HttpTransport:
     async def fetch(self, service_name: str, request: SubgraphRequest) -> SubgraphResult:
         """Send `request`, sharing it with an identical in-flight query when allowed."""
         body = orjson.dumps(request.body())
+        # Every send runs in a task of its own: deadlines are kept per task, and the executor
+        # starts Parallel children eagerly, so several fetches may begin in the caller's task.
         if request.is_mutation:
-            outcome = await self._send(service_name, body, request.headers, retry=False)
+            send = self._send(service_name, body, request.headers, retry=False)
+            outcome = await asyncio.ensure_future(send)
         elif not self._options.deduplicate:
-            outcome = await self._send(service_name, body, request.headers)
+            outcome = await asyncio.ensure_future(self._send(service_name, body, request.headers))
         else:
             outcome = await self._shared(service_name, body, request.headers)
         return _decode(service_name, outcome)

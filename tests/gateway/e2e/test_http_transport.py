@@ -279,3 +279,29 @@ async def test_our_headers_and_forwarded_ones(
     assert sent["User-Agent"] == "client/1.0"  # a forwarded header wins over our default
     assert sent["Accept"] == "application/graphql-response+json, application/json"
     assert sent["Authorization"] == "Bearer a"
+
+
+async def test_deadlines_hold_for_unshared_fetches_started_together(
+    upstream: tuple[Upstream, str],
+) -> None:
+    """The executor starts Parallel children eagerly, inside its own task: each subgraph
+    request must still get its own deadline, and one timing out must not cancel the others."""
+    from gateway.executor.execute import _parallel
+
+    _, base = upstream
+    urls = {"ok": f"{base}/ok", "hang": f"{base}/hang"}
+    options = HttpTransportOptions(urls=urls, timeouts={"hang": 0.3}, deduplicate=False)
+    http = HttpTransport(options)
+    await http.start()
+    results: dict[str, Any] = {}
+
+    async def fetch(name: str) -> None:
+        results[name] = await http.fetch(name, QUERY)
+
+    try:
+        await asyncio.wait_for(_parallel([fetch("hang"), fetch("ok")]), timeout=5)
+    finally:
+        await http.close()
+    assert results["ok"] == SubgraphResponse(data={"x": 1})
+    assert isinstance(results["hang"], SubgraphFailure)
+    assert results["hang"].code == "SUBREQUEST_TIMEOUT"
