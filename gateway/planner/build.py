@@ -62,13 +62,18 @@ def build_query_plan(
         return flatten(group, fetch_node(group, context))
 
     if prepared.kind != "mutation":
-        walker = Walker(view=view, groups=Groups())
         roots: dict[str, Group] = {}
+        groups = Groups()
+
+        def root_group(service: str) -> Group:
+            if service not in roots:
+                roots[service] = groups.root(service)
+            return roots[service]
+
+        walker = Walker(view=view, groups=groups, root_place=root_group)
 
         def place(service: str) -> tuple[Walker, Group]:
-            if service not in roots:
-                roots[service] = walker.groups.root(service)
-            return walker, roots[service]
+            return walker, root_group(service)
 
         RootPlanner(view=view, root_type=root_type, place=place).plan(items)
         return QueryPlan(node=schedule(walker.groups.items, node_for))

@@ -15,11 +15,12 @@ from typing import Protocol
 
 from graphql import FieldNode, SelectionNode, SelectionSetNode
 
+from gateway.planner.climb import RootPlace, choose_other_root, root_scope, wrap_for_parent
 from gateway.planner.graph import SubgraphView
 from gateway.planner.groups import Group, Groups
 from gateway.planner.plan import KeyRenamer, ValueSetter
 from gateway.planner.scope import Scope
-from gateway.planner.selections import FieldItem, Sel
+from gateway.planner.selections import FieldItem, FragmentItem, Sel
 from gateway.supergraph import Key
 
 __all__ = ["Planner", "PlanningError", "plan_remote"]
@@ -41,6 +42,9 @@ class Planner(Protocol):
     def plan_selection(self, scope: Scope, items: tuple[SelectionNode, ...]) -> set[int]: ...
 
     def is_local(self, scope: Scope, name: str) -> bool: ...
+
+    @property
+    def root_place(self) -> RootPlace | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,17 +94,30 @@ def _local_key(planner: Planner, scope: Scope, key: Key) -> bool:
     )
 
 
-def _best(planner: Planner, scope: Scope, options: dict[int, list[Target]]) -> Target:
+def _best(
+    planner: Planner,
+    scope: Scope,
+    options: dict[int, list[Target]],
+    pending: list[SelectionNode],
+) -> Target:
+    """Most items per fetch; among equals, one that resolves each item's whole selection
+    (without further jumps) as far as any target does, then the supergraph's order."""
+    view = planner.view
     counts: dict[Target, int] = {}
-    for targets in options.values():
-        for target in dict.fromkeys(targets):
+    complete: dict[Target, bool] = {}
+    for index, targets in options.items():
+        item = (pending[index],)
+        reach = {t: view.coverage(t.graph, t.entity_type, item) for t in dict.fromkeys(targets)}
+        most = max(reach.values())
+        for target, covered in reach.items():
             counts[target] = counts.get(target, 0) + 1
-    order = list(planner.view.graphs)
+            complete[target] = complete.get(target, True) and covered == most
+    order = list(view.graphs)
 
-    def score(target: Target) -> tuple[bool, int, int]:
-        keys = planner.view.keys(target.entity_type, target.graph)
+    def score(target: Target) -> tuple[bool, int, bool, int]:
+        keys = view.keys(target.entity_type, target.graph)
         at_hand = any(_local_key(planner, scope, key) for key in keys)
-        return (at_hand, counts[target], -order.index(target.graph))
+        return (at_hand, counts[target], complete[target], -order.index(target.graph))
 
     return max(counts, key=score)
 
@@ -111,18 +128,35 @@ def plan_remote(planner: Planner, scope: Scope, items: tuple[SelectionNode, ...]
     pending = list(items)
     while pending:
         options = {i: candidates(planner, scope, item) for i, item in enumerate(pending)}
-        stuck = [pending[i] for i, targets in options.items() if not targets]
+        stuck = tuple(pending[i] for i, targets in options.items() if not targets)
         if stuck:
-            names = ", ".join(_field_name(s) or "__typename" for s in stuck)
-            message = (
-                f"no subgraph can resolve {scope.type_name}.{{{names}}} from {scope.group.service}"
-            )
-            raise PlanningError(message)
-        target = _best(planner, scope, options)
+            touched |= climb(planner, scope, stuck)
+            pending = [item for item in pending if item not in stuck]
+            continue
+        target = _best(planner, scope, options, pending)
         taken = tuple(pending[i] for i, targets in options.items() if target in targets)
         pending = [item for item in pending if item not in taken]
         touched |= _send(planner, scope, target, taken)
     return touched
+
+
+def climb(planner: Planner, scope: Scope, items: tuple[SelectionNode, ...]) -> set[int]:
+    """Ask the parent position (or another subgraph's root) for `items` (see `climb.py`)."""
+    names = ", ".join(_field_name(s) or "__typename" for s in items)
+    message = f"no subgraph can resolve {scope.type_name}.{{{names}}} from {scope.group.service}"
+    try:
+        up = wrap_for_parent(planner.view, scope, items)
+        if up is not None:
+            parent, wrapped = up
+            return plan_remote(planner, parent, (wrapped,))
+        if planner.root_place is None or scope.path or scope.parent is not None:
+            raise PlanningError(message)
+        graph = choose_other_root(planner.view, scope, items)
+        if graph is None:
+            raise PlanningError(message)
+        return planner.plan_object(root_scope(scope, planner.root_place(graph)), items)
+    except PlanningError:
+        raise PlanningError(message) from None
 
 
 def _send(
@@ -163,7 +197,11 @@ def jump(
     before = set(scope.out.items)
     renames: dict[tuple[tuple[str, ...], str], str] = {}
     inputs = scope.at(hops=hops, planned=True, renames=renames)
-    parents = planner.plan_object(inputs, key.selection.selections)
+    if _key_from_representation(planner, scope, key):
+        # The key is `@external` here, so the data this fetch started from holds it already.
+        parents = set(scope.group.parents)
+    else:
+        parents = planner.plan_object(inputs, key.selection.selections)
     scope.out.promote(before)
     if requires is not None:
         # Inputs may come from the target subgraph itself (an earlier fetch), so no hop guard.
@@ -195,8 +233,39 @@ def jump(
         satisfied=satisfied,
         renames=scope.renames,
         requires_out=None,
+        keys_at_hand=True,
     )
     return planner.plan_selection(child, items) | parents
+
+
+def _key_from_representation(planner: Planner, scope: Scope, key: Key) -> bool:
+    """Whether `key` has a field this subgraph does not resolve, but the representation
+    this entity fetch starts from carries the whole key."""
+    if not scope.keys_at_hand or not scope.group.entity:
+        return False
+    service = scope.group.service
+    if all(
+        planner.view.resolves(scope.type_name, node.name.value, service)
+        for node in key.selection.selections
+        if isinstance(node, FieldNode)
+    ):
+        return False
+    fragment = scope.group.requires.items.get(f"...{scope.type_name}|")
+    return isinstance(fragment, FragmentItem) and _covers(fragment.sub, key.selection)
+
+
+def _covers(sel: Sel, selection: SelectionSetNode) -> bool:
+    for node in selection.selections:
+        if not isinstance(node, FieldNode):
+            return False
+        item = sel.items.get(f"{node.name.value}|")
+        if not isinstance(item, FieldItem):
+            return False
+        if node.selection_set is not None and (
+            item.sub is None or not _covers(item.sub, node.selection_set)
+        ):
+            return False
+    return True
 
 
 def _read_renamed(

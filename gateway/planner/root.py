@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from graphql import FieldNode, InlineFragmentNode, SelectionNode, get_named_type
+from graphql import FieldNode, InlineFragmentNode, SelectionNode
 
 from gateway.planner.entities import PlanningError
 from gateway.planner.graph import SubgraphView
@@ -27,25 +27,6 @@ Place = Callable[[str], tuple[Walker, Group]]
 _UNPLANNED = {"__typename", "__schema", "__type"}
 
 
-def _coverage(
-    view: SubgraphView, graph: str, type_name: str, items: tuple[SelectionNode, ...], depth: int
-) -> int:
-    if depth > 6:
-        return 0
-    total = 0
-    for node in items:
-        if isinstance(node, InlineFragmentNode):
-            condition = node.type_condition.name.value if node.type_condition else type_name
-            total += _coverage(view, graph, condition, node.selection_set.selections, depth + 1)
-        elif isinstance(node, FieldNode) and view.resolves(type_name, node.name.value, graph):
-            total += 1
-            definition = view.field(type_name, node.name.value)
-            if node.selection_set is not None and definition is not None:
-                child = get_named_type(definition.type).name
-                total += _coverage(view, graph, child, node.selection_set.selections, depth + 1)
-    return total
-
-
 def choose_root_service(
     view: SubgraphView, root_type: str, node: FieldNode, used: tuple[str, ...]
 ) -> str:
@@ -55,7 +36,7 @@ def choose_root_service(
     order = list(view.graphs)
 
     def score(graph: str) -> tuple[int, bool, int]:
-        covered = _coverage(view, graph, root_type, (node,), 0)
+        covered = view.coverage(graph, root_type, (node,))
         return (covered, graph in used, -order.index(graph))
 
     return max(graphs, key=score)

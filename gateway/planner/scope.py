@@ -25,6 +25,12 @@ class Scope:
     selections the planner adds (keys, `@requires` inputs) rather than the client's, and
     `renames` collects, for one entity jump, the inputs that had to be aliased;
     `requires_out`, when set, is where `@requires` inputs go (a conditional fragment).
+    `parent` and `via` are the position one field up (in the same fetch) and the client's field
+    that led here, so a selection no subgraph can reach from here can be asked for from the
+    parent instead (`climb.py`); `roots_tried` names the subgraphs whose root fetch has already
+    been given a shared root field that they could not complete.
+    `keys_at_hand` is set where an entity fetch starts: its representation carries the key
+    fields, so even `@external` key fields can be selected there.
     """
 
     group: Group
@@ -38,6 +44,10 @@ class Scope:
     planned: bool = False
     renames: dict[tuple[tuple[str, ...], str], str] | None = None
     requires_out: Sel | None = None
+    parent: Scope | None = None
+    via: FieldNode | None = None
+    roots_tried: frozenset[str] = frozenset()
+    keys_at_hand: bool = False
 
     def at(self, **changes: object) -> Scope:
         return replace(self, **changes)  # type: ignore[arg-type]

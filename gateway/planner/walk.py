@@ -20,6 +20,7 @@ from graphql import (
     get_named_type,
 )
 
+from gateway.planner.climb import RootPlace
 from gateway.planner.entities import plan_remote
 from gateway.planner.graph import SubgraphView, list_depth
 from gateway.planner.groups import Groups
@@ -35,6 +36,7 @@ class Walker:
 
     view: SubgraphView
     groups: Groups
+    root_place: RootPlace | None = None
 
     def plan_selection(self, scope: Scope, items: tuple[SelectionNode, ...]) -> set[int]:
         view = self.view
@@ -114,8 +116,10 @@ class Walker:
             return name in scope.satisfied
         if view.resolves(type_name, name, service):
             return True
+        # An `@external` key field: only the representation of an entity fetch carries it.
         return (
-            any(
+            scope.keys_at_hand
+            and any(
                 any(
                     n.name.value == name
                     for n in key.selection.selections
@@ -127,8 +131,11 @@ class Walker:
         )
 
     def plan_object(self, scope: Scope, items: tuple[SelectionNode, ...]) -> set[int]:
-        """Plan selections on one type in the current subgraph; jump for the rest."""
-        touched = {scope.group.id}
+        """Plan selections on one type in the current subgraph; jump for the rest.
+
+        The current group counts as touched only when something is planned in it, so a key
+        that must come from elsewhere (a climb) does not make the next fetch wait for it."""
+        touched: set[int] = set()
         remote: list[SelectionNode] = []
         for node in items:
             if isinstance(node, InlineFragmentNode):
@@ -225,6 +232,9 @@ class Walker:
             hops=frozenset(),
             satisfied=frozenset(),
             requires_out=None,
+            parent=scope,
+            via=node,
+            keys_at_hand=False,
         )
         assert node.selection_set is not None
         return self.plan_selection(child, node.selection_set.selections)

@@ -1,0 +1,220 @@
+"""Planner: selections no subgraph can reach directly are asked of the parent position.
+
+A value type has no key to jump by, so its fields in another subgraph are fetched through the
+field that leads to it (`Product.category` again, by `Product`'s key), and a shared root field
+is asked of every subgraph that completes part of its selection. Apollo's planner gives the
+same plans for these operations, up to the order of independent fetches and an unused
+`__typename`.
+"""
+
+from __future__ import annotations
+
+from .support import assert_plan
+
+
+def test_a_value_type_field_is_fetched_through_the_parent_entity() -> None:
+    """`Category` has no key in `stats`: `stats` is reached by `Product`'s key, `category` again."""
+    assert_plan(
+        "climb-parent",
+        """{ products { id category { id stats { productCount } } } }""",
+        """
+        QueryPlan {
+          Sequence {
+            Fetch(service: "catalog") {
+              {
+                products {
+                  __typename
+                  sku
+                  id
+                  category {
+                    id
+                  }
+                }
+              }
+            },
+            Flatten(path: "products.@") {
+              Fetch(service: "stats") {
+                {
+                  ... on Product {
+                    __typename
+                    id
+                    sku
+                  }
+                } =>
+                {
+                  ... on Product {
+                    category {
+                      stats {
+                        productCount
+                      }
+                    }
+                  }
+                }
+              },
+            },
+          },
+        }
+        """,
+    )
+
+
+def test_a_key_that_only_another_subgraph_resolves_comes_through_the_parent() -> None:
+    """`Section.id` (the key into `sections`) is only in `taxonomy`, below `Product.section`; the
+    `sections` fetch waits for `taxonomy` alone, as in Apollo's plan."""
+    assert_plan(
+        "climb-parent",
+        """{ featured(id: "1") { id label section { id heading blurb } } }""",
+        """
+        QueryPlan {
+          Sequence {
+            Fetch(service: "shop") {
+              {
+                featured(id: "1") {
+                  __typename
+                  id
+                  label
+                }
+              }
+            },
+            Parallel {
+              Flatten(path: "featured") {
+                Fetch(service: "listing") {
+                  {
+                    ... on Product {
+                      __typename
+                      id
+                    }
+                  } =>
+                  {
+                    ... on Product {
+                      __typename
+                      section {
+                        __typename
+                        blurb
+                      }
+                    }
+                  }
+                },
+              },
+              Sequence {
+                Flatten(path: "featured") {
+                  Fetch(service: "taxonomy") {
+                    {
+                      ... on Product {
+                        __typename
+                        id
+                      }
+                    } =>
+                    {
+                      ... on Product {
+                        section {
+                          __typename
+                          id
+                        }
+                      }
+                    }
+                  },
+                },
+                Flatten(path: "featured.section") {
+                  Fetch(service: "sections") {
+                    {
+                      ... on Section {
+                        __typename
+                        id
+                      }
+                    } =>
+                    {
+                      ... on Section {
+                        id
+                        heading
+                      }
+                    }
+                  },
+                },
+              },
+            },
+          },
+        }
+        """,
+    )
+
+
+def test_a_shared_root_field_is_asked_of_every_subgraph_that_completes_it() -> None:
+    """`Gadget` is a value type everywhere: each subgraph's part comes from its own root fetch."""
+    assert_plan(
+        "climb-shared-root",
+        """{ gadgets { id naming { brand } price { amount } kind { label } } }""",
+        """
+        QueryPlan {
+          Parallel {
+            Fetch(service: "kinds") {
+              {
+                gadgets {
+                  id
+                  kind {
+                    label
+                  }
+                }
+              }
+            },
+            Fetch(service: "names") {
+              {
+                gadgets {
+                  naming {
+                    brand
+                  }
+                }
+              }
+            },
+            Fetch(service: "prices") {
+              {
+                gadgets {
+                  price {
+                    amount
+                  }
+                }
+              }
+            },
+          },
+        }
+        """,
+    )
+
+
+def test_a_union_member_unknown_to_the_resolving_subgraph_gives_an_empty_object() -> None:
+    """`viewer` is shared; `onlyKinds` is only in `kinds`, which does not know `Record`: that
+    fragment is dropped there (the object shapes to `{}`), not a planning failure."""
+    assert_plan(
+        "climb-shared-root",
+        """{ viewer { onlyKinds { ... on Record { grooves } ... on Tape { id } } onlyMedia { ... on Tape { id } ... on Record { grooves } } } }""",
+        """
+        QueryPlan {
+          Parallel {
+            Fetch(service: "kinds") {
+              {
+                viewer {
+                  onlyKinds {
+                    __typename
+                    ... on Tape {
+                      id
+                    }
+                  }
+                }
+              }
+            },
+            Fetch(service: "media") {
+              {
+                viewer {
+                  onlyMedia {
+                    __typename
+                    ... on Record {
+                      grooves
+                    }
+                  }
+                }
+              }
+            },
+          },
+        }
+        """,
+    )
