@@ -46,6 +46,10 @@ def wrap_for_parent(
         return None
     definition = view.field(parent.type_name, via.name.value)
     declared = get_named_type(definition.type).name if definition is not None else None
+    if declared is None or view.is_abstract(declared):
+        # Two subgraphs' answers for an abstract position can hold different runtime types at
+        # one list index, so they cannot be merged by position: no climbing through one.
+        return None
     inner = items
     if scope.planned:
         # Key fields for a later fetch: the fetch that brings them must bring the type too.

@@ -193,6 +193,7 @@ def jump(
     keys = view.keys(target.entity_type, target.graph)
     key = next((k for k in keys if _local_key(planner, scope, k)), keys[0])
     hops = scope.hops | {(target.entity_type, target.graph)}
+    had_typename = "__typename|" in scope.out.items
     scope.out.add_typename()
     before = set(scope.out.items)
     renames: dict[tuple[tuple[str, ...], str], str] = {}
@@ -202,6 +203,8 @@ def jump(
         parents = set(scope.group.parents)
     else:
         parents = planner.plan_object(inputs, key.selection.selections)
+    if scope.group.id not in parents and not had_typename:
+        del scope.out.items["__typename|"]  # the key (and its type) come from elsewhere
     scope.out.promote(before)
     if requires is not None:
         # Inputs may come from the target subgraph itself (an earlier fetch), so no hop guard.

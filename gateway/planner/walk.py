@@ -51,7 +51,12 @@ class Walker:
         if self.keeps_shape(scope, items):
             return self.plan_object(scope, items)
         touched = {scope.group.id}
-        for runtime in self.view.runtime_types(scope.type_name, scope.group.service):
+        runtimes = self.view.runtime_types(scope.type_name, scope.group.service)
+        if not runtimes:
+            # No object type here can hold the abstract type's own fields: find them elsewhere.
+            direct = tuple(n for n in items if isinstance(n, FieldNode) and not _is_typename(n))
+            return touched | (plan_remote(self, scope, direct) if direct else set())
+        for runtime in runtimes:
             narrowed = self.collect(runtime, items)
             if not any(not _is_typename(n) for n in narrowed):
                 continue
@@ -74,7 +79,19 @@ class Walker:
         if not isinstance(node, FieldNode) or _is_typename(node):
             return True
         name = node.name.value
-        return self.is_local(scope, name) or self._interface_jump(scope, name)
+        if self.is_local(scope, name):
+            return self._implementations_resolve(scope, name)
+        return self._interface_jump(scope, name)
+
+    def _implementations_resolve(self, scope: Scope, name: str) -> bool:
+        """Whether every object type the subgraph may return resolves the field itself: an
+        implementation whose field is `@external` or overridden must be asked elsewhere."""
+        if self.view.is_interface_object(scope.type_name, scope.group.service):
+            return True
+        return all(
+            self.is_local(scope.at(type_name=runtime), name)
+            for runtime in self.view.runtime_types(scope.type_name, scope.group.service)
+        )
 
     def _interface_jump(self, scope: Scope, name: str) -> bool:
         """Whether an interface field missing here can be fetched on the interface itself."""

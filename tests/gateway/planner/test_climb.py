@@ -87,9 +87,7 @@ def test_a_key_that_only_another_subgraph_resolves_comes_through_the_parent() ->
                   } =>
                   {
                     ... on Product {
-                      __typename
                       section {
-                        __typename
                         blurb
                       }
                     }
@@ -186,7 +184,8 @@ def test_a_union_member_unknown_to_the_resolving_subgraph_gives_an_empty_object(
     fragment is dropped there (the object shapes to `{}`), not a planning failure."""
     assert_plan(
         "climb-shared-root",
-        """{ viewer { onlyKinds { ... on Record { grooves } ... on Tape { id } } onlyMedia { ... on Tape { id } ... on Record { grooves } } } }""",
+        """{ viewer { onlyKinds { ... on Record { grooves } ... on Tape { id } }
+             onlyMedia { ... on Tape { id } ... on Record { grooves } } } }""",
         """
         QueryPlan {
           Parallel {
