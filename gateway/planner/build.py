@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from gateway.operation.prepared import PreparedOperation
+from gateway.planner.conflicts import alias_conflicts
 from gateway.planner.fetch import FetchContext, fetch_node
 from gateway.planner.graph import SubgraphView
 from gateway.planner.groups import Group, Groups
@@ -59,7 +60,8 @@ def build_query_plan(
 
     def node_for(group: Group) -> PlanNode:
         hoist_root_conditions(group)
-        return flatten(group, fetch_node(group, context))
+        renames = alias_conflicts(group, view, root_type)
+        return flatten(group, fetch_node(group, context, renames))
 
     if prepared.kind != "mutation":
         roots: dict[str, Group] = {}

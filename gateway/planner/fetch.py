@@ -28,6 +28,7 @@ from gateway.planner.plan import (
     FragmentSelection,
     OperationKind,
     RequiresSelection,
+    Rewrite,
 )
 from gateway.planner.selections import FieldItem, Sel
 
@@ -96,7 +97,9 @@ def _requires(sel: Sel) -> tuple[RequiresSelection, ...]:
     return tuple(result)
 
 
-def fetch_node(group: Group, context: FetchContext) -> FetchNode:
+def fetch_node(
+    group: Group, context: FetchContext, output_rewrites: tuple[Rewrite, ...] = ()
+) -> FetchNode:
     """The fetch for one group; entity fetches wrap their selection in `_entities`."""
     selection = group.selection.to_ast()
     used = dict.fromkeys(v for node in selection.selections for v in _variables(node))
@@ -120,4 +123,5 @@ def fetch_node(group: Group, context: FetchContext) -> FetchNode:
         variable_usages=usages,
         requires=_requires(group.requires) if group.entity else None,
         input_rewrites=tuple(group.input_rewrites),
+        output_rewrites=output_rewrites,
     )
