@@ -1,9 +1,11 @@
 """Content negotiation for GraphQL-over-HTTP: which media type answers, read from `Accept`.
 
 The spec's two JSON media types differ only in status codes: `application/graphql-response+json`
-says 4xx when a request never executed, `application/json` (for older clients) says 200. With
-no `Accept` header the spec (after its 2025 watershed) assumes the new type; when both are
-equally acceptable we prefer it too. `text/html` counts only when a browser names it, so GraphiQL
+says 4xx when a request never executed, `application/json` (for older clients) says 200. The
+new type answers only a client that names it: with no `Accept` header, or one that reaches
+both types only through a wildcard (`*/*`, `application/*`), the spec says a server SHOULD
+answer `application/json`, which every client can read. When both are named equally, the
+new type wins. `text/html` counts only when a browser names it, so GraphiQL
 opens for people and never for a `fetch()` sending `*/*`.
 """
 
@@ -83,9 +85,11 @@ def _quality(ranges: tuple[_Range, ...], media: str, *, wildcards: bool = True) 
 def negotiate(accept: str | None) -> Choice:
     """Pick the response media type for a request with this `Accept` header."""
     if accept is None or not accept.strip():
-        return Choice(media_type=GRAPHQL_RESPONSE_JSON, wants_html=False)
+        return Choice(media_type=JSON, wants_html=False)
     ranges = parse_accept(accept)
     modern = _quality(ranges, GRAPHQL_RESPONSE_JSON)
+    if not _quality(ranges, GRAPHQL_RESPONSE_JSON, wildcards=False):
+        modern = 0.0  # reached only through a wildcard: the legacy type is the safe answer
     legacy = _quality(ranges, JSON)
     html = _quality(ranges, HTML, wildcards=False)
     json_quality = max(modern, legacy)

@@ -90,7 +90,7 @@ async def test_a_query_is_answered_on_the_lane() -> None:
     status, headers, body = await call(app())
     assert status == 200
     assert orjson.loads(body) == {"data": {"people": [{"name": "Ada"}]}}
-    assert headers["content-type"] == "application/graphql-response+json; charset=utf-8"
+    assert headers["content-type"] == "application/json; charset=utf-8"  # no Accept sent
     assert headers["content-length"] == str(len(body))
 
 

@@ -29,9 +29,12 @@ def test_accept_picks_the_media_type(gateway: Service) -> None:
     modern = post_json(gateway.port, payload, accept=f"{GRAPHQL_RESPONSE}, {JSON};q=0.9")
     legacy = post_json(gateway.port, payload, accept=f"{JSON}, {GRAPHQL_RESPONSE};q=0.5")
     missing = post_json(gateway.port, payload)
+    anything = post_json(gateway.port, payload, accept="*/*")
     assert modern.content_type.startswith(GRAPHQL_RESPONSE)
     assert legacy.content_type.startswith(JSON)
-    assert missing.content_type.startswith(GRAPHQL_RESPONSE)
+    # GraphQL over HTTP: without a named type the server SHOULD answer application/json.
+    assert missing.content_type.startswith(JSON)
+    assert anything.content_type.startswith(JSON)
     assert modern.json() == legacy.json() == {"data": {"people": [{"id": "1"}, {"id": "2"}]}}
 
 

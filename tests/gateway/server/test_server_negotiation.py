@@ -12,10 +12,12 @@ BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/webp,*/*;
 @pytest.mark.parametrize(
     ("accept", "media_type"),
     [
-        (None, GRAPHQL_RESPONSE_JSON),
-        ("", GRAPHQL_RESPONSE_JSON),
-        ("*/*", GRAPHQL_RESPONSE_JSON),
-        ("application/*", GRAPHQL_RESPONSE_JSON),
+        (None, JSON),
+        ("", JSON),
+        ("*/*", JSON),
+        ("application/*", JSON),
+        ("application/graphql-response+json, */*", GRAPHQL_RESPONSE_JSON),
+        ("application/graphql-response+json;q=0.5, application/*", JSON),
         ("application/json", JSON),
         ("application/json; charset=utf-8", JSON),
         ("application/graphql-response+json", GRAPHQL_RESPONSE_JSON),
