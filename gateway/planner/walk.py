@@ -24,6 +24,7 @@ from gateway.planner.climb import RootPlace
 from gateway.planner.entities import plan_remote
 from gateway.planner.graph import SubgraphView, list_depth
 from gateway.planner.groups import Groups
+from gateway.planner.members import safe_members
 from gateway.planner.normalize import Condition, conditions_of, without_conditions
 from gateway.planner.scope import Scope, provided_child, provides_field
 
@@ -51,7 +52,7 @@ class Walker:
         if self.keeps_shape(scope, items):
             return self.plan_object(scope, items)
         touched = {scope.group.id}
-        runtimes = self.view.runtime_types(scope.type_name, scope.group.service)
+        runtimes = safe_members(self.view, scope)
         if not runtimes:
             # No object type here can hold the abstract type's own fields: find them elsewhere.
             direct = tuple(n for n in items if isinstance(n, FieldNode) and not _is_typename(n))
@@ -203,7 +204,7 @@ class Walker:
         if view.is_interface_object(type_name, scope.group.service):
             remote.append(node)
             return set()
-        if condition not in view.runtime_types(type_name, scope.group.service):
+        if condition not in safe_members(view, scope):
             return set()
         sub = scope.out.add_fragment(condition, directives)
         conditions = scope.conditions + conditions_of(directives)

@@ -18,7 +18,8 @@ QUERY = """{ entries { ... on Member { id peers { ... on Team { id } ... on Memb
 def test_fields_of_different_shapes_under_one_name_are_aliased_and_renamed_back() -> None:
     assert_plan(
         "shape-conflicts",
-        QUERY,
+        """{ entries { ... on Member { id peers { ... on Team { id } ... on Member { id } } }
+              ... on Team { id handle peers { ... on Member { id } ... on Team { id } } } } }""",
         """
         QueryPlan {
           Fetch(service: "directory") {
