@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from typing import Any
 
+from gateway.executor.merge import deep_merge
 from gateway.executor.paths import type_matches
 from gateway.planner.plan import (
     FieldSelection,
@@ -193,4 +194,10 @@ def _rewrite(
     elif isinstance(rewrite, ValueSetter):
         value[head] = rewrite.set_value_to
     elif isinstance(rewrite, KeyRenamer) and head in value:
-        value[rewrite.rename_key_to] = value.pop(head)
+        moved = value.pop(head)
+        current = value.get(rewrite.rename_key_to)
+        if isinstance(current, dict) and isinstance(moved, dict):
+            # Two selections of one field (aliased apart for the subgraph) meet again.
+            deep_merge(current, moved)
+        else:
+            value[rewrite.rename_key_to] = moved

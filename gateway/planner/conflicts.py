@@ -41,11 +41,18 @@ class _Aliaser:
     count: int = 0
 
     def shape(self, entry: _Entry) -> str:
+        """The field's type in the subgraph, with composite type names left out: objects,
+        interfaces and unions of any name merge, only their wrappers must agree."""
         info = self.view.in_graph(entry.parent, entry.item.name, self.graph)
         if info is not None and info.type is not None:
-            return info.type.replace(" ", "")
-        definition = self.view.field(entry.parent, entry.item.name)
-        return str(definition.type) if definition is not None else ""
+            printed = info.type.replace(" ", "")
+        else:
+            definition = self.view.field(entry.parent, entry.item.name)
+            printed = str(definition.type) if definition is not None else ""
+        if entry.item.sub is None:
+            return printed
+        named = printed.strip("[]!")
+        return printed.replace(named, "{}", 1) if named else printed
 
     def child(self, entry: _Entry) -> str:
         named = self.view.child_type(entry.parent, entry.item.name, self.graph)

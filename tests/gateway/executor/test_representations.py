@@ -86,6 +86,12 @@ def test_key_renamer_moves_an_aliased_value() -> None:
     assert entity["inner"] == [{"b": 1}, {"b": 2}]
 
 
+def test_key_renamer_merges_an_aliased_object_into_the_one_already_there() -> None:
+    data: dict[str, Any] = {"best": {"a": 1}, "best__alias_0": {"b": 2}}
+    apply_rewrites(data, (KeyRenamer(path=("best__alias_0",), rename_key_to="best"),), {})
+    assert data == {"best": {"a": 1, "b": 2}}
+
+
 def test_collect_follows_lists_skips_nulls_and_filters_types() -> None:
     data: dict[str, Any] = {
         "feed": [

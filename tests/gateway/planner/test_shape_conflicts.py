@@ -83,3 +83,13 @@ def test_fields_of_one_shape_keep_their_names() -> None:
     assert isinstance(node, FetchNode)
     assert node.output_rewrites == ()
     assert "alias" not in node.operation
+
+
+def test_composite_fields_of_different_types_merge_without_an_alias() -> None:
+    """`Listed.best: Listed` beside `Member.best: Member`: object types of any name merge."""
+    graph = supergraph("shape-conflicts")
+    query = "{ listed { best { __typename } ... on Member { best { handle } } } }"
+    node = build_query_plan(graph, prepare(graph, query)).node
+    assert isinstance(node, FetchNode)
+    assert node.output_rewrites == ()
+    assert "alias" not in node.operation
