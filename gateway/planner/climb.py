@@ -27,6 +27,7 @@ from graphql import (
     get_named_type,
 )
 
+from gateway.planner.coverage import coverage
 from gateway.planner.graph import SubgraphView
 from gateway.planner.groups import Group
 from gateway.planner.scope import Scope
@@ -90,7 +91,7 @@ def choose_other_root(
         ]
         if not fields:
             continue
-        score = (len(fields), view.coverage(graph, scope.type_name, items), -order.index(graph))
+        score = (len(fields), coverage(view, graph, scope.type_name, items), -order.index(graph))
         if best is None or score > best:
             best, chosen = score, graph
     return chosen

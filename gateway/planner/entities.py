@@ -16,6 +16,7 @@ from typing import Protocol
 from graphql import FieldNode, SelectionNode, SelectionSetNode
 
 from gateway.planner.climb import RootPlace, choose_other_root, root_scope, wrap_for_parent
+from gateway.planner.coverage import coverage
 from gateway.planner.graph import SubgraphView
 from gateway.planner.groups import Group, Groups
 from gateway.planner.plan import KeyRenamer, ValueSetter
@@ -107,7 +108,7 @@ def _best(
     complete: dict[Target, bool] = {}
     for index, targets in options.items():
         item = (pending[index],)
-        reach = {t: view.coverage(t.graph, t.entity_type, item) for t in dict.fromkeys(targets)}
+        reach = {t: coverage(view, t.graph, t.entity_type, item) for t in dict.fromkeys(targets)}
         most = max(reach.values())
         for target, covered in reach.items():
             counts[target] = counts.get(target, 0) + 1

@@ -10,15 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from graphql import (
-    FieldNode,
     GraphQLField,
     GraphQLInterfaceType,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
-    InlineFragmentNode,
-    SelectionNode,
     SelectionSetNode,
     get_named_type,
     is_abstract_type,
@@ -168,25 +165,6 @@ class SubgraphView:
                 continue
             found.append(name)
         return tuple(found)
-
-    def coverage(
-        self, graph: str, type_name: str, items: tuple[SelectionNode, ...], depth: int = 0
-    ) -> int:
-        """How many fields of a selection `graph` resolves without leaving (a tie-breaker)."""
-        if depth > 6:
-            return 0
-        total = 0
-        for node in items:
-            if isinstance(node, InlineFragmentNode):
-                condition = node.type_condition.name.value if node.type_condition else type_name
-                total += self.coverage(graph, condition, node.selection_set.selections, depth + 1)
-            elif isinstance(node, FieldNode) and self.resolves(type_name, node.name.value, graph):
-                total += 1
-                definition = self.field(type_name, node.name.value)
-                if node.selection_set is not None and definition is not None:
-                    child = self.child_type(type_name, node.name.value, graph) or type_name
-                    total += self.coverage(graph, child, node.selection_set.selections, depth + 1)
-        return total
 
     def applies(self, type_name: str, condition: str | None) -> bool:
         """Whether a fragment with this type condition applies to objects of `type_name`."""

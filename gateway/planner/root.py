@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from graphql import FieldNode, InlineFragmentNode, SelectionNode
 
+from gateway.planner.coverage import coverage
 from gateway.planner.entities import PlanningError
 from gateway.planner.graph import SubgraphView
 from gateway.planner.groups import Group
@@ -36,7 +37,7 @@ def choose_root_service(
     order = list(view.graphs)
 
     def score(graph: str) -> tuple[int, bool, int]:
-        covered = view.coverage(graph, root_type, (node,))
+        covered = coverage(view, graph, root_type, (node,))
         return (covered, graph in used, -order.index(graph))
 
     return max(graphs, key=score)

@@ -11,7 +11,7 @@ from gateway.planner.groups import Group
 from gateway.planner.normalize import Condition
 from gateway.planner.selections import Sel
 
-__all__ = ["Scope", "provided_child", "provides_field"]
+__all__ = ["Scope", "provided_child", "provided_matching", "provides_field"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -53,7 +53,7 @@ class Scope:
         return replace(self, **changes)  # type: ignore[arg-type]
 
 
-def _matching(
+def provided_matching(
     view: SubgraphView, provided: SelectionSetNode | None, type_name: str, name: str
 ) -> list[FieldNode]:
     found: list[FieldNode] = []
@@ -63,19 +63,19 @@ def _matching(
         elif isinstance(node, InlineFragmentNode):
             condition = node.type_condition.name.value if node.type_condition else None
             if view.applies(type_name, condition):
-                found.extend(_matching(view, node.selection_set, type_name, name))
+                found.extend(provided_matching(view, node.selection_set, type_name, name))
     return found
 
 
 def provides_field(view: SubgraphView, scope: Scope, name: str) -> bool:
-    return bool(_matching(view, scope.provided, scope.type_name, name))
+    return bool(provided_matching(view, scope.provided, scope.type_name, name))
 
 
 def provided_child(view: SubgraphView, scope: Scope, name: str) -> SelectionSetNode | None:
     """The provided selection below field `name`, or None."""
     nodes = [
         n.selection_set
-        for n in _matching(view, scope.provided, scope.type_name, name)
+        for n in provided_matching(view, scope.provided, scope.type_name, name)
         if n.selection_set is not None
     ]
     if not nodes:

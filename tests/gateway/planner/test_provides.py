@@ -368,3 +368,29 @@ def test_benchmark_author_username_is_provided() -> None:
         }
         """,
     )
+
+
+def test_provides_on_a_union_member_picks_the_providing_root_and_calls_nobody_else() -> None:
+    """`curated` provides `Album.name` below `shelf`: the whole answer comes from it."""
+    assert_plan(
+        "provides-union",
+        "{ shelf { ... on Album { id name } ... on Film { id } } }",
+        """
+        QueryPlan {
+          Fetch(service: "curated") {
+            {
+              shelf {
+                __typename
+                ... on Album {
+                  id
+                  name
+                }
+                ... on Film {
+                  id
+                }
+              }
+            }
+          },
+        }
+        """,
+    )
