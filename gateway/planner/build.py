@@ -15,7 +15,7 @@ from gateway.planner.fetch import FetchContext, fetch_node
 from gateway.planner.graph import SubgraphView
 from gateway.planner.groups import Group, Groups
 from gateway.planner.normalize import normalize_selections
-from gateway.planner.optimize import hoist_root_conditions
+from gateway.planner.optimize import drop_empty_groups, hoist_root_conditions
 from gateway.planner.plan import PlanNode, QueryPlan
 from gateway.planner.root import RootPlanner
 from gateway.planner.schedule import flatten, schedule, sequence
@@ -78,7 +78,7 @@ def build_query_plan(
             return walker, root_group(service)
 
         RootPlanner(view=view, root_type=root_type, place=place).plan(items)
-        return QueryPlan(node=schedule(walker.groups.items, node_for))
+        return QueryPlan(node=schedule(drop_empty_groups(walker.groups.items), node_for))
     steps: list[Walker] = []
 
     def place_serial(service: str) -> tuple[Walker, Group]:
@@ -88,5 +88,6 @@ def build_query_plan(
         return steps[-1], steps[-1].groups.items[0]
 
     RootPlanner(view=view, root_type=root_type, place=place_serial).plan(items)
-    nodes = [n for n in (schedule(step.groups.items, node_for) for step in steps) if n is not None]
+    scheduled = (schedule(drop_empty_groups(step.groups.items), node_for) for step in steps)
+    nodes = [n for n in scheduled if n is not None]
     return QueryPlan(node=sequence(nodes) if nodes else None)

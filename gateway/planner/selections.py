@@ -123,6 +123,16 @@ class Sel:
         order += [k for k in self.items if k not in order]
         self.items = {k: self.items[k] for k in order}
 
+    def prune(self) -> None:
+        """Drop composite fields whose selection ended up empty (every field in it moved to
+        another fetch, say by a climb), which no subgraph would accept."""
+        for key, item in list(self.items.items()):
+            if item.sub is None:
+                continue
+            item.sub.prune()
+            if not item.sub.items:
+                del self.items[key]
+
     def is_empty(self) -> bool:
         """No fields, not even inside fragments."""
         return all(isinstance(i, FragmentItem) and i.sub.is_empty() for i in self.items.values())

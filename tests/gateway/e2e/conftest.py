@@ -15,6 +15,12 @@ from e2e_support import (
     node_env,
     start_subgraph,
 )
+from feature_support import (  # noqa: F401 (fixtures shared by the feature test modules)
+    apollo_gateways,
+    feature_gateways,
+    feature_server,
+    features,
+)
 
 from devstack.processes import Service, free_port, start_process, stop_pid, wait_until
 from devstack.stack import stop_all

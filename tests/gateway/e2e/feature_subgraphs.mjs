@@ -1,10 +1,12 @@
 // Dev-only feature subgraphs (@apollo/subgraph on graphql-yoga), one node process for all.
 // Usage: node feature_subgraphs.mjs PORT; subgraph S of feature F answers POST /F/S/graphql.
 // GET /counts returns {"F/S": requests}. GET /sdl returns {"F": {"S": sdl}} for composition.
-// Each feature is a few subgraphs exercising one federation feature; data is static.
+// Each feature is a few subgraphs exercising one federation feature; data is static. The
+// planner's conformance cases (conformance_features.mjs) are served the same way.
 import { createServer } from "node:http";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { CONFORMANCE } from "./conformance_features.mjs";
 
 const require = createRequire(path.join(process.env.NODE_PATH || process.cwd(), "noop.js"));
 const { parse } = require("graphql");
@@ -207,6 +209,8 @@ const FEATURES = {
     },
   },
 };
+
+Object.assign(FEATURES, CONFORMANCE);
 
 const handlers = {};
 const sdls = {};
