@@ -36,7 +36,7 @@ from graphql import (
 )
 from hypothesis import HealthCheck, given, settings
 
-from gateway.planner import FetchNode, PlanNode, PlanningError, build_query_plan
+from gateway.planner import FetchNode, PlanningError, PlanNode, build_query_plan
 from gateway.planner.plan import ConditionNode, FlattenNode, ParallelNode, SequenceNode
 
 from .support import FIXTURES, prepare, supergraph
