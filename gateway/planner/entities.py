@@ -146,6 +146,8 @@ def climb(planner: Planner, scope: Scope, items: tuple[SelectionNode, ...]) -> s
     names = ", ".join(_field_name(s) or "__typename" for s in items)
     message = f"no subgraph can resolve {scope.type_name}.{{{names}}} from {scope.group.service}"
     try:
+        if scope.path and scope.type_name == planner.view.supergraph.root_types.get("query"):
+            return _reenter(planner, scope, items, message)
         up = wrap_for_parent(planner.view, scope, items)
         if up is not None:
             parent, wrapped = up
@@ -158,6 +160,19 @@ def climb(planner: Planner, scope: Scope, items: tuple[SelectionNode, ...]) -> s
         return planner.plan_object(root_scope(scope, planner.root_place(graph)), items)
     except PlanningError:
         raise PlanningError(message) from None
+
+
+def _reenter(
+    planner: Planner, scope: Scope, items: tuple[SelectionNode, ...], message: str
+) -> set[int]:
+    """A field returned the query type: ask another subgraph's root for the rest, at that path."""
+    graph = choose_other_root(planner.view, scope, items)
+    if graph is None:
+        raise PlanningError(message)
+    scope.out.add_typename()  # the object the answer merges into must exist
+    group = planner.groups.reentry(graph, scope.path, {scope.group.id}, scope.conditions)
+    inner = root_scope(scope, group).at(path=scope.path)
+    return planner.plan_object(inner, items) | {group.id}
 
 
 def _send(

@@ -106,7 +106,7 @@ def fetch_node(
     usages = tuple(name for name in context.definitions if name in used)
     definitions = [context.definitions[name] for name in usages]
     body = print_ast(selection)
-    kind: OperationKind = context.kind if not group.entity else "query"
+    kind: OperationKind = "query" if group.entity or group.reentry else context.kind
     if group.entity:
         definitions.insert(0, "$representations: [_Any!]!")
         body = f"{{ _entities(representations: $representations) {body} }}"

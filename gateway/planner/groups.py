@@ -19,12 +19,14 @@ __all__ = ["Group", "Groups"]
 
 @dataclass(eq=False, slots=True, kw_only=True)
 class Group:
-    """One future fetch; `path` is the Flatten path (empty for root fetches)."""
+    """One future fetch; `path` is the Flatten path (empty for root fetches). A `reentry`
+    fetch is a root query run again at `path`, where a field returns the query type."""
 
     id: int
     service: str
     path: tuple[str, ...] = ()
     entity: bool = False
+    reentry: bool = False
     selection: Sel = field(default_factory=Sel)
     requires: Sel = field(default_factory=Sel)
     parents: frozenset[int] = frozenset()
@@ -80,6 +82,30 @@ class Groups:
                 service=service,
                 path=path,
                 entity=True,
+                parents=reduced,
+                conditions=conditions,
+            )
+            self.items.append(group)
+            self._entities[key] = group
+        return group
+
+    def reentry(
+        self,
+        service: str,
+        path: tuple[str, ...],
+        parents: set[int],
+        conditions: tuple[Condition, ...],
+    ) -> Group:
+        """The root query fetch of `service` run at `path` (a field returning the query type)."""
+        reduced = self.reduce(parents)
+        key = ("reentry", service, path, reduced, conditions)
+        group = self._entities.get(key)
+        if group is None:
+            group = Group(
+                id=len(self.items),
+                service=service,
+                path=path,
+                reentry=True,
                 parents=reduced,
                 conditions=conditions,
             )

@@ -82,8 +82,8 @@ class _Scheduler:
 
 
 def flatten(group: Group, node: PlanNode) -> PlanNode:
-    """An entity fetch runs at its path."""
-    return FlattenNode(path=group.path, node=node) if group.entity else node
+    """An entity (or query re-entry) fetch runs at its path."""
+    return FlattenNode(path=group.path, node=node) if group.entity or group.reentry else node
 
 
 def guard(node: PlanNode, conditions: tuple[Condition, ...]) -> PlanNode:
