@@ -269,8 +269,23 @@ async def test_an_unplannable_operation_answers_a_coded_error(
     assert [e["extensions"]["code"] for e in ours["errors"]] == ["QUERY_PLANNING_FAILED"]
 
 
-@pytest.mark.parametrize("oracle", ["apollo", "hive"])
-@pytest.mark.parametrize("feature", [f for f in FEATURES if f != "unreachable"])
+# Oracle -> features left out of its random comparison, and why.
+RANDOM_EXCLUDED = {
+    "apollo": {"unreachable": "its supergraph has fields no gateway can resolve"},
+    "hive": {
+        "unreachable": "its supergraph has fields no gateway can resolve",
+        "shapeConflicts": "Hive's Rust planner sends some conflicting nested fields unaliased",
+    },
+}
+RANDOM_CASES = [
+    (feature, oracle)
+    for oracle, excluded in RANDOM_EXCLUDED.items()
+    for feature in FEATURES
+    if feature not in excluded
+]
+
+
+@pytest.mark.parametrize(("feature", "oracle"), RANDOM_CASES)
 def test_random_queries_match_the_oracles(
     features: dict[str, Feature],
     apollo_gateways: dict[str, str],
@@ -278,7 +293,6 @@ def test_random_queries_match_the_oracles(
     feature: str,
     oracle: str,
 ) -> None:
-    """Random valid operations on each conformance supergraph answer as the oracles do
-    (`unreachable` is left out: its supergraph has fields no gateway can resolve)."""
+    """Random valid operations on each conformance supergraph answer as the oracles do."""
     url = apollo_gateways[feature] if oracle == "apollo" else hive_gateways[feature]
     assert_random_queries_agree(features[feature].supergraph, url, examples=25)
