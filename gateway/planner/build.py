@@ -14,6 +14,7 @@ from gateway.planner.conflicts import alias_conflicts
 from gateway.planner.fetch import FetchContext, fetch_node
 from gateway.planner.graph import SubgraphView
 from gateway.planner.groups import Group, Groups
+from gateway.planner.merge_leaves import merge_leaf_fetches
 from gateway.planner.normalize import normalize_selections
 from gateway.planner.optimize import drop_empty_groups, hoist_root_conditions
 from gateway.planner.plan import PlanNode, QueryPlan
@@ -39,6 +40,11 @@ def default_override_labels(supergraph: Supergraph) -> frozenset[str]:
         if info.override_label is not None
     }
     return frozenset(label for label in labels if label.replace(" ", "") == "percent(100)")
+
+
+def _optimized(groups: list[Group]) -> list[Group]:
+    """The optimisation passes over finished fetch groups, in order."""
+    return merge_leaf_fetches(drop_empty_groups(groups))
 
 
 def build_query_plan(
@@ -78,7 +84,7 @@ def build_query_plan(
             return walker, root_group(service)
 
         RootPlanner(view=view, root_type=root_type, place=place).plan(items)
-        return QueryPlan(node=schedule(drop_empty_groups(walker.groups.items), node_for))
+        return QueryPlan(node=schedule(_optimized(walker.groups.items), node_for))
     steps: list[Walker] = []
 
     def place_serial(service: str) -> tuple[Walker, Group]:
@@ -88,6 +94,6 @@ def build_query_plan(
         return steps[-1], steps[-1].groups.items[0]
 
     RootPlanner(view=view, root_type=root_type, place=place_serial).plan(items)
-    scheduled = (schedule(drop_empty_groups(step.groups.items), node_for) for step in steps)
+    scheduled = (schedule(_optimized(step.groups.items), node_for) for step in steps)
     nodes = [n for n in scheduled if n is not None]
     return QueryPlan(node=sequence(nodes) if nodes else None)

@@ -28,6 +28,9 @@ NODE_MODULES = HERE.parents[2] / ".cache" / "npm" / "node_modules"
 
 # Test name -> why our plan differs from Apollo's.
 DIFFERENT = {
+    "test_requires_fetched_from_another_subgraph_waits_for_it": (
+        "a leaf fetch merges into the @requires fetch to the same place; Apollo sends two"
+    ),
     "test_the_query_type_below_a_mutation_is_asked_of_another_subgraphs_root": (
         "Apollo wraps the re-entered selection in `... on Query`"
     ),

@@ -1,7 +1,9 @@
 """The standard benchmark workload: nested entities, fragments, `@requires` and `@provides`.
 
-The expected plan has Apollo's shape (16 fetches, same services, paths and nesting); Apollo
-additionally reuses a named fragment in subgraph operations, which we inline.
+The expected plan has Apollo's shape (same services, paths and nesting), except that a plain
+fetch that nothing waits for rides along with the `@requires` fetch to the same subgraph and
+place (13 fetches where Apollo sends 16); Apollo also reuses a named fragment in subgraph
+operations, which we inline.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ def test_provided_username_is_not_fetched_again() -> None:
     graph = supergraph("bench")
     plan = build_query_plan(graph, prepare(graph, LOCAL_QUERY.read_text()))
     fetches = _fetches(plan.node)
-    assert len(fetches) == 16
+    assert len(fetches) <= 13
     for fetch in fetches:
         if fetch.service_name == "accounts" and fetch.requires is not None:
             assert "username" not in fetch.operation
