@@ -94,7 +94,8 @@ def _add_plan(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
         "plan",
         help="print the query plan of an operation",
         description="Print the plan the gateway would run for an operation, in Apollo's "
-        "text form (or as JSON with Apollo's field names).",
+        "text form (or as JSON with Apollo's field names); batched entity fetches print as "
+        "Hive Router's BatchFetch.",
     )
     plan.add_argument("--supergraph", metavar="FILE", required=True, help="supergraph SDL file")
     plan.add_argument(
@@ -102,6 +103,12 @@ def _add_plan(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     )
     plan.add_argument("--operation-name", help="which operation of the document to plan")
     plan.add_argument("--json", action="store_true", help="print the plan as JSON")
+    plan.add_argument(
+        "--apollo-shape",
+        action="store_true",
+        help="plan as Apollo's planner does, one request per fetch (the gateway batches "
+        "a wave's entity fetches to one subgraph into one request)",
+    )
 
 
 def _add_compose(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -197,7 +204,7 @@ def _run_plan(args: argparse.Namespace) -> int:
             print(f"gateway plan: {problem.get('message')}", file=sys.stderr)
         return FAILED
     try:
-        plan = build_query_plan(supergraph, prepared)
+        plan = build_query_plan(supergraph, prepared, batch=not args.apollo_shape)
     except Exception as error:  # a planner bug: say so in one line, as the server does
         print(f"gateway plan: the planner failed on this operation: {error!r}", file=sys.stderr)
         return FAILED

@@ -13,6 +13,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import orjson
@@ -80,6 +81,9 @@ class GatewayOptions:
     credentials go only where a deployment says they are needed, and requests that forward
     nothing can share identical in-flight subgraph fetches across clients."""
     plan_cache_size: int = 1024
+    batch_fetches: bool = True
+    """Plans run in waves and one wave's entity fetches to a subgraph share one request
+    (`BatchFetch`); off, plans have Apollo's shape, one request per fetch."""
     deduplicate_inbound: bool = False
     """Identical concurrent queries (same document, variables and forwarded headers) share one
     execution. Off by default: it only pays when many clients ask exactly the same thing."""
@@ -109,7 +113,9 @@ class Gateway:
         self.supergraph = supergraph
         self.transport = transport
         self.options = options or GatewayOptions()
-        self._planner: Planner = planner or build_query_plan
+        self._planner: Planner = planner or partial(
+            build_query_plan, batch=self.options.batch_fetches
+        )
         self._cache: Lru[tuple[str, str | None], _Cached] = Lru(self.options.plan_cache_size)
         self._possible_types = _possible_types(supergraph.schema)
         self._in_flight: dict[tuple[Any, ...], asyncio.Future[dict[str, Any]]] = {}

@@ -13,10 +13,12 @@ from collections.abc import Coroutine, Generator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from gateway.executor.batch import run_batch
 from gateway.executor.fetch import FetchContext, run_fetch
 from gateway.executor.paths import Located, PathIndex, collect
 from gateway.executor.transport import Transport
 from gateway.planner.plan import (
+    BatchFetchNode,
     ConditionNode,
     FetchNode,
     FlattenNode,
@@ -82,6 +84,8 @@ async def _run(
             await run_fetch(node, targets, ctx)
             if at_root:
                 index.merged_below(())
+        case BatchFetchNode():
+            await run_batch(node, index, ctx)
         case FlattenNode(path=path, node=inner):
             found = index.find(path) if at_root else collect(targets, path, ctx.possible_types)
             if found:

@@ -29,9 +29,20 @@ from gateway.executor.transport import (
     SubgraphRequest,
     Transport,
 )
-from gateway.planner.plan import FetchNode
+from gateway.planner.plan import BatchFetchNode, EntityBatch, FetchNode
 
-__all__ = ["DOWNSTREAM_SERVICE_ERROR", "FetchContext", "run_fetch"]
+__all__ = [
+    "DOWNSTREAM_SERVICE_ERROR",
+    "FetchContext",
+    "entity_errors",
+    "entity_representations",
+    "failure_error",
+    "malformed",
+    "merge_into",
+    "request_for",
+    "run_fetch",
+    "transport_failure",
+]
 
 log = logging.getLogger(__name__)
 
@@ -57,8 +68,8 @@ async def run_fetch(fetch: FetchNode, targets: Sequence[Located], ctx: FetchCont
         await _entity_fetch(fetch, targets, ctx)
 
 
-def _request(
-    fetch: FetchNode, ctx: FetchContext, extra: Mapping[str, Any] | None = None
+def request_for(
+    fetch: FetchNode | BatchFetchNode, ctx: FetchContext, extra: Mapping[str, Any] | None = None
 ) -> SubgraphRequest:
     variables = {
         name: ctx.variables[name] for name in fetch.variable_usages if name in ctx.variables
@@ -74,7 +85,7 @@ def _request(
     )
 
 
-def _transport_failure(service_name: str, error: Exception) -> SubgraphFailure:
+def transport_failure(service_name: str, error: Exception) -> SubgraphFailure:
     """A transport bug becomes a failure value, never an exception."""
     log.exception("transport failed for subgraph %s", service_name, exc_info=error)
     return SubgraphFailure(
@@ -85,46 +96,41 @@ def _transport_failure(service_name: str, error: Exception) -> SubgraphFailure:
 
 async def _root_fetch(fetch: FetchNode, targets: Sequence[Located], ctx: FetchContext) -> None:
     try:  # not in a helper coroutine: one frame less per fetch
-        result = await ctx.transport.fetch(fetch.service_name, _request(fetch, ctx))
+        result = await ctx.transport.fetch(fetch.service_name, request_for(fetch, ctx))
     except Exception as problem:
-        result = _transport_failure(fetch.service_name, problem)
+        result = transport_failure(fetch.service_name, problem)
     if isinstance(result, SubgraphFailure):
         path: list[str | int] = list(_root_keys(fetch.operation)[:1])
-        ctx.errors.append(_failure_error(fetch.service_name, result, path))
+        ctx.errors.append(failure_error(fetch.service_name, result, path))
         return
     for error in result.errors:
         ctx.errors.append(_with_service(error, fetch.service_name, error.get("path")))
     if result.data is None:
         return
     apply_rewrites(result.data, fetch.output_rewrites, ctx.possible_types)
-    _merge_into(targets, result.data, ctx.possible_types)
+    merge_into(targets, result.data, ctx.possible_types)
 
 
 async def _entity_fetch(fetch: FetchNode, targets: Sequence[Located], ctx: FetchContext) -> None:
-    representations, owners = _representations(fetch, targets, ctx)
+    representations, owners = entity_representations(fetch, targets, ctx)
     if not representations:
         return
-    request = _request(fetch, ctx, {"representations": representations})
+    request = request_for(fetch, ctx, {"representations": representations})
     try:
         result = await ctx.transport.fetch(fetch.service_name, request)
     except Exception as problem:
-        result = _transport_failure(fetch.service_name, problem)
+        result = transport_failure(fetch.service_name, problem)
     if isinstance(result, SubgraphFailure):
-        ctx.errors.append(_failure_error(fetch.service_name, result, flatten_path(owners[0][0][1])))
+        ctx.errors.append(failure_error(fetch.service_name, result, flatten_path(owners[0][0][1])))
         return
     for error in result.errors:
-        ctx.errors.extend(_entity_errors(error, fetch.service_name, owners))
+        ctx.errors.extend(entity_errors(error, fetch.service_name, owners))
     entities = (result.data or {}).get("_entities")
     if result.data is None and result.errors:
         return
     if not isinstance(entities, list) or len(entities) != len(representations):
-        malformed = SubgraphFailure(
-            message=f"Subgraph '{fetch.service_name}' returned a malformed `_entities` list",
-            code=SUBREQUEST_MALFORMED_RESPONSE,
-        )
-        ctx.errors.append(
-            _failure_error(fetch.service_name, malformed, flatten_path(owners[0][0][1]))
-        )
+        failure = malformed(fetch.service_name)
+        ctx.errors.append(failure_error(fetch.service_name, failure, flatten_path(owners[0][0][1])))
         return
     rewrites = fetch.output_rewrites
     for entity, owned in zip(entities, owners, strict=True):
@@ -132,10 +138,17 @@ async def _entity_fetch(fetch: FetchNode, targets: Sequence[Located], ctx: Fetch
             continue
         if rewrites:
             apply_rewrites(entity, rewrites, ctx.possible_types)
-        _merge_into(owned, entity, ctx.possible_types)
+        merge_into(owned, entity, ctx.possible_types)
 
 
-def _merge_into(
+def malformed(service_name: str) -> SubgraphFailure:
+    return SubgraphFailure(
+        message=f"Subgraph '{service_name}' returned a malformed `_entities` list",
+        code=SUBREQUEST_MALFORMED_RESPONSE,
+    )
+
+
+def merge_into(
     targets: Sequence[Located], source: dict[str, Any], abstract: Mapping[str, Any]
 ) -> None:
     """`deep_merge` of `source` into every target, the common cases as plain `update`s.
@@ -170,8 +183,8 @@ def _leaves_only(source: dict[str, Any]) -> bool:
     return True
 
 
-def _representations(
-    fetch: FetchNode, targets: Sequence[Located], ctx: FetchContext
+def entity_representations(
+    fetch: FetchNode | EntityBatch, targets: Sequence[Located], ctx: FetchContext
 ) -> tuple[list[dict[str, Any]], list[list[Located]]]:
     """Deduplicated representations, and for each the objects that produced it."""
     assert fetch.requires is not None
@@ -202,10 +215,14 @@ def _representations(
     return representations, owners
 
 
-_FLAT_SPECS: dict[int, tuple[FetchNode, Mapping[str, frozenset[str]], FlatSpec | None]] = {}
+_FLAT_SPECS: dict[
+    int, tuple[FetchNode | EntityBatch, Mapping[str, frozenset[str]], FlatSpec | None]
+] = {}
 
 
-def _flat_spec(fetch: FetchNode, possible_types: Mapping[str, frozenset[str]]) -> FlatSpec | None:
+def _flat_spec(
+    fetch: FetchNode | EntityBatch, possible_types: Mapping[str, frozenset[str]]
+) -> FlatSpec | None:
     """`flat_spec` of the fetch's `requires`, remembered per plan node.
 
     Keyed by identity: hashing the frozen `requires` tree costs more than deriving the spec.
@@ -226,7 +243,7 @@ def _flat_spec(fetch: FetchNode, possible_types: Mapping[str, frozenset[str]]) -
 def _flat_representations(
     spec: FlatSpec, targets: Sequence[Located]
 ) -> tuple[list[dict[str, Any]], list[list[Located]]] | None:
-    """`_representations` for a flat `requires`: objects are grouped by their key values.
+    """`entity_representations` for a flat `requires`: objects are grouped by their key values.
 
     Most objects repeat an entity already seen (the same product under many reviews), often the
     one just before, so the tuple of values is compared with the previous one, then looked up,
@@ -282,15 +299,18 @@ def _dedup_key(rep: dict[str, Any]) -> object:
     return key
 
 
-def _entity_errors(
-    error: dict[str, Any], service_name: str, owners: Sequence[Sequence[Located]]
+def entity_errors(
+    error: dict[str, Any],
+    service_name: str,
+    owners: Sequence[Sequence[Located]],
+    field: str = "_entities",
 ) -> list[dict[str, Any]]:
     """One error per object the failing representation came from, at that object's path."""
     path = error.get("path")
     if (
         isinstance(path, list)
         and len(path) >= 2
-        and path[0] == "_entities"
+        and path[0] == field
         and isinstance(path[1], int)
         and 0 <= path[1] < len(owners)
     ):
@@ -316,7 +336,7 @@ def _with_service(
     return out
 
 
-def _failure_error(
+def failure_error(
     service_name: str, failure: SubgraphFailure, path: list[str | int]
 ) -> dict[str, Any]:
     error: dict[str, Any] = {"message": failure.message}

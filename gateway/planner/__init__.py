@@ -12,7 +12,9 @@ Sequence/Parallel/Flatten/Condition nodes, `fetch.py` prints subgraph operations
 from gateway.planner.build import build_query_plan, default_override_labels
 from gateway.planner.entities import PlanningError
 from gateway.planner.plan import (
+    BatchFetchNode,
     ConditionNode,
+    EntityBatch,
     FetchNode,
     FieldSelection,
     FlattenNode,
@@ -29,7 +31,9 @@ from gateway.planner.plan import (
 from gateway.planner.printer import plan_to_json, print_plan
 
 __all__ = [
+    "BatchFetchNode",
     "ConditionNode",
+    "EntityBatch",
     "FetchNode",
     "FieldSelection",
     "FlattenNode",

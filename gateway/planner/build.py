@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from gateway.operation.prepared import PreparedOperation
 from gateway.planner.conflicts import alias_conflicts
-from gateway.planner.fetch import FetchContext, fetch_node
+from gateway.planner.fetch import FetchContext, batch_fetch_node, fetch_node
 from gateway.planner.graph import SubgraphView
 from gateway.planner.groups import Group, Groups
 from gateway.planner.merge_leaves import merge_leaf_fetches
@@ -21,6 +21,7 @@ from gateway.planner.plan import PlanNode, QueryPlan
 from gateway.planner.root import RootPlanner
 from gateway.planner.schedule import flatten, schedule, sequence
 from gateway.planner.walk import Walker
+from gateway.planner.waves import schedule_waves
 from gateway.supergraph import Supergraph
 
 __all__ = ["build_query_plan", "default_override_labels"]
@@ -52,8 +53,14 @@ def build_query_plan(
     prepared: PreparedOperation,
     *,
     override_labels: Iterable[str] | None = None,
+    batch: bool = False,
 ) -> QueryPlan:
-    """Plan one operation; the same inputs always give the same plan."""
+    """Plan one operation; the same inputs always give the same plan.
+
+    With `batch`, fetches run in waves and one wave's entity fetches to a subgraph share one
+    request (`waves.py`, the runtime's default); without it the plan has Apollo's shape, which
+    the planner tests compare with Apollo's planner.
+    """
     labels = (
         default_override_labels(supergraph)
         if override_labels is None
@@ -68,6 +75,16 @@ def build_query_plan(
         hoist_root_conditions(group)
         renames = alias_conflicts(group, view, root_type)
         return flatten(group, fetch_node(group, context, renames))
+
+    def batch_for(members: list[Group]) -> PlanNode:
+        renamed = [(group, alias_conflicts(group, view, root_type)) for group in members]
+        return batch_fetch_node(renamed, context)
+
+    def scheduled(groups: list[Group]) -> PlanNode | None:
+        kept = _optimized(groups)
+        if batch and not any(group.conditions for group in kept):
+            return schedule_waves(kept, node_for, batch_for)
+        return schedule(kept, node_for)
 
     if prepared.kind != "mutation":
         roots: dict[str, Group] = {}
@@ -84,7 +101,7 @@ def build_query_plan(
             return walker, root_group(service)
 
         RootPlanner(view=view, root_type=root_type, place=place).plan(items)
-        return QueryPlan(node=schedule(_optimized(walker.groups.items), node_for))
+        return QueryPlan(node=scheduled(walker.groups.items))
     steps: list[Walker] = []
 
     def place_serial(service: str) -> tuple[Walker, Group]:
@@ -94,6 +111,5 @@ def build_query_plan(
         return steps[-1], steps[-1].groups.items[0]
 
     RootPlanner(view=view, root_type=root_type, place=place_serial).plan(items)
-    scheduled = (schedule(_optimized(step.groups.items), node_for) for step in steps)
-    nodes = [n for n in scheduled if n is not None]
+    nodes = [n for n in (scheduled(step.groups.items) for step in steps) if n is not None]
     return QueryPlan(node=sequence(nodes) if nodes else None)

@@ -3,7 +3,7 @@ it uses (with the client's definitions), and the `requires` selection for repres
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from graphql import (
     ArgumentNode,
@@ -23,6 +23,8 @@ from graphql.utilities import strip_ignored_characters
 
 from gateway.planner.groups import Group
 from gateway.planner.plan import (
+    BatchFetchNode,
+    EntityBatch,
     FetchNode,
     FieldSelection,
     FragmentSelection,
@@ -32,7 +34,7 @@ from gateway.planner.plan import (
 )
 from gateway.planner.selections import FieldItem, Sel
 
-__all__ = ["FetchContext", "fetch_node"]
+__all__ = ["FetchContext", "batch_fetch_node", "fetch_node"]
 
 
 class FetchContext:
@@ -124,4 +126,55 @@ def fetch_node(
         requires=_requires(group.requires) if group.entity else None,
         input_rewrites=tuple(group.input_rewrites),
         output_rewrites=output_rewrites,
+    )
+
+
+def batch_fetch_node(
+    groups: Sequence[tuple[Group, tuple[Rewrite, ...]]], context: FetchContext
+) -> BatchFetchNode:
+    """One request for several entity groups to one subgraph (each with its output renames).
+
+    Groups that ask the same thing of the same representations (at other paths) share one
+    `_entities` field, so an entity found at several paths is sent and answered once.
+    """
+    service = groups[0][0].service
+    shared: dict[tuple[object, ...], tuple[str, list[tuple[str, ...]], Group, tuple[Rewrite, ...]]]
+    shared = {}
+    for group, renames in groups:
+        body = print_ast(group.selection.to_ast())
+        key = (body, _requires(group.requires), tuple(group.input_rewrites), renames)
+        if key in shared:
+            shared[key][1].append(group.path)
+        else:
+            shared[key] = (body, [group.path], group, renames)
+    entities: list[EntityBatch] = []
+    fields: list[str] = []
+    used: dict[str, None] = {}
+    for index, (body, paths, group, renames) in enumerate(shared.values()):
+        selection = group.selection.to_ast()
+        used.update(dict.fromkeys(v for node in selection.selections for v in _variables(node)))
+        alias, variable = f"_e{index}", f"__batch_reps_{index}"
+        fields.append(f"{alias}: _entities(representations: ${variable}) {body}")
+        entities.append(
+            EntityBatch(
+                alias=alias,
+                variable=variable,
+                paths=tuple(paths),
+                requires=_requires(group.requires),
+                input_rewrites=tuple(group.input_rewrites),
+                output_rewrites=renames,
+            )
+        )
+    usages = tuple(name for name in context.definitions if name in used)
+    definitions = [f"${e.variable}: [_Any!]!" for e in entities]
+    definitions += [context.definitions[name] for name in usages]
+    name = context.name(service)
+    header = "query" + (f" {name}" if name else "") + f"({', '.join(definitions)})"
+    operation = f"{header} {{ {' '.join(fields)} }}"
+    return BatchFetchNode(
+        service_name=service,
+        operation=strip_ignored_characters(operation),
+        entities=tuple(entities),
+        operation_name=name,
+        variable_usages=usages,
     )

@@ -1,6 +1,7 @@
 """Query plans as immutable data, in Apollo's model, so ours can be set beside theirs.
 
-A plan is a tree of five node kinds. Behaviour (execution, printing) lives in functions that
+A plan is a tree of six node kinds: Apollo's five and Hive Router's `BatchFetch`. Behaviour
+(execution, printing) lives in functions that
 `match` on the node type; these classes carry no logic. The JSON form (`plan_to_json`) uses
 Apollo's field names: `kind`, `serviceName`, `requires`, `variableUsages`, `operation`, ...
 """
@@ -11,7 +12,9 @@ from dataclasses import dataclass
 from typing import Literal, TypeAlias
 
 __all__ = [
+    "BatchFetchNode",
     "ConditionNode",
+    "EntityBatch",
     "FetchNode",
     "FieldSelection",
     "FlattenNode",
@@ -97,6 +100,38 @@ class FetchNode:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class EntityBatch:
+    """One aliased `_entities` field of a batch: `alias: _entities(representations: $variable)`.
+
+    Representations come from the objects at every path in `paths` (deduplicated across them),
+    and `alias[i]` merges back into each object representation i came from.
+    """
+
+    alias: str
+    variable: str
+    paths: tuple[tuple[str, ...], ...]
+    requires: tuple[RequiresSelection, ...]
+    input_rewrites: tuple[Rewrite, ...] = ()
+    output_rewrites: tuple[Rewrite, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BatchFetchNode:
+    """Several entity fetches to one subgraph in one request (Hive Router's `BatchFetch`).
+
+    The operation selects one aliased `_entities` field per entry of `entities`; it always runs
+    against the whole response (paths start at the root).
+    """
+
+    service_name: str
+    operation: str
+    entities: tuple[EntityBatch, ...]
+    operation_kind: OperationKind = "query"
+    operation_name: str | None = None
+    variable_usages: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class FlattenNode:
     """Run `node` against every object found at `path` in the merged data.
 
@@ -130,7 +165,9 @@ class ConditionNode:
     else_clause: PlanNode | None = None
 
 
-PlanNode: TypeAlias = FetchNode | FlattenNode | SequenceNode | ParallelNode | ConditionNode
+PlanNode: TypeAlias = (
+    FetchNode | BatchFetchNode | FlattenNode | SequenceNode | ParallelNode | ConditionNode
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

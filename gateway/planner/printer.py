@@ -18,7 +18,9 @@ from graphql import (
 )
 
 from gateway.planner.plan import (
+    BatchFetchNode,
     ConditionNode,
+    EntityBatch,
     FetchNode,
     FieldSelection,
     FlattenNode,
@@ -55,6 +57,8 @@ def _node(node: PlanNode, indentation: str) -> str:
     match node:
         case FetchNode():
             return _fetch(node, indentation)
+        case BatchFetchNode():
+            return _batch(node, indentation)
         case FlattenNode():
             return (
                 f'Flatten(path: "{".".join(node.path)}") {{'
@@ -96,6 +100,26 @@ def _fetch(node: FetchNode, indentation: str) -> str:
     return text + f"\n{indentation}}}"
 
 
+def _batch(node: BatchFetchNode, indentation: str) -> str:
+    """Hive Router's text form: each `_entities` alias with its paths and inputs, then the
+    operation."""
+    inner = indentation + _INDENT
+    deeper = inner + _INDENT
+    text = f'BatchFetch(service: "{node.service_name}") {{\n{inner}{{\n'
+    for entity in node.entities:
+        text += f"{deeper}{entity.alias} {{\n{deeper}{_INDENT}paths: [\n"
+        for path in entity.paths:
+            text += f'{deeper}{_INDENT * 2}"{".".join(path)}"\n'
+        text += f"{deeper}{_INDENT}]\n"
+        text += _selection_text(_requires_ast(entity.requires), deeper + _INDENT)
+        text += f"\n{deeper}}}\n"
+    text += f"{inner}}}\n"
+    definition = parse(node.operation, no_location=True).definitions[0]
+    assert isinstance(definition, OperationDefinitionNode)
+    text += _selection_text(definition.selection_set, inner)
+    return text + f"\n{indentation}}}"
+
+
 def _operation_selection(operation: str) -> SelectionSetNode:
     definition = parse(operation, no_location=True).definitions[0]
     assert isinstance(definition, OperationDefinitionNode)
@@ -130,6 +154,8 @@ def _json(node: PlanNode) -> dict[str, Any]:
     match node:
         case FetchNode():
             return _fetch_json(node)
+        case BatchFetchNode():
+            return _batch_json(node)
         case FlattenNode():
             return {"kind": "Flatten", "path": list(node.path), "node": _json(node.node)}
         case SequenceNode():
@@ -160,6 +186,34 @@ def _fetch_json(node: FetchNode) -> dict[str, Any]:
         result["outputRewrites"] = [_rewrite_json(r) for r in node.output_rewrites]
     if node.id is not None:
         result["id"] = node.id
+    return result
+
+
+def _batch_json(node: BatchFetchNode) -> dict[str, Any]:
+    result: dict[str, Any] = {
+        "kind": "BatchFetch",
+        "serviceName": node.service_name,
+        "entityBatches": [_entity_batch_json(e) for e in node.entities],
+        "variableUsages": list(node.variable_usages),
+        "operation": node.operation,
+        "operationKind": node.operation_kind,
+    }
+    if node.operation_name is not None:
+        result["operationName"] = node.operation_name
+    return result
+
+
+def _entity_batch_json(entity: EntityBatch) -> dict[str, Any]:
+    result: dict[str, Any] = {
+        "alias": entity.alias,
+        "representationsVariable": entity.variable,
+        "paths": [list(path) for path in entity.paths],
+        "requires": [_requires_json(r) for r in entity.requires],
+    }
+    if entity.input_rewrites:
+        result["inputRewrites"] = [_rewrite_json(r) for r in entity.input_rewrites]
+    if entity.output_rewrites:
+        result["outputRewrites"] = [_rewrite_json(r) for r in entity.output_rewrites]
     return result
 
 

@@ -13,7 +13,7 @@ from gateway.planner.groups import Group
 from gateway.planner.normalize import Condition
 from gateway.planner.plan import ConditionNode, FlattenNode, ParallelNode, PlanNode, SequenceNode
 
-__all__ = ["flatten", "guard", "schedule", "sequence"]
+__all__ = ["flatten", "guard", "parallel", "schedule", "sequence"]
 
 NodeFor = Callable[[Group], PlanNode]
 

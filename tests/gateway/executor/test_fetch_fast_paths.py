@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from gateway.executor.fetch import FetchContext, _merge_into, _representations
+from gateway.executor.fetch import FetchContext, entity_representations, merge_into
 from gateway.executor.merge import deep_merge
 from gateway.executor.paths import Located, collect, flatten_path
 from gateway.executor.representations import representation
@@ -66,7 +66,7 @@ def test_representations_group_like_the_general_code(
 ) -> None:
     targets: list[Located] = [(obj, (None, i)) for i, obj in enumerate(OBJECTS[:count])]
     fetch = FetchNode(service_name="s", operation="{ x }", requires=requires)
-    assert _representations(fetch, targets, context()) == general(requires, targets)
+    assert entity_representations(fetch, targets, context()) == general(requires, targets)
 
 
 def test_merge_into_null_or_absent_keys_and_disjoint_objects() -> None:
@@ -117,6 +117,6 @@ def test_merge_into_many_targets_is_deep_merge_into_each(source: dict[str, Any])
     for target in expected:
         deep_merge(target, copy.deepcopy(source), POSSIBLE)
     merged = [copy.deepcopy(target) for target in TARGETS]
-    _merge_into([(target, None) for target in merged], copy.deepcopy(source), POSSIBLE)
+    merge_into([(target, None) for target in merged], copy.deepcopy(source), POSSIBLE)
     assert merged == expected
     assert [list(t) for t in merged] == [list(t) for t in expected]

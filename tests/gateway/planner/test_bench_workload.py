@@ -10,7 +10,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gateway.planner import FetchNode, FlattenNode, PlanNode, build_query_plan
+from gateway.planner import (
+    BatchFetchNode,
+    FetchNode,
+    FlattenNode,
+    PlanNode,
+    build_query_plan,
+    print_plan,
+)
 
 from .support import FIXTURES, plan_text, prepare, supergraph
 
@@ -44,3 +51,35 @@ def test_provided_username_is_not_fetched_again() -> None:
         if fetch.service_name == "accounts" and fetch.requires is not None:
             assert "username" not in fetch.operation
             assert "name" in fetch.operation
+
+
+def _requests(node: PlanNode | None) -> list[str]:
+    match node:
+        case None:
+            return []
+        case FetchNode() | BatchFetchNode():
+            return [node.service_name]
+        case FlattenNode():
+            return _requests(node.node)
+        case _:
+            return [s for child in getattr(node, "nodes", ()) for s in _requests(child)]
+
+
+def test_batched_benchmark_plan_sends_seven_requests() -> None:
+    """The gateway's default: waves, one request per subgraph per wave (Hive Router's plan)."""
+    graph = supergraph("bench")
+    plan = build_query_plan(graph, prepare(graph, LOCAL_QUERY.read_text()), batch=True)
+    expected = (FIXTURES / "plans" / "bench-query-batched.txt").read_text().strip()
+    assert print_plan(plan) == expected
+    assert sorted(_requests(plan.node)) == sorted(
+        ["accounts", "products", "reviews", "inventory", "products", "accounts", "inventory"]
+    )
+    batches = [n for n in _walk(plan.node) if isinstance(n, BatchFetchNode)]
+    shared = [e for b in batches for e in b.entities if len(e.paths) > 1]
+    assert shared, "entities at several paths share one `_entities` field"
+
+
+def _walk(node: PlanNode | None) -> list[PlanNode]:
+    if node is None:
+        return []
+    return [node, *(n for child in getattr(node, "nodes", ()) for n in _walk(child))]
