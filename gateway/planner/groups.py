@@ -73,21 +73,7 @@ class Groups:
     ) -> Group:
         """The entity group for these inputs; `variant` keeps apart fetches whose
         representations read aliased inputs (one `_entities` call has one `price`)."""
-        reduced = self.reduce(parents)
-        key = (service, path, reduced, conditions, variant)
-        group = self._entities.get(key)
-        if group is None:
-            group = Group(
-                id=len(self.items),
-                service=service,
-                path=path,
-                entity=True,
-                parents=reduced,
-                conditions=conditions,
-            )
-            self.items.append(group)
-            self._entities[key] = group
-        return group
+        return self._placed("entity", service, path, parents, conditions, variant)
 
     def reentry(
         self,
@@ -97,15 +83,28 @@ class Groups:
         conditions: tuple[Condition, ...],
     ) -> Group:
         """The root query fetch of `service` run at `path` (a field returning the query type)."""
+        return self._placed("reentry", service, path, parents, conditions, ())
+
+    def _placed(
+        self,
+        kind: str,
+        service: str,
+        path: tuple[str, ...],
+        parents: set[int],
+        conditions: tuple[Condition, ...],
+        variant: tuple[tuple[str, str], ...],
+    ) -> Group:
+        """The group of this kind found again by its inputs, or a new one."""
         reduced = self.reduce(parents)
-        key = ("reentry", service, path, reduced, conditions)
+        key = (kind, service, path, reduced, conditions, variant)
         group = self._entities.get(key)
         if group is None:
             group = Group(
                 id=len(self.items),
                 service=service,
                 path=path,
-                reentry=True,
+                entity=kind == "entity",
+                reentry=kind == "reentry",
                 parents=reduced,
                 conditions=conditions,
             )
