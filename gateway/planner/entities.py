@@ -19,6 +19,7 @@ from gateway.planner.climb import RootPlace, choose_other_root, root_scope, wrap
 from gateway.planner.coverage import coverage
 from gateway.planner.graph import SubgraphView
 from gateway.planner.groups import Group, Groups
+from gateway.planner.members import safe_members
 from gateway.planner.plan import KeyRenamer, ValueSetter
 from gateway.planner.scope import Scope
 from gateway.planner.selections import FieldItem, FragmentItem, Sel
@@ -151,7 +152,7 @@ def climb(planner: Planner, scope: Scope, items: tuple[SelectionNode, ...]) -> s
         up = wrap_for_parent(planner.view, scope, items)
         if up is not None:
             parent, wrapped = up
-            return plan_remote(planner, parent, (wrapped,))
+            return _ask_parent(planner, parent, wrapped)
         if planner.root_place is None or scope.path or scope.parent is not None:
             raise PlanningError(message)
         graph = choose_other_root(planner.view, scope, items)
@@ -160,6 +161,23 @@ def climb(planner: Planner, scope: Scope, items: tuple[SelectionNode, ...]) -> s
         return planner.plan_object(root_scope(scope, planner.root_place(graph)), items)
     except PlanningError:
         raise PlanningError(message) from None
+
+
+def _ask_parent(planner: Planner, parent: Scope, wrapped: FieldNode) -> set[int]:
+    """Jump from the parent position for `wrapped`; a field selected on an interface or union
+    is asked of each object type the subgraph may return there, which carry the keys."""
+    view, service = planner.view, parent.group.service
+    if not view.is_abstract(parent.type_name) or view.is_interface_object(
+        parent.type_name, service
+    ):
+        return plan_remote(planner, parent, (wrapped,))
+    touched: set[int] = set()
+    for runtime in safe_members(view, parent):
+        if view.field(runtime, wrapped.name.value) is None:
+            continue
+        narrowed = parent.at(type_name=runtime, out=parent.out.add_fragment(runtime))
+        touched |= plan_remote(planner, narrowed, (wrapped,))
+    return touched
 
 
 def _reenter(

@@ -14,7 +14,7 @@ from graphql import FieldNode, InlineFragmentNode, SelectionNode
 from gateway.planner.coverage import coverage
 from gateway.planner.entities import PlanningError
 from gateway.planner.graph import SubgraphView
-from gateway.planner.groups import Group
+from gateway.planner.groups import Group, Groups
 from gateway.planner.normalize import Condition, conditions_of
 from gateway.planner.scope import Scope
 from gateway.planner.selections import Sel
@@ -28,9 +28,11 @@ Place = Callable[[str], tuple[Walker, Group]]
 _UNPLANNED = {"__typename", "__schema", "__type"}
 
 
-def choose_root_service(
+def rank_root_services(
     view: SubgraphView, root_type: str, node: FieldNode, used: tuple[str, ...]
-) -> str:
+) -> list[str]:
+    """The subgraphs resolving a root field, best first: the most of its selection without a
+    jump, then one already used, then the supergraph's order."""
     graphs = view.resolving_graphs(root_type, node.name.value)
     if not graphs:
         raise PlanningError(f"no subgraph resolves {root_type}.{node.name.value}")
@@ -40,7 +42,26 @@ def choose_root_service(
         covered = coverage(view, graph, root_type, (node,))
         return (covered, graph in used, -order.index(graph))
 
-    return max(graphs, key=score)
+    return sorted(graphs, key=score, reverse=True)
+
+
+def choose_root_service(
+    view: SubgraphView, root_type: str, node: FieldNode, used: tuple[str, ...]
+) -> str:
+    return rank_root_services(view, root_type, node, used)[0]
+
+
+def _plannable(view: SubgraphView, root_type: str, service: str, node: FieldNode) -> bool:
+    """Whether the field's whole selection can be planned starting from `service` (a dry run
+    on throwaway groups, so a failed attempt leaves nothing behind)."""
+    groups = Groups()
+    group = groups.root(service)
+    walker = Walker(view=view, groups=groups)
+    try:
+        walker.plan_object(Scope(group=group, type_name=root_type, path=(), out=Sel()), (node,))
+    except PlanningError:
+        return False
+    return True
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -96,7 +117,14 @@ class RootPlanner:
     def _field(
         self, node: FieldNode, out: Callable[[Group], Sel], conditions: tuple[Condition, ...]
     ) -> None:
-        service = choose_root_service(self.view, self.root_type, node, tuple(self.used))
+        ranked = rank_root_services(self.view, self.root_type, node, tuple(self.used))
+        # A shared root field whose best subgraph cannot reach all of its selection (a mutation
+        # cannot climb to another root) starts in the first one that can.
+        service = ranked[0]
+        if len(ranked) > 1 and not _plannable(self.view, self.root_type, service, node):
+            service = next(
+                (g for g in ranked[1:] if _plannable(self.view, self.root_type, g, node)), service
+            )
         self.used.append(service)
         walker, group = self.place(service)
         scope = Scope(

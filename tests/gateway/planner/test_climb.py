@@ -217,3 +217,98 @@ def test_a_union_member_unknown_to_the_resolving_subgraph_gives_an_empty_object(
         }
         """,
     )
+
+
+def test_a_field_selected_on_an_interface_climbs_through_each_implementation() -> None:
+    """`Holder.tag` leads to a value type whose `color` only `labels` has: each implementation
+    `shelf` may return is asked of `labels` by its own key."""
+    assert_plan(
+        "climb-abstract",
+        "{ item { tag { color } } }",
+        """
+        QueryPlan {
+          Sequence {
+            Fetch(service: "shelf") {
+              {
+                item {
+                  __typename
+                  ... on Box {
+                    __typename
+                    id
+                  }
+                  ... on Crate {
+                    __typename
+                    id
+                  }
+                }
+              }
+            },
+            Flatten(path: "item") {
+              Fetch(service: "labels") {
+                {
+                  ... on Box {
+                    __typename
+                    id
+                  }
+                  ... on Crate {
+                    __typename
+                    id
+                  }
+                } =>
+                {
+                  ... on Box {
+                    tag {
+                      color
+                    }
+                  }
+                  ... on Crate {
+                    tag {
+                      color
+                    }
+                  }
+                }
+              },
+            },
+          },
+        }
+        """,
+    )
+
+
+def test_a_shared_mutation_field_starts_where_its_whole_selection_can_be_planned() -> None:
+    """`Gizmo.y` is only in `labels`, whose key is not resolvable, and a mutation field cannot
+    run twice: the mutation starts in `labels` and `x` comes from `shelf` by key."""
+    assert_plan(
+        "climb-abstract",
+        "mutation { make { x y } }",
+        """
+        QueryPlan {
+          Sequence {
+            Fetch(service: "labels") {
+              {
+                make {
+                  __typename
+                  id
+                  y
+                }
+              }
+            },
+            Flatten(path: "make") {
+              Fetch(service: "shelf") {
+                {
+                  ... on Gizmo {
+                    __typename
+                    id
+                  }
+                } =>
+                {
+                  ... on Gizmo {
+                    x
+                  }
+                }
+              },
+            },
+          },
+        }
+        """,
+    )
