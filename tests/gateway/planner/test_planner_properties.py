@@ -5,6 +5,8 @@
 2. Random valid operations (hypothesis-graphql) plan without error.
 3. Every fetch a plan makes selects something beyond `__typename`, and no two fetches of a
    plan to one subgraph have the same place, inputs and selection (a needless call).
+4. The batched plan (the runtime's default) of each operation is well formed: one request per
+   subgraph per wave, every `_entities` alias fed by a path.
 
 The fixtures were composed by Apollo's composition, whose satisfiability check passed, so a
 planning failure is the planner's fault. The exceptions are fixtures whose metadata is
@@ -36,7 +38,14 @@ from graphql import (
 )
 from hypothesis import HealthCheck, given, settings
 
-from gateway.planner import FetchNode, PlanningError, PlanNode, build_query_plan
+from gateway.planner import (
+    BatchFetchNode,
+    FetchNode,
+    PlanningError,
+    PlanNode,
+    QueryPlan,
+    build_query_plan,
+)
 from gateway.planner.plan import ConditionNode, FlattenNode, ParallelNode, SequenceNode
 
 from .support import FIXTURES, prepare, supergraph
@@ -136,7 +145,11 @@ def _fetches(
 
 def _plan_checked(name: str, query: str) -> None:
     graph = supergraph(name)
-    plan = build_query_plan(graph, prepare(graph, query))
+    prepared = prepare(graph, query)
+    plan = build_query_plan(graph, prepared)
+    batched = build_query_plan(graph, prepared, batch=True)
+    _check_batched(batched, query)
+    assert _requests(batched) <= _requests(plan), query
     seen: set[tuple[tuple[str, ...], str, object, str]] = set()
     for path, fetch in _fetches(plan.node):
         body = fetch.operation.replace("__typename", "")
@@ -147,6 +160,39 @@ def _plan_checked(name: str, query: str) -> None:
         identity = (path, fetch.service_name, fetch.requires, fetch.operation)
         assert identity not in seen, (query, fetch.operation)
         seen.add(identity)
+
+
+def _check_batched(plan: QueryPlan, query: str) -> None:
+    """A batched plan sends at most one request per subgraph per wave, each alias fed by at
+    least one path, and never more requests than the plan it was batched from."""
+    for node in _walk(plan.node):
+        if isinstance(node, BatchFetchNode):
+            assert len(node.entities) >= 1, query
+            assert all(entity.paths for entity in node.entities), query
+            aliases = [entity.alias for entity in node.entities]
+            assert all(f"{alias}:_entities" in node.operation for alias in aliases), query
+        if isinstance(node, ParallelNode):
+            batches = [n.service_name for n in node.nodes if isinstance(n, BatchFetchNode)]
+            assert len(batches) == len(set(batches)), query
+
+
+def _requests(plan: QueryPlan) -> int:
+    return sum(isinstance(n, FetchNode | BatchFetchNode) for n in _walk(plan.node))
+
+
+def _walk(node: PlanNode | None) -> Iterator[PlanNode]:
+    if node is None:
+        return
+    yield node
+    match node:
+        case FlattenNode(node=inner):
+            yield from _walk(inner)
+        case SequenceNode(nodes=nodes) | ParallelNode(nodes=nodes):
+            for child in nodes:
+                yield from _walk(child)
+        case ConditionNode(if_clause=a, else_clause=b):
+            yield from _walk(a)
+            yield from _walk(b)
 
 
 @functools.cache
