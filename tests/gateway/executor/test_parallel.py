@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from typing import Any
 
 import pytest
@@ -13,15 +12,18 @@ from gateway.executor.execute import _parallel
 
 async def test_children_that_wait_run_concurrently_and_start_in_order() -> None:
     events: list[str] = []
+    all_started = asyncio.Event()
 
     async def child(name: str, delay: float) -> None:
         events.append(f"start {name}")
+        if len(events) == 3:
+            all_started.set()
+        await all_started.wait()  # run one after another, the first would wait forever
         await asyncio.sleep(delay)
         events.append(f"end {name}")
 
-    started = time.perf_counter()
-    await _parallel([child("a", 0.05), child("b", 0.05), child("c", 0.01)])
-    assert time.perf_counter() - started < 0.09
+    children = [child("a", 0.05), child("b", 0.05), child("c", 0.01)]
+    await asyncio.wait_for(_parallel(children), timeout=10)
     assert events[:3] == ["start a", "start b", "start c"]
     assert events[3] == "end c"
     assert sorted(events[4:]) == ["end a", "end b"]
@@ -56,10 +58,14 @@ async def test_values_and_bare_yields_reach_the_resumed_child() -> None:
 
 
 async def test_a_single_waiting_child_runs_in_the_callers_task() -> None:
+    seen: list[asyncio.Task[object] | None] = []
+
     async def child() -> None:
         await asyncio.sleep(0.001)
+        seen.append(asyncio.current_task())
 
     await _parallel([child()])
+    assert seen == [asyncio.current_task()]  # no task of its own after it first waited
 
 
 async def test_an_early_failure_waits_for_the_others_then_propagates() -> None:
