@@ -5,7 +5,9 @@ They run before any write, so bad input never changes the database.
 
 from __future__ import annotations
 
+import ipaddress
 import re
+from urllib.parse import urlsplit
 
 from bson import ObjectId
 
@@ -37,7 +39,8 @@ MAX_PROOF_CODE = 64
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _REGION = re.compile(r"^[A-Z]{2,3}$")
-_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
+_URL = re.compile(r"^https://[^\s/$.?#][^\s]*$")
+_LOCAL_NAMES = ("localhost", ".localhost", ".local", ".internal", ".home.arpa")
 
 
 def check_object_id(value: str, argument: str = "id") -> ObjectId:
@@ -88,7 +91,28 @@ def check_proof_code(value: str) -> str:
 
 
 def check_image_url(value: str, argument: str = "imageUrl") -> str:
+    """An https URL on a public host. Every linked platform shows the image, so clients fetch
+    it: no plain http, no credentials in the URL, and no loopback, private, link-local (such as
+    169.254.169.254) or otherwise non-public address, nor a local-only name. Names are not
+    resolved here: nothing on the server fetches the image."""
     url = check_text(value, argument, MAX_URL)
+    message = f"'{argument}' must be an https URL on a public host."
     if not _URL.match(url):
-        raise bad_input(f"'{argument}' must be an http(s) URL.", argument=argument)
+        raise bad_input(message, argument=argument)
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").rstrip(".").lower()
+        parts.port  # noqa: B018 (a malformed port raises here)
+    except ValueError as exc:
+        raise bad_input(message, argument=argument) from exc
+    if not host or parts.username is not None or parts.password is not None:
+        raise bad_input(message, argument=argument)
+    if host == _LOCAL_NAMES[0] or host.endswith(_LOCAL_NAMES[1:]):
+        raise bad_input(message, argument=argument)
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return url  # a DNS name
+    if not address.is_global or address.is_multicast:
+        raise bad_input(message, argument=argument)
     return url
