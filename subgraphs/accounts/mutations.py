@@ -13,7 +13,12 @@ import strawberry
 from bson import ObjectId
 
 from subgraphs.accounts.context import AccountsInfo
-from subgraphs.accounts.linking import link_account, require_route_linked, unlink_account
+from subgraphs.accounts.linking import (
+    link_account,
+    require_linking_available,
+    require_route_linked,
+    unlink_account,
+)
 from subgraphs.accounts.objects import (
     Consent,
     LinkedAccount,
@@ -129,9 +134,15 @@ class AccountMutations:
         await info.context.repository.repository.revoke_session(viewer.token_id, utc_now())
         return True
 
-    @resolver(authenticated=True, description="Turn account linking on or off (off by default).")
+    @resolver(
+        authenticated=True,
+        description="Turn account linking on or off (off by default). Turning it on is refused "
+        "with NOT_AVAILABLE_IN_REGION where linking is not rolled out; off always works.",
+    )
     async def set_linking_enabled(self, info: AccountsInfo, enabled: bool) -> LinkingSettings:
         _, person = await current_person(info, LINKS_WRITE)
+        if enabled:  # the graph must not say `enabled: true` where linking is refused
+            require_linking_available(person, info.context.settings.regions_rolled_out)
         repository = info.context.repository.repository
         at = utc_now()
         await repository.set_linking_enabled(ObjectId(person.id), enabled, at)

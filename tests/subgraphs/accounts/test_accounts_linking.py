@@ -241,6 +241,18 @@ def test_one_token_everywhere_until_sign_out(stack: Stack) -> None:
     ok(stack.platform("facebook", REGISTER["FACEBOOK"][0], {"h": "Y"}, again.token))
 
 
+def test_linking_cannot_be_turned_on_outside_the_rollout(stack: Stack) -> None:
+    me = sign_up(stack.accounts.url, region="JP")
+    query = "mutation($on: Boolean!) { setLinkingEnabled(enabled: $on) { enabled } }"
+    refused = stack.accounts.gql(query, {"on": True}, token=me.token)
+    assert codes(refused) == ["NOT_AVAILABLE_IN_REGION"]
+    settings = ok(stack.accounts.gql("{ me { linking { enabled } } }", token=me.token))
+    assert settings["me"]["linking"]["enabled"] is False
+    assert ok(stack.accounts.gql(query, {"on": False}, token=me.token)) == {
+        "setLinkingEnabled": {"enabled": False}
+    }
+
+
 def test_withdrawn_rollout_stops_sharing(stack: Stack, test_output_root: Path) -> None:
     me = sign_up(stack.accounts.url, region="EU")
     _linking_on(stack, me)
