@@ -58,7 +58,8 @@ def test_linking_while_off_is_forbidden_and_changes_nothing(accounts: AccountsSe
 
 def test_linking_outside_rolled_out_regions_is_refused(accounts: AccountsService) -> None:
     me = sign_up(accounts.url, region="JP")
-    ok(accounts.gql("mutation { setLinkingEnabled(enabled: true) { enabled } }", token=me.token))
+    turn_on = "mutation { setLinkingEnabled(enabled: true) { enabled } }"
+    assert codes(accounts.gql(turn_on, token=me.token)) == ["NOT_AVAILABLE_IN_REGION"]
     availability = ok(
         accounts.gql("{ me { availability { region linkingAvailable } } }", token=me.token)
     )
