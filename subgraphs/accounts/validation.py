@@ -13,6 +13,7 @@ from bson import ObjectId
 
 from subgraphs.common.errors import bad_input
 from subgraphs.common.ids import parse_object_id
+from subgraphs.common.text import check_text
 
 __all__ = [
     "MAX_DISPLAY_NAME",
@@ -46,16 +47,6 @@ _LOCAL_NAMES = ("localhost", ".localhost", ".local", ".internal", ".home.arpa")
 def check_object_id(value: str, argument: str = "id") -> ObjectId:
     """The ObjectId in `value`, or BAD_USER_INPUT for anything else (e.g. a guessed id)."""
     return ObjectId(parse_object_id(value, argument))
-
-
-def check_text(value: str, argument: str, max_length: int) -> str:
-    """`value` stripped, non-empty and at most `max_length` characters."""
-    text = value.strip()
-    if not text:
-        raise bad_input(f"'{argument}' must not be empty.", argument=argument)
-    if len(text) > max_length:
-        raise bad_input(f"'{argument}' is longer than {max_length} characters.", argument=argument)
-    return text
 
 
 def check_email(value: str) -> str:

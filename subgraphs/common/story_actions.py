@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from subgraphs.common.auth import HasAuth, require_viewer
-from subgraphs.common.errors import bad_input, conflict, not_found
+from subgraphs.common.errors import conflict, not_found
 from subgraphs.common.ids import parse_object_id
 from subgraphs.common.link_proofs import IssuedProof
 from subgraphs.common.ownership import require_owner
@@ -20,24 +20,11 @@ from subgraphs.common.story_platform import (
     StoryPlatformRepository,
     StoryRecord,
 )
+from subgraphs.common.text import check_text
 
 __all__ = ["MAX_CAPTION", "check_text", "create_story", "issue_link_proof", "register_profile"]
 
 MAX_CAPTION = 700
-
-
-def check_text(raw: str, argument: str, max_length: int) -> str:
-    """`raw` without surrounding blanks; BAD_USER_INPUT when empty or too long."""
-    text = raw.strip()
-    if not text:
-        raise bad_input(f"'{argument}' must not be empty.", argument=argument)
-    if len(text) > max_length:
-        raise bad_input(
-            f"'{argument}' is longer than {max_length} characters.",
-            argument=argument,
-            maxLength=max_length,
-        )
-    return text
 
 
 async def register_profile(

@@ -98,7 +98,13 @@ def test_a_forged_token_is_unauthenticated(graph: Graph) -> None:
 
 @pytest.mark.parametrize(
     ("text", "argument"),
-    [("", "text"), ("   ", "text"), ("x" * 701, "text")],
+    [
+        ("", "text"),
+        ("   ", "text"),
+        ("x" * 701, "text"),
+        ("hi\x00there", "text"),
+        ("\x1b[2J", "text"),
+    ],
 )
 def test_empty_or_too_long_status_is_refused_and_writes_nothing(
     graph: Graph, text: str, argument: str
