@@ -14,8 +14,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from graphql import get_named_type
-
 from gateway.planner.graph import SubgraphView
 from gateway.planner.groups import Group
 from gateway.planner.plan import KeyRenamer
@@ -56,10 +54,7 @@ class _Aliaser:
 
     def child(self, entry: _Entry) -> str:
         named = self.view.child_type(entry.parent, entry.item.name, self.graph)
-        if named is not None:
-            return named
-        definition = self.view.field(entry.parent, entry.item.name)
-        return get_named_type(definition.type).name if definition is not None else entry.parent
+        return named if named is not None else entry.parent
 
     def collect(self, sel: Sel, parent: str, path: Path, into: dict[str, list[_Entry]]) -> None:
         for item in sel.items.values():

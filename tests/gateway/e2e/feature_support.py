@@ -148,14 +148,6 @@ PEERS = ROOT / ".cache" / "bench-npm" / "node_modules"
 """Hive Gateway and its Rust planner, installed by `make peers` (shared with `make bench`)."""
 
 
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return bool(response.status == 200)
-    except OSError:
-        return False
-
-
 @pytest.fixture(scope="session")
 def hive_gateways(features: dict[str, Feature], test_output_root: Path) -> Iterator[dict[str, str]]:
     """Hive Gateway with the Rust query planner (`--hive-router-runtime`), one per feature,
@@ -164,7 +156,7 @@ def hive_gateways(features: dict[str, Feature], test_output_root: Path) -> Itera
     binary = PEERS / "@graphql-hive" / "gateway" / "dist" / "bin.js"
     assert binary.exists(), "run `make peers` (Hive Gateway) first"
     assert node.exists(), "run `make peers` (Node 22+ for Hive Gateway) first"
-    started: list[int] = []
+    started: list[Service] = []
 
     class Lazy(dict[str, str]):
         def __missing__(self, feature: str) -> str:
@@ -174,15 +166,13 @@ def hive_gateways(features: dict[str, Feature], test_output_root: Path) -> Itera
             argv = [str(node), str(binary), "supergraph", str(features[feature].file)]
             argv += ["--hive-router-runtime", "--host", "127.0.0.1", "--port", str(port)]
             env = {**node_env(), "NODE_ENV": "production"}
-            pid = start_process(argv, env, log)
-            started.append(pid)
             health = f"http://127.0.0.1:{port}/healthcheck"
-            wait_until(f"hive-{feature}", pid, log, lambda: _healthy(health), 60)
+            started.append(start_service(f"hive-{feature}", argv, env, health, log, port=port))
             self[feature] = f"http://127.0.0.1:{port}/graphql"
             return self[feature]
 
     try:
         yield Lazy()
     finally:
-        for pid in started:
-            stop_pid(pid)
+        for service in started:
+            service.stop()
