@@ -71,8 +71,11 @@ def start_subgraphs(
     internal_token: str | None = None,
     regions: str = DEFAULT_REGIONS,
     ports: Mapping[str, int] | None = None,
+    extra_env: Mapping[str, str] | None = None,
 ) -> dict[str, Service]:
     """Start all four subgraphs and return once each answers `GET /health`.
+
+    `extra_env` is added to every subgraph's environment (for example `REDIS_URL`).
 
     If one fails to start, the ones already running are stopped before the error propagates.
     """
@@ -85,7 +88,10 @@ def start_subgraphs(
             started[name] = start_service(
                 name,
                 [sys.executable, "-m", f"subgraphs.{name}"],
-                subgraph_env(name, chosen, mongodb_uri, db_prefix, token, regions),
+                {
+                    **subgraph_env(name, chosen, mongodb_uri, db_prefix, token, regions),
+                    **(extra_env or {}),
+                },
                 f"http://127.0.0.1:{port}/health",
                 log_dir / f"{name}.log",
                 START_TIMEOUT_SECONDS,

@@ -1,7 +1,8 @@
 """The accounts subgraph's Starlette app: the common factory plus accounts' own verifier and routes.
 
 Accounts verifies its callers in-process (its key store and session collection) instead of
-calling its own JWKS and introspection routes over HTTP.
+calling its own JWKS and introspection routes over HTTP; with `REDIS_URL` set it reads pushed
+revocations from memory like the other subgraphs, and its sign-out publishes them.
 """
 
 from __future__ import annotations
@@ -15,21 +16,20 @@ from subgraphs.accounts.routes import routes
 from subgraphs.accounts.schema import SCHEMA
 from subgraphs.accounts.tokens import LocalRevocationCheck
 from subgraphs.common.app import SubgraphSpec, create_app
-from subgraphs.common.auth import TokenVerifier
+from subgraphs.common.auth import KeySource, RevocationCheck
 from subgraphs.common.settings import Settings
 
 __all__ = ["build_app"]
 
 
-def _verifier(
-    settings: Settings, _: aiohttp.ClientSession, backend: AccountsBackend
-) -> TokenVerifier:
-    return TokenVerifier(
-        keys=backend.keys,
-        revocation=LocalRevocationCheck(backend.repository),
-        issuer=settings.jwt_issuer,
-        audience=settings.jwt_audience,
-    )
+def _keys(_: Settings, __: aiohttp.ClientSession, backend: AccountsBackend) -> KeySource:
+    return backend.keys
+
+
+def _revocation(
+    _: Settings, __: aiohttp.ClientSession, backend: AccountsBackend
+) -> RevocationCheck:
+    return LocalRevocationCheck(backend.repository)
 
 
 def build_app(settings: Settings) -> Starlette:
@@ -40,6 +40,7 @@ def build_app(settings: Settings) -> Starlette:
             make_repository=AccountsBackend.create,
             make_loaders=AccountsLoaders.create,
             routes=routes(),
-            make_verifier=_verifier,
+            make_keys=_keys,
+            make_revocation=_revocation,
         )
     )

@@ -47,6 +47,7 @@ from subgraphs.accounts.validation import (
 )
 from subgraphs.common.auth import Viewer, require_viewer
 from subgraphs.common.errors import AppError, ErrorCode, conflict, unauthenticated
+from subgraphs.common.revocations import RevocationPublisher
 from subgraphs.common.schema import resolver
 
 __all__ = [
@@ -131,6 +132,9 @@ class AccountMutations:
     @resolver(authenticated=True, description="Revoke the token this request was made with.")
     async def sign_out(self, info: AccountsInfo) -> bool:
         viewer = await require_viewer(info.context)
+        redis = info.context.services.redis
+        if redis is not None:  # pushed first: see subgraphs.common.revocations
+            await RevocationPublisher(redis).revoke(viewer.token_id, viewer.expires_at)
         await info.context.repository.repository.revoke_session(viewer.token_id, utc_now())
         return True
 

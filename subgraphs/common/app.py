@@ -17,6 +17,7 @@ from typing import Any, Generic, TypeVar
 
 import aiohttp
 import orjson
+import redis.asyncio as aioredis
 from cross_web import HTTPException
 from pymongo.errors import PyMongoError
 from starlette.applications import Starlette
@@ -31,7 +32,9 @@ from strawberry.federation import Schema
 from subgraphs.common.auth import (
     IntrospectionRevocationCheck,
     JwksKeySource,
+    KeySource,
     RequestAuth,
+    RevocationCheck,
     TokenVerifier,
 )
 from subgraphs.common.context import Repository, RequestContext, Services
@@ -39,27 +42,29 @@ from subgraphs.common.database import MongoDatabase, create_client, database_for
 from subgraphs.common.internal import internal_route, services_of
 from subgraphs.common.monitoring import CommandCounter
 from subgraphs.common.responses import OrjsonResponse
+from subgraphs.common.revocations import PushedRevocations
 from subgraphs.common.settings import Settings
 
-__all__ = ["SubgraphSpec", "create_app", "default_verifier"]
+__all__ = ["SubgraphSpec", "create_app", "introspected_revocations", "jwks_keys"]
 
 R = TypeVar("R", bound=Repository)
 L = TypeVar("L")
 
-VerifierFactory = Callable[[Settings, aiohttp.ClientSession, R], TokenVerifier]
+KeysFactory = Callable[[Settings, aiohttp.ClientSession, R], KeySource]
+RevocationFactory = Callable[[Settings, aiohttp.ClientSession, R], RevocationCheck]
 
 
-def default_verifier(settings: Settings, http: aiohttp.ClientSession, _: object) -> TokenVerifier:
-    """Keys from accounts' JWKS, revocation from accounts' introspection route."""
-    accounts = settings.accounts_url
-    return TokenVerifier(
-        keys=JwksKeySource(http, f"{accounts}/.well-known/jwks.json"),
-        revocation=IntrospectionRevocationCheck(
-            http, f"{accounts}/internal/tokens/introspect", settings.internal_token
-        ),
-        issuer=settings.jwt_issuer,
-        audience=settings.jwt_audience,
-    )
+def jwks_keys(settings: Settings, http: aiohttp.ClientSession, _: object) -> KeySource:
+    """Keys from accounts' JWKS."""
+    return JwksKeySource(http, f"{settings.accounts_url}/.well-known/jwks.json")
+
+
+def introspected_revocations(
+    settings: Settings, http: aiohttp.ClientSession, _: object
+) -> RevocationCheck:
+    """Revocation from accounts' introspection route (the fallback when pushes are off)."""
+    url = f"{settings.accounts_url}/internal/tokens/introspect"
+    return IntrospectionRevocationCheck(http, url, settings.internal_token)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -71,7 +76,8 @@ class SubgraphSpec(Generic[R, L]):
     make_repository: Callable[[MongoDatabase], R]
     make_loaders: Callable[[R], L]
     routes: Sequence[BaseRoute] = ()
-    make_verifier: VerifierFactory[R] = default_verifier
+    make_keys: KeysFactory[R] = jwks_keys
+    make_revocation: RevocationFactory[R] = introspected_revocations
 
 
 class _GraphQLView(GraphQL[RequestContext[Any, Any], None]):
@@ -132,20 +138,51 @@ def _lifespan(spec: SubgraphSpec[R, L]) -> Callable[[Starlette], Any]:
         try:
             repository = spec.make_repository(database_for(client, spec.settings))
             await repository.ensure_indexes()
-            async with aiohttp.ClientSession() as http:
+            async with (
+                aiohttp.ClientSession() as http,
+                _revocations(spec, http, repository) as (
+                    redis,
+                    revocation,
+                ),
+            ):
                 app.state.services = Services(
                     settings=spec.settings,
                     client=client,
                     repository=repository,
                     http=http,
-                    verifier=spec.make_verifier(spec.settings, http, repository),
+                    verifier=TokenVerifier(
+                        keys=spec.make_keys(spec.settings, http, repository),
+                        revocation=revocation,
+                        issuer=spec.settings.jwt_issuer,
+                        audience=spec.settings.jwt_audience,
+                    ),
                     commands=counter,
+                    redis=redis,
                 )
                 yield
         finally:
             await client.close()
 
     return lifespan
+
+
+@asynccontextmanager
+async def _revocations(
+    spec: SubgraphSpec[R, L], http: aiohttp.ClientSession, repository: R
+) -> AsyncIterator[tuple[aioredis.Redis | None, RevocationCheck]]:
+    """The revocation check: pushed over Redis when `REDIS_URL` is set, else the spec's own."""
+    own = spec.make_revocation(spec.settings, http, repository)
+    if spec.settings.redis_url is None:
+        yield None, own
+        return
+    redis = aioredis.Redis.from_url(spec.settings.redis_url)
+    pushed = PushedRevocations(redis, own)
+    pushed.start()
+    try:
+        yield redis, pushed
+    finally:
+        await pushed.close()
+        await redis.aclose()
 
 
 def create_app(spec: SubgraphSpec[R, L]) -> Starlette:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 
 import aiohttp
+import redis.asyncio as aioredis
 from starlette.requests import Request
 
 from subgraphs.common.auth import RequestAuth, TokenVerifier
@@ -41,6 +42,8 @@ class Services(Generic[R]):
     http: aiohttp.ClientSession
     verifier: TokenVerifier
     commands: CommandCounter
+    redis: aioredis.Redis | None = None
+    """Shared state and pushed revocations, when `REDIS_URL` is set."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
