@@ -82,8 +82,9 @@ format: install
 schema: install npm-tools
 	$(PY) -m devstack schema
 
-bench: install npm-tools
+bench: install npm-tools redis
 	$(PY) -m benchmarks run
+	$(PY) -m benchmarks stack
 
 bench-quick: install npm-tools
 	$(PY) -m benchmarks run --quick

@@ -7,6 +7,7 @@ import dataclasses
 import signal
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from benchmarks.workload import BENCH_DIR
 
@@ -99,6 +100,14 @@ def _subgraphs(_: argparse.Namespace) -> int:
     return 0
 
 
+def _stack(args: argparse.Namespace) -> int:
+    from benchmarks.stack import run_stack_benchmark, to_markdown
+
+    out = Path(args.out) if args.out else BENCH_DIR / "results"
+    print(to_markdown(run_stack_benchmark(args.seconds, out)))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -124,6 +133,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     compose.set_defaults(handler=_compose)
     subgraphs = commands.add_parser("subgraphs", help="serve the four workload subgraphs")
     subgraphs.set_defaults(handler=_subgraphs)
+    stack = commands.add_parser("stack", help="the whole Accounts Center stack under `Me`")
+    stack.add_argument("--seconds", type=float, default=20)
+    stack.add_argument("--out", help="results folder (default benchmarks/results)")
+    stack.set_defaults(handler=_stack)
     args = parser.parse_args(argv)
     # `timeout` and CI runners stop with SIGTERM: turn it into SystemExit so that every
     # `finally` runs and stops the gateways and subgraphs this process started.

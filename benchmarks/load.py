@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,18 +81,31 @@ def _request_body_file() -> Path:
     return path
 
 
-def run_wrk(url: str, *, seconds: float, unique_auth: bool, expected_length: int) -> LoadResult:
-    """Run wrk for `seconds` against `url` and return its figures (raises if wrk fails)."""
+def run_wrk(
+    url: str,
+    *,
+    seconds: float,
+    unique_auth: bool,
+    expected_length: int,
+    script: Path = LUA_SCRIPT,
+    extra_env: Mapping[str, str] | None = None,
+) -> LoadResult:
+    """Run wrk for `seconds` against `url` and return its figures (raises if wrk fails).
+
+    `script` and `extra_env` let another workload (the whole-stack `Me` query) reuse the
+    runner; the script must print the same `BENCH_JSON` line as `lua/graphql.lua`.
+    """
     env = {
         **os.environ,
         "BENCH_BODY_FILE": str(_request_body_file()),
         "BENCH_UNIQUE_AUTH": "1" if unique_auth else "0",
         "BENCH_EXPECTED_LENGTH": str(expected_length),
+        **(extra_env or {}),
     }
     command = [
         *PRIORITY, "taskset", "-c", str(LOAD_CORE), ensure_wrk(),
         "-t1", f"-c{CONNECTIONS}", f"-d{max(1, round(seconds))}s", "--timeout", "10s",
-        "-s", str(LUA_SCRIPT), url,
+        "-s", str(script), url,
     ]  # fmt: skip
     with tempfile.TemporaryFile() as out:
         proc = subprocess.Popen(

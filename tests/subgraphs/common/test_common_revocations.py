@@ -20,11 +20,11 @@ from typing import Any
 from urllib.request import Request, urlopen
 
 import pytest
-from redis_support import RedisServer
 
 from devstack.database import drop_prefixed, new_prefix
 from devstack.graphql_client import GraphQLResponse, post_graphql
 from devstack.processes import Service
+from devstack.redis_server import RedisServer
 from devstack.stack import start_subgraphs, stop_all
 from subgraphs.common.revocations import TRUST_SECONDS
 

@@ -1,7 +1,7 @@
 """A real `redis-server` (Debian's package) on a free 127.0.0.1 port, started and stopped by PID.
 
-Tests that need shared state or pub/sub start their own, with no persistence, so nothing leaks
-between runs; `restart` brings it back on the same port, as a restarted Redis would be.
+Tests and benchmarks that need shared state or pub/sub start their own, with no persistence, so
+nothing leaks between runs; `restart` brings it back on the same port, as a restarted Redis would.
 """
 
 from __future__ import annotations
