@@ -1,7 +1,8 @@
-"""The HTTP transport: one pooled aiohttp session, orjson bodies, per-subgraph timeouts.
+"""The HTTP transport: one keep-alive connection pool, orjson bodies, per-subgraph timeouts.
 
-One `ClientSession` is shared by every request so connections to subgraphs stay open
-(keep-alive); the application's lifespan calls `start()` and `close()`. Identical in-flight
+One `Http1Pool` (`http1.py`, which says why it is not aiohttp) is shared by every request so
+connections to subgraphs stay open; the application's lifespan calls `start()` and `close()`.
+Identical in-flight
 queries (same subgraph, body and forwarded headers) share one request: under load many clients
 ask the same thing at once, and the subgraph only needs to answer it once. Mutations are never
 shared, because each one must run.
@@ -11,11 +12,10 @@ merges subgraph data into its response tree by reference and mutates it afterwar
 waiter decodes its own copy (orjson makes that cheap) and no two client requests can write
 into the same dict.
 
-Deadlines are not aiohttp's: its per-request `ClientTimeout` schedules a loop timer per call
-(uvloop backs each one with its own libuv timer) and wraps every read in a timer context, about
-15 us of CPU per subgraph call, and a query can make a dozen or more calls. `_Deadlines` instead
-keeps (task, deadline) in a dict that one sweeper task checks every `DEADLINE_RESOLUTION`
-seconds while requests are pending, cancelling the late ones the way `asyncio.timeout` does.
+Deadlines are not a timer per call (uvloop backs each with its own libuv timer, about 15 us of
+CPU per subgraph call, and a query can make a dozen or more calls). `_Deadlines` keeps
+(task, deadline) in a dict that one sweeper task checks every `DEADLINE_RESOLUTION` seconds
+while requests are pending, cancelling the late ones the way `asyncio.timeout` does.
 """
 
 from __future__ import annotations
@@ -26,11 +26,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from typing import Any
 
-import aiohttp
 import orjson
-from multidict import CIMultiDict
-from yarl import URL
 
+from gateway.executor.http1 import Http1Pool, HttpClientError, Origin, StaleConnection, header_block
 from gateway.executor.transport import (
     SUBREQUEST_HTTP_ERROR,
     SUBREQUEST_TIMEOUT,
@@ -79,34 +77,26 @@ class HttpTransport:
 
     def __init__(self, options: HttpTransportOptions) -> None:
         self._options = options
-        self._session: aiohttp.ClientSession | None = None
+        self._pool: Http1Pool | None = None
         self._in_flight: dict[_DedupKey, asyncio.Future[_Outcome]] = {}
         self._deadlines = _Deadlines(DEADLINE_RESOLUTION)
 
     async def start(self) -> None:
-        """Open the shared connection pool."""
-        if self._session is None:
-            connector = aiohttp.TCPConnector(
-                limit=self._options.max_connections, keepalive_timeout=30.0
-            )
-            # No cookie jar: the session is shared by every client, so a cookie one subgraph set
-            # for one user must never ride along on another user's request (and it saves work).
-            # aiohttp keeps no deadline at all (see `_Deadlines`). Accept-Encoding: identity
-            # asks for uncompressed answers, so the decompression machinery can stay off.
-            self._session = aiohttp.ClientSession(
-                connector=connector,
-                json_serialize=_dumps,
-                cookie_jar=aiohttp.DummyCookieJar(),
-                timeout=_NO_TIMEOUT,
-                auto_decompress=False,
-            )
+        """Open the shared connection pool.
+
+        It keeps no cookies (the pool is shared by every client, so a cookie one subgraph set
+        for one user must never ride along on another user's request) and asks for
+        uncompressed answers (Accept-Encoding: identity).
+        """
+        if self._pool is None:
+            self._pool = Http1Pool(max_connections=self._options.max_connections)
 
     async def close(self) -> None:
         """Close the pool; in-flight requests finish or fail first."""
         self._deadlines.stop()
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
 
     async def fetch(self, service_name: str, request: SubgraphRequest) -> SubgraphResult:
         """Send `request`, sharing it with an identical in-flight query when allowed."""
@@ -170,43 +160,35 @@ class HttpTransport:
                 message=f"No URL is configured for subgraph '{service_name}'",
                 code=SUBREQUEST_HTTP_ERROR,
             )
-        if self._session is None:
+        if self._pool is None:
             await self.start()
-        assert self._session is not None
+        assert self._pool is not None
         timeout = self._options.timeouts.get(service_name, self._options.default_timeout)
         try:
-            return await self._post(service_name, _url(url), body, headers, seconds=timeout)
+            origin = _origin(url)
+            block = _header_bytes(headers)
+            return await self._post(origin, block, body, seconds=timeout)
         except TimeoutError:
             return SubgraphFailure(
                 message=f"Subgraph '{service_name}' did not answer within {timeout:g}s",
                 code=SUBREQUEST_TIMEOUT,
             )
-        except aiohttp.ClientError as error:
+        except (HttpClientError, ValueError) as error:
             failure = SubgraphFailure(
                 message=f"HTTP fetch failed from '{service_name}': {error}",
                 code=SUBREQUEST_HTTP_ERROR,
             )
-            stale = isinstance(
-                error, aiohttp.ServerDisconnectedError | aiohttp.ClientOSError
-            ) and not isinstance(error, aiohttp.ClientConnectorError)
-            return _StaleConnection(failure) if stale else failure
+            return _StaleConnection(failure) if isinstance(error, StaleConnection) else failure
 
     async def _post(
-        self,
-        service_name: str,
-        url: URL,
-        body: bytes,
-        headers: Mapping[str, str],
-        *,
-        seconds: float,
+        self, origin: Origin, headers: bytes, body: bytes, *, seconds: float
     ) -> _RawAnswer:
-        assert self._session is not None
-        sent = _with_json_headers(headers)
+        assert self._pool is not None
         deadlines = self._deadlines
         task = deadlines.enter(seconds)
         try:
-            async with self._session.post(url, data=body, headers=sent) as response:
-                return _RawAnswer(response.status, response.reason, await response.read())
+            answer = await self._pool.post(origin, headers, body)
+            return _RawAnswer(answer.status, answer.reason, answer.body)
         except asyncio.CancelledError:
             if deadlines.expired(task) and task.uncancel() == 0:
                 raise TimeoutError from None
@@ -285,38 +267,39 @@ _DEFAULT_HEADERS = {
     "user-agent": "python-federation-gateway",
     "accept-encoding": "identity",
 }
-"""Sent unless a forwarded header says otherwise. Given explicitly rather than through
-`skip_auto_headers`, which makes aiohttp copy and extend a multidict on every request."""
+"""Sent unless a forwarded header says otherwise."""
 _JSON_HEADERS = {
     "content-type": "application/json",
     "accept": "application/graphql-response+json, application/json",
 }
-_PLAIN_HEADERS: CIMultiDict[str] = CIMultiDict({**_DEFAULT_HEADERS, **_JSON_HEADERS})
+_NEVER_FORWARDED = frozenset(
+    {"host", "content-length", "transfer-encoding", "connection", "keep-alive", "upgrade", "te",
+     "trailer", "expect", "proxy-connection"}
+)  # fmt: skip
+"""Framing and hop-by-hop headers: the client's values describe its own connection, not ours."""
+_PLAIN_HEADERS = header_block({**_DEFAULT_HEADERS, **_JSON_HEADERS}.items())
 
 
-def _with_json_headers(headers: Mapping[str, str]) -> CIMultiDict[str]:
-    """The forwarded headers plus ours, as the multidict aiohttp would otherwise build itself.
-
-    aiohttp copies whatever it is given, so the shared constant is safe to pass.
-    """
+def _header_bytes(headers: Mapping[str, str]) -> bytes:
+    """The forwarded headers plus ours, as header lines."""
     if not headers:
         return _PLAIN_HEADERS
-    sent = CIMultiDict(_DEFAULT_HEADERS)
-    sent.update(headers)
+    sent = dict(_DEFAULT_HEADERS)
+    for name, value in headers.items():
+        lowered = name.lower()
+        if lowered not in _NEVER_FORWARDED:
+            sent[lowered] = value
     sent.update(_JSON_HEADERS)
-    return sent
+    return header_block(sent.items())
 
 
 @lru_cache(maxsize=256)
-def _url(url: str) -> URL:
-    """Parsed once per URL: aiohttp would otherwise parse the string on every request.
+def _origin(url: str) -> Origin:
+    """Parsed once per URL (a ValueError for one that is not http or https).
 
     Keyed by the string, not the subgraph, because the URL map may change while serving.
     """
-    return URL(url)
-
-
-_NO_TIMEOUT = aiohttp.ClientTimeout(total=None, connect=None, sock_read=None, sock_connect=None)
+    return Origin.parse(url)
 
 
 def _decode(service_name: str, outcome: _Outcome) -> SubgraphResult:
@@ -344,7 +327,3 @@ def _http_error(
         message=f"HTTP fetch failed from '{service_name}': {status}: {reason or ''}".rstrip(": "),
         code=SUBREQUEST_HTTP_ERROR,
     )
-
-
-def _dumps(value: object) -> str:
-    return orjson.dumps(value).decode()
