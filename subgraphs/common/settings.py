@@ -36,6 +36,7 @@ class Settings:
     jwt_issuer: str
     jwt_audience: str
     regions_rolled_out: frozenset[str]
+    redis_url: str | None = None  # optional: Redis for pushed token revocations
 
     @property
     def database_name(self) -> str:
@@ -91,4 +92,5 @@ def load_settings(subgraph_name: str, environ: Mapping[str, str] | None = None) 
         jwt_issuer=env.get("JWT_ISSUER", "accounts-center"),
         jwt_audience=env.get("JWT_AUDIENCE", "accounts-center-graph"),
         regions_rolled_out=_regions(env.get("REGIONS_ROLLED_OUT", DEFAULT_REGIONS)),
+        redis_url=env.get("REDIS_URL") or None,
     )
