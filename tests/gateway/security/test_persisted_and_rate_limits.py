@@ -9,18 +9,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import redis
 from security_support import JSON, Reply, Stack, call, launch_gateway
 
-from devstack.processes import Service, free_port, start_process, stop_pid, wait_until
+from devstack.processes import Service, free_port, launch
+from devstack.redis_server import find_redis_server, redis_spec
+from devstack.redis_server import redis_url as redis_server_url
 
 pytestmark = pytest.mark.integration
 
@@ -49,26 +48,16 @@ def send(
 
 @pytest.fixture(scope="module")
 def redis_url(security_stack: Stack) -> Iterator[str]:
-    binary = shutil.which("redis-server")
+    """devstack's `redis-server` (no persistence) on a free port, stopped by PID afterwards."""
+    binary = find_redis_server()
     assert binary is not None, "redis-server is missing: run `make redis` (Debian's package)"
     port = free_port()
-    log_path = security_stack.log_dir / "redis.log"
-    argv = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-    pid = start_process(argv, dict(os.environ), log_path)
-    client = redis.Redis(host="127.0.0.1", port=port)
-
-    def ready() -> bool:
-        try:
-            return bool(client.ping())
-        except redis.RedisError:
-            return False
-
-    wait_until("redis-server", pid, log_path, ready, 30)
+    log_dir = security_stack.log_dir
+    service = launch(redis_spec(binary, port, log_dir / "redis", log_dir / "redis.log"))
     try:
-        yield f"redis://127.0.0.1:{port}/0"
+        yield redis_server_url(port)
     finally:
-        client.close()
-        stop_pid(pid)
+        service.stop()
 
 
 @pytest.fixture(scope="module")
