@@ -3,7 +3,8 @@
 Half-sent heads and half-sent bodies are closed with 408 once their deadline passes, never
 before it; a client dripping its body a byte at a time is closed by the body's total deadline;
 a normal client is answered while the attack goes on; connections beyond the cap are closed at
-once. Everything is on 127.0.0.1 and every wait is bounded.
+once; a real subgraph closes half-sent heads at its default deadline too. Everything is on
+127.0.0.1 and every wait is bounded.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from pathlib import Path
 import pytest
 from server_support import post_json, start_gateway_process
 
-from devstack.processes import Service
+from devstack.processes import Service, http_ok, launch
+from devstack.stack import subgraph_specs
+from gateway.http_protocol import ConnectionLimits
 
 pytestmark = pytest.mark.integration
 
@@ -165,3 +168,25 @@ def test_connections_beyond_the_cap_are_closed_at_once(
     finally:
         _close_all(idle)
         gateway.stop()
+
+
+def test_a_subgraph_closes_half_sent_heads_at_its_default_deadline(
+    mongodb_uri: str, db_prefix: str, server_dir: Path
+) -> None:
+    """The subgraphs run on the same protocol, with the default limits (10 s for a head)."""
+    spec = next(
+        s for s in subgraph_specs(mongodb_uri, db_prefix, server_dir) if s.name == "accounts"
+    )
+    accounts = launch(spec)
+    heads: list[Attacker] = []
+    try:
+        heads = [_open(accounts.port, HALF_HEAD) for _ in range(20)]
+        assert http_ok(f"{accounts.url}/health")()  # answered during the attack
+        _wait_closed(heads, ConnectionLimits().header_timeout + MARGIN)
+    finally:
+        _close_all(heads)
+        accounts.stop()
+    times = [attacker.closed_after for attacker in heads]
+    assert None not in times, f"{times.count(None)} of 20 still open"
+    assert min(t for t in times if t is not None) >= ConnectionLimits().header_timeout - EARLY
+    assert all(a.received.startswith(b"HTTP/1.1 408 ") for a in heads)
