@@ -19,7 +19,14 @@ from devstack.redis_server import find_redis_server, redis_spec, redis_url
 from devstack.stack import ROOT, SUBGRAPHS, gateway_env, gateway_spec, subgraph_specs
 from devstack.supervisor import Supervisor
 
-__all__ = ["DEFAULT_PORTS", "RunningStack", "StackOptions", "port_or_free", "start_stack"]
+__all__ = [
+    "DEFAULT_PORTS",
+    "RunningStack",
+    "StackOptions",
+    "port_or_free",
+    "start_redis",
+    "start_stack",
+]
 
 SUPERGRAPH = ROOT / "schema" / "supergraph.graphql"
 DEFAULT_PORTS = {"accounts": 4001, "whatsapp": 4002, "facebook": 4003, "instagram": 4004}
@@ -89,7 +96,7 @@ def port_or_free(port: int) -> int:
     return port
 
 
-def _start_redis(options: StackOptions, supervisor: Supervisor) -> str | None:
+def start_redis(options: StackOptions, supervisor: Supervisor) -> str | None:
     """Start a supervised `redis-server` when it is installed; its URL, or None without it."""
     binary = find_redis_server()
     if binary is None:
@@ -116,7 +123,7 @@ def start_stack(options: StackOptions) -> RunningStack:
     if database.spec is not None and database.pid is not None:
         supervisor.adopt(database.spec, database.pid)  # from now on the supervisor stops it
     try:
-        redis = _start_redis(options, supervisor)
+        redis = start_redis(options, supervisor)
         ports = {
             name: port_or_free(DEFAULT_PORTS[name]) if options.prefer_default_ports else free_port()
             for name in SUBGRAPHS
