@@ -52,17 +52,21 @@ browser: /usr/bin/chromium
 	@SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	$$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver
 
-# Debian's redis-server, started by the security tests on a free port (shared APQ and rate limits).
+# Debian's redis-server: `make run` and `make smoke` run one (shared APQ, rate limits and pushed
+# token revocations) and the security tests start theirs, each on a free port.
 redis: /usr/bin/redis-server
 
 /usr/bin/redis-server:
 	@SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	$$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server
 
+# redis-server is wanted, not required: when it cannot be installed the stack runs without it.
 run: install npm-tools
+	-@$(MAKE) --no-print-directory redis
 	$(PY) -m devstack run
 
 smoke: install npm-tools
+	-@$(MAKE) --no-print-directory redis
 	$(PY) -m devstack smoke
 
 test: install npm-tools peers browser redis

@@ -87,8 +87,8 @@ def _stack(
     mode: str, mongodb_uri: str, prefix: str, log_dir: Path
 ) -> Iterator[tuple[Service, dict[str, Service]]]:
     redis = RedisServer(log_dir / f"{mode}-redis.log") if mode == "pushed" else None
-    extra = {"REDIS_URL": redis.start().url} if redis is not None else {}
-    subgraphs = start_subgraphs(mongodb_uri, prefix, log_dir / mode, extra_env=extra)
+    url = redis.start().url if redis is not None else None
+    subgraphs = start_subgraphs(mongodb_uri, prefix, log_dir / mode, redis_url=url)
     try:
         supergraph = ROOT / "schema" / "supergraph.graphql"
         env = {**gateway_env(subgraphs), "GATEWAY_LOG_LEVEL": "warning"}

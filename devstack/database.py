@@ -18,17 +18,12 @@ from pymongo import MongoClient
 from pymongo.errors import PyMongoError
 
 from devstack.ferretdb_build import FERRETDB_HOME, ensure_ferretdb
-from devstack.processes import (
-    ServiceStartError,
-    free_port,
-    start_process,
-    stop_pid,
-    wait_until,
-)
+from devstack.processes import ServiceSpec, ServiceStartError, free_port, launch, stop_pid
 
 __all__ = [
     "Database",
     "drop_prefixed",
+    "ferretdb_spec",
     "fresh_data_dir",
     "new_prefix",
     "open_database",
@@ -43,10 +38,11 @@ PORT_ATTEMPTS = 3
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Database:
-    """A reachable server. `pid` is set only when this program started it."""
+    """A reachable server. `pid` and `spec` (to start it again) are set only when we started it."""
 
     uri: str
     pid: int | None = None
+    spec: ServiceSpec | None = None
     data_dir: Path | None = None
     log_path: Path | None = None
     remove_data_on_stop: bool = False
@@ -55,6 +51,10 @@ class Database:
         """Stop our own FerretDB (never an external server) and drop its throwaway data."""
         if self.pid is not None:
             stop_pid(self.pid)
+        self.remove_throwaway_data()
+
+    def remove_throwaway_data(self) -> None:
+        """Delete the data folder if it was made for this run only (the server must be stopped)."""
         if self.remove_data_on_stop and self.data_dir is not None:
             shutil.rmtree(self.data_dir, ignore_errors=True)
 
@@ -101,33 +101,53 @@ def _ping_check(uri: str) -> Callable[[], bool]:
     return lambda: ping(uri, timeout_ms=300)
 
 
+def ferretdb_spec(binary: Path, data_dir: Path, log_path: Path, port: int) -> ServiceSpec:
+    """FerretDB on 127.0.0.1:`port` over `data_dir`, ready once it answers `ping`.
+
+    A restart from the same spec listens on the same port, so `MONGODB_URI` stays valid.
+    """
+    argv = (
+        str(binary),
+        "--handler=sqlite",
+        f"--sqlite-url=file:{data_dir}/",
+        f"--listen-addr=127.0.0.1:{port}",
+        f"--state-dir={data_dir}",
+        "--debug-addr=-",
+        "--telemetry=disable",
+        "--log-level=warn",
+    )
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "FERRETDB_TELEMETRY": "disable"}
+    uri = f"mongodb://127.0.0.1:{port}/"
+    return ServiceSpec(
+        name="ferretdb",
+        argv=argv,
+        env=env,
+        log_path=log_path,
+        port=port,
+        ready=_ping_check(uri),
+        start_timeout=START_TIMEOUT_SECONDS,
+    )
+
+
 def start_ferretdb(data_dir: Path, log_path: Path, *, throwaway: bool) -> Database:
     """Start FerretDB on a free 127.0.0.1 port and wait until it answers `ping`."""
     binary = ensure_ferretdb()
     data_dir.mkdir(parents=True, exist_ok=True)
     last_error: ServiceStartError | None = None
     for _ in range(PORT_ATTEMPTS):
-        port = free_port()
-        argv = [
-            str(binary),
-            "--handler=sqlite",
-            f"--sqlite-url=file:{data_dir}/",
-            f"--listen-addr=127.0.0.1:{port}",
-            f"--state-dir={data_dir}",
-            "--debug-addr=-",
-            "--telemetry=disable",
-            "--log-level=warn",
-        ]
-        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "FERRETDB_TELEMETRY": "disable"}
-        pid = start_process(argv, env, log_path)
-        uri = f"mongodb://127.0.0.1:{port}/"
+        spec = ferretdb_spec(binary, data_dir, log_path, free_port())
         try:
-            wait_until("ferretdb", pid, log_path, _ping_check(uri), START_TIMEOUT_SECONDS)
+            service = launch(spec)
         except ServiceStartError as exc:  # most likely the port was taken meanwhile
             last_error = exc
             continue
         return Database(
-            uri=uri, pid=pid, data_dir=data_dir, log_path=log_path, remove_data_on_stop=throwaway
+            uri=f"mongodb://127.0.0.1:{spec.port}/",
+            pid=service.pid,
+            spec=spec,
+            data_dir=data_dir,
+            log_path=log_path,
+            remove_data_on_stop=throwaway,
         )
     assert last_error is not None
     raise last_error

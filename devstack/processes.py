@@ -21,8 +21,12 @@ from pathlib import Path
 
 __all__ = [
     "Service",
+    "ServiceSpec",
     "ServiceStartError",
+    "exit_status",
     "free_port",
+    "http_ok",
+    "launch",
     "log_tail",
     "start_process",
     "start_service",
@@ -36,6 +40,8 @@ POLL_SECONDS = 0.1
 # Popen handles of the children we started, so they are reaped through Popen (no zombie, no
 # "still running" warning) while the rest of the code only passes PIDs around.
 _CHILDREN: dict[int, subprocess.Popen[bytes]] = {}
+# Exit codes of reaped children, so a supervisor can log how a child ended after it was reaped.
+_EXIT_CODES: dict[int, int] = {}
 
 
 class ServiceStartError(RuntimeError):
@@ -83,15 +89,27 @@ def _reap(pid: int) -> bool:
     """True once `pid` has exited (reaping it if it is our child)."""
     child = _CHILDREN.get(pid)
     if child is not None:
-        if child.poll() is None:
+        code = child.poll()
+        if code is None:
             return False
         _CHILDREN.pop(pid, None)
+        _EXIT_CODES[pid] = code
         return True
     try:
         done, _ = os.waitpid(pid, os.WNOHANG)
     except ChildProcessError:
         return not _exists(pid)
     return done == pid
+
+
+def exit_status(pid: int) -> int | None:
+    """None while `pid` runs; then its exit code (negative: the signal that ended it).
+
+    -1 stands for "ended, code unknown" (a process that was not started through here).
+    """
+    if not _reap(pid):
+        return None
+    return _EXIT_CODES.get(pid, -1)
 
 
 def _exists(pid: int) -> bool:
@@ -123,6 +141,33 @@ class Service:
 
     def stop(self, grace: float = STOP_GRACE_SECONDS) -> None:
         stop_pid(self.pid, grace)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ServiceSpec:
+    """How to start one service and tell that it is ready: enough to start it again."""
+
+    name: str
+    argv: tuple[str, ...]
+    env: Mapping[str, str]
+    log_path: Path
+    port: int
+    ready: Callable[[], bool]
+    start_timeout: float = 60.0
+    host: str = "127.0.0.1"
+
+    def service(self, pid: int) -> Service:
+        """The running `Service` this spec describes, as process `pid`."""
+        return Service(
+            name=self.name, host=self.host, port=self.port, pid=pid, log_path=self.log_path
+        )
+
+
+def launch(spec: ServiceSpec) -> Service:
+    """Start `spec` and return once it is ready (stopped again if it never gets there)."""
+    pid = start_process(spec.argv, spec.env, spec.log_path)
+    wait_until(spec.name, pid, spec.log_path, spec.ready, spec.start_timeout)
+    return spec.service(pid)
 
 
 def start_process(argv: Sequence[str], env: Mapping[str, str], log_path: Path) -> int:
@@ -191,6 +236,14 @@ def start_service(
     port: int,
 ) -> Service:
     """Start an HTTP service and return once `health_url` answers 200."""
-    pid = start_process(argv, env, log_path)
-    wait_until(name, pid, log_path, http_ok(health_url), timeout)
-    return Service(name=name, host=host, port=port, pid=pid, log_path=log_path)
+    spec = ServiceSpec(
+        name=name,
+        argv=tuple(argv),
+        env=dict(env),
+        log_path=log_path,
+        port=port,
+        ready=http_ok(health_url),
+        start_timeout=timeout,
+        host=host,
+    )
+    return launch(spec)

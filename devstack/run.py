@@ -4,8 +4,13 @@ The gateway listens on 4000 (or `PORT`) and each subgraph on its default port wh
 The data lives in `.cache/ferretdb/data/devstack-run` (unless `MONGODB_URI` is set), so it
 survives a restart; that is why the demo loader must be idempotent.
 
+Once up, the stack is supervised (`devstack/supervisor.py`): a child that dies (FerretDB, Redis,
+a subgraph, the gateway) is logged with its exit code and started again with backoff on the same
+port, and `make run` keeps running. Only Ctrl-C or SIGTERM stops it, and then everything it
+started, by PID.
+
 For tests and scripts: `DEVSTACK_FREE_PORTS=1` puts the subgraphs on free ports instead of their
-usual ones, and `DEVSTACK_LOG_DIR` moves the logs.
+usual ones, `DEVSTACK_LOG_DIR` moves the logs and `DEVSTACK_DATA_DIR` the database's data.
 """
 
 from __future__ import annotations
@@ -13,14 +18,13 @@ from __future__ import annotations
 import os
 import signal
 import sys
-import time
 from pathlib import Path
 from types import FrameType
 
 from devstack.database import DATA_ROOT
 from devstack.demo import DEMO_PEOPLE, DEMO_PERSON, load_demo_world, sign_in
 from devstack.graphql_client import GraphQLError
-from devstack.processes import ServiceStartError, log_tail
+from devstack.processes import ServiceStartError
 from devstack.stack import ROOT
 from devstack.up import RunningStack, StackOptions, port_or_free, start_stack
 
@@ -53,7 +57,7 @@ def _options() -> StackOptions:
         log_dir=Path(os.environ.get("DEVSTACK_LOG_DIR") or LOG_DIR),
         gateway_port=_gateway_port(),
         db_prefix=os.environ.get("MONGODB_DB", "accounts_center"),
-        data_dir=DATA_ROOT / "devstack-run",
+        data_dir=Path(os.environ.get("DEVSTACK_DATA_DIR") or DATA_ROOT / "devstack-run"),
         prefer_default_ports=os.environ.get("DEVSTACK_FREE_PORTS", "") not in {"1", "true"},
     )
 
@@ -69,21 +73,30 @@ def _banner(stack: RunningStack, token: str) -> str:
         f'  {{"Authorization": "Bearer {token}"}}',
         "Subgraphs:     "
         + ", ".join(f"{name} {service.url}" for name, service in stack.subgraphs.items()),
+        f"Redis:         {stack.redis_url or 'not running (make redis installs it)'}",
         f"Logs:          {stack.options.log_dir}",
+        "Crashed processes are restarted (logged here).",
         "Press Ctrl-C to stop everything.",
         "",
     ]
     return "\n".join(lines)
 
 
-def _wait(stack: RunningStack) -> int:
-    """Block until a signal (0) or until one of our processes dies (1)."""
-    while True:
-        for service in stack.services():
-            if not service.is_running():
-                print(f"\n{service.name} stopped unexpectedly:\n{log_tail(service.log_path)}")
-                return 1
-        time.sleep(0.5)
+def _supervise(stack: RunningStack) -> str:
+    """Restart crashed children until SIGINT or SIGTERM; return the signal's name.
+
+    The signal only sets a flag here (instead of raising), so it never lands between starting a
+    child and recording its PID: every child started is one the final stop knows about.
+    """
+    received: list[str] = []
+
+    def note(signum: int, _frame: FrameType | None) -> None:
+        received.append(signal.Signals(signum).name)
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, note)
+    stack.supervisor.watch(lambda: bool(received))
+    return received[0]
 
 
 def run() -> int:
@@ -92,13 +105,15 @@ def run() -> int:
     previous = {sig: signal.signal(sig, _on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     stack: RunningStack | None = None
     try:
-        print("starting the database, four subgraphs and the gateway ...", flush=True)
+        print("starting the database, Redis, four subgraphs and the gateway ...", flush=True)
         stack = start_stack(options)
         print("loading the demo world ...", flush=True)
         load_demo_world({name: stack.subgraph_url(name) for name in stack.subgraphs})
         token = sign_in(stack.graphql_url, DEMO_PERSON.email, DEMO_PERSON.password)
         print(_banner(stack, token), flush=True)
-        return _wait(stack)
+        name = _supervise(stack)
+        print(f"\n{name} received, stopping ...", flush=True)
+        return 0
     except _Stop as stop:
         print(f"\n{stop} received, stopping ...", flush=True)
         return 0

@@ -138,7 +138,7 @@ def smoke() -> int:
         db_prefix=f"smoke_{uuid.uuid4().hex[:10]}",
         drop_data_on_stop=True,
     )
-    print(f"starting the database, four subgraphs and the gateway (logs: {log_dir})")
+    print(f"starting the database, Redis, four subgraphs and the gateway (logs: {log_dir})")
     try:
         stack = start_stack(options)
     except (ServiceStartError, FileNotFoundError, RuntimeError) as exc:

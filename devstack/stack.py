@@ -14,16 +14,19 @@ import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from devstack.processes import Service, free_port, start_service
+from devstack.processes import Service, ServiceSpec, free_port, http_ok, launch
 
 __all__ = [
     "GATEWAY_URL_ENV_PREFIX",
     "ROOT",
     "SUBGRAPHS",
     "gateway_env",
+    "gateway_spec",
     "start_gateway",
     "start_subgraphs",
     "stop_all",
+    "subgraph_env",
+    "subgraph_specs",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,6 +50,8 @@ def subgraph_env(
     db_prefix: str,
     internal_token: str,
     regions: str,
+    *,
+    redis_url: str | None = None,
 ) -> dict[str, str]:
     """The environment CONTRACTS.md gives subgraph `name`."""
     env = _base_env()
@@ -58,9 +63,40 @@ def subgraph_env(
         INTERNAL_TOKEN=internal_token,
         REGIONS_ROLLED_OUT=regions,
     )
+    if redis_url:
+        env["REDIS_URL"] = redis_url
     for other, port in ports.items():
         env[f"{other.upper()}_URL"] = f"http://127.0.0.1:{port}"
     return env
+
+
+def subgraph_specs(
+    mongodb_uri: str,
+    db_prefix: str,
+    log_dir: Path,
+    *,
+    internal_token: str | None = None,
+    regions: str = DEFAULT_REGIONS,
+    ports: Mapping[str, int] | None = None,
+    redis_url: str | None = None,
+) -> list[ServiceSpec]:
+    """How to start (and restart) each of the four subgraphs, ready when `GET /health` is 200."""
+    token = internal_token or secrets.token_urlsafe(32)
+    chosen = dict(ports) if ports is not None else {name: free_port() for name in SUBGRAPHS}
+    return [
+        ServiceSpec(
+            name=name,
+            argv=(sys.executable, "-m", f"subgraphs.{name}"),
+            env=subgraph_env(
+                name, chosen, mongodb_uri, db_prefix, token, regions, redis_url=redis_url
+            ),
+            log_path=log_dir / f"{name}.log",
+            port=chosen[name],
+            ready=http_ok(f"http://127.0.0.1:{chosen[name]}/health"),
+            start_timeout=START_TIMEOUT_SECONDS,
+        )
+        for name in SUBGRAPHS
+    ]
 
 
 def start_subgraphs(
@@ -71,32 +107,27 @@ def start_subgraphs(
     internal_token: str | None = None,
     regions: str = DEFAULT_REGIONS,
     ports: Mapping[str, int] | None = None,
-    extra_env: Mapping[str, str] | None = None,
+    redis_url: str | None = None,
 ) -> dict[str, Service]:
     """Start all four subgraphs and return once each answers `GET /health`.
 
-    `extra_env` is added to every subgraph's environment (for example `REDIS_URL`).
+    `redis_url` becomes every subgraph's `REDIS_URL` (pushed token revocations).
 
     If one fails to start, the ones already running are stopped before the error propagates.
     """
-    token = internal_token or secrets.token_urlsafe(32)
-    chosen = dict(ports) if ports is not None else {name: free_port() for name in SUBGRAPHS}
+    specs = subgraph_specs(
+        mongodb_uri,
+        db_prefix,
+        log_dir,
+        internal_token=internal_token,
+        regions=regions,
+        ports=ports,
+        redis_url=redis_url,
+    )
     started: dict[str, Service] = {}
     try:
-        for name in SUBGRAPHS:
-            port = chosen[name]
-            started[name] = start_service(
-                name,
-                [sys.executable, "-m", f"subgraphs.{name}"],
-                {
-                    **subgraph_env(name, chosen, mongodb_uri, db_prefix, token, regions),
-                    **(extra_env or {}),
-                },
-                f"http://127.0.0.1:{port}/health",
-                log_dir / f"{name}.log",
-                START_TIMEOUT_SECONDS,
-                port=port,
-            )
+        for spec in specs:
+            started[spec.name] = launch(spec)
     except BaseException:
         stop_all(started.values())
         raise
@@ -111,15 +142,15 @@ def gateway_env(subgraphs: Mapping[str, Service]) -> dict[str, str]:
     }
 
 
-def start_gateway(
+def gateway_spec(
     supergraph_path: Path,
     port: int,
     env: Mapping[str, str],
     log_path: Path,
     *,
     timeout: float = START_TIMEOUT_SECONDS,
-) -> Service:
-    """Run `python -m gateway serve` on 127.0.0.1:`port` and wait until `/ready` says 200."""
+) -> ServiceSpec:
+    """`python -m gateway serve` on 127.0.0.1:`port`, ready when `/ready` says 200."""
     full_env = _base_env()
     # GraphiQL's example tabs are read relative to the working directory unless told where.
     full_env.setdefault("GATEWAY_GRAPHIQL_EXAMPLES_DIR", str(ROOT / "examples"))
@@ -138,8 +169,27 @@ def start_gateway(
         "--host",
         "127.0.0.1",
     ]
-    health = f"http://127.0.0.1:{port}/ready"
-    return start_service("gateway", argv, full_env, health, log_path, timeout, port=port)
+    return ServiceSpec(
+        name="gateway",
+        argv=tuple(argv),
+        env=full_env,
+        log_path=log_path,
+        port=port,
+        ready=http_ok(f"http://127.0.0.1:{port}/ready"),
+        start_timeout=timeout,
+    )
+
+
+def start_gateway(
+    supergraph_path: Path,
+    port: int,
+    env: Mapping[str, str],
+    log_path: Path,
+    *,
+    timeout: float = START_TIMEOUT_SECONDS,
+) -> Service:
+    """Run `python -m gateway serve` on 127.0.0.1:`port` and wait until `/ready` says 200."""
+    return launch(gateway_spec(supergraph_path, port, env, log_path, timeout=timeout))
 
 
 def stop_all(services: Iterable[Service]) -> None:

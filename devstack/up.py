@@ -1,7 +1,9 @@
-"""Bring the whole graph up (database, four subgraphs, gateway) and take it down again.
+"""Bring the whole graph up (database, Redis, four subgraphs, gateway) and take it down again.
 
 `make run` and `make smoke` share this so that what a developer runs by hand is what CI checks.
-Anything started is stopped again if a later step fails, by PID, in reverse order.
+Every process goes under one `Supervisor` (`make run` lets it restart crashed children; see
+`devstack/supervisor.py`). Anything started is stopped again if a later step fails, by PID, in
+reverse order.
 """
 
 from __future__ import annotations
@@ -13,12 +15,22 @@ from pathlib import Path
 
 from devstack.database import Database, drop_prefixed, open_database
 from devstack.processes import Service, free_port
-from devstack.stack import ROOT, SUBGRAPHS, gateway_env, start_gateway, start_subgraphs, stop_all
+from devstack.redis_server import find_redis_server, redis_spec, redis_url
+from devstack.stack import ROOT, SUBGRAPHS, gateway_env, gateway_spec, subgraph_specs
+from devstack.supervisor import Supervisor
 
-__all__ = ["DEFAULT_PORTS", "RunningStack", "StackOptions", "port_or_free", "start_stack"]
+__all__ = [
+    "DEFAULT_PORTS",
+    "RunningStack",
+    "StackOptions",
+    "port_or_free",
+    "start_redis",
+    "start_stack",
+]
 
 SUPERGRAPH = ROOT / "schema" / "supergraph.graphql"
 DEFAULT_PORTS = {"accounts": 4001, "whatsapp": 4002, "facebook": 4003, "instagram": 4004}
+REDIS_DIR = ROOT / ".cache" / "devstack" / "redis"  # redis-server's working folder; nothing saved
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -36,28 +48,37 @@ class StackOptions:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RunningStack:
-    """Everything that is up, with the one `stop()` that takes it all down."""
+    """Everything that is up, watched by one supervisor, with the one `stop()` for it all."""
 
     options: StackOptions
     database: Database
-    subgraphs: dict[str, Service]
-    gateway: Service
+    supervisor: Supervisor
+    redis_url: str | None = None
+
+    @property
+    def subgraphs(self) -> dict[str, Service]:
+        return {name: self.supervisor.service(name) for name in SUBGRAPHS}
+
+    @property
+    def gateway(self) -> Service:
+        return self.supervisor.service("gateway")
 
     @property
     def graphql_url(self) -> str:
         return f"{self.gateway.url}/graphql"
 
     def subgraph_url(self, name: str) -> str:
-        return f"{self.subgraphs[name].url}/graphql"
+        return f"{self.supervisor.service(name).url}/graphql"
 
     def services(self) -> list[Service]:
-        return [*self.subgraphs.values(), self.gateway]
+        """Every process we run, in start order (the database and Redis when they are ours)."""
+        return self.supervisor.services()
 
     def stop(self) -> None:
-        stop_all(self.services())
+        self.supervisor.stop()
         if self.options.drop_data_on_stop and self.database.pid is None:
             drop_prefixed(self.database.uri, self.options.db_prefix)
-        self.database.stop()
+        self.database.remove_throwaway_data()
 
 
 def port_or_free(port: int) -> int:
@@ -75,32 +96,52 @@ def port_or_free(port: int) -> int:
     return port
 
 
+def start_redis(options: StackOptions, supervisor: Supervisor) -> str | None:
+    """Start a supervised `redis-server` when it is installed; its URL, or None without it."""
+    binary = find_redis_server()
+    if binary is None:
+        print(
+            "redis-server is not installed (`make redis`): running without Redis, so the gateway"
+            " keeps APQ and rate limits in memory and subgraphs get no pushed revocations",
+            flush=True,
+        )
+        return None
+    port = free_port()
+    supervisor.launch(redis_spec(binary, port, REDIS_DIR, options.log_dir / "redis.log"))
+    return redis_url(port)
+
+
 def start_stack(options: StackOptions) -> RunningStack:
-    """Start database, subgraphs and gateway; on failure stop whatever already started."""
+    """Start database, Redis, subgraphs and gateway under one supervisor.
+
+    On failure whatever already started is stopped again.
+    """
     if not options.supergraph.is_file():
         raise FileNotFoundError(f"{options.supergraph} is missing; run `make schema` to compose it")
     database = open_database(options.log_dir, data_dir=options.data_dir)
-    subgraphs: dict[str, Service] = {}
+    supervisor = Supervisor()
+    if database.spec is not None and database.pid is not None:
+        supervisor.adopt(database.spec, database.pid)  # from now on the supervisor stops it
     try:
+        redis = start_redis(options, supervisor)
         ports = {
             name: port_or_free(DEFAULT_PORTS[name]) if options.prefer_default_ports else free_port()
             for name in SUBGRAPHS
         }
-        subgraphs = start_subgraphs(
+        specs = subgraph_specs(
             database.uri,
             options.db_prefix,
             options.log_dir,
             internal_token=secrets.token_urlsafe(32),
             ports=ports,
+            redis_url=redis,
         )
-        gateway = start_gateway(
-            options.supergraph,
-            options.gateway_port,
-            gateway_env(subgraphs),
-            options.log_dir / "gateway.log",
-        )
+        subgraphs = {spec.name: supervisor.launch(spec) for spec in specs}
+        env = gateway_env(subgraphs) | ({"GATEWAY_REDIS_URL": redis} if redis else {})
+        log_path = options.log_dir / "gateway.log"
+        supervisor.launch(gateway_spec(options.supergraph, options.gateway_port, env, log_path))
     except BaseException:
-        stop_all(subgraphs.values())
-        database.stop()
+        supervisor.stop()
+        database.remove_throwaway_data()
         raise
-    return RunningStack(options=options, database=database, subgraphs=subgraphs, gateway=gateway)
+    return RunningStack(options=options, database=database, supervisor=supervisor, redis_url=redis)

@@ -25,6 +25,7 @@ from typing import Any, Literal
 
 import yaml
 
+from gateway.http_protocol import ConnectionLimits
 from gateway.security.settings import (
     AuthConfig,
     AuthorizationConfig,
@@ -171,6 +172,12 @@ OPTIONS: tuple[Option, ...] = (
            "path of the GraphQL endpoint (and GraphiQL)"),
     Option("server.shutdown_timeout", "GATEWAY_SHUTDOWN_TIMEOUT", _seconds, 30.0,
            "on SIGTERM, seconds to let requests in flight finish"),
+    Option("server.header_timeout", "GATEWAY_HEADER_TIMEOUT", _seconds, 10.0,
+           "seconds a client may take to send a request's line and headers (then 408)"),
+    Option("server.body_timeout", "GATEWAY_BODY_TIMEOUT", _seconds, 30.0,
+           "seconds a client may take to send a request's whole body (then 408)"),
+    Option("server.max_connections", "GATEWAY_MAX_CONNECTIONS", _integer(1, 1_000_000), 1000,
+           "open connections per process; more are closed at once (503 for requests when full)"),
     Option("server.log_level", "GATEWAY_LOG_LEVEL",
            _choice("critical", "error", "warning", "info", "debug"), "info", "log level"),
     Option("subgraph_timeout", "GATEWAY_SUBGRAPH_TIMEOUT", _seconds, 30.0,
@@ -323,6 +330,7 @@ class Config:
     workers: int
     graphql_path: str
     shutdown_timeout: float
+    connections: ConnectionLimits
     log_level: str
     subgraph_timeout: float
     subgraphs: Mapping[str, SubgraphSettings]
@@ -519,6 +527,11 @@ def load_config(
         workers=pick("server.workers"),
         graphql_path=pick("server.graphql_path"),
         shutdown_timeout=pick("server.shutdown_timeout"),
+        connections=ConnectionLimits(
+            header_timeout=pick("server.header_timeout"),
+            body_timeout=pick("server.body_timeout"),
+            max_connections=pick("server.max_connections"),
+        ),
         log_level=pick("server.log_level"),
         subgraph_timeout=pick("subgraph_timeout"),
         subgraphs=MappingProxyType(subgraphs),

@@ -1,5 +1,9 @@
 """Running the app under uvicorn (uvloop, httptools), in one process or several workers.
 
+Connections are served by `gateway.http_protocol`: uvicorn's httptools protocol with head and
+body read deadlines and a connection cap (`server.header_timeout`, `server.body_timeout`,
+`server.max_connections`), so slow clients cannot hold the gateway's connections open.
+
 On SIGTERM or Ctrl-C uvicorn stops accepting connections, lets requests in flight finish for up
 to `shutdown_timeout` seconds, then runs the lifespan shutdown that closes the subgraph pool.
 Workers are separate processes that each build their own app: they find the same settings
@@ -25,6 +29,7 @@ from starlette.applications import Starlette
 from uvicorn.supervisors import Multiprocess
 
 from gateway.config import Config, load_config
+from gateway.http_protocol import limited_uvicorn_config
 from gateway.server.app import create_app
 
 __all__ = ["app_from_environment", "configure_logging", "serve", "tune_gc"]
@@ -60,14 +65,14 @@ def app_from_environment() -> Starlette:
 
 
 def _uvicorn_config(config: Config, app: Starlette | str) -> uvicorn.Config:
-    return uvicorn.Config(
+    return limited_uvicorn_config(
         app,
+        config.connections,
         factory=isinstance(app, str),
         workers=config.workers if isinstance(app, str) else None,
         host=config.host,
         port=config.port,
         loop="uvloop",
-        http="httptools",
         lifespan="on",
         log_level=config.log_level,
         access_log=config.log_level == "debug",  # a line per request costs throughput

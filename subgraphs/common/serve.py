@@ -1,5 +1,9 @@
 """Runs a subgraph with uvicorn (uvloop, httptools), or prints its SDL, from `__main__.py`.
 
+Connections go through the gateway's `TimedHttpToolsProtocol` with its default limits (10 s
+for a request's head, 30 s for its body, 1000 connections), so a slow client cannot hold a
+subgraph's connections either; `gateway.http_protocol` loads nothing else of the gateway.
+
 Each `subgraphs/<name>/__main__.py` is then one call: `raise SystemExit(main(name, build, sdl))`.
 """
 
@@ -13,6 +17,7 @@ from collections.abc import Callable, Sequence
 import uvicorn
 from starlette.applications import Starlette
 
+from gateway.http_protocol import ConnectionLimits, limited_uvicorn_config
 from subgraphs.common.settings import Settings, SettingsError, load_settings
 
 __all__ = ["main"]
@@ -38,14 +43,15 @@ def main(
         print(f"subgraphs.{name}: {exc}", file=sys.stderr)
         return 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    uvicorn.run(
+    config = limited_uvicorn_config(
         build_app(settings),
+        ConnectionLimits(),
         host=settings.host,
         port=settings.port,
         loop="uvloop",
-        http="httptools",
         lifespan="on",
         access_log=False,
         log_level="info",
     )
+    uvicorn.Server(config).run()
     return 0

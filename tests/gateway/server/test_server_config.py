@@ -8,6 +8,7 @@ import pytest
 
 from gateway.cli import serve_config
 from gateway.config import OPTIONS, ConfigError, load_config
+from gateway.http_protocol import ConnectionLimits
 
 FULL = """
 mode: production
@@ -173,3 +174,19 @@ def test_serve_flags_become_settings(tmp_path: Path) -> None:
 def test_bad_flag_value_is_a_config_error() -> None:
     with pytest.raises(ConfigError, match=r"command-line option for 'server\.port': expected"):
         serve_config(["--port", "http"], environ={})
+
+
+def test_slow_client_deadlines_and_connection_cap(tmp_path: Path) -> None:
+    defaults = load_config(environ={}).connections
+    assert (defaults.header_timeout, defaults.body_timeout, defaults.max_connections) == (
+        10.0,
+        30.0,
+        1000,
+    )
+    path = write(tmp_path, "server:\n  header_timeout: 4\n  max_connections: 50\n")
+    config = load_config(path, environ={"GATEWAY_BODY_TIMEOUT": "7.5"})
+    assert config.connections == ConnectionLimits(
+        header_timeout=4.0, body_timeout=7.5, max_connections=50
+    )
+    with pytest.raises(ConfigError, match="GATEWAY_MAX_CONNECTIONS"):
+        load_config(environ={"GATEWAY_MAX_CONNECTIONS": "0"})

@@ -71,7 +71,7 @@ def world(mongodb_uri: str, test_output_root: Path) -> Iterator[World]:
             prefix,
             log_dir,
             internal_token=token,
-            extra_env={"REDIS_URL": server.url},
+            redis_url=server.url,
         )
         try:
             yield World(services, server, token, prefix)

@@ -18,6 +18,7 @@ def test_defaults_follow_the_contract() -> None:
     assert settings.jwt_issuer == "accounts-center"
     assert settings.jwt_audience == "accounts-center-graph"
     assert settings.regions_rolled_out == frozenset({"EU", "US", "BR", "IN"})
+    assert settings.redis_url is None
 
 
 def test_environment_overrides() -> None:
@@ -27,12 +28,14 @@ def test_environment_overrides() -> None:
         "MONGODB_DB": "t1",
         "ACCOUNTS_URL": "http://127.0.0.1:9/",
         "REGIONS_ROLLED_OUT": " eu , jp,",
+        "REDIS_URL": "redis://127.0.0.1:6390/0",
     }
     settings = load_settings("accounts", env)
     assert settings.port == 5000
     assert settings.database_name == "t1_accounts"
     assert settings.accounts_url == "http://127.0.0.1:9"
     assert settings.regions_rolled_out == frozenset({"EU", "JP"})
+    assert settings.redis_url == "redis://127.0.0.1:6390/0"
 
 
 @pytest.mark.parametrize(
