@@ -175,6 +175,8 @@ OPTIONS: tuple[Option, ...] = (
            _choice("critical", "error", "warning", "info", "debug"), "info", "log level"),
     Option("subgraph_timeout", "GATEWAY_SUBGRAPH_TIMEOUT", _seconds, 30.0,
            "default seconds to wait for one subgraph request"),
+    Option("request_timeout", "GATEWAY_REQUEST_TIMEOUT", _seconds, 8.0,
+           "seconds one whole operation may take; then partial data and GATEWAY_TIMEOUT"),
     Option("headers.forward", "GATEWAY_FORWARD_HEADERS", _lower_names, (),
            "client request headers forwarded to every subgraph (none unless listed)"),
     Option("cors.allow_origins", "GATEWAY_CORS_ALLOW_ORIGINS", _names, (),
@@ -325,6 +327,11 @@ class Config:
     shutdown_timeout: float
     log_level: str
     subgraph_timeout: float
+    request_timeout: float
+    """The end-to-end deadline. 8 s by default: under the 10 s read timeout of common mobile
+    HTTP clients (OkHttp's default), so the client gets partial data with GATEWAY_TIMEOUT
+    errors rather than giving up on the whole answer; sequential subgraph timeouts alone
+    once added up to 50 s."""
     subgraphs: Mapping[str, SubgraphSettings]
     forward_headers: tuple[str, ...]
     cors: CorsConfig
@@ -521,6 +528,7 @@ def load_config(
         shutdown_timeout=pick("server.shutdown_timeout"),
         log_level=pick("server.log_level"),
         subgraph_timeout=pick("subgraph_timeout"),
+        request_timeout=pick("request_timeout"),
         subgraphs=MappingProxyType(subgraphs),
         forward_headers=pick("headers.forward"),
         cors=CorsConfig(

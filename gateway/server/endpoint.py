@@ -10,6 +10,7 @@ logged here and answered as a GraphQL error without internals.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
@@ -56,7 +57,8 @@ class GraphQLEndpoint:
         )
 
     async def handle(self, request: Request) -> Response:
-        """Answer one request on the GraphQL path."""
+        """Answer one request on the GraphQL path; its deadline starts now."""
+        deadline = asyncio.get_running_loop().time() + self._config.request_timeout
         if request.method not in ("GET", "POST"):
             body = error_body(
                 f"{request.method} is not supported: use GET or POST.", METHOD_NOT_ALLOWED
@@ -78,7 +80,7 @@ class GraphQLEndpoint:
         if isinstance(parsed, RequestProblem):
             body = error_body(parsed.message, parsed.code)
             return graphql_response(body, parsed.status, choice.media_type)
-        return await self._execute(request, parsed, choice.media_type)
+        return await self._execute(request, parsed, choice.media_type, deadline)
 
     async def _read(self, request: Request) -> GraphQLRequest | RequestProblem:
         if request.method == "GET":
@@ -88,7 +90,9 @@ class GraphQLEndpoint:
             return body
         return from_post(request.headers.get("content-type"), body)
 
-    async def _execute(self, request: Request, parsed: GraphQLRequest, media: str) -> Response:
+    async def _execute(
+        self, request: Request, parsed: GraphQLRequest, media: str, deadline: float
+    ) -> Response:
         gateway = self._state.gateway
         if gateway is None:
             message = f"The gateway is not ready: {self._state.not_ready_reason}."
@@ -118,6 +122,7 @@ class GraphQLEndpoint:
                 request.headers,
                 include_plan=self._wants_plan(request),
                 allow_mutations=not is_get,
+                deadline=deadline,
             )
         except Exception:  # a bug in the pipeline: log it, never show it
             log.exception("unexpected failure while executing a request")
