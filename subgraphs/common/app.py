@@ -19,6 +19,7 @@ from typing import Any, Generic, TypeVar, cast
 
 import aiohttp
 import orjson
+import pymongo
 from cross_web import HTTPException
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -88,9 +89,12 @@ class SubgraphSpec(Generic[R, L]):
 class _GraphQLView(GraphQL[RequestContext[Any, Any], None]):
     """Strawberry's view with orjson and our per-request context."""
 
-    def __init__(self, schema: Schema, make_loaders: Callable[[Any], Any]) -> None:
+    def __init__(
+        self, schema: Schema, make_loaders: Callable[[Any], Any], database_budget: float
+    ) -> None:
         super().__init__(schema, graphql_ide="graphiql")
         self._make_loaders = make_loaders
+        self._database_budget = database_budget
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
@@ -113,7 +117,10 @@ class _GraphQLView(GraphQL[RequestContext[Any, Any], None]):
             await super().__call__(scope, receive, send)
             return
         try:
-            response = await self.run(Request(scope, receive=receive))
+            # One database budget for the whole request (pymongo's operation timeout, which the
+            # request's tasks inherit): a stalled database costs it once, not once per query.
+            with pymongo.timeout(self._database_budget):
+                response = await self.run(Request(scope, receive=receive))
         except HTTPException as exc:
             error = {"message": exc.reason, "extensions": {"code": "BAD_REQUEST"}}
             response = OrjsonResponse({"errors": [error]}, status_code=exc.status_code)
@@ -174,7 +181,8 @@ def _lifespan(spec: SubgraphSpec[R, L]) -> Callable[[Starlette], Any]:
 
 def create_app(spec: SubgraphSpec[R, L]) -> Starlette:
     """The ASGI app for one subgraph."""
-    view = _GraphQLView(spec.schema, spec.make_loaders)
+    budget = spec.settings.database_timeouts.request_ms / 1000
+    view = _GraphQLView(spec.schema, spec.make_loaders, budget)
     routes: list[BaseRoute] = [
         Route("/health", _health, methods=["GET"]),
         Route("/graphql", view, methods=["GET", "POST"]),

@@ -37,12 +37,14 @@ class DatabaseTimeouts:
     under the gateway's 8 s request deadline, so the client hears SERVICE_UNAVAILABLE from us
     rather than a bare timeout: `server_selection` bounds finding a usable server (a killed
     database), `connect` a new connection and its handshake, `socket` one read or write on an
-    open connection (a stopped one).
+    open connection (a stopped one), and `request` all the database work of one GraphQL
+    request together (pymongo's operation timeout), so several queries in a row cannot add up.
     """
 
     connect_ms: int = 2000
     socket_ms: int = 3000
     server_selection_ms: int = 2000
+    request_ms: int = 4000
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -102,6 +104,7 @@ def _database_timeouts(env: Mapping[str, str]) -> DatabaseTimeouts:
         server_selection_ms=_milliseconds(
             env, "MONGODB_SERVER_SELECTION_TIMEOUT_MS", defaults.server_selection_ms
         ),
+        request_ms=_milliseconds(env, "MONGODB_REQUEST_TIMEOUT_MS", defaults.request_ms),
     )
 
 

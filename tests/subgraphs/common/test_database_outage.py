@@ -44,7 +44,7 @@ SIGN_UP = """mutation($input: SignUpInput!) { signUp(input: $input) { token pers
 ACCOUNT_BY_ID = """query($r: [_Any!]!) { _entities(representations: $r) {
   ... on WhatsAppAccount { id } } }"""
 HEALTH_BOUND = 1.5  # the checks answer within 0.8 s; generous for a loaded machine
-OUTAGE_BOUND = 7.0  # the database client gives up within 3 s; the gateway's deadline is 8 s
+OUTAGE_BOUND = 7.0  # one request's database work gives up after 4 s; the gateway's deadline is 8 s
 
 
 @dataclass(frozen=True, slots=True)
