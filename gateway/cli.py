@@ -87,6 +87,11 @@ def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     mode.add_argument("--production", action="store_const", const="production", dest="mode",
                       help="production mode: GraphiQL and plans off unless configured")  # fmt: skip
     serve.add_argument("--log-level", help="critical, error, warning, info (default) or debug")
+    serve.add_argument(
+        "--request-timeout",
+        metavar="SECONDS",
+        help="end-to-end deadline of one operation (default 8)",
+    )
 
 
 def _add_plan(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -145,6 +150,7 @@ def _serve_overrides(args: argparse.Namespace) -> dict[str, object]:
         "server.workers": args.workers,
         "mode": args.mode,
         "server.log_level": args.log_level,
+        "request_timeout": args.request_timeout,
     }
 
 

@@ -122,6 +122,10 @@ def _names(raw: object) -> tuple[str, ...]:
     return tuple(i.strip() for i in items if i.strip())
 
 
+def _optional_names(raw: object) -> tuple[str, ...] | None:
+    return None if raw is None else _names(raw)
+
+
 def _lower_names(raw: object) -> tuple[str, ...]:
     return tuple(name.lower() for name in _names(raw))
 
@@ -182,6 +186,10 @@ OPTIONS: tuple[Option, ...] = (
            _choice("critical", "error", "warning", "info", "debug"), "info", "log level"),
     Option("subgraph_timeout", "GATEWAY_SUBGRAPH_TIMEOUT", _seconds, 30.0,
            "default seconds to wait for one subgraph request"),
+    Option("request_timeout", "GATEWAY_REQUEST_TIMEOUT", _seconds, 8.0,
+           "seconds one whole operation may take; then partial data and GATEWAY_TIMEOUT"),
+    Option("readiness.subgraphs", "GATEWAY_READINESS_SUBGRAPHS", _optional_names, None,
+           "subgraphs that must answer for /ready to be 200 (default: all; empty: none)"),
     Option("headers.forward", "GATEWAY_FORWARD_HEADERS", _lower_names, (),
            "client request headers forwarded to every subgraph (none unless listed)"),
     Option("cors.allow_origins", "GATEWAY_CORS_ALLOW_ORIGINS", _names, (),
@@ -333,7 +341,14 @@ class Config:
     connections: ConnectionLimits
     log_level: str
     subgraph_timeout: float
+    request_timeout: float
+    """The end-to-end deadline. 8 s by default: under the 10 s read timeout of common mobile
+    HTTP clients (OkHttp's default), so the client gets partial data with GATEWAY_TIMEOUT
+    errors rather than giving up on the whole answer; sequential subgraph timeouts alone
+    once added up to 50 s."""
     subgraphs: Mapping[str, SubgraphSettings]
+    readiness_subgraphs: tuple[str, ...] | None
+    """Subgraphs `/ready` requires to answer; None: every subgraph of the supergraph."""
     forward_headers: tuple[str, ...]
     cors: CorsConfig
     limits: LimitsConfig
@@ -534,7 +549,9 @@ def load_config(
         ),
         log_level=pick("server.log_level"),
         subgraph_timeout=pick("subgraph_timeout"),
+        request_timeout=pick("request_timeout"),
         subgraphs=MappingProxyType(subgraphs),
+        readiness_subgraphs=pick("readiness.subgraphs"),
         forward_headers=pick("headers.forward"),
         cors=CorsConfig(
             allow_origins=pick("cors.allow_origins"),

@@ -87,6 +87,9 @@ class GatewayOptions:
     deduplicate_inbound: bool = False
     """Identical concurrent queries (same document, variables and forwarded headers) share one
     execution. Off by default: it only pays when many clients ask exactly the same thing."""
+    request_timeout: float | None = None
+    """Seconds one request may take end to end (None: no deadline); then the fetches still
+    waiting give GATEWAY_TIMEOUT errors and the client gets what was fetched."""
 
 
 @dataclass(slots=True)
@@ -127,8 +130,16 @@ class Gateway:
         *,
         include_plan: bool = False,
         allow_mutations: bool = True,
+        deadline: float | None = None,
     ) -> GatewayResult:
-        """Run one request end to end; problems come back as errors in the body."""
+        """Run one request end to end; problems come back as errors in the body.
+
+        `deadline` (event-loop time) is when the server must answer; without it the request's
+        budget, `request_timeout`, starts now.
+        """
+        timeout = self.options.request_timeout
+        if deadline is None and timeout is not None:
+            deadline = asyncio.get_running_loop().time() + timeout
         api = self.supergraph.api_schema
         if not isinstance(request.query, str) or not request.query.strip():
             message = "GraphQL operations must contain a non-empty `query`."
@@ -148,9 +159,11 @@ class Gateway:
         forwarded = self._forwarded(headers)
         if self.options.deduplicate_inbound and prepared.kind == "query":
             identity = _credentials(headers)
-            body = await self._run_shared(prepared, cached, variables, request, forwarded, identity)
+            body = await self._run_shared(
+                prepared, cached, variables, request, forwarded, identity, deadline
+            )
         else:
-            body = await self._run(prepared, cached, variables, request, forwarded)
+            body = await self._run(prepared, cached, variables, request, forwarded, deadline)
         if include_plan:
             body = {**body, "extensions": _plan_extensions(cached.plan)}
         return GatewayResult(body=body)
@@ -163,6 +176,7 @@ class Gateway:
         request: GraphQLRequest,
         forwarded: dict[str, str],
         identity: tuple[str, ...],
+        deadline: float | None,
     ) -> dict[str, Any]:
         """`_run`, shared with identical requests already in flight (bodies are read-only).
 
@@ -183,7 +197,7 @@ class Gateway:
         future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
         self._in_flight[key] = future
         try:
-            body = await self._run(prepared, cached, variables, request, forwarded)
+            body = await self._run(prepared, cached, variables, request, forwarded, deadline)
             future.set_result(body)
         except asyncio.CancelledError:
             future.cancel()
@@ -228,6 +242,7 @@ class Gateway:
         variables: Mapping[str, Any],
         request: GraphQLRequest,
         forwarded: dict[str, str],
+        deadline: float | None,
     ) -> dict[str, Any]:
         api = self.supergraph.api_schema
         data: dict[str, Any] = {}
@@ -237,7 +252,12 @@ class Gateway:
             if introspection is not None:
                 data.update(introspection.data)
                 errors.extend(introspection.errors)
-        context = RequestContext(headers=forwarded, possible_types=self._possible_types)
+        context = RequestContext(
+            headers=forwarded,
+            possible_types=self._possible_types,
+            deadline=deadline,
+            budget=self.options.request_timeout or 0.0,
+        )
         outcome = await execute_plan(
             cached.plan, variables, self.transport, context, initial_data=data
         )

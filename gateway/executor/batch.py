@@ -41,15 +41,15 @@ async def run_batch(node: BatchFetchNode, index: PathIndex, ctx: FetchContext) -
         owners_by.append(owners)
     if not any(extra.values()):
         return
+    key = ctx.sending(node.service_name, lambda: _failure_paths(owners_by))
     try:
         result = await ctx.transport.fetch(node.service_name, request_for(node, ctx, extra))
     except Exception as problem:
         result = transport_failure(node.service_name, problem)
+    ctx.answered(key)
     if isinstance(result, SubgraphFailure):
-        for owners in owners_by:
-            if owners:
-                at = flatten_path(owners[0][0][1])
-                ctx.errors.append(failure_error(node.service_name, result, at))
+        for at in _failure_paths(owners_by):
+            ctx.errors.append(failure_error(node.service_name, result, at))
         return
     aliases = {
         entity.alias: owners for entity, owners in zip(node.entities, owners_by, strict=True)
@@ -65,6 +65,11 @@ async def run_batch(node: BatchFetchNode, index: PathIndex, ctx: FetchContext) -
     for entity in node.entities:
         for merged in entity.paths:
             index.merged_below(merged)
+
+
+def _failure_paths(owners_by: list[list[list[Located]]]) -> list[list[str | int]]:
+    """One error path per batch that had something to fetch: its first object's path."""
+    return [flatten_path(owners[0][0][1]) for owners in owners_by if owners]
 
 
 def _merge_entities(

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gateway.executor.batch import run_batch
-from gateway.executor.fetch import FetchContext, run_fetch
+from gateway.executor.fetch import GATEWAY_TIMEOUT, FetchContext, run_fetch, timed_out_errors
 from gateway.executor.paths import Located, PathIndex, collect
 from gateway.executor.transport import Transport
 from gateway.planner.plan import (
@@ -36,11 +36,15 @@ class RequestContext:
     """Per-request facts the executor needs besides the plan and variables.
 
     `headers` are forwarded to every subgraph; `possible_types` maps an abstract type name to
-    its object types, for type conditions in Flatten paths and `requires`.
+    its object types, for type conditions in Flatten paths and `requires`. `deadline` is the
+    event loop's time by which the whole request must be answered (None: no deadline), and
+    `budget` the seconds it allowed, for the error message.
     """
 
     headers: Mapping[str, str] = field(default_factory=dict)
     possible_types: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    deadline: float | None = None
+    budget: float = 0.0
 
 
 @dataclass(slots=True, kw_only=True)
@@ -70,8 +74,36 @@ async def execute_plan(
     )
     if plan.node is not None:
         index = PathIndex((data, None), request_context.possible_types)
-        await _run(plan.node, index.root, ctx, index)
+        deadline = request_context.deadline
+        if deadline is None:
+            await _run(plan.node, index.root, ctx, index)
+        else:
+            await _run_until(
+                deadline, request_context.budget, _run(plan.node, index.root, ctx, index), ctx
+            )
     return ExecutionOutcome(data=data, errors=ctx.errors)
+
+
+async def _run_until(
+    deadline: float, budget: float, run: Coroutine[Any, Any, None], ctx: FetchContext
+) -> None:
+    """Run the plan until `deadline`, then stop waiting: what was merged is the partial data.
+
+    One timer per request bounds every fetch by what is left of the request's budget, however
+    many run one after another; each subgraph's own timeout still applies inside it. Fetches
+    cancelled here get GATEWAY_TIMEOUT errors at their paths (merging never waits, so no
+    answer is ever half merged). A deduplicated query shared with other requests keeps
+    running for them, bounded by its subgraph's timeout.
+    """
+    try:
+        async with asyncio.timeout_at(deadline):
+            await run
+    except TimeoutError:
+        late = timed_out_errors(ctx, budget)
+        if not late:  # the time ran out between fetches
+            message = f"The request's {budget:g}s deadline passed before it finished"
+            late = [{"message": message, "extensions": {"code": GATEWAY_TIMEOUT}}]
+        ctx.errors.extend(late)
 
 
 async def _run(

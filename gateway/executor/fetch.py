@@ -9,9 +9,10 @@ missing, and shaping turns them into nulls.
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import itemgetter
 from typing import Any
@@ -33,6 +34,7 @@ from gateway.planner.plan import BatchFetchNode, EntityBatch, FetchNode
 
 __all__ = [
     "DOWNSTREAM_SERVICE_ERROR",
+    "GATEWAY_TIMEOUT",
     "FetchContext",
     "entity_errors",
     "entity_representations",
@@ -41,23 +43,57 @@ __all__ = [
     "merge_into",
     "request_for",
     "run_fetch",
+    "timed_out_errors",
     "transport_failure",
 ]
 
 log = logging.getLogger(__name__)
 
 DOWNSTREAM_SERVICE_ERROR = "DOWNSTREAM_SERVICE_ERROR"  # Apollo's code for a subgraph's own error
+GATEWAY_TIMEOUT = "GATEWAY_TIMEOUT"  # the request's deadline passed before this fetch answered
+
+ErrorPaths = Callable[[], list[list[str | int]]]
+"""Where a fetch's failure errors go, computed only if it fails (most never do)."""
+_fetch_ids = itertools.count()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class FetchContext:
-    """What every fetch of one request shares."""
+    """What every fetch of one request shares.
+
+    `in_flight` holds the fetches sent and not yet answered, so that when the request's
+    deadline cancels them each still gets a GATEWAY_TIMEOUT error at its own path.
+    """
 
     transport: Transport
     variables: Mapping[str, Any]
     headers: Mapping[str, str]
     possible_types: Mapping[str, frozenset[str]]
     errors: list[dict[str, Any]]
+    in_flight: dict[int, tuple[str, ErrorPaths]] = field(default_factory=dict)
+
+    def sending(self, service_name: str, paths: ErrorPaths) -> int:
+        """Record a fetch about to wait for `service_name`; `answered` forgets it."""
+        key = next(_fetch_ids)
+        self.in_flight[key] = (service_name, paths)
+        return key
+
+    def answered(self, key: int) -> None:
+        del self.in_flight[key]
+
+
+def timed_out_errors(ctx: FetchContext, seconds: float) -> list[dict[str, Any]]:
+    """GATEWAY_TIMEOUT errors for the fetches still waiting when the deadline passed."""
+    errors: list[dict[str, Any]] = []
+    for service_name, paths in ctx.in_flight.values():
+        failure = SubgraphFailure(
+            message=f"Subgraph '{service_name}' did not answer before the request's "
+            f"{seconds:g}s deadline",
+            code=GATEWAY_TIMEOUT,
+        )
+        errors.extend(failure_error(service_name, failure, path) for path in paths())
+    ctx.in_flight.clear()
+    return errors
 
 
 async def run_fetch(fetch: FetchNode, targets: Sequence[Located], ctx: FetchContext) -> None:
@@ -95,13 +131,14 @@ def transport_failure(service_name: str, error: Exception) -> SubgraphFailure:
 
 
 async def _root_fetch(fetch: FetchNode, targets: Sequence[Located], ctx: FetchContext) -> None:
+    key = ctx.sending(fetch.service_name, lambda: [_root_path(fetch)])
     try:  # not in a helper coroutine: one frame less per fetch
         result = await ctx.transport.fetch(fetch.service_name, request_for(fetch, ctx))
     except Exception as problem:
         result = transport_failure(fetch.service_name, problem)
+    ctx.answered(key)
     if isinstance(result, SubgraphFailure):
-        path: list[str | int] = list(_root_keys(fetch.operation)[:1])
-        ctx.errors.append(failure_error(fetch.service_name, result, path))
+        ctx.errors.append(failure_error(fetch.service_name, result, _root_path(fetch)))
         return
     for error in result.errors:
         ctx.errors.append(_with_service(error, fetch.service_name, error.get("path")))
@@ -116,10 +153,12 @@ async def _entity_fetch(fetch: FetchNode, targets: Sequence[Located], ctx: Fetch
     if not representations:
         return
     request = request_for(fetch, ctx, {"representations": representations})
+    key = ctx.sending(fetch.service_name, lambda: [flatten_path(owners[0][0][1])])
     try:
         result = await ctx.transport.fetch(fetch.service_name, request)
     except Exception as problem:
         result = transport_failure(fetch.service_name, problem)
+    ctx.answered(key)
     if isinstance(result, SubgraphFailure):
         ctx.errors.append(failure_error(fetch.service_name, result, flatten_path(owners[0][0][1])))
         return
@@ -344,6 +383,11 @@ def failure_error(
         error["path"] = path
     error["extensions"] = {"code": failure.code, "serviceName": service_name}
     return error
+
+
+def _root_path(fetch: FetchNode) -> list[str | int]:
+    """Where a failed root fetch's error goes: its first response key."""
+    return list(_root_keys(fetch.operation)[:1])
 
 
 @lru_cache(maxsize=4096)

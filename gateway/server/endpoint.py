@@ -5,11 +5,14 @@ request that never executed (unreadable, invalid, unknown operation) is a 400, w
 `application/json` only an unreadable request is; a mutation sent with GET is a 405 whatever
 the media type; an unsupported `Content-Type` is a 415 and an `Accept` we cannot satisfy a 406.
 Nothing a client sends can make this handler raise: an unexpected failure in the pipeline is
-logged here and answered as a GraphQL error without internals.
+logged here and answered as a GraphQL error without internals. An answer that is nothing but a
+dependency outage is a 503 with `Retry-After` (see `whole_outage`), so clients retry it instead
+of treating it as their fault.
 """
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
@@ -26,8 +29,10 @@ from gateway.server.params import RequestProblem, from_get, from_post, read_body
 from gateway.server.responses import (
     METHOD_NOT_ALLOWED,
     NOT_ACCEPTABLE,
+    RETRY_HEADERS,
     error_body,
     graphql_response,
+    whole_outage,
 )
 from gateway.server.state import ServingState
 
@@ -56,7 +61,8 @@ class GraphQLEndpoint:
         )
 
     async def handle(self, request: Request) -> Response:
-        """Answer one request on the GraphQL path."""
+        """Answer one request on the GraphQL path; its deadline starts now."""
+        deadline = asyncio.get_running_loop().time() + self._config.request_timeout
         if request.method not in ("GET", "POST"):
             body = error_body(
                 f"{request.method} is not supported: use GET or POST.", METHOD_NOT_ALLOWED
@@ -78,7 +84,7 @@ class GraphQLEndpoint:
         if isinstance(parsed, RequestProblem):
             body = error_body(parsed.message, parsed.code)
             return graphql_response(body, parsed.status, choice.media_type)
-        return await self._execute(request, parsed, choice.media_type)
+        return await self._execute(request, parsed, choice.media_type, deadline)
 
     async def _read(self, request: Request) -> GraphQLRequest | RequestProblem:
         if request.method == "GET":
@@ -88,11 +94,14 @@ class GraphQLEndpoint:
             return body
         return from_post(request.headers.get("content-type"), body)
 
-    async def _execute(self, request: Request, parsed: GraphQLRequest, media: str) -> Response:
+    async def _execute(
+        self, request: Request, parsed: GraphQLRequest, media: str, deadline: float
+    ) -> Response:
         gateway = self._state.gateway
         if gateway is None:
             message = f"The gateway is not ready: {self._state.not_ready_reason}."
-            return graphql_response(error_body(message, "SERVICE_UNAVAILABLE"), 503, media)
+            body = error_body(message, "SERVICE_UNAVAILABLE")
+            return graphql_response(body, 503, media, RETRY_HEADERS)
         document = await self._guard.resolve(parsed.query, parsed.extensions)
         if isinstance(document, Refusal):
             return _refused(document, media)
@@ -118,6 +127,7 @@ class GraphQLEndpoint:
                 request.headers,
                 include_plan=self._wants_plan(request),
                 allow_mutations=not is_get,
+                deadline=deadline,
             )
         except Exception:  # a bug in the pipeline: log it, never show it
             log.exception("unexpected failure while executing a request")
@@ -127,8 +137,10 @@ class GraphQLEndpoint:
             message = "Mutations cannot be sent with GET: send them with POST."
             body = error_body(message, METHOD_NOT_ALLOWED)
             return graphql_response(body, 405, media, {"allow": "POST"})
-        vary = {"vary": "accept"} if is_get else None  # a GET answer may be cached per Accept
         body = self._guard.finish(result.body, filtered)
+        if whole_outage(body, media):
+            return graphql_response(body, 503, media, RETRY_HEADERS)
+        vary = {"vary": "accept"} if is_get else None  # a GET answer may be cached per Accept
         return graphql_response(body, _status(result, media), media, vary)
 
     def _wants_plan(self, request: Request) -> bool:

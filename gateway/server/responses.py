@@ -23,11 +23,14 @@ __all__ = [
     "BAD_REQUEST",
     "METHOD_NOT_ALLOWED",
     "NOT_ACCEPTABLE",
+    "OUTAGE_CODES",
     "PAYLOAD_TOO_LARGE",
+    "RETRY_HEADERS",
     "UNSUPPORTED_MEDIA_TYPE",
     "error_body",
     "graphql_response",
     "json_response",
+    "whole_outage",
 ]
 
 BAD_REQUEST = "BAD_REQUEST"
@@ -35,6 +38,10 @@ METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
 NOT_ACCEPTABLE = "NOT_ACCEPTABLE"
 UNSUPPORTED_MEDIA_TYPE = "UNSUPPORTED_MEDIA_TYPE"
 PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
+OUTAGE_CODES = frozenset({"SERVICE_UNAVAILABLE", "GATEWAY_TIMEOUT"})
+"""Codes that mean a dependency is down or too slow: the client should retry, not give up."""
+RETRY_HEADERS = {"retry-after": "5"}
+"""About one health-check period: long enough for a subgraph or its database to come back."""
 
 
 def error_body(message: str, code: str) -> dict[str, Any]:
@@ -76,6 +83,26 @@ def _content_type(media_type: str) -> tuple[str, bytes]:
         full = f"{media_type}; charset=utf-8"
         known = _CONTENT_TYPES[media_type] = (full, full.encode("latin-1"))
     return known
+
+
+def whole_outage(body: Mapping[str, Any], media_type: str) -> bool:
+    """Whether `body` is nothing but an outage: every error has an outage code and no field a value.
+
+    Such an answer goes out as 503 with `Retry-After`. With `application/graphql-response+json`
+    the GraphQL-over-HTTP spec requires 2xx whenever `data` is not null, so there only a null
+    `data` counts; with `application/json` a `data` whose root fields are all null does too.
+    """
+    errors = body.get("errors")
+    if not isinstance(errors, list) or not errors:
+        return False
+    for error in errors:
+        extensions = error.get("extensions") if isinstance(error, dict) else None
+        if not isinstance(extensions, dict) or extensions.get("code") not in OUTAGE_CODES:
+            return False
+    data = body.get("data")
+    if data is None:
+        return True
+    return media_type == JSON and isinstance(data, dict) and all(v is None for v in data.values())
 
 
 def graphql_response(

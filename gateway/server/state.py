@@ -78,6 +78,7 @@ class ServingState:
             forward_headers=self.config.forward_headers,
             plan_cache_size=self.config.plan_cache_size,
             deduplicate_inbound=self.config.performance.inbound_dedup,
+            request_timeout=self.config.request_timeout,
         )
         self.gateway = Gateway(supergraph, self.transport, options)
         log.info("serving a supergraph with subgraphs: %s", ", ".join(sorted(urls)))

@@ -5,21 +5,23 @@ create its indexes, opens one pooled aiohttp session for calls to other subgraph
 token verifier; it closes them all on shutdown. `GET /health` is 200 only once that is done and
 the database answers `ping`. `/graphql` is Strawberry's ASGI view with orjson encoding and a
 per-request context (fresh loaders, lazily verified caller). `GET /internal/debug/commands`
-reports database command counts to tests that hold the internal token.
+reports database command counts to tests that hold the internal token. A response that is
+nothing but an outage (every error SERVICE_UNAVAILABLE, no data) is sent as 503 with
+`Retry-After`.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 import aiohttp
 import orjson
+import pymongo
 import redis.asyncio as aioredis
 from cross_web import HTTPException
-from pymongo.errors import PyMongoError
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
@@ -28,6 +30,7 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.federation import Schema
+from strawberry.http import GraphQLHTTPResponse
 
 from subgraphs.common.auth import (
     IntrospectionRevocationCheck,
@@ -38,7 +41,13 @@ from subgraphs.common.auth import (
     TokenVerifier,
 )
 from subgraphs.common.context import Repository, RequestContext, Services
-from subgraphs.common.database import MongoDatabase, create_client, database_for
+from subgraphs.common.database import (
+    MongoDatabase,
+    create_client,
+    database_answers,
+    database_for,
+)
+from subgraphs.common.errors import RETRY_HEADERS, whole_outage
 from subgraphs.common.internal import internal_route, services_of
 from subgraphs.common.monitoring import CommandCounter
 from subgraphs.common.responses import OrjsonResponse
@@ -52,6 +61,9 @@ L = TypeVar("L")
 
 KeysFactory = Callable[[Settings, aiohttp.ClientSession, R], KeySource]
 RevocationFactory = Callable[[Settings, aiohttp.ClientSession, R], RevocationCheck]
+
+HEALTH_SECONDS = 0.8
+"""`GET /health` answers within a second whatever the database does (probes time out at 1 s)."""
 
 
 def jwks_keys(settings: Settings, http: aiohttp.ClientSession, _: object) -> KeySource:
@@ -83,12 +95,27 @@ class SubgraphSpec(Generic[R, L]):
 class _GraphQLView(GraphQL[RequestContext[Any, Any], None]):
     """Strawberry's view with orjson and our per-request context."""
 
-    def __init__(self, schema: Schema, make_loaders: Callable[[Any], Any]) -> None:
+    def __init__(
+        self, schema: Schema, make_loaders: Callable[[Any], Any], database_budget: float
+    ) -> None:
         super().__init__(schema, graphql_ide="graphiql")
         self._make_loaders = make_loaders
+        self._database_budget = database_budget
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
+
+    def create_response(
+        self,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        sub_response: Response,
+    ) -> Response:
+        """Strawberry's response; one that is nothing but an outage is a 503 with Retry-After."""
+        response = super().create_response(response_data, sub_response)
+        if isinstance(response_data, dict) and whole_outage(cast(Mapping[str, Any], response_data)):
+            response.status_code = 503
+            response.headers.update(RETRY_HEADERS)
+        return response
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Like Strawberry's, but a malformed request gets a JSON GraphQL error with a code."""
@@ -96,7 +123,10 @@ class _GraphQLView(GraphQL[RequestContext[Any, Any], None]):
             await super().__call__(scope, receive, send)
             return
         try:
-            response = await self.run(Request(scope, receive=receive))
+            # One database budget for the whole request (pymongo's operation timeout, which the
+            # request's tasks inherit): a stalled database costs it once, not once per query.
+            with pymongo.timeout(self._database_budget):
+                response = await self.run(Request(scope, receive=receive))
         except HTTPException as exc:
             error = {"message": exc.reason, "extensions": {"code": "BAD_REQUEST"}}
             response = OrjsonResponse({"errors": [error]}, status_code=exc.status_code)
@@ -116,13 +146,14 @@ class _GraphQLView(GraphQL[RequestContext[Any, Any], None]):
 
 
 async def _health(request: Request) -> Response:
+    """200 while the database answers `ping` within `HEALTH_SECONDS`, else 503 (never a hang)."""
     services: Services[Any] | None = getattr(request.app.state, "services", None)
     if services is None:
         return OrjsonResponse({"status": "starting"}, status_code=503)
-    try:
-        await services.client.admin.command("ping")
-    except PyMongoError:
-        return OrjsonResponse({"status": "database unreachable"}, status_code=503)
+    if not await database_answers(services.client, HEALTH_SECONDS):
+        return OrjsonResponse(
+            {"status": "database unreachable"}, status_code=503, headers=RETRY_HEADERS
+        )
     return OrjsonResponse({"status": "ok"})
 
 
@@ -187,7 +218,8 @@ async def _revocations(
 
 def create_app(spec: SubgraphSpec[R, L]) -> Starlette:
     """The ASGI app for one subgraph."""
-    view = _GraphQLView(spec.schema, spec.make_loaders)
+    budget = spec.settings.database_timeouts.request_ms / 1000
+    view = _GraphQLView(spec.schema, spec.make_loaders, budget)
     routes: list[BaseRoute] = [
         Route("/health", _health, methods=["GET"]),
         Route("/graphql", view, methods=["GET", "POST"]),

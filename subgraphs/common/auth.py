@@ -5,8 +5,9 @@ accounts signs JWTs with a key kept in its database and publishes the public key
 is cached and fetched again when an unknown `kid` appears, at most once per `REFETCH_SECONDS`, so
 forged kids cannot flood accounts), the signature, `exp`, `aud` and `iss`, and finally that the
 token was not revoked, by asking accounts `POST /internal/tokens/introspect {"jti"}`. Revocation
-is checked on every request because sign-out must take effect at once on every replica. Any
-failure is UNAUTHENTICATED; if accounts cannot be reached the token is refused (fail closed).
+is checked on every request because sign-out must take effect at once on every replica. A bad
+token is UNAUTHENTICATED; if accounts cannot be reached the token is not accepted either (fail
+closed), but the answer is SERVICE_UNAVAILABLE, so clients retry instead of signing out.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any, Protocol
 import aiohttp
 import jwt
 
-from subgraphs.common.errors import AppError, ErrorCode, unauthenticated
+from subgraphs.common.errors import unauthenticated, unavailable
 
 __all__ = [
     "ALGORITHMS",
@@ -41,6 +42,7 @@ __all__ = [
 ALGORITHMS: tuple[str, ...] = ("EdDSA", "RS256")
 REFETCH_SECONDS = 5.0
 HTTP_TIMEOUT = aiohttp.ClientTimeout(total=5)
+CANNOT_CHECK = "Cannot check the token now; try again shortly."
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -94,7 +96,7 @@ class JwksKeySource:
                 response.raise_for_status()
                 body = await response.read()
         except (aiohttp.ClientError, TimeoutError) as exc:
-            raise AppError(ErrorCode.UNAUTHENTICATED, "Cannot check the token now.") from exc
+            raise unavailable(CANNOT_CHECK) from exc
         self._keys = keys_from_jwks(json.loads(body))
 
 
@@ -128,7 +130,7 @@ class IntrospectionRevocationCheck:
                 response.raise_for_status()
                 body = await response.json()
         except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
-            raise AppError(ErrorCode.UNAUTHENTICATED, "Cannot check the token now.") from exc
+            raise unavailable(CANNOT_CHECK) from exc
         return isinstance(body, dict) and body.get("active") is True
 
 

@@ -6,29 +6,44 @@ Each subgraph owns the database `<MONGODB_DB>_<name>` and touches no other. Only
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from typing import Any
 
+import pymongo
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import ConnectionFailure, ExecutionTimeout, PyMongoError, WTimeoutError
 from pymongo.monitoring import CommandListener
 
 from subgraphs.common.settings import Settings
 
-__all__ = ["Document", "MongoClient", "MongoDatabase", "create_client", "database_for"]
+__all__ = [
+    "Document",
+    "MongoClient",
+    "MongoDatabase",
+    "create_client",
+    "database_answers",
+    "database_for",
+    "is_database_outage",
+]
 
 Document = dict[str, Any]
 MongoClient = AsyncMongoClient[Document]
 MongoDatabase = AsyncDatabase[Document]
 
-SERVER_SELECTION_TIMEOUT_MS = 5000
-
 
 def create_client(settings: Settings, *, listeners: Sequence[CommandListener] = ()) -> MongoClient:
-    """A pooled client for `settings.mongodb_uri`; `listeners` see every command (monitoring)."""
+    """A pooled client for `settings.mongodb_uri`; `listeners` see every command (monitoring).
+
+    The timeouts (`settings.database_timeouts`) win over the same options in the URI.
+    """
+    timeouts = settings.database_timeouts
     return AsyncMongoClient(
         settings.mongodb_uri,
-        serverSelectionTimeoutMS=SERVER_SELECTION_TIMEOUT_MS,
+        connectTimeoutMS=timeouts.connect_ms,
+        socketTimeoutMS=timeouts.socket_ms,
+        serverSelectionTimeoutMS=timeouts.server_selection_ms,
         tz_aware=True,
         appname=f"subgraph-{settings.name}",
         event_listeners=list(listeners),
@@ -38,3 +53,28 @@ def create_client(settings: Settings, *, listeners: Sequence[CommandListener] = 
 def database_for(client: MongoClient, settings: Settings) -> MongoDatabase:
     """The subgraph's own database."""
     return client[settings.database_name]
+
+
+def is_database_outage(error: BaseException) -> bool:
+    """Whether `error` means the database is unreachable or too slow, not that a query is wrong.
+
+    Such errors are the client's to retry (SERVICE_UNAVAILABLE), never its fault.
+    """
+    if isinstance(error, ConnectionFailure | ExecutionTimeout | WTimeoutError):
+        return True
+    return isinstance(error, PyMongoError) and error.timeout
+
+
+async def database_answers(client: MongoClient, seconds: float) -> bool:
+    """True when the database answers `ping` within `seconds` (for health checks).
+
+    Bounded twice: pymongo's own operation timeout makes the driver give up cleanly, and the
+    asyncio timeout makes sure nothing (a pool checkout, a stalled handshake) waits longer.
+    """
+    try:
+        async with asyncio.timeout(seconds):
+            with pymongo.timeout(seconds * 0.9):
+                await client.admin.command("ping")
+    except (PyMongoError, TimeoutError):
+        return False
+    return True

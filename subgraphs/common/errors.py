@@ -3,21 +3,26 @@
 Clients branch on `extensions.code`, never on message text, so every error a subgraph returns
 carries one. Expected failures are raised as `AppError`; anything else is a bug, so its message
 and traceback stay in the server log and the client sees only "Unexpected error." with
-INTERNAL_SERVER_ERROR. Errors graphql-core raises before execution (syntax, validation, variable
-coercion) get the codes Apollo Server uses, except that a bad argument value (an unknown enum
-value, a wrong scalar) is BAD_USER_INPUT.
+INTERNAL_SERVER_ERROR. A dependency outage (the database unreachable or too slow, accounts not
+answering a token check) is SERVICE_UNAVAILABLE: the client should retry, and must not sign its
+user out or blame its request. Errors graphql-core raises before execution (syntax, validation,
+variable coercion) get the codes Apollo Server uses, except that a bad argument value (an unknown
+enum value, a wrong scalar) is BAD_USER_INPUT.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from enum import StrEnum
 from typing import Any
 
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
+from subgraphs.common.database import is_database_outage
+
 __all__ = [
+    "RETRY_HEADERS",
     "AppError",
     "ErrorCode",
     "ErrorCodes",
@@ -26,9 +31,16 @@ __all__ = [
     "forbidden",
     "not_found",
     "unauthenticated",
+    "unavailable",
+    "whole_outage",
 ]
 
 UNEXPECTED_MESSAGE = "Unexpected error."
+DATABASE_DOWN_MESSAGE = "The service cannot reach its database now; try again shortly."
+RETRY_AFTER_SECONDS = 5
+"""What `Retry-After` says: about one health-check period, long enough for a restarted or
+failed-over database to answer again, short enough that a person barely notices."""
+RETRY_HEADERS: Mapping[str, str] = {"Retry-After": str(RETRY_AFTER_SECONDS)}
 
 
 class ErrorCode(StrEnum):
@@ -61,6 +73,11 @@ class AppError(Exception):
 
 def unauthenticated(message: str = "Sign in to do this.") -> AppError:
     return AppError(ErrorCode.UNAUTHENTICATED, message)
+
+
+def unavailable(message: str) -> AppError:
+    """A dependency is down: the client may retry, and its credentials were not refused."""
+    return AppError(ErrorCode.SERVICE_UNAVAILABLE, message)
 
 
 def forbidden(message: str = "You cannot access this.") -> AppError:
@@ -103,6 +120,9 @@ def coded_error(error: GraphQLError) -> GraphQLError:
     if original is None or isinstance(original, GraphQLError):
         code = _pre_execution_code(error)
         message = error.message
+    elif is_database_outage(original):
+        code = ErrorCode.SERVICE_UNAVAILABLE
+        message = DATABASE_DOWN_MESSAGE
     else:
         code = ErrorCode.INTERNAL_SERVER_ERROR
         message = UNEXPECTED_MESSAGE
@@ -114,6 +134,21 @@ def coded_error(error: GraphQLError) -> GraphQLError:
         path=error.path,
         extensions={**(error.extensions or {}), "code": code.value},
     )
+
+
+def whole_outage(body: Mapping[str, Any]) -> bool:
+    """Whether a GraphQL response is nothing but an outage: no field has a value and every
+    error is SERVICE_UNAVAILABLE. Such a response is sent as HTTP 503 with `Retry-After`, so
+    HTTP clients and proxies retry it like any other outage."""
+    errors = body.get("errors")
+    if not isinstance(errors, list) or not errors:
+        return False
+    for error in errors:
+        extensions = error.get("extensions") if isinstance(error, dict) else None
+        if not isinstance(extensions, dict) or extensions.get("code") != "SERVICE_UNAVAILABLE":
+            return False
+    data = body.get("data")
+    return data is None or (isinstance(data, dict) and all(v is None for v in data.values()))
 
 
 class ErrorCodes(SchemaExtension):

@@ -3,7 +3,8 @@
 These routes are never part of the graph. Every call must carry the shared secret from
 `INTERNAL_TOKEN` in `X-Internal-Token` (compared in constant time); without it the answer is 401
 and the handler never runs. Bodies are JSON objects; a handler rejects bad input by raising
-`InternalBadRequest` (400), so a malformed call cannot reach the database.
+`InternalBadRequest` (400), so a malformed call cannot reach the database. A database outage is
+503 with `Retry-After`, so callers (token checks, cross-posting) report SERVICE_UNAVAILABLE.
 """
 
 from __future__ import annotations
@@ -14,11 +15,14 @@ from typing import Any, TypeVar, cast
 
 import aiohttp
 import orjson
+from pymongo.errors import PyMongoError
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from subgraphs.common.context import Repository, Services
+from subgraphs.common.database import is_database_outage
+from subgraphs.common.errors import RETRY_HEADERS
 from subgraphs.common.responses import OrjsonResponse
 
 __all__ = [
@@ -81,6 +85,11 @@ def internal_route(
             result = await handler(await _payload(request), services)
         except InternalBadRequest as exc:
             return OrjsonResponse({"error": str(exc)}, status_code=400)
+        except PyMongoError as exc:
+            if not is_database_outage(exc):
+                raise
+            body = {"error": "the database is unavailable"}
+            return OrjsonResponse(body, status_code=503, headers=RETRY_HEADERS)
         return OrjsonResponse(dict(result))
 
     return Route(path, endpoint, methods=list(methods))

@@ -6,7 +6,14 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-__all__ = ["DEFAULT_PORTS", "SUBGRAPH_NAMES", "Settings", "SettingsError", "load_settings"]
+__all__ = [
+    "DEFAULT_PORTS",
+    "SUBGRAPH_NAMES",
+    "DatabaseTimeouts",
+    "Settings",
+    "SettingsError",
+    "load_settings",
+]
 
 DEFAULT_PORTS: Mapping[str, int] = {
     "accounts": 4001,
@@ -23,6 +30,24 @@ class SettingsError(ValueError):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class DatabaseTimeouts:
+    """How long the database client waits, in milliseconds, before it calls the database down.
+
+    Without them a stalled database held every request until the gateway gave up. Each is well
+    under the gateway's 8 s request deadline, so the client hears SERVICE_UNAVAILABLE from us
+    rather than a bare timeout: `server_selection` bounds finding a usable server (a killed
+    database), `connect` a new connection and its handshake, `socket` one read or write on an
+    open connection (a stopped one), and `request` all the database work of one GraphQL
+    request together (pymongo's operation timeout), so several queries in a row cannot add up.
+    """
+
+    connect_ms: int = 2000
+    socket_ms: int = 3000
+    server_selection_ms: int = 2000
+    request_ms: int = 4000
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Settings:
     """Everything a subgraph process needs to know about its surroundings."""
 
@@ -36,6 +61,7 @@ class Settings:
     jwt_issuer: str
     jwt_audience: str
     regions_rolled_out: frozenset[str]
+    database_timeouts: DatabaseTimeouts = DatabaseTimeouts()
     redis_url: str | None = None
     """Optional: Redis for pushed token revocations (see `subgraphs.common.revocations`)."""
 
@@ -61,6 +87,27 @@ def _port(raw: str, name: str) -> int:
     if not 0 < port < 65536:
         raise SettingsError(f"PORT for {name} is out of range: {port}")
     return port
+
+
+def _milliseconds(env: Mapping[str, str], variable: str, default: int) -> int:
+    raw = env.get(variable, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or not 0 < int(raw) <= 600_000:
+        raise SettingsError(f"{variable} must be a number of milliseconds (1-600000), not {raw!r}")
+    return int(raw)
+
+
+def _database_timeouts(env: Mapping[str, str]) -> DatabaseTimeouts:
+    defaults = DatabaseTimeouts()
+    return DatabaseTimeouts(
+        connect_ms=_milliseconds(env, "MONGODB_CONNECT_TIMEOUT_MS", defaults.connect_ms),
+        socket_ms=_milliseconds(env, "MONGODB_SOCKET_TIMEOUT_MS", defaults.socket_ms),
+        server_selection_ms=_milliseconds(
+            env, "MONGODB_SERVER_SELECTION_TIMEOUT_MS", defaults.server_selection_ms
+        ),
+        request_ms=_milliseconds(env, "MONGODB_REQUEST_TIMEOUT_MS", defaults.request_ms),
+    )
 
 
 def _regions(raw: str) -> frozenset[str]:
@@ -94,4 +141,5 @@ def load_settings(subgraph_name: str, environ: Mapping[str, str] | None = None) 
         jwt_audience=env.get("JWT_AUDIENCE", "accounts-center-graph"),
         regions_rolled_out=_regions(env.get("REGIONS_ROLLED_OUT", DEFAULT_REGIONS)),
         redis_url=env.get("REDIS_URL") or None,
+        database_timeouts=_database_timeouts(env),
     )

@@ -26,7 +26,13 @@ from subgraphs.common.internal import InternalCallError
 from subgraphs.common.link_proofs import IssuedProof
 from subgraphs.common.ownership import require_owner
 from subgraphs.common.story_actions import check_text
-from subgraphs.whatsapp.delivery import DeliveryPolicy, allowed_targets, deliver_status, next_due
+from subgraphs.whatsapp.delivery import (
+    INLINE_ATTEMPT_TIMEOUT,
+    DeliveryPolicy,
+    allowed_targets,
+    deliver_status,
+    next_due,
+)
 from subgraphs.whatsapp.loaders import WhatsAppLoaders
 from subgraphs.whatsapp.records import AccountRecord, CrossPostRecord, DeliveryState, StatusRecord
 from subgraphs.whatsapp.repository import DuplicateError, WhatsAppRepository
@@ -147,7 +153,11 @@ async def _own_account(context: Context, person_id: str) -> AccountRecord:
 async def post_status(
     context: Context, text: str, cross_post: bool, targets: Sequence[str] | None
 ) -> StatusRecord:
-    """Write the Status with its outbox entries, then try each target once right away."""
+    """Write the Status with its outbox entries, then try each target once right away.
+
+    The in-line try is bounded well under a second (`INLINE_ATTEMPT_TIMEOUT`): a target that
+    does not answer by then stays PENDING and the outbox worker delivers it later.
+    """
     viewer = await require_viewer(context)
     checked = check_text(text, "text", MAX_STATUS_TEXT)
     requested = _requested(cross_post, targets)
@@ -157,6 +167,13 @@ async def post_status(
     status = await context.repository.insert_status(account, checked, entries, claim)
     if not entries:
         return status
-    settled = await deliver_status(context.services.http, context.settings, status, POLICY, None)
+    settled = await deliver_status(
+        context.services.http,
+        context.settings,
+        status,
+        POLICY,
+        None,
+        per_attempt=INLINE_ATTEMPT_TIMEOUT,
+    )
     saved = await context.repository.save_delivery(status, settled, next_due(settled))
     return saved or status

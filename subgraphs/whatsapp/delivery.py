@@ -29,6 +29,7 @@ from subgraphs.common.settings import Settings
 from subgraphs.whatsapp.records import CrossPostRecord, DeliveryState, StatusRecord
 
 __all__ = [
+    "INLINE_ATTEMPT_TIMEOUT",
     "DeliveryPolicy",
     "allowed_targets",
     "deliver_status",
@@ -37,6 +38,10 @@ __all__ = [
 
 FINAL_REFUSALS = frozenset({400, 404, 409, 422})
 ATTEMPT_TIMEOUT = aiohttp.ClientTimeout(total=5)
+INLINE_ATTEMPT_TIMEOUT = aiohttp.ClientTimeout(total=0.5)
+"""The `postStatus` mutation's own try: a healthy target answers in milliseconds, and a hung one
+must not hold the person's post (it once took 5-6.6 s); the outbox worker retries with the
+full `ATTEMPT_TIMEOUT`, and the target's idempotency makes a late first write harmless."""
 TARGET_SERVICES: Mapping[str, str] = {"FACEBOOK": "facebook", "INSTAGRAM": "instagram"}
 MAX_ERROR_LENGTH = 300
 
@@ -93,7 +98,11 @@ async def allowed_targets(
 
 
 async def _post_story(
-    http: aiohttp.ClientSession, settings: Settings, status: StatusRecord, entry: CrossPostRecord
+    http: aiohttp.ClientSession,
+    settings: Settings,
+    status: StatusRecord,
+    entry: CrossPostRecord,
+    per_attempt: aiohttp.ClientTimeout,
 ) -> tuple[int, dict[str, object]]:
     url = f"{settings.service_url(TARGET_SERVICES[entry.platform])}/internal/stories"
     payload = {
@@ -109,7 +118,7 @@ async def _post_story(
             INTERNAL_TOKEN_HEADER: settings.internal_token,
             "Content-Type": "application/json",
         },
-        timeout=ATTEMPT_TIMEOUT,
+        timeout=per_attempt,
     ) as response:
         body = await response.read()
         status_code = response.status
@@ -126,12 +135,13 @@ async def deliver_one(
     status: StatusRecord,
     entry: CrossPostRecord,
     policy: DeliveryPolicy,
+    per_attempt: aiohttp.ClientTimeout = ATTEMPT_TIMEOUT,
 ) -> CrossPostRecord:
     """One attempt for one PENDING entry; the entry as it stands afterwards."""
     now = datetime.now(UTC)
     attempts = entry.attempts + 1
     try:
-        code, body = await _post_story(http, settings, status, entry)
+        code, body = await _post_story(http, settings, status, entry, per_attempt)
     except (aiohttp.ClientError, TimeoutError) as exc:
         error = f"{entry.platform.lower()} unreachable: {type(exc).__name__}"
         return _retry(entry, attempts, error, now, policy)
@@ -181,10 +191,13 @@ async def deliver_status(
     status: StatusRecord,
     policy: DeliveryPolicy,
     allowed: Mapping[str, str] | None,
+    *,
+    per_attempt: aiohttp.ClientTimeout = ATTEMPT_TIMEOUT,
 ) -> list[CrossPostRecord]:
     """Attempt every PENDING entry that is due, concurrently; the other entries stay as they are.
 
     With `allowed` (from `allowed_targets`), entries no longer allowed are CANCELLED instead.
+    `per_attempt` bounds each attempt: the worker's default, or the mutation's much shorter one.
     """
     now = datetime.now(UTC)
 
@@ -201,7 +214,7 @@ async def deliver_status(
             )
         if entry.next_attempt_at is not None and entry.next_attempt_at > now:
             return entry
-        return await deliver_one(http, settings, status, entry, policy)
+        return await deliver_one(http, settings, status, entry, policy, per_attempt)
 
     return list(await asyncio.gather(*(settle(entry) for entry in status.cross_posts)))
 

@@ -190,3 +190,15 @@ def test_slow_client_deadlines_and_connection_cap(tmp_path: Path) -> None:
     )
     with pytest.raises(ConfigError, match="GATEWAY_MAX_CONNECTIONS"):
         load_config(environ={"GATEWAY_MAX_CONNECTIONS": "0"})
+
+
+def test_request_deadline_from_yaml_environment_and_flag(tmp_path: Path) -> None:
+    assert load_config(environ={}).request_timeout == 8.0  # under a mobile client's 10 s
+    path = write(tmp_path, "request_timeout: 5\n")
+    assert load_config(path, environ={}).request_timeout == 5.0
+    from_env = load_config(path, environ={"GATEWAY_REQUEST_TIMEOUT": "3.5"})
+    assert from_env.request_timeout == 3.5
+    flagged = serve_config(["--config", str(path), "--request-timeout", "2"], environ={})
+    assert flagged.request_timeout == 2.0
+    with pytest.raises(ConfigError, match="GATEWAY_REQUEST_TIMEOUT"):
+        load_config(environ={"GATEWAY_REQUEST_TIMEOUT": "0"})

@@ -68,10 +68,10 @@ async def test_keys_are_cached_and_refetched_for_a_new_kid(
         assert server.fetches == 3
 
 
-async def test_an_unreachable_jwks_is_unauthenticated(served: tuple[JwksServer, str]) -> None:
+async def test_an_unreachable_jwks_is_service_unavailable(served: tuple[JwksServer, str]) -> None:
     server, url = served
     server.status = 500
     async with aiohttp.ClientSession() as session:
         with pytest.raises(AppError) as caught:
             await JwksKeySource(session, url).key("k1")
-    assert caught.value.extensions["code"] == "UNAUTHENTICATED"
+    assert caught.value.extensions["code"] == "SERVICE_UNAVAILABLE"  # an outage, not a bad token

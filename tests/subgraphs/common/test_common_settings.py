@@ -55,3 +55,25 @@ def test_bad_environment_is_refused(env: dict[str, str], message: str) -> None:
 def test_unknown_subgraph_is_refused() -> None:
     with pytest.raises(SettingsError, match="unknown"):
         load_settings("myspace", BASE)
+
+
+def test_database_timeouts_have_defaults_and_variables() -> None:
+    defaults = load_settings("accounts", BASE).database_timeouts
+    assert (defaults.connect_ms, defaults.socket_ms, defaults.server_selection_ms) == (
+        2000,
+        3000,
+        2000,
+    )
+    assert defaults.request_ms == 4000
+    env = {
+        **BASE,
+        "MONGODB_CONNECT_TIMEOUT_MS": "100",
+        "MONGODB_SOCKET_TIMEOUT_MS": "200",
+        "MONGODB_SERVER_SELECTION_TIMEOUT_MS": "300",
+        "MONGODB_REQUEST_TIMEOUT_MS": "400",
+    }
+    chosen = load_settings("accounts", env).database_timeouts
+    assert (chosen.connect_ms, chosen.socket_ms, chosen.server_selection_ms) == (100, 200, 300)
+    assert chosen.request_ms == 400
+    with pytest.raises(SettingsError, match="MONGODB_SOCKET_TIMEOUT_MS"):
+        load_settings("accounts", {**BASE, "MONGODB_SOCKET_TIMEOUT_MS": "soon"})

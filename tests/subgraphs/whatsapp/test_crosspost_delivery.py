@@ -6,6 +6,8 @@ and database, so they run on a stack of their own (`own_graph`).
 
 from __future__ import annotations
 
+import os
+import signal
 import time
 from typing import Any
 
@@ -119,3 +121,29 @@ def test_two_replicas_deliver_a_pending_cross_post_once(own_graph: Graph) -> Non
         assert shared_to(graph, person, status_id)["FACEBOOK"]["state"] == "DONE"
     finally:
         replica.stop()
+
+
+def test_a_hung_target_does_not_hold_post_status(own_graph: Graph) -> None:
+    """The in-line try is bounded well under a second; the outbox delivers the rest, once."""
+    graph = own_graph
+    person, _ = graph.fully_linked()
+    facebook = graph.services["facebook"]
+    os.kill(facebook.pid, signal.SIGSTOP)  # accepts connections, never answers
+    try:
+        started = time.monotonic()
+        payload = graph.data("whatsapp", POST, {"t": "facebook hangs"}, person.token)
+        elapsed = time.monotonic() - started
+    finally:
+        os.kill(facebook.pid, signal.SIGCONT)
+    posted = payload["postStatus"]
+    assert posted["done"] == ["INSTAGRAM"]
+    assert posted["pending"] == ["FACEBOOK"]
+    assert elapsed < 3.0, elapsed  # it was 5-6.6 s while the in-line try waited 5 s
+    status_id = posted["status"]["id"]
+    wait_for(
+        lambda: shared_to(graph, person, status_id)["FACEBOOK"]["state"] == "DONE",
+        DELIVERY_TIMEOUT,
+        "the outbox to deliver once facebook answers again",
+    )
+    time.sleep(1.0)  # the late in-line write and the worker's retry have both landed
+    assert facebook_stories_from(graph, status_id) == 1
