@@ -25,6 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from typing import Any
+from urllib.parse import urljoin
 
 import orjson
 
@@ -45,6 +46,7 @@ __all__ = ["HttpTransport", "HttpTransportOptions"]
 _DedupKey = tuple[str, bytes, tuple[tuple[str, str], ...]]
 
 DEADLINE_RESOLUTION = 0.05
+MAX_REDIRECTS = 3
 """Seconds between deadline checks: a subgraph timeout fires at most this much late."""
 
 
@@ -165,9 +167,8 @@ class HttpTransport:
         assert self._pool is not None
         timeout = self._options.timeouts.get(service_name, self._options.default_timeout)
         try:
-            origin = _origin(url)
             block = _header_bytes(headers)
-            return await self._post(origin, block, body, seconds=timeout)
+            return await self._post(url, block, body, seconds=timeout)
         except TimeoutError:
             return SubgraphFailure(
                 message=f"Subgraph '{service_name}' did not answer within {timeout:g}s",
@@ -180,14 +181,25 @@ class HttpTransport:
             )
             return _StaleConnection(failure) if isinstance(error, StaleConnection) else failure
 
-    async def _post(
-        self, origin: Origin, headers: bytes, body: bytes, *, seconds: float
-    ) -> _RawAnswer:
+    async def _post(self, url: str, headers: bytes, body: bytes, *, seconds: float) -> _RawAnswer:
+        """POST within `seconds`, following same-origin 307 and 308 redirects (which keep the
+        method and body, as fetch does): a subgraph mounted at `/graphql/` answers `/graphql`
+        with one. A redirect to another origin is not followed, so forwarded credentials never
+        leave the configured subgraph."""
         assert self._pool is not None
         deadlines = self._deadlines
         task = deadlines.enter(seconds)
         try:
+            origin = _origin(url)
             answer = await self._pool.post(origin, headers, body)
+            for _ in range(MAX_REDIRECTS):
+                if answer.status not in (307, 308) or not answer.location:
+                    break
+                url = urljoin(url, answer.location)
+                target = _origin(url)
+                if (target.host, target.port, target.tls) != (origin.host, origin.port, origin.tls):
+                    raise HttpClientError(f"{answer.status}: redirected to another origin")
+                answer = await self._pool.post(target, headers, body)
             return _RawAnswer(answer.status, answer.reason, answer.body)
         except asyncio.CancelledError:
             if deadlines.expired(task) and task.uncancel() == 0:

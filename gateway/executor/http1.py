@@ -62,6 +62,7 @@ class Answer:
     status: int
     reason: str | None
     body: bytes
+    location: str | None = None  # the Location header, kept for redirects
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +112,7 @@ class _Connection(asyncio.Protocol):
         self._chunks: list[bytes] = []
         self._size = 0
         self._reason: str | None = None
+        self._location: str | None = None
         self._received = False
         self._headers_done = False
         self._framed = False  # Content-Length or Transfer-Encoding: else the body ends at EOF
@@ -161,6 +163,8 @@ class _Connection(asyncio.Protocol):
                 self._fail(HttpClientError(f"the answer is larger than {self._max_body} bytes"))
         elif lowered == b"transfer-encoding":
             self._framed = True
+        elif lowered == b"location":
+            self._location = value.decode("latin-1")
 
     def on_headers_complete(self) -> None:
         self._headers_done = True
@@ -180,7 +184,7 @@ class _Connection(asyncio.Protocol):
         if not self._parser.should_keep_alive():
             self.close()
         if waiter is not None and not waiter.done():
-            waiter.set_result(Answer(status, self._reason, body))
+            waiter.set_result(Answer(status, self._reason, body, self._location))
 
     # -- used by the pool ---------------------------------------------------------------------
 
@@ -191,6 +195,7 @@ class _Connection(asyncio.Protocol):
             return
         self._waiter = waiter
         self._chunks, self._size, self._reason, self._received = [], 0, None, False
+        self._location = None
         self._headers_done = self._framed = False
         self._transport.write(request)
 

@@ -58,6 +58,17 @@ class Upstream:
             request.transport.close()
         return web.Response(body=orjson.dumps({"data": {"x": 2}}), content_type="application/json")
 
+    async def moved(self, request: web.Request) -> web.Response:
+        """Like Starlette's `Mount("/graphql")`: `/graphql` answers 307 to `/graphql/`."""
+        return web.Response(status=307, headers={"location": "/ok"})
+
+    async def elsewhere(self, request: web.Request) -> web.Response:
+        return web.Response(status=308, headers={"location": "http://localhost:9/graphql"})
+
+    async def loop(self, request: web.Request) -> web.Response:
+        self.count += 1
+        return web.Response(status=307, headers={"location": "/loop"})
+
     async def hang(self, request: web.Request) -> web.Response:
         await asyncio.sleep(30)
         return web.Response(text="late")
@@ -80,6 +91,9 @@ async def upstream() -> AsyncIterator[tuple[Upstream, str]]:
     app.router.add_post("/garbage", state.garbage)
     app.router.add_post("/hang", state.hang)
     app.router.add_post("/flaky", state.flaky)
+    app.router.add_post("/moved", state.moved)
+    app.router.add_post("/elsewhere", state.elsewhere)
+    app.router.add_post("/loop", state.loop)
     runner = web.AppRunner(app, shutdown_timeout=0.1)
     await runner.setup()
     port = free_port()
@@ -95,6 +109,7 @@ async def upstream() -> AsyncIterator[tuple[Upstream, str]]:
 async def transport(upstream: tuple[Upstream, str]) -> AsyncIterator[HttpTransport]:
     _, base = upstream
     names = ["ok", "500", "graphql500", "html", "garbage", "hang", "flaky"]
+    names += ["moved", "elsewhere", "loop"]
     urls = {name: f"{base}/{name}" for name in names}
     urls["refused"] = f"http://127.0.0.1:{free_port()}/graphql"
     options = HttpTransportOptions(urls=urls, default_timeout=5.0, timeouts={"hang": 0.5})
@@ -305,3 +320,31 @@ async def test_deadlines_hold_for_unshared_fetches_started_together(
     assert results["ok"] == SubgraphResponse(data={"x": 1})
     assert isinstance(results["hang"], SubgraphFailure)
     assert results["hang"].code == "SUBREQUEST_TIMEOUT"
+
+
+async def test_same_origin_redirect_is_followed_with_method_body_and_headers(
+    transport: HttpTransport, upstream: tuple[Upstream, str]
+) -> None:
+    state, _ = upstream
+    result = await transport.fetch("moved", QUERY)
+    assert isinstance(result, SubgraphResponse)
+    assert result.data == {"x": 1}
+    assert state.bodies == [{"query": "{x}"}]
+    assert state.headers[0]["Authorization"] == "Bearer a"
+
+
+async def test_redirect_to_another_origin_is_not_followed(transport: HttpTransport) -> None:
+    result = await transport.fetch("elsewhere", QUERY)
+    assert isinstance(result, SubgraphFailure)
+    assert result.code == "SUBREQUEST_HTTP_ERROR"
+    assert "another origin" in result.message
+
+
+async def test_redirect_loop_stops(
+    transport: HttpTransport, upstream: tuple[Upstream, str]
+) -> None:
+    state, _ = upstream
+    result = await transport.fetch("loop", QUERY)
+    assert isinstance(result, SubgraphFailure)
+    assert "307" in result.message
+    assert state.count == 4  # the request and three redirects
