@@ -24,6 +24,7 @@ from gateway.lru import Lru, Missing
 from gateway.operation import (
     DocumentLimits,
     OperationErrors,
+    OperationFacts,
     ParsedDocument,
     PreparedOperation,
     parse_operation,
@@ -100,6 +101,9 @@ class Document:
     guarded: tuple[FieldKey, ...] | None = None
     """The fields with an authorization requirement the operation selects (security's fact)."""
     variants: dict[frozenset[FieldKey], Variant] = field(default_factory=dict)
+    facts: OperationFacts | None = None
+    """The parsed operation's facts (None: unreadable, or no operation picked), at hand for the
+    security checks every request runs."""
 
     @property
     def unit(self) -> int:
@@ -136,7 +140,8 @@ class DocumentCache:
         weight = TEXT_COPIES * len(query)
         if not isinstance(parsed, OperationErrors):
             weight += BYTES_PER_TOKEN * _tokens(parsed)
-        document = Document(key=key, parsed=parsed, weight=weight)
+        facts = None if isinstance(parsed, OperationErrors) else parsed.facts
+        document = Document(key=key, parsed=parsed, weight=weight, facts=facts)
         if not isinstance(parsed, OperationErrors) and self._seen_before(key):
             self._entries.put(key, document, weight)
         return document

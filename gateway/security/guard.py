@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from gateway.documents import Document, DocumentCache, Runnable, Variant
-from gateway.operation import OperationErrors
 from gateway.security.authentication import (
     ANONYMOUS,
     UNAUTHENTICATED,
@@ -137,8 +136,7 @@ class SecurityGuard:
 
     def check_operation(self, document: Document) -> Refusal | None:
         """Introspection and the shape limits, on the facts measured when it was parsed."""
-        parsed = document.parsed
-        facts = None if isinstance(parsed, OperationErrors) else parsed.facts
+        facts = document.facts
         if facts is None:
             return None  # unreadable, or no operation picked: the operation stage says why
         if facts.introspection and not self._security.introspection:
@@ -175,25 +173,27 @@ class SecurityGuard:
         operation: Runnable,
         claims: Claims,
         variables: Mapping[str, Any] | None = None,
-    ) -> Authorized | Refusal:
+    ) -> Authorized | Refusal | None:
         """The checks that need the supergraph: the cost limit, then authorization.
 
-        Returns the operation to run without the fields `claims` may not see (None when none
-        is left), or a refusal. The fields with a requirement that the operation selects are
+        Returns None when `operation` runs as it is (the common case, without an allocation),
+        else the operation to run without the fields `claims` may not see (None when none is
+        left), or a refusal. The fields with a requirement that the operation selects are
         found once per document; a request then asks the caller's verdict on those alone, and
         the filtered copy for one set of denied fields is built once and kept in the document.
         """
-        too_costly = self._check_cost(supergraph, operation, variables)
-        if too_costly is not None:
-            return too_costly
+        if self._limits.max_cost:
+            too_costly = self._check_cost(supergraph, operation, variables)
+            if too_costly is not None:
+                return too_costly
         if self._authorizer is None:
-            return Authorized(operation=operation, removed=())
+            return None
         if document.guarded is None:
             document.guarded = self._authorizer.guarded(supergraph, operation.prepared)
         allowed = self._authorizer.allowed(supergraph, claims)
         denied = frozenset(key for key in document.guarded if not allowed(*key))
         if not denied:
-            return Authorized(operation=operation, removed=())
+            return None
         variant = document.variants.get(denied)
         if variant is None:
             filtered = filter_operation(supergraph.api_schema, operation.prepared, allowed)

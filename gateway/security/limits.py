@@ -39,17 +39,19 @@ class LimitExceeded:
 
 
 def check_shape(facts: OperationFacts, limits: OperationLimits) -> LimitExceeded | None:
-    """The first limit the operation is over, or None."""
-    bomb = too_many_fields(facts)
-    if bomb is not None:
-        return LimitExceeded(code=MAX_FIELDS_EXCEEDED, message=bomb)
-    checks = (
-        (facts.depth, limits.max_depth, MAX_DEPTH_EXCEEDED, "depth"),
-        (facts.aliases, limits.max_aliases, MAX_ALIASES_EXCEEDED, "aliases"),
-        (facts.root_fields, limits.max_root_fields, MAX_ROOT_FIELDS_EXCEEDED, "root fields"),
-    )
-    for value, limit, code, what in checks:
-        if limit and value > limit:
-            message = f"The operation has {value} {what}; the limit is {limit}."
-            return LimitExceeded(code=code, message=message)
+    """The first limit the operation is over, or None (comparisons only: it runs per request)."""
+    if facts.expanded_fields > MAX_EXPANDED_FIELDS:
+        return LimitExceeded(code=MAX_FIELDS_EXCEEDED, message=str(too_many_fields(facts)))
+    if limits.max_depth and facts.depth > limits.max_depth:
+        return _exceeded(MAX_DEPTH_EXCEEDED, facts.depth, "depth", limits.max_depth)
+    if limits.max_aliases and facts.aliases > limits.max_aliases:
+        return _exceeded(MAX_ALIASES_EXCEEDED, facts.aliases, "aliases", limits.max_aliases)
+    if limits.max_root_fields and facts.root_fields > limits.max_root_fields:
+        limit = limits.max_root_fields
+        return _exceeded(MAX_ROOT_FIELDS_EXCEEDED, facts.root_fields, "root fields", limit)
     return None
+
+
+def _exceeded(code: str, value: int, what: str, limit: int) -> LimitExceeded:
+    message = f"The operation has {value} {what}; the limit is {limit}."
+    return LimitExceeded(code=code, message=message)

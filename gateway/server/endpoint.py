@@ -151,6 +151,8 @@ class GraphQLEndpoint:
         authorized = self._guard.authorize(
             gateway.supergraph, gateway.documents, document, validated, claims, parsed.variables
         )
+        if authorized is None:
+            return validated, ()
         if isinstance(authorized, Refusal):
             return authorized
         return authorized.operation, authorized.removed
