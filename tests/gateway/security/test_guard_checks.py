@@ -13,7 +13,7 @@ from graphql import GraphQLSchema
 from gateway.documents import Document, Runnable
 from gateway.executor import InProcessTransport
 from gateway.operation import OperationErrors, PreparedOperation
-from gateway.runtime import Gateway
+from gateway.runtime import Gateway, GraphQLRequest
 from gateway.security import guard as guard_module
 from gateway.security.authentication import ANONYMOUS, Claims
 from gateway.security.authorization import Authorized, Filtered, filter_operation
@@ -147,3 +147,24 @@ async def test_authorization_filters_once_per_set_of_denied_fields(filters: list
     )
     assert allowed is None  # nothing denied: the client's own operation runs as it is
     assert len(filters) == 1
+
+
+async def test_the_filtered_ast_runs_as_it_is_without_a_second_validation() -> None:
+    """Before, the filtered document was printed and parsed and validated again, which refused
+    `$id` once the only field using it was removed ("Variable "$id" is never used")."""
+    gateway = make_gateway()
+    guard = make_guard(auth=AuthConfig(jwks_url=UNREACHABLE_JWKS))
+    query = "query Q($id: ID!) { person(id: $id) { id } __typename }"
+    document, operation = validated(gateway, query)
+    authorized = guard.authorize(
+        gateway.supergraph, gateway.documents, document, operation, ANONYMOUS, {"id": "p1"}
+    )
+    assert isinstance(authorized, Authorized)
+    assert authorized.removed == (("person",),)
+    assert authorized.operation is not None
+    request = GraphQLRequest(query=query, variables={"id": "p1"})
+    result = await gateway.execute(request, {}, operation=authorized.operation)
+    assert result.body == {"data": {"__typename": "Query"}}
+    body = guard.finish(result.body, authorized.removed)
+    assert body["data"] == {"__typename": "Query", "person": None}
+    assert [e["extensions"]["code"] for e in body["errors"]] == ["UNAUTHORIZED_FIELD_OR_TYPE"]
