@@ -19,7 +19,6 @@ from graphql import (
     GraphQLSchema,
     OperationDefinitionNode,
     Source,
-    Token,
     validate,
 )
 from graphql.language.parser import Parser, nested_too_deeply_error
@@ -37,7 +36,7 @@ from gateway.operation.errors import (
     request_error,
 )
 from gateway.operation.facts import OperationFacts, measure, too_many_fields
-from gateway.operation.lexer import FastLexer
+from gateway.operation.lexer import FastLexer, unlink_tokens
 from gateway.operation.prepared import PreparedOperation
 
 __all__ = [
@@ -104,32 +103,13 @@ def _parse(query: str, max_tokens: int) -> DocumentNode | OperationErrors:
         except RecursionError:
             raise nested_too_deeply_error(parser) from None
     except GraphQLError as error:
-        _unlink_tokens(parser._lexer.token)
+        unlink_tokens(parser._lexer.token)
         if limit is not None and _over_token_limit(parser, limit):
             message = f"The document has more than {max_tokens} tokens, the limit."
             return OperationErrors(errors=(request_error(message, MAX_TOKENS_EXCEEDED),))
         return from_graphql_errors([error], GRAPHQL_PARSE_FAILED)
-    _unlink_tokens(parser._lexer.token)
+    unlink_tokens(parser._lexer.token)
     return document
-
-
-def _unlink_tokens(last: Token) -> None:
-    """Break the lexer's doubly linked token list, which nothing reads after parsing.
-
-    Its links are reference cycles, so a dropped document's tokens (and the string values they
-    hold) would wait for the cyclic garbage collector, which counts objects, not bytes: the
-    server raises its threshold (`performance.gc_threshold`), and a few-token document with a
-    1.9 MB string makes few objects, so each one stayed in memory. Unlinked, they go with the
-    document. Each node's location keeps its own first and last token.
-    """
-    first: Token | None = last
-    while first is not None and first.prev is not None:
-        first = first.prev
-    token = first
-    while token is not None:
-        following = token.next
-        token.prev = token.next = None
-        token = following
 
 
 def _over_token_limit(parser: Parser, limit: int) -> bool:
