@@ -203,6 +203,9 @@ OPTIONS: tuple[Option, ...] = (
            "seconds a browser may cache a preflight answer"),
     Option("limits.max_body_bytes", "GATEWAY_LIMITS_MAX_BODY_BYTES",
            _integer(256, 1 << 30), 2_000_000, "largest request body accepted (413 above it)"),
+    Option("limits.max_document_bytes", "GATEWAY_LIMITS_MAX_DOCUMENT_BYTES",
+           _integer(0, 1 << 30), 262_144,
+           "largest GraphQL document (UTF-8 bytes) parsed, apart from variables (0: no limit)"),
     Option("limits.max_depth", "GATEWAY_LIMITS_MAX_DEPTH", _integer(0, 100_000), 20,
            "deepest field nesting an operation may have (0: no limit)"),
     Option("limits.max_aliases", "GATEWAY_LIMITS_MAX_ALIASES", _integer(0, 100_000), 50,
@@ -258,8 +261,8 @@ OPTIONS: tuple[Option, ...] = (
            "return the query plan in extensions when asked by header (default: in dev mode)"),
     Option("query_plan.header", "GATEWAY_QUERY_PLAN_HEADER", _text,
            "apollo-query-plan-experimental", "request header that asks for the query plan"),
-    Option("query_plan.cache_size", "GATEWAY_QUERY_PLAN_CACHE_SIZE", _integer(1, 1_000_000), 1024,
-           "query plans kept in memory"),
+    Option("documents.cache_bytes", "GATEWAY_DOCUMENT_CACHE_BYTES", _integer(0, 1 << 40),
+           64 << 20, "bytes of parsed, validated and planned documents kept in memory"),
     Option("performance.inbound_dedup", "GATEWAY_INBOUND_DEDUP", _boolean, False,
            "identical concurrent queries (document, variables, forwarded headers) share one run"),
     Option("performance.gc_freeze", "GATEWAY_GC_FREEZE", _boolean, True,
@@ -303,6 +306,9 @@ class LimitsConfig:
     """Request limits; the operation limits of the security work belong here too."""
 
     max_body_bytes: int
+    max_document_bytes: int
+    """Apart from the body's: variables may be large (uploads, batches of input) where a
+    document never needs to be (see the README's limits table for the default)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -354,7 +360,7 @@ class Config:
     limits: LimitsConfig
     expose_query_plan: bool
     query_plan_header: str
-    plan_cache_size: int
+    document_cache_bytes: int
     graphiql: GraphiQLConfig
     auth: AuthConfig
     authorization: AuthorizationConfig
@@ -559,10 +565,13 @@ def load_config(
             allow_headers=pick("cors.allow_headers"),
             max_age=pick("cors.max_age"),
         ),
-        limits=LimitsConfig(max_body_bytes=pick("limits.max_body_bytes")),
+        limits=LimitsConfig(
+            max_body_bytes=pick("limits.max_body_bytes"),
+            max_document_bytes=pick("limits.max_document_bytes"),
+        ),
         expose_query_plan=or_dev("query_plan.expose"),
         query_plan_header=str(pick("query_plan.header")).lower(),
-        plan_cache_size=pick("query_plan.cache_size"),
+        document_cache_bytes=pick("documents.cache_bytes"),
         performance=PerformanceConfig(
             inbound_dedup=pick("performance.inbound_dedup"),
             gc_freeze=pick("performance.gc_freeze"),

@@ -2,9 +2,12 @@
 
 `Gateway.execute` is what the server calls. It never raises for bad input or failing
 subgraphs: every problem is a GraphQL error in the body, and `is_request_error` tells the server
-that the operation never ran (so GraphQL-over-HTTP wants a 4xx). Prepared operations and plans
-are cached by (document, operation name) in bounded LRU caches; nothing cached depends on
-variables or headers, so replicas can share nothing and still agree.
+that the operation never ran (so GraphQL-over-HTTP wants a 4xx). Everything derived from a
+document (the parsed and validated operation, the security facts, the plan and the shapes) lives
+in this gateway's `DocumentCache` (`gateway/documents.py`), keyed by (document, operation name)
+and bounded by bytes; nothing cached depends on variables or headers, so replicas can share
+nothing and still agree. The server runs the security checks between `document`, `validated`
+and `execute`, and may hand `execute` a copy of the operation filtered by authorization.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -26,6 +29,7 @@ from graphql import (
     InlineFragmentNode,
 )
 
+from gateway.documents import Document, DocumentCache, Planned, Runnable
 from gateway.executor import (
     RequestContext,
     Transport,
@@ -35,12 +39,12 @@ from gateway.executor import (
 )
 from gateway.executor.introspection import INTROSPECTION_FIELDS
 from gateway.executor.shape_plan import CompiledShape, compile_shape, directive_variables
-from gateway.lru import Lru, Missing
 from gateway.operation import (
+    DocumentLimits,
     OperationErrors,
     PreparedOperation,
     coerce_variables,
-    prepare_operation,
+    validate_operation,
 )
 from gateway.operation.errors import BAD_REQUEST, request_error
 from gateway.planner import QueryPlan, build_query_plan, plan_to_json, print_plan
@@ -52,6 +56,8 @@ log = logging.getLogger(__name__)
 
 MAX_SHAPES_PER_DOCUMENT = 16  # one per combination of @skip/@include values actually seen
 Planner = Callable[[Supergraph, PreparedOperation], QueryPlan]
+DEFAULT_DOCUMENT_LIMITS = DocumentLimits(max_bytes=256 << 10, max_tokens=10_000)
+"""The server passes its configured limits; these are `gateway/config.py`'s defaults."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -80,7 +86,9 @@ class GatewayOptions:
     """No client header reaches a subgraph unless listed, as in Apollo Router and Hive Gateway:
     credentials go only where a deployment says they are needed, and requests that forward
     nothing can share identical in-flight subgraph fetches across clients."""
-    plan_cache_size: int = 1024
+    document_cache_bytes: int = 64 << 20
+    """Bytes the document cache may hold (see `gateway/documents.py` for how they are counted)."""
+    document_limits: DocumentLimits = DEFAULT_DOCUMENT_LIMITS
     batch_fetches: bool = True
     """Plans run in waves and one wave's entity fetches to a subgraph share one request
     (`BatchFetch`); off, plans have Apollo's shape, one request per fetch."""
@@ -90,16 +98,6 @@ class GatewayOptions:
     request_timeout: float | None = None
     """Seconds one request may take end to end (None: no deadline); then the fetches still
     waiting give GATEWAY_TIMEOUT errors and the client gets what was fetched."""
-
-
-@dataclass(slots=True)
-class _Cached:
-    """Everything reusable for one (document, operation name): plan and compiled shapes."""
-
-    plan: QueryPlan
-    directive_variables: tuple[str, ...]
-    has_introspection: bool
-    shapes: dict[tuple[Any, ...], CompiledShape] = field(default_factory=dict)
 
 
 class Gateway:
@@ -119,9 +117,29 @@ class Gateway:
         self._planner: Planner = planner or partial(
             build_query_plan, batch=self.options.batch_fetches
         )
-        self._cache: Lru[tuple[str, str | None], _Cached] = Lru(self.options.plan_cache_size)
+        self.documents = DocumentCache(
+            self.options.document_cache_bytes, self.options.document_limits
+        )
         self._possible_types = _possible_types(supergraph.schema)
         self._in_flight: dict[tuple[Any, ...], asyncio.Future[dict[str, Any]]] = {}
+
+    def document(self, query: str, operation_name: str | None) -> Document:
+        """The document's cache entry: parsed within the limits, with its facts."""
+        return self.documents.get(query, operation_name)
+
+    def validated(self, document: Document) -> Runnable | OperationErrors:
+        """The document's operation validated against the API schema (once per document)."""
+        if document.validated is None:
+            parsed = document.parsed
+            if isinstance(parsed, OperationErrors):
+                return parsed
+            prepared = validate_operation(self.supergraph.api_schema, parsed)
+            document.validated = (
+                prepared
+                if isinstance(prepared, OperationErrors)
+                else Runnable(key=document.key, prepared=prepared, unit=document.unit)
+            )
+        return document.validated
 
     async def execute(
         self,
@@ -130,48 +148,59 @@ class Gateway:
         *,
         include_plan: bool = False,
         allow_mutations: bool = True,
+        operation: Runnable | None = None,
         deadline: float | None = None,
     ) -> GatewayResult:
         """Run one request end to end; problems come back as errors in the body.
 
-        `deadline` (event-loop time) is when the server must answer; without it the request's
-        budget, `request_timeout`, starts now.
+        `operation` is the request's operation already validated (by the server, between its
+        checks), possibly filtered by authorization; without it the request's document is
+        looked up here. `deadline` (event-loop time) is when the server must answer; without it
+        the request's budget, `request_timeout`, starts now.
         """
         timeout = self.options.request_timeout
         if deadline is None and timeout is not None:
             deadline = asyncio.get_running_loop().time() + timeout
-        api = self.supergraph.api_schema
-        if not isinstance(request.query, str) or not request.query.strip():
-            message = "GraphQL operations must contain a non-empty `query`."
-            return _request_errors((request_error(message, BAD_REQUEST),))
-        prepared = prepare_operation(api, request.query, request.operation_name)
-        if isinstance(prepared, OperationErrors):
-            return _request_errors(prepared.errors)
+        if operation is None:
+            found = self._operation(request)
+            if isinstance(found, GatewayResult):
+                return found
+            operation = found
+        prepared = operation.prepared
         refused = _refuse(prepared, allow_mutations)
         if refused is not None:
             return refused
-        variables = coerce_variables(api, prepared, request.variables)
+        variables = coerce_variables(self.supergraph.api_schema, prepared, request.variables)
         if isinstance(variables, OperationErrors):
             return _request_errors(variables.errors)
-        cached = self._cached(request.query, prepared)
+        cached = self._planned(operation)
         if isinstance(cached, GatewayResult):
             return cached
         forwarded = self._forwarded(headers)
         if self.options.deduplicate_inbound and prepared.kind == "query":
             identity = _credentials(headers)
             body = await self._run_shared(
-                prepared, cached, variables, request, forwarded, identity, deadline
+                operation, cached, variables, request, forwarded, identity, deadline
             )
         else:
-            body = await self._run(prepared, cached, variables, request, forwarded, deadline)
+            body = await self._run(operation, cached, variables, request, forwarded, deadline)
         if include_plan:
             body = {**body, "extensions": _plan_extensions(cached.plan)}
         return GatewayResult(body=body)
 
+    def _operation(self, request: GraphQLRequest) -> Runnable | GatewayResult:
+        if not isinstance(request.query, str) or not request.query.strip():
+            message = "GraphQL operations must contain a non-empty `query`."
+            return _request_errors((request_error(message, BAD_REQUEST),))
+        found = self.validated(self.document(request.query, request.operation_name))
+        if isinstance(found, OperationErrors):
+            return _request_errors(found.errors)
+        return found
+
     async def _run_shared(
         self,
-        prepared: PreparedOperation,
-        cached: _Cached,
+        operation: Runnable,
+        cached: Planned,
         variables: Mapping[str, Any],
         request: GraphQLRequest,
         forwarded: dict[str, str],
@@ -186,7 +215,8 @@ class Gateway:
         """
         key = (
             request.query,
-            prepared.name,
+            operation.prepared.name,
+            operation.variant,
             orjson.dumps(variables, option=orjson.OPT_SORT_KEYS, default=str),
             tuple(sorted(forwarded.items())),
             identity,
@@ -197,7 +227,7 @@ class Gateway:
         future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
         self._in_flight[key] = future
         try:
-            body = await self._run(prepared, cached, variables, request, forwarded, deadline)
+            body = await self._run(operation, cached, variables, request, forwarded, deadline)
             future.set_result(body)
         except asyncio.CancelledError:
             future.cancel()
@@ -210,12 +240,11 @@ class Gateway:
             del self._in_flight[key]
         return body
 
-    def _cached(self, query: str, prepared: PreparedOperation) -> _Cached | GatewayResult:
-        """The plan and shaping cache for this document, planning it on first sight."""
-        key = (query, prepared.name)
-        found = self._cache.get(key)
-        if not isinstance(found, Missing):
-            return found
+    def _planned(self, operation: Runnable) -> Planned | GatewayResult:
+        """The operation's plan and shaping cache, planning it on first sight."""
+        if operation.planned is not None:
+            return operation.planned
+        prepared = operation.prepared
         names = _static_root_names(prepared)
         try:
             if names <= INTROSPECTION_FIELDS | {"__typename"}:
@@ -227,24 +256,24 @@ class Gateway:
             message = "The gateway could not plan this operation."
             error = request_error(message, "QUERY_PLANNING_FAILED")
             return GatewayResult(body={"errors": [error]}, is_request_error=False)
-        cached = _Cached(
+        operation.planned = Planned(
             plan=plan,
             directive_variables=directive_variables(prepared),
             has_introspection=bool(names & INTROSPECTION_FIELDS),
         )
-        self._cache.put(key, cached)
-        return cached
+        return operation.planned
 
     async def _run(
         self,
-        prepared: PreparedOperation,
-        cached: _Cached,
+        operation: Runnable,
+        cached: Planned,
         variables: Mapping[str, Any],
         request: GraphQLRequest,
         forwarded: dict[str, str],
         deadline: float | None,
     ) -> dict[str, Any]:
         api = self.supergraph.api_schema
+        prepared = operation.prepared
         data: dict[str, Any] = {}
         errors: list[dict[str, Any]] = []
         if cached.has_introspection:
@@ -262,17 +291,19 @@ class Gateway:
             cached.plan, variables, self.transport, context, initial_data=data
         )
         errors.extend(outcome.errors)
-        compiled = self._shape(prepared, cached, variables)
+        compiled = self._shape(operation, cached, variables)
         return shape_response(prepared, api, variables, outcome.data, errors, compiled=compiled)
 
     def _shape(
-        self, prepared: PreparedOperation, cached: _Cached, variables: Mapping[str, Any]
+        self, operation: Runnable, cached: Planned, variables: Mapping[str, Any]
     ) -> CompiledShape:
         key = tuple(variables.get(name) for name in cached.directive_variables)
         compiled = cached.shapes.get(key)
         if compiled is None:
-            compiled = compile_shape(prepared, self.supergraph.api_schema, variables)
+            compiled = compile_shape(operation.prepared, self.supergraph.api_schema, variables)
             if len(cached.shapes) < MAX_SHAPES_PER_DOCUMENT:
+                if cached.shapes:  # the first shape is in the document's weight already
+                    self.documents.grow(operation.key, operation.unit // 2)
                 cached.shapes[key] = compiled
         return compiled
 

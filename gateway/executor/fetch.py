@@ -18,7 +18,8 @@ from operator import itemgetter
 from typing import Any
 
 import orjson
-from graphql import FieldNode, OperationDefinitionNode, parse
+from graphql import FieldNode, OperationDefinitionNode, Source
+from graphql.language.parser import Parser
 
 from gateway.executor.merge import deep_merge
 from gateway.executor.paths import Located, flatten_path
@@ -30,6 +31,7 @@ from gateway.executor.transport import (
     SubgraphRequest,
     Transport,
 )
+from gateway.operation.lexer import FastLexer
 from gateway.planner.plan import BatchFetchNode, EntityBatch, FetchNode
 
 __all__ = [
@@ -390,11 +392,27 @@ def _root_path(fetch: FetchNode) -> list[str | int]:
     return list(_root_keys(fetch.operation)[:1])
 
 
-@lru_cache(maxsize=4096)
+CACHED_OPERATION_CHARS = 4096
+"""Subgraph operations up to this size have their root keys remembered (at most 4 MB in all):
+a larger one carries a client's long string literal, which a cache would keep alive."""
+
+
 def _root_keys(operation: str) -> tuple[str, ...]:
     """The top-level response keys a root fetch fills (used to place its failure error)."""
+    if len(operation) > CACHED_OPERATION_CHARS:
+        return _read_root_keys(operation)
+    return _cached_root_keys(operation)
+
+
+@lru_cache(maxsize=1024)
+def _cached_root_keys(operation: str) -> tuple[str, ...]:
+    return _read_root_keys(operation)
+
+
+def _read_root_keys(operation: str) -> tuple[str, ...]:
+    source = Source(operation)
     try:
-        document = parse(operation)
+        document = Parser(source, no_location=True, lexer=FastLexer(source)).parse_document()
     except Exception:
         return ()
     for definition in document.definitions:

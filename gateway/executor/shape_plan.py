@@ -33,7 +33,6 @@ from graphql import (
     InlineFragmentNode,
     SelectionSetNode,
     VariableNode,
-    get_location,
     is_abstract_type,
 )
 from graphql.execution.collect_fields import collect_fields, collect_sub_fields
@@ -283,8 +282,9 @@ def _locations(nodes: list[FieldNode]) -> list[dict[str, int]]:
     found = []
     for node in nodes:
         if node.loc is not None:
-            where = get_location(node.loc.source, node.loc.start)
-            found.append({"line": where.line, "column": where.column})
+            # The lexer counted lines as it read; `get_location` would scan the text again.
+            token = node.loc.start_token
+            found.append({"line": token.line, "column": token.column})
     return found
 
 

@@ -8,6 +8,8 @@ from typing import Literal
 
 from graphql import DocumentNode, FragmentDefinitionNode, OperationDefinitionNode
 
+from gateway.operation.facts import OperationFacts
+
 __all__ = ["PreparedOperation"]
 
 
@@ -15,8 +17,8 @@ __all__ = ["PreparedOperation"]
 class PreparedOperation:
     """One operation picked out of a validated document.
 
-    It is cached by (document text, operation name) and shared between requests, so nothing
-    here may depend on variables or headers.
+    It is cached by (document text, operation name) in the gateway's document cache and shared
+    between requests, so nothing here may depend on variables or headers.
     """
 
     document: DocumentNode
@@ -24,3 +26,5 @@ class PreparedOperation:
     fragments: Mapping[str, FragmentDefinitionNode]
     kind: Literal["query", "mutation", "subscription"]
     name: str | None
+    facts: OperationFacts
+    """Depth, aliases, fields and introspection use, for the security limits."""

@@ -19,8 +19,8 @@ from graphql import (
     VariableNode,
     print_ast,
 )
-from graphql.utilities import strip_ignored_characters
 
+from gateway.operation.minify import strip_ignored_characters
 from gateway.planner.groups import Group
 from gateway.planner.plan import (
     BatchFetchNode,

@@ -1,11 +1,13 @@
-"""The gateway's security controls, one module per control, run by `SecurityGuard` in the server.
+"""The gateway's security controls, one module per control, run by `SecurityGuard` in the server
+as small checks on the gateway's cached, parsed operation (nothing here parses a document).
 
 - `authentication`: JWTs verified against a JWKS (`jwks`), UNAUTHENTICATED before any subgraph;
-- `limits`: depth, aliases, root fields and tokens, each with its own code;
+- `limits`: depth, aliases, root fields and fields once expanded, each with its own code (size
+  and tokens are parse options of `gateway/operation`);
 - `introspection`: `__schema`/`__type` refused when introspection is off;
 - `csrf`: Apollo-style CSRF prevention;
 - `directives`, `authorization`, `policy`: `@authenticated`/`@requiresScopes`/`@policy`
-  fields removed before planning, null plus an error in the response;
+  fields removed from the AST before planning, null plus an error in the response;
 - `masking`: subgraph internals and unknown `extensions` kept from clients in production.
 """
 

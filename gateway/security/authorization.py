@@ -1,12 +1,15 @@
 """Authorization from the supergraph's directives: unauthorised fields leave the operation before
 it is planned, so no subgraph is ever asked for them.
 
-`filter_operation` rewrites the client's document (fragments inlined, so every removed field has
-one response path) without the fields the caller may not see, and records each removed path. A
-selection left empty is removed with its field. The server then either refuses the request
-(`authorization.reject_unauthorized`) or runs the filtered document and puts null plus an
-UNAUTHORIZED_FIELD_OR_TYPE error at each removed path, as Apollo Router does. A document that
-loses nothing is run exactly as sent, so it shares its plan with everyone else's.
+`filter_operation` rewrites the client's validated operation (fragments inlined, so every removed
+field has one response path) without the fields the caller may not see, and records each removed
+path. A selection left empty is removed with its field. The result is an AST handed to the
+planner as it is: no printing and no second parse or validation (removing fields from a valid
+operation leaves it valid, bar variables it no longer uses, which nothing needs to refuse). The
+server then either refuses the request (`authorization.reject_unauthorized`) or runs the copy
+and puts null plus an UNAUTHORIZED_FIELD_OR_TYPE error at each removed path, as Apollo Router
+does. An operation that loses nothing is run exactly as sent, so it shares its plan with
+everyone else's.
 """
 
 from __future__ import annotations
@@ -20,7 +23,6 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
-    GraphQLError,
     GraphQLInterfaceType,
     GraphQLNamedType,
     GraphQLObjectType,
@@ -30,16 +32,16 @@ from graphql import (
     SelectionNode,
     SelectionSetNode,
     get_named_type,
-    parse,
-    print_ast,
 )
 
+from gateway.documents import Runnable
+from gateway.operation import PreparedOperation
 from gateway.security.authentication import Claims
 from gateway.security.directives import Requirement
-from gateway.security.limits import select_operation
 
 __all__ = [
     "UNAUTHORIZED_FIELD_OR_TYPE",
+    "Authorized",
     "Filtered",
     "PolicyHook",
     "filter_operation",
@@ -68,9 +70,17 @@ def satisfies(requirement: Requirement, claims: Claims, policy_hook: PolicyHook)
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Filtered:
-    """The document to run (None: nothing left to run) and the response paths removed."""
+    """The operation to run (None: nothing left to run) and the response paths removed."""
 
-    query: str | None
+    prepared: PreparedOperation | None
+    removed: tuple[Path, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Authorized:
+    """What the server runs for one caller (None: nothing) and the paths removed for it."""
+
+    operation: Runnable | None
     removed: tuple[Path, ...]
 
 
@@ -85,40 +95,60 @@ class _Walk:
 
 def filter_operation(
     schema: GraphQLSchema,
-    query: str,
-    operation_name: str | None,
+    prepared: PreparedOperation,
     allowed: Callable[[str, str], bool],
 ) -> Filtered:
-    """`query` without the fields `allowed(type name, field name)` refuses."""
-    try:
-        document = parse(query)
-    except GraphQLError:
-        return Filtered(query=query, removed=())  # validation reports it
-    operation = select_operation(document, operation_name)
-    root = schema.get_root_type(operation.operation) if operation is not None else None
-    if operation is None or root is None:
-        return Filtered(query=query, removed=())
-    fragments = {
-        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
-    }
-    walk = _Walk(schema=schema, fragments=fragments, allowed=allowed)
+    """`prepared` without the fields `allowed(type name, field name)` refuses."""
+    operation = prepared.operation
+    root = schema.get_root_type(operation.operation)
+    if root is None:
+        return Filtered(prepared=prepared, removed=())
+    walk = _Walk(schema=schema, fragments=prepared.fragments, allowed=allowed)
     try:
         kept = _selections(walk, operation.selection_set, root, (), frozenset())
     except _Unfilterable:
-        return Filtered(query=query, removed=())  # cyclic fragments: validation refuses them
+        return Filtered(prepared=prepared, removed=())  # validated, so never reached
     if not walk.removed:
-        return Filtered(query=query, removed=())
+        return Filtered(prepared=prepared, removed=())
     if kept is None:
-        return Filtered(query=None, removed=tuple(walk.removed))
-    rewritten = DocumentNode(definitions=(_with_selections(operation, kept),))
-    return Filtered(query=print_ast(rewritten), removed=tuple(walk.removed))
+        return Filtered(prepared=None, removed=tuple(walk.removed))
+    rewritten = _with_selections(operation, kept)
+    copy = PreparedOperation(
+        document=DocumentNode(definitions=(rewritten,)),
+        operation=rewritten,
+        fragments={},
+        kind=prepared.kind,
+        name=prepared.name,
+        facts=prepared.facts,
+    )
+    return Filtered(prepared=copy, removed=tuple(walk.removed))
+
+
+def guarded_fields(
+    schema: GraphQLSchema, prepared: PreparedOperation, guarded: Callable[[str, str], bool]
+) -> tuple[tuple[str, str], ...]:
+    """The (type, field) pairs `guarded` names that `prepared` selects anywhere.
+
+    Filtering asks about no other pair, so a caller's verdicts on these decide its result.
+    """
+    found: dict[tuple[str, str], None] = {}
+
+    def record(type_name: str, field_name: str) -> bool:
+        if guarded(type_name, field_name):
+            found[(type_name, field_name)] = None
+        return True
+
+    filter_operation(schema, prepared, record)
+    return tuple(found)
 
 
 class _Unfilterable(Exception):
     pass
 
 
-def _with_selections(operation: OperationDefinitionNode, kept: SelectionSetNode) -> Any:
+def _with_selections(
+    operation: OperationDefinitionNode, kept: SelectionSetNode
+) -> OperationDefinitionNode:
     return OperationDefinitionNode(
         operation=operation.operation,
         name=operation.name,

@@ -1,13 +1,14 @@
 """`SecurityGuard`: every check that runs on a request before the gateway plans or calls anything.
 
-The server calls `csrf` as soon as a request arrives and `check` once its parameters are read;
-either returns a `Refusal` (message, code, HTTP status) or None. Keeping the order in one place
-makes it reviewable: CSRF, then authentication (a bad token is refused before the document is
-even looked at), then token count, then the shape limits and introspection on the parsed
-operation. Those document checks depend only on (document, operation name) and the guard's
-fixed settings, so their outcome is cached per pair in a bounded LRU, like the runtime's plans:
-a repeated document costs one lookup. Authentication and the rate limit depend on the request
-and always run.
+The server calls `csrf` as soon as a request arrives, `admit` once its parameters are read
+(authentication, then the rate limit: a bad token is refused before the document is looked at),
+then, on the gateway's cached `Document`, `check_operation` (introspection and the shape limits,
+read from the facts measured when the document was parsed) and, once it is validated,
+`authorize` (the cost limit, then the fields the caller may not see). Each is a small check on
+the parsed operation, as Strawberry's extensions are: the guard never parses, and nothing it
+derives from a document is kept anywhere but in that document's cache entry. The size and token
+limits are parse options (`gateway/operation/prepare.py`), so an oversized document costs no
+parse tree.
 """
 
 from __future__ import annotations
@@ -16,9 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from graphql import FragmentDefinitionNode, GraphQLError, parse
-
-from gateway.lru import Lru, Missing
+from gateway.documents import Document, DocumentCache, Runnable, Variant
 from gateway.security.authentication import (
     ANONYMOUS,
     UNAUTHENTICATED,
@@ -28,20 +27,15 @@ from gateway.security.authentication import (
 )
 from gateway.security.authorization import (
     UNAUTHORIZED_FIELD_OR_TYPE,
+    Authorized,
     Filtered,
     filter_operation,
     null_removed,
 )
 from gateway.security.cost import COST_LIMIT_EXCEEDED, estimate_cost
 from gateway.security.csrf import CSRF_PREVENTION, csrf_refusal
-from gateway.security.introspection import INTROSPECTION_DISABLED, uses_introspection
-from gateway.security.limits import (
-    OperationShape,
-    check_shape,
-    check_tokens,
-    measure,
-    select_operation,
-)
+from gateway.security.introspection import INTROSPECTION_DISABLED
+from gateway.security.limits import check_shape
 from gateway.security.masking import mask_errors
 from gateway.security.persisted import DocumentProblem, PersistedDocuments
 from gateway.security.policy import Authorizer
@@ -58,9 +52,6 @@ from gateway.supergraph.model import Supergraph
 
 __all__ = ["Refusal", "SecurityGuard"]
 
-DOCUMENT_CACHE_SIZE = 1024
-"""Documents whose check outcome is remembered (the runtime's plan cache holds as many)."""
-
 REQUEST_ERROR = 0
 """`Refusal.status` for "a request error": 400 or 200 as GraphQL-over-HTTP's media type says."""
 
@@ -75,20 +66,16 @@ class Refusal:
     headers: Mapping[str, str] | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class _Inspected:
-    shape: OperationShape | None
-    introspection: bool
-
-
-def _inspect(query: str, operation_name: str | None) -> _Inspected:
-    try:
-        document = parse(query)
-    except GraphQLError:
-        return _Inspected(shape=None, introspection=False)  # validation reports it
-    operation = select_operation(document, operation_name)
-    shape = measure(document, operation) if operation is not None else None
-    return _Inspected(shape=shape, introspection=uses_introspection(document))
+def _variant(
+    operation: Runnable, filtered: Filtered, denied: frozenset[tuple[str, str]]
+) -> Variant:
+    """Authorization's copy of `operation`, kept per set of denied fields."""
+    copy = None
+    if filtered.prepared is not None:
+        copy = Runnable(
+            key=operation.key, prepared=filtered.prepared, variant=denied, unit=operation.unit
+        )
+    return Variant(operation=copy, removed=filtered.removed)
 
 
 class SecurityGuard:
@@ -112,7 +99,6 @@ class SecurityGuard:
         self._documents = PersistedDocuments(persisted or PersistedConfig())
         self._rate = rate_limit if rate_limit is not None and rate_limit.requests else None
         self._limiter = RateLimiter(self._rate) if self._rate is not None else None
-        self._checked: Lru[tuple[str, str | None], Refusal | None] = Lru(DOCUMENT_CACHE_SIZE)
 
     async def resolve(
         self, query: str | None, extensions: Mapping[str, Any] | None
@@ -132,14 +118,8 @@ class SecurityGuard:
             None if message is None else Refusal(message=message, code=CSRF_PREVENTION, status=400)
         )
 
-    async def check(
-        self,
-        headers: Mapping[str, str],
-        query: str | None,
-        operation_name: str | None,
-        peer: str | None = None,
-    ) -> Refusal | Claims:
-        """The first refusal of authentication, limits or introspection, or the caller's claims."""
+    async def admit(self, headers: Mapping[str, str], peer: str | None = None) -> Refusal | Claims:
+        """The caller's claims, or the refusal of authentication or the rate limit."""
         claims = ANONYMOUS
         if self._auth is not None:
             verified = await self._auth.authenticate(headers)
@@ -152,10 +132,20 @@ class SecurityGuard:
                 )
             claims = verified
         limited = await self._rate_limit(claims, headers, peer)
-        if limited is not None:
-            return limited
-        refusal = self._check_document(query, operation_name) if isinstance(query, str) else None
-        return claims if refusal is None else refusal
+        return claims if limited is None else limited
+
+    def check_operation(self, document: Document) -> Refusal | None:
+        """Introspection and the shape limits, on the facts measured when it was parsed."""
+        facts = document.facts
+        if facts is None:
+            return None  # unreadable, or no operation picked: the operation stage says why
+        if facts.introspection and not self._security.introspection:
+            message = "Introspection is disabled on this endpoint."
+            return Refusal(message=message, code=INTROSPECTION_DISABLED)
+        exceeded = check_shape(facts, self._limits)
+        if exceeded is not None:
+            return Refusal(message=exceeded.message, code=exceeded.code)
+        return None
 
     async def _rate_limit(
         self, claims: Claims, headers: Mapping[str, str], peer: str | None
@@ -178,90 +168,64 @@ class SecurityGuard:
     def authorize(
         self,
         supergraph: Supergraph,
-        query: str | None,
-        operation_name: str | None,
+        documents: DocumentCache,
+        document: Document,
+        operation: Runnable,
         claims: Claims,
         variables: Mapping[str, Any] | None = None,
-    ) -> Filtered | Refusal:
+    ) -> Authorized | Refusal | None:
         """The checks that need the supergraph: the cost limit, then authorization.
 
-        Returns the document without the fields `claims` may not see, or a refusal.
+        Returns None when `operation` runs as it is (the common case, without an allocation),
+        else the operation to run without the fields `claims` may not see (None when none is
+        left), or a refusal. The fields with a requirement that the operation selects are
+        found once per document; a request then asks the caller's verdict on those alone, and
+        the filtered copy for one set of denied fields is built once and kept in the document.
         """
-        if not isinstance(query, str):
-            return Filtered(query=query, removed=())
-        too_costly = self._check_cost(supergraph, query, operation_name, variables)
-        if too_costly is not None:
-            return too_costly
+        if self._limits.max_cost:
+            too_costly = self._check_cost(supergraph, operation, variables)
+            if too_costly is not None:
+                return too_costly
         if self._authorizer is None:
-            return Filtered(query=query, removed=())
+            return None
+        if document.guarded is None:
+            document.guarded = self._authorizer.guarded(supergraph, operation.prepared)
         allowed = self._authorizer.allowed(supergraph, claims)
-        filtered = filter_operation(supergraph.api_schema, query, operation_name, allowed)
-        if filtered.removed and self._authorizer.reject:
-            paths = ", ".join(".".join(path) for path in filtered.removed)
+        denied = frozenset(key for key in document.guarded if not allowed(*key))
+        if not denied:
+            return None
+        variant = document.variants.get(denied)
+        if variant is None:
+            filtered = filter_operation(supergraph.api_schema, operation.prepared, allowed)
+            variant = _variant(operation, filtered, denied)
+            documents.add_variant(document, denied, variant)
+        if variant.removed and self._authorizer.reject:
+            paths = ", ".join(".".join(path) for path in variant.removed)
             message = f"The request asks for fields the caller may not see: {paths}."
             return Refusal(message=message, code=UNAUTHORIZED_FIELD_OR_TYPE, status=403)
-        return filtered
+        return Authorized(operation=variant.operation, removed=variant.removed)
 
     def _check_cost(
-        self,
-        supergraph: Supergraph,
-        query: str,
-        operation_name: str | None,
-        variables: Mapping[str, Any] | None,
+        self, supergraph: Supergraph, operation: Runnable, variables: Mapping[str, Any] | None
     ) -> Refusal | None:
         limit = self._limits.max_cost
         if not limit:
             return None
-        try:
-            document = parse(query)
-        except GraphQLError:
-            return None
-        operation = select_operation(document, operation_name)
-        if operation is None:
-            return None
-        fragments = {
-            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
-        }
+        prepared = operation.prepared
         default_size = self._limits.default_list_size
-        cost = estimate_cost(supergraph.schema, fragments, operation, variables, default_size)
+        cost = estimate_cost(
+            supergraph.schema, prepared.fragments, prepared.operation, variables, default_size
+        )
         if cost <= limit:
             return None
         message = f"The operation's estimated cost is {cost}; the limit is {limit}."
         return Refusal(message=message, code=COST_LIMIT_EXCEEDED)
 
-    def finish(self, body: dict[str, Any], filtered: Filtered) -> dict[str, Any]:
+    def finish(self, body: dict[str, Any], removed: tuple[tuple[str, ...], ...]) -> dict[str, Any]:
         """The response as the client gets it: nulls for removed fields, errors masked."""
-        if filtered.removed:
-            body = null_removed(body, filtered.removed)
+        if removed:
+            body = null_removed(body, removed)
         return self.mask(body)
-
-    def _check_document(self, query: str, operation_name: str | None) -> Refusal | None:
-        """Tokens, introspection and shape limits: remembered per (document, operation name).
-
-        A document over the token limit is refused without being remembered, so a stream of
-        distinct oversized documents cannot fill the cache (its lexer scan stops at the limit).
-        """
-        key = (query, operation_name)
-        known = self._checked.get(key)
-        if not isinstance(known, Missing):
-            return known
-        too_long = check_tokens(query, self._limits.max_tokens)
-        if too_long is not None:
-            return Refusal(message=too_long.message, code=too_long.code)
-        refusal = self._check_inspected(query, operation_name)
-        self._checked.put(key, refusal)
-        return refusal
-
-    def _check_inspected(self, query: str, operation_name: str | None) -> Refusal | None:
-        inspected = _inspect(query, operation_name)
-        if inspected.introspection and not self._security.introspection:
-            message = "Introspection is disabled on this endpoint."
-            return Refusal(message=message, code=INTROSPECTION_DISABLED)
-        shape = inspected.shape
-        exceeded = None if shape is None else check_shape(shape, self._limits)
-        if exceeded is not None:
-            return Refusal(message=exceeded.message, code=exceeded.code)
-        return None
 
     def mask(self, body: dict[str, Any]) -> dict[str, Any]:
         """The response body as a client may see it (errors masked in production)."""

@@ -11,8 +11,9 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Mapping
 
+from gateway.operation import PreparedOperation
 from gateway.security.authentication import Claims
-from gateway.security.authorization import PolicyHook, deny_policies, satisfies
+from gateway.security.authorization import PolicyHook, deny_policies, guarded_fields, satisfies
 from gateway.security.directives import Requirement, read_requirements
 from gateway.security.settings import AuthorizationConfig
 from gateway.supergraph.model import Supergraph
@@ -41,11 +42,23 @@ class Authorizer:
         self._source: Supergraph | None = None
         self._requirements: Mapping[tuple[str, str], Requirement] = {}
 
-    def allowed(self, supergraph: Supergraph, claims: Claims) -> Callable[[str, str], bool]:
+    def _requirements_of(self, supergraph: Supergraph) -> Mapping[tuple[str, str], Requirement]:
         if supergraph is not self._source:
             self._requirements = read_requirements(supergraph.schema)
             self._source = supergraph
-        requirements = self._requirements
+        return self._requirements
+
+    def guarded(
+        self, supergraph: Supergraph, prepared: PreparedOperation
+    ) -> tuple[tuple[str, str], ...]:
+        """The fields with a requirement that `prepared` selects (once per document)."""
+        requirements = self._requirements_of(supergraph)
+        return guarded_fields(
+            supergraph.api_schema, prepared, lambda type_, name: (type_, name) in requirements
+        )
+
+    def allowed(self, supergraph: Supergraph, claims: Claims) -> Callable[[str, str], bool]:
+        requirements = self._requirements_of(supergraph)
         verdicts: dict[tuple[str, str], bool] = {}
 
         def allowed(type_name: str, field_name: str) -> bool:

@@ -8,6 +8,12 @@ Nothing a client sends can make this handler raise: an unexpected failure in the
 logged here and answered as a GraphQL error without internals. An answer that is nothing but a
 dependency outage is a 503 with `Retry-After` (see `whole_outage`), so clients retry it instead
 of treating it as their fault.
+
+The document pipeline, in order: the persisted-query id or hash is resolved, the caller is
+admitted (authentication, rate limit), the gateway's cached `Document` is looked up or parsed
+(size and token limits), the guard checks its facts (introspection, shape limits), the gateway
+validates it, the guard checks its cost and filters it for the caller, and the gateway runs the
+operation it is handed. Each document is parsed and validated once per gateway.
 """
 
 from __future__ import annotations
@@ -17,13 +23,15 @@ import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
 
-from graphql import GraphQLError, OperationType, get_operation_ast, parse
+from graphql import OperationDefinitionNode, OperationType
 from starlette.requests import Request
 from starlette.responses import Response
 
 from gateway.config import Config
-from gateway.runtime import GatewayResult, GraphQLRequest
-from gateway.security import Refusal, SecurityGuard
+from gateway.documents import Runnable
+from gateway.operation import OperationErrors
+from gateway.runtime import Gateway, GatewayResult, GraphQLRequest
+from gateway.security import Claims, Refusal, SecurityGuard
 from gateway.server.negotiation import GRAPHQL_RESPONSE_JSON, JSON, negotiate
 from gateway.server.params import RequestProblem, from_get, from_post, read_body
 from gateway.server.responses import (
@@ -41,6 +49,7 @@ __all__ = ["GraphQLEndpoint"]
 log = logging.getLogger("gateway.server")
 
 HtmlPage = Callable[[Request], Awaitable[Response]]
+Removed = tuple[tuple[str, ...], ...]
 _FALSE = frozenset({"", "0", "false", "off", "no"})
 
 
@@ -108,40 +117,86 @@ class GraphQLEndpoint:
         if document is not parsed.query:  # a persisted id or hash stood for the document
             parsed = dataclasses.replace(parsed, query=document)
         peer = request.client.host if request.client is not None else None
-        claims = await self._guard.check(request.headers, document, parsed.operation_name, peer)
+        claims = await self._guard.admit(request.headers, peer)
         if isinstance(claims, Refusal):
             return _refused(claims, media)
-        filtered = self._guard.authorize(
-            gateway.supergraph, parsed.query, parsed.operation_name, claims, parsed.variables
-        )
-        if isinstance(filtered, Refusal):
-            return _refused(filtered, media)
-        if filtered.removed:
-            if filtered.query is None:  # nothing the caller may see is left to run
-                return graphql_response(self._guard.finish({}, filtered), 200, media)
-            parsed = dataclasses.replace(parsed, query=filtered.query)
-        is_get = request.method == "GET"
+        checked = self._checked(gateway, parsed, claims)
+        if isinstance(checked, Refusal):
+            return _refused(checked, media)
+        if isinstance(checked, GatewayResult):
+            return self._respond(request, parsed, checked, (), media)
+        operation, removed = checked
+        if operation is None and removed:  # nothing the caller may see is left to run
+            return graphql_response(self._guard.finish({}, removed), 200, media)
         try:
             result = await gateway.execute(
                 parsed,
                 request.headers,
                 include_plan=self._wants_plan(request),
-                allow_mutations=not is_get,
+                allow_mutations=request.method != "GET",
+                operation=operation,
                 deadline=deadline,
             )
         except Exception:  # a bug in the pipeline: log it, never show it
             log.exception("unexpected failure while executing a request")
             body = error_body("The gateway failed to run this request.", "INTERNAL_SERVER_ERROR")
             return graphql_response(body, 500, media)
-        if is_get and result.is_request_error and _is_mutation(parsed):
+        return self._respond(request, parsed, result, removed, media)
+
+    def _checked(
+        self, gateway: Gateway, parsed: GraphQLRequest, claims: Claims
+    ) -> tuple[Runnable | None, Removed] | GatewayResult | Refusal:
+        """The operation to run for this caller once the document checks pass, and the paths
+        authorization removed; None with nothing removed lets the runtime say what is wrong."""
+        query = parsed.query
+        if not isinstance(query, str) or not query.strip():
+            return None, ()
+        document = gateway.document(query, parsed.operation_name)
+        refusal = self._guard.check_operation(document)
+        if refusal is not None:
+            return refusal
+        validated = gateway.validated(document)
+        if isinstance(validated, OperationErrors):
+            return GatewayResult(body={"errors": list(validated.errors)}, is_request_error=True)
+        authorized = self._guard.authorize(
+            gateway.supergraph, gateway.documents, document, validated, claims, parsed.variables
+        )
+        if authorized is None:
+            return validated, ()
+        if isinstance(authorized, Refusal):
+            return authorized
+        return authorized.operation, authorized.removed
+
+    def _respond(
+        self,
+        request: Request,
+        parsed: GraphQLRequest,
+        result: GatewayResult,
+        removed: Removed,
+        media: str,
+    ) -> Response:
+        is_get = request.method == "GET"
+        if is_get and result.is_request_error and self._is_mutation(parsed):
             message = "Mutations cannot be sent with GET: send them with POST."
             body = error_body(message, METHOD_NOT_ALLOWED)
             return graphql_response(body, 405, media, {"allow": "POST"})
-        body = self._guard.finish(result.body, filtered)
+        body = self._guard.finish(result.body, removed)
         if whole_outage(body, media):
             return graphql_response(body, 503, media, RETRY_HEADERS)
         vary = {"vary": "accept"} if is_get else None  # a GET answer may be cached per Accept
         return graphql_response(body, _status(result, media), media, vary)
+
+    def _is_mutation(self, request: GraphQLRequest) -> bool:
+        """Whether the operation to run is a mutation (only asked when the runtime refused it)."""
+        gateway = self._state.gateway
+        if gateway is None or not isinstance(request.query, str):
+            return False
+        parsed = gateway.document(request.query, request.operation_name).parsed
+        chosen = None if isinstance(parsed, OperationErrors) else parsed.chosen
+        return (
+            isinstance(chosen, OperationDefinitionNode)
+            and chosen.operation == OperationType.MUTATION
+        )
 
     def _wants_plan(self, request: Request) -> bool:
         if not self._config.expose_query_plan:
@@ -160,13 +215,3 @@ def _refused(refusal: Refusal, media: str) -> Response:
 def _status(result: GatewayResult, media: str) -> int:
     """400 for a request that never executed, but only where the media type says so."""
     return 400 if result.is_request_error and media == GRAPHQL_RESPONSE_JSON else 200
-
-
-def _is_mutation(request: GraphQLRequest) -> bool:
-    """Whether the operation to run is a mutation (only asked when the runtime refused it)."""
-    try:
-        document = parse(request.query or "")
-    except GraphQLError:
-        return False
-    operation = get_operation_ast(document, request.operation_name)
-    return operation is not None and operation.operation == OperationType.MUTATION

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from gateway.config import Config
 from gateway.executor import HttpTransport, HttpTransportOptions, Transport
+from gateway.operation import DocumentLimits
 from gateway.runtime import Gateway, GatewayOptions
 from gateway.supergraph import Supergraph, SupergraphProblems, load_supergraph
 
@@ -76,7 +77,11 @@ class ServingState:
         self._timeouts.update({name: self.config.timeout_for(name) for name in urls})
         options = GatewayOptions(
             forward_headers=self.config.forward_headers,
-            plan_cache_size=self.config.plan_cache_size,
+            document_cache_bytes=self.config.document_cache_bytes,
+            document_limits=DocumentLimits(
+                max_bytes=self.config.limits.max_document_bytes,
+                max_tokens=self.config.operation_limits.max_tokens,
+            ),
             deduplicate_inbound=self.config.performance.inbound_dedup,
             request_timeout=self.config.request_timeout,
         )

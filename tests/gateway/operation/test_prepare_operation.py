@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
 from graphql import GraphQLSchema, build_schema
 
 from gateway.operation import (
+    DocumentLimits,
     OperationErrors,
     PreparedOperation,
     coerce_variables,
@@ -50,9 +52,49 @@ def test_mutation_kind_and_fragments(schema: GraphQLSchema) -> None:
     assert mutation.kind == "mutation"
 
 
-def test_cached_by_document_and_name(schema: GraphQLSchema) -> None:
-    query = "{ account(id: 2) { id } }"
-    assert prepare_operation(schema, query, None) is prepare_operation(schema, query, None)
+def test_the_size_limit_counts_utf8_bytes(schema: GraphQLSchema) -> None:
+    query = "{ __typename } # " + "é" * 10  # 17 + 20 bytes
+    assert isinstance(
+        prepare_operation(schema, query, None, DocumentLimits(max_bytes=37)), PreparedOperation
+    )
+    over = prepare_operation(schema, query, None, DocumentLimits(max_bytes=36))
+    assert codes(over) == ["MAX_DOCUMENT_SIZE_EXCEEDED"]
+
+
+def test_the_token_limit_is_exact_and_counts_comments_apart(schema: GraphQLSchema) -> None:
+    at = "{ account(id: 1) { id } }"  # 11 tokens
+    assert isinstance(
+        prepare_operation(schema, at, None, DocumentLimits(max_tokens=11)), PreparedOperation
+    )
+    assert codes(prepare_operation(schema, at, None, DocumentLimits(max_tokens=10))) == [
+        "MAX_TOKENS_EXCEEDED"
+    ]
+    commented = "#a\n#b\n#c\n" + at  # three comments: within 11, over 2
+    assert isinstance(
+        prepare_operation(schema, commented, None, DocumentLimits(max_tokens=11)), PreparedOperation
+    )
+    over = prepare_operation(
+        schema, "#a\n#b\n#c\n{ __typename }", None, DocumentLimits(max_tokens=2)
+    )
+    assert codes(over) == ["MAX_TOKENS_EXCEEDED"]
+
+
+def test_a_huge_comment_or_string_costs_a_few_milliseconds(schema: GraphQLSchema) -> None:
+    """graphql-core reads them a character at a time in Python (about 0.3 s per 1.9 MB)."""
+    big = "x" * 1_900_000
+    documents = (
+        "#" + big + "\n{ __typename }",
+        '{ account(id: "' + big + '") { id } }',
+        '{ account(id: """' + big + '""") { id } }',
+        "{" + " " * 1_900_000 + "__typename }",
+    )
+    for query in documents:
+        started = time.process_time()
+        assert isinstance(
+            prepare_operation(schema, query, None, DocumentLimits(max_tokens=100)),
+            PreparedOperation,
+        )
+        assert time.process_time() - started < 0.15  # ~0.01 s here; graphql-core's lexer: 0.3 s
 
 
 def test_parse_failure(schema: GraphQLSchema) -> None:

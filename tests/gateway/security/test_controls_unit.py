@@ -6,6 +6,9 @@ import hashlib
 import json
 from pathlib import Path
 
+from graphql import print_ast
+
+from gateway.operation import PreparedOperation, prepare_operation
 from gateway.security.authentication import ANONYMOUS, Claims, bearer_token
 from gateway.security.authorization import filter_operation, null_removed, satisfies
 from gateway.security.csrf import csrf_refusal
@@ -75,13 +78,41 @@ def test_filtering_keeps_aliases_and_inlines_fragments() -> None:
     query = (
         "query Q { a: me { id } ...F } fragment F on Query { __typename b: person(id: 1) { id } }"
     )
-    filtered = filter_operation(graph.api_schema, query, "Q", allowed)
+    filtered = filter_operation(graph.api_schema, prepared(graph, query, "Q"), allowed)
     assert filtered.removed == (("a",), ("b",))
-    assert filtered.query is not None
-    assert filtered.query == "query Q {\n  ... on Query {\n    __typename\n  }\n}"
-    untouched = filter_operation(graph.api_schema, "{ __typename }", None, allowed)
-    assert untouched.query == "{ __typename }"
-    assert untouched.removed == ()
+    assert filtered.prepared is not None
+    assert filtered.prepared.fragments == {}
+    printed = print_ast(filtered.prepared.document)
+    assert printed == "query Q {\n  ... on Query {\n    __typename\n  }\n}"
+    untouched = prepared(graph, "{ __typename }", None)
+    kept = filter_operation(graph.api_schema, untouched, allowed)
+    assert kept.prepared is untouched
+    assert kept.removed == ()
+
+
+def test_an_operation_left_empty_has_nothing_to_run() -> None:
+    graph = supergraph()
+    allowed = Authorizer(AuthorizationConfig()).allowed(graph, ANONYMOUS)
+    filtered = filter_operation(graph.api_schema, prepared(graph, "{ me { id } }", None), allowed)
+    assert filtered.prepared is None
+    assert filtered.removed == (("me",),)
+
+
+def test_guarded_fields_are_the_ones_with_requirements_the_operation_selects() -> None:
+    graph = supergraph()
+    authorizer = Authorizer(AuthorizationConfig())
+    query = (
+        "query Q { a: me { id } ...F } fragment F on Query { __typename b: person(id: 1) { id } }"
+    )
+    guarded = authorizer.guarded(graph, prepared(graph, query, "Q"))
+    assert set(guarded) == {("Query", "me"), ("Query", "person")}
+    assert authorizer.guarded(graph, prepared(graph, "{ __typename }", None)) == ()
+
+
+def prepared(graph: Supergraph, query: str, name: str | None) -> PreparedOperation:
+    found = prepare_operation(graph.api_schema, query, name)
+    assert isinstance(found, PreparedOperation)
+    return found
 
 
 def test_removed_fields_become_null_under_lists() -> None:

@@ -13,11 +13,10 @@ import urllib.parse
 from collections.abc import Iterator
 
 import pytest
-from graphql import parse
 from security_support import Reply, Stack, call, gql, launch_gateway
 
 from devstack.processes import Service
-from gateway.security.limits import count_tokens, measure, select_operation
+from gateway.operation import DocumentLimits, OperationErrors, ParsedDocument, parse_operation
 
 pytestmark = pytest.mark.integration
 
@@ -103,8 +102,11 @@ def test_token_thresholds_are_exact() -> None:
     """The two token-limit documents above sit exactly at the limit and one token over it."""
     at = "{" + " ... on Query {" * 10 + " __typename" + " }" * 10 + " }"
     over = "{" + " ... on Query {" * 10 + " __typename __typename" + " }" * 10 + " }"
-    assert count_tokens(at, 1000) == MAX_TOKENS
-    assert count_tokens(over, 1000) == MAX_TOKENS + 1
+    limits = DocumentLimits(max_tokens=MAX_TOKENS)
+    assert isinstance(parse_operation(at, None, limits), ParsedDocument)
+    refused = parse_operation(over, None, limits)
+    assert isinstance(refused, OperationErrors)
+    assert refused.errors[0]["extensions"]["code"] == "MAX_TOKENS_EXCEEDED"
 
 
 def test_depth_counts_through_fragments(production: Service) -> None:
@@ -207,14 +209,13 @@ def fragment_bomb(levels: int) -> str:
 
 
 def test_fragment_bombs_are_measured_in_linear_time() -> None:
-    document = parse(fragment_bomb(60))
-    operation = select_operation(document, None)
-    assert operation is not None
     started = time.monotonic()
-    shape = measure(document, operation)
+    parsed = parse_operation(fragment_bomb(60), None, DocumentLimits())
     assert time.monotonic() - started < 1.0
-    assert shape.expanded_fields == 2**60
-    assert shape.root_fields == 2**60
+    assert isinstance(parsed, ParsedDocument)
+    assert parsed.facts is not None
+    assert parsed.facts.expanded_fields == 2**60
+    assert parsed.facts.root_fields == 2**60
 
 
 def test_fragment_bomb_is_refused(dev: Service) -> None:
