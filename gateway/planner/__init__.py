@@ -9,7 +9,7 @@ Sequence/Parallel/Flatten/Condition nodes, `fetch.py` prints subgraph operations
 `printer.py` prints plans as Apollo does.
 """
 
-from gateway.planner.build import build_query_plan, default_override_labels
+from gateway.planner.build import build_query_plan, default_override_labels, override_labels_in
 from gateway.planner.entities import PlanningError
 from gateway.planner.plan import (
     BatchFetchNode,
@@ -49,6 +49,7 @@ __all__ = [
     "ValueSetter",
     "build_query_plan",
     "default_override_labels",
+    "override_labels_in",
     "plan_to_json",
     "print_plan",
 ]

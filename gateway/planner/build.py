@@ -24,22 +24,28 @@ from gateway.planner.walk import Walker
 from gateway.planner.waves import schedule_waves
 from gateway.supergraph import Supergraph
 
-__all__ = ["build_query_plan", "default_override_labels"]
+__all__ = ["build_query_plan", "default_override_labels", "override_labels_in"]
+
+
+def override_labels_in(supergraph: Supergraph) -> frozenset[str]:
+    """Every progressive-override label the supergraph's `@join__field`s name."""
+    return frozenset(
+        info.override_label
+        for meta in supergraph.types.values()
+        for field in meta.fields.values()
+        for info in field.graphs.values()
+        if info.override_label is not None
+    )
 
 
 def default_override_labels(supergraph: Supergraph) -> frozenset[str]:
     """Progressive-override labels in force when the caller decides none: only `percent(100)`.
 
     Every other label (`percent(x)` below 100, custom labels) starts off, so the field stays
-    with the subgraph it is being moved from until the runtime turns the label on.
+    with the subgraph it is being moved from until the runtime turns the label on (the
+    runtime decides per request: `gateway/overrides.py`).
     """
-    labels = {
-        info.override_label
-        for meta in supergraph.types.values()
-        for field in meta.fields.values()
-        for info in field.graphs.values()
-        if info.override_label is not None
-    }
+    labels = override_labels_in(supergraph)
     return frozenset(label for label in labels if label.replace(" ", "") == "percent(100)")
 
 
