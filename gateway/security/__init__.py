@@ -11,14 +11,14 @@ as small checks on the gateway's cached, parsed operation (nothing here parses a
 - `masking`: subgraph internals and unknown `extensions` kept from clients in production.
 """
 
-from gateway.security.authentication import Authenticator, AuthFailure, Claims, bearer_token
-from gateway.security.guard import Refusal, SecurityGuard
-from gateway.security.settings import (
+from gateway.config.security import (
     AuthConfig,
     AuthorizationConfig,
-    OperationLimits,
+    LimitsConfig,
     SecurityConfig,
 )
+from gateway.security.authentication import Authenticator, AuthFailure, Claims, bearer_token
+from gateway.security.guard import Refusal, SecurityGuard
 
 __all__ = [
     "AuthConfig",
@@ -26,7 +26,7 @@ __all__ = [
     "Authenticator",
     "AuthorizationConfig",
     "Claims",
-    "OperationLimits",
+    "LimitsConfig",
     "Refusal",
     "SecurityConfig",
     "SecurityGuard",
