@@ -6,10 +6,13 @@ field's name and its section's name make the dotted YAML key; the field's type i
 result, so mypy also checks that the default and the field's annotation match what the parser
 returns. The loader, `--help`, the CLI flags and the README table all walk the same `Spec`s.
 
-Why not pydantic-settings: it is not a dependency (adding it changes the lock), and the gateway
-needs little of it: ~60 scalar settings, one level of sections, one per-name family, and error
-messages that name the file or variable. That is about 100 lines on `dataclasses.field(metadata=)`,
-with no model layer between the YAML and the frozen values the server reads.
+Why not pydantic-settings: it would bring pydantic, its compiled core and python-dotenv into a
+project that has none of them (a lock change), and the gateway needs little of it: ~60 scalar
+settings, one level of sections, one per-name family. What it needs beyond that, pydantic does
+not give either: the environment names kept from before (`GATEWAY_HOST`, not
+`GATEWAY_SERVER__HOST`), errors that name the file or variable, defaults that depend on the
+mode, and the README table. This module is about 200 lines on `dataclasses.field(metadata=)`,
+and the values the server reads are the same frozen dataclasses, with no model layer between.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
+from types import MappingProxyType
 from typing import Any, TypeVar, cast
 
 __all__ = [
@@ -95,6 +99,12 @@ def section(cls: Callable[[], T]) -> T:
     return dataclasses.field(default_factory=cls, metadata={_META: "section"})
 
 
+@dataclass(frozen=True, slots=True)
+class _FamilyMark:
+    entry: type
+    help: str
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Family:
     """A mapping from a name (subgraph `accounts`) to an entry dataclass of optional settings."""
@@ -109,9 +119,13 @@ class Family:
         return tuple(name for name, _ in self.members)
 
 
-def family(entry: type, *, help: str) -> Any:
+def family(entry: type[T], *, help: str) -> Mapping[str, T]:
     """A field `Mapping[str, Entry]` filled from `key.<name>.<field>` and `PREFIX_<NAME>`."""
-    return dataclasses.field(default_factory=dict, metadata={_META: ("family", entry, help)})
+
+    def empty() -> Mapping[str, T]:
+        return MappingProxyType({})
+
+    return dataclasses.field(default_factory=empty, metadata={_META: _FamilyMark(entry, help)})
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -166,11 +180,10 @@ def families(root: type) -> tuple[Family, ...]:
     """The per-name families of `root` (the subgraphs' URLs and timeouts)."""
     found = []
     for field in dataclasses.fields(root):
-        declared = field.metadata.get(_META)
-        if isinstance(declared, tuple) and declared[0] == "family":
-            _, entry, text = declared
-            members = tuple((s.name, s.setting) for s in _settings_of(entry, None))
-            found.append(Family(key=field.name, entry=entry, help=text, members=members))
+        mark = field.metadata.get(_META)
+        if isinstance(mark, _FamilyMark):
+            members = tuple((s.name, s.setting) for s in _settings_of(mark.entry, None))
+            found.append(Family(key=field.name, entry=mark.entry, help=mark.help, members=members))
     return tuple(found)
 
 
