@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, MutableMapping
+from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -38,8 +39,9 @@ class ConfigError(ValueError):
     """A setting is wrong; the message says where (file or variable), which key, what was wanted."""
 
 
-def _by_key() -> dict[str, Spec]:
-    return {spec.key: spec for spec in specs(Config)}
+@cache
+def _by_key() -> Mapping[str, Spec]:
+    return MappingProxyType({spec.key: spec for spec in specs(Config)})
 
 
 def _parse(parser: Parser, raw: object, where: str) -> Any:
@@ -158,7 +160,7 @@ def _from_flags(overrides: Mapping[str, object], given: dict[str, object]) -> No
 
 def _build(given: Mapping[str, object], entries: _FamilyValues, source: Path | None) -> Config:
     """The frozen `Config`: what was given, else the default for the mode given."""
-    chosen = next(s for s in specs(Config) if s.setting.parse is mode)
+    chosen = next(s for s in specs(Config) if s.setting.parse is mode)  # it picks the defaults
     mode_given = str(given.get(chosen.key, chosen.default))
     top: dict[str, Any] = {}
     nested: dict[str, dict[str, Any]] = {name: {} for name in sections(Config)}
