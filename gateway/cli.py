@@ -1,4 +1,4 @@
-"""`gateway serve | plan | compose`: the command line, shaped like the routers' and `rover`'s.
+"""`gateway serve|plan|compose|config-table`: a command line shaped like the routers' and rover's.
 
 Mistakes in flags, config files or the supergraph end the command with one clear message on
 stderr and exit status 2 (usage, config) or 1 (the work itself failed), never a traceback.
@@ -14,14 +14,15 @@ from pathlib import Path
 
 import orjson
 
-from gateway.config import (
-    OPTIONS,
-    SUBGRAPH_TIMEOUT_ENV_PREFIX,
-    SUBGRAPH_URL_ENV_PREFIX,
-    Config,
-    ConfigError,
-    load_config,
+from gateway.config import Config, ConfigError, load_config
+from gateway.config.render import (
+    add_setting_flags,
+    flag_overrides,
+    settings_epilog,
+    settings_table,
+    write_table,
 )
+from gateway.config.sources import export_flags
 
 __all__ = ["build_parser", "main", "serve_config"]
 
@@ -33,65 +34,17 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
     """Keeps the hand-wrapped epilogs (the settings table) as written."""
 
 
-def _settings_epilog() -> str:
-    lines = ["settings (YAML key in --config, environment variable, default):"]
-    for option in OPTIONS:
-        default = option.default
-        if default is None:
-            default = "in dev mode" if option.parse.__name__ == "_boolean" else "none"
-        if isinstance(default, tuple):
-            default = ",".join(default) or "none"
-        lines.append(f"  {option.key:<26} {option.env:<34} {default!s:.40}")
-        lines.append(f"      {option.help}")
-    lines.append(
-        "  subgraphs.<name>.url       "
-        f"{SUBGRAPH_URL_ENV_PREFIX}<NAME>      the URL to call instead of the supergraph's"
-    )
-    lines.append(
-        "  subgraphs.<name>.timeout   "
-        f"{SUBGRAPH_TIMEOUT_ENV_PREFIX}<NAME>  seconds to wait for that subgraph"
-    )
-    lines.append("  (<NAME>: the subgraph name upper-cased, other characters as '_')")
-    lines.append("Precedence: defaults < --config file < environment < command-line flags.")
-    return "\n".join(lines)
-
-
 def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     serve = commands.add_parser(
         "serve",
         help="serve the graph over HTTP (GraphQL endpoint, GraphiQL, /health, /ready)",
         description="Serve a supergraph: POST/GET /graphql, GraphiQL in a browser, "
         "/health (liveness) and /ready (readiness).",
-        epilog=_settings_epilog(),
+        epilog=settings_epilog(),
         formatter_class=_Formatter,
     )
-    source = serve.add_mutually_exclusive_group()
-    source.add_argument("--supergraph", metavar="FILE", help="supergraph SDL file to serve")
-    source.add_argument(
-        "--compose",
-        metavar="SUPERGRAPH_YAML",
-        help="compose from a Rover-style supergraph.yaml at start-up (dev mode: hot reload)",
-    )
     serve.add_argument("--config", metavar="FILE", help="the gateway's YAML settings file")
-    serve.add_argument("--host", help="interface to listen on (default 127.0.0.1)")
-    serve.add_argument("--port", help="TCP port (default 4000)")
-    serve.add_argument("--workers", help="worker processes, for several cores (default 1)")
-    mode = serve.add_mutually_exclusive_group()
-    mode.add_argument(
-        "--dev",
-        action="store_const",
-        const="dev",
-        dest="mode",
-        help="dev mode: GraphiQL, introspection and query plans on (the default)",
-    )
-    mode.add_argument("--production", action="store_const", const="production", dest="mode",
-                      help="production mode: GraphiQL and plans off unless configured")  # fmt: skip
-    serve.add_argument("--log-level", help="critical, error, warning, info (default) or debug")
-    serve.add_argument(
-        "--request-timeout",
-        metavar="SECONDS",
-        help="end-to-end deadline of one operation (default 8)",
-    )
+    add_setting_flags(serve)
 
 
 def _add_plan(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -127,6 +80,18 @@ def _add_compose(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     compose.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
 
 
+def _add_config_table(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    table = commands.add_parser(
+        "config-table",
+        help="print the settings table the README shows",
+        description="Print every setting (YAML key, environment variable, flag, default) as "
+        "the Markdown table in the README, generated from the settings' declaration.",
+    )
+    table.add_argument(
+        "--write", metavar="README", help="replace the table between the markers in this file"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The whole command line."""
     parser = argparse.ArgumentParser(
@@ -138,41 +103,25 @@ def build_parser() -> argparse.ArgumentParser:
     _add_serve(commands)
     _add_plan(commands)
     _add_compose(commands)
+    _add_config_table(commands)
     return parser
-
-
-def _serve_overrides(args: argparse.Namespace) -> dict[str, object]:
-    return {
-        "supergraph": args.supergraph,
-        "compose.config": args.compose,
-        "server.host": args.host,
-        "server.port": args.port,
-        "server.workers": args.workers,
-        "mode": args.mode,
-        "server.log_level": args.log_level,
-        "request_timeout": args.request_timeout,
-    }
 
 
 def _export(config_file: str | None, overrides: Mapping[str, object]) -> None:
     """Put flags in the environment, where worker processes read their settings."""
-    envs = {option.key: option.env for option in OPTIONS}
     if config_file is not None:
         os.environ["GATEWAY_CONFIG"] = str(Path(config_file).resolve())
-    for key, value in overrides.items():
-        if value is not None:
-            is_path = key in ("supergraph", "compose.config")
-            os.environ[envs[key]] = str(Path(str(value)).resolve()) if is_path else str(value)
+    export_flags(overrides, os.environ)
 
 
 def _run_serve(args: argparse.Namespace) -> int:
     from gateway.server import SupergraphLoadError, serve
 
-    overrides = _serve_overrides(args)
+    overrides = flag_overrides(args)
     config = load_config(args.config, overrides=overrides)
-    if config.supergraph is None and config.compose is None:
+    if config.supergraph is None and config.compose.config is None:
         raise ConfigError("nothing to serve: give --supergraph FILE or --compose SUPERGRAPH_YAML")
-    if config.workers > 1:
+    if config.server.workers > 1:
         _export(args.config, overrides)
     try:
         serve(config)
@@ -245,10 +194,28 @@ def _run_compose(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_config_table(args: argparse.Namespace) -> int:
+    if args.write is None:
+        print(settings_table())
+        return 0
+    try:
+        changed = write_table(Path(args.write))
+    except (OSError, ValueError) as error:
+        print(f"gateway config-table: cannot update {args.write}: {error}", file=sys.stderr)
+        return FAILED
+    print(f"gateway config-table: {args.write} {'updated' if changed else 'already current'}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `gateway` and `python -m gateway`; returns the exit status."""
     args = build_parser().parse_args(argv)
-    runners = {"serve": _run_serve, "plan": _run_plan, "compose": _run_compose}
+    runners = {
+        "serve": _run_serve,
+        "plan": _run_plan,
+        "compose": _run_compose,
+        "config-table": _run_config_table,
+    }
     try:
         return runners[args.command](args)
     except ConfigError as error:
@@ -259,4 +226,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 def serve_config(argv: Sequence[str], environ: Mapping[str, str] | None = None) -> Config:
     """The `Config` that `gateway serve ARGV` would use, built without serving anything."""
     args = build_parser().parse_args(["serve", *argv])
-    return load_config(args.config, environ=environ, overrides=_serve_overrides(args))
+    return load_config(args.config, environ=environ, overrides=flag_overrides(args))

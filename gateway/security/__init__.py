@@ -9,26 +9,18 @@ as small checks on the gateway's cached, parsed operation (nothing here parses a
 - `directives`, `authorization`, `policy`: `@authenticated`/`@requiresScopes`/`@policy`
   fields removed from the AST before planning, null plus an error in the response;
 - `masking`: subgraph internals and unknown `extensions` kept from clients in production.
+
+Their settings are sections of the gateway's `Config`, declared in `gateway/config/security.py`.
 """
 
 from gateway.security.authentication import Authenticator, AuthFailure, Claims, bearer_token
 from gateway.security.guard import Refusal, SecurityGuard
-from gateway.security.settings import (
-    AuthConfig,
-    AuthorizationConfig,
-    OperationLimits,
-    SecurityConfig,
-)
 
 __all__ = [
-    "AuthConfig",
     "AuthFailure",
     "Authenticator",
-    "AuthorizationConfig",
     "Claims",
-    "OperationLimits",
     "Refusal",
-    "SecurityConfig",
     "SecurityGuard",
     "bearer_token",
 ]

@@ -15,12 +15,16 @@ from typing import Any
 
 import jwt
 
+from gateway.config.security import AuthConfig
 from gateway.security.jwks import JwksKeys
-from gateway.security.settings import AuthConfig
 
 __all__ = ["ANONYMOUS", "UNAUTHENTICATED", "AuthFailure", "Authenticator", "Claims", "bearer_token"]
 
 UNAUTHENTICATED = "UNAUTHENTICATED"
+ALGORITHMS = ("EdDSA", "RS256", "ES256")
+"""Signature algorithms accepted; asymmetric only, so a public JWKS cannot forge a token."""
+LEEWAY_SECONDS = 0
+"""Clock skew allowed on `exp`: none."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -94,10 +98,10 @@ class Authenticator:
             values = jwt.decode(
                 token,
                 key,
-                algorithms=list(self._config.algorithms),
+                algorithms=list(ALGORITHMS),
                 audience=self._config.audience,
                 issuer=self._config.issuer,
-                leeway=self._config.leeway_seconds,
+                leeway=LEEWAY_SECONDS,
                 options={"require": ["exp"], "verify_aud": self._config.audience is not None},
             )
         except jwt.ExpiredSignatureError:

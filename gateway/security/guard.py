@@ -17,6 +17,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from gateway.config.security import (
+    AuthConfig,
+    AuthorizationConfig,
+    LimitsConfig,
+    PersistedConfig,
+    RateLimitConfig,
+    SecurityConfig,
+)
 from gateway.documents import Document, DocumentCache, Runnable, Variant
 from gateway.security.authentication import (
     ANONYMOUS,
@@ -40,14 +48,6 @@ from gateway.security.masking import mask_errors
 from gateway.security.persisted import DocumentProblem, PersistedDocuments
 from gateway.security.policy import Authorizer
 from gateway.security.ratelimit import RATE_LIMITED, RateLimiter, client_key
-from gateway.security.settings import (
-    AuthConfig,
-    AuthorizationConfig,
-    OperationLimits,
-    PersistedConfig,
-    RateLimitConfig,
-    SecurityConfig,
-)
 from gateway.supergraph.model import Supergraph
 
 __all__ = ["Refusal", "SecurityGuard"]
@@ -84,21 +84,25 @@ class SecurityGuard:
     def __init__(
         self,
         auth: AuthConfig,
-        limits: OperationLimits,
+        limits: LimitsConfig,
         security: SecurityConfig,
         authorization: AuthorizationConfig | None = None,
         *,
         persisted: PersistedConfig | None = None,
         rate_limit: RateLimitConfig | None = None,
+        redis_url: str | None = None,
     ) -> None:
+        """`redis_url` names the store replicas share for APQ and rate limits (else memory)."""
         self._auth = Authenticator(auth) if auth.enabled else None
         self._limits = limits
         self._security = security
         settings = authorization or AuthorizationConfig()
         self._authorizer = Authorizer(settings) if auth.enabled and settings.enabled else None
-        self._documents = PersistedDocuments(persisted or PersistedConfig())
+        self._documents = PersistedDocuments(persisted or PersistedConfig(), redis_url=redis_url)
         self._rate = rate_limit if rate_limit is not None and rate_limit.requests else None
-        self._limiter = RateLimiter(self._rate) if self._rate is not None else None
+        self._limiter = (
+            RateLimiter(self._rate, redis_url=redis_url) if self._rate is not None else None
+        )
 
     async def resolve(
         self, query: str | None, extensions: Mapping[str, Any] | None
@@ -157,7 +161,7 @@ class SecurityGuard:
         if limited is None:
             return None
         rate = self._rate
-        message = f"Too many requests: the limit is {rate.requests} per {rate.window_seconds} s."
+        message = f"Too many requests: the limit is {rate.requests} per {rate.window} s."
         return Refusal(
             message=message,
             code=RATE_LIMITED,

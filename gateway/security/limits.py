@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from gateway.config.security import LimitsConfig
 from gateway.operation.errors import MAX_FIELDS_EXCEEDED, MAX_TOKENS_EXCEEDED
 from gateway.operation.facts import MAX_EXPANDED_FIELDS, OperationFacts, too_many_fields
-from gateway.security.settings import OperationLimits
 
 __all__ = [
     "MAX_ALIASES_EXCEEDED",
@@ -38,7 +38,7 @@ class LimitExceeded:
     message: str
 
 
-def check_shape(facts: OperationFacts, limits: OperationLimits) -> LimitExceeded | None:
+def check_shape(facts: OperationFacts, limits: LimitsConfig) -> LimitExceeded | None:
     """The first limit the operation is over, or None (comparisons only: it runs per request)."""
     if facts.expanded_fields > MAX_EXPANDED_FIELDS:
         return LimitExceeded(code=MAX_FIELDS_EXCEEDED, message=str(too_many_fields(facts)))

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gateway.security.settings import PersistedConfig
+from gateway.config.security import PersistedConfig
 from gateway.security.stores import KeyValueStore, open_store
 
 __all__ = [
@@ -73,12 +73,17 @@ def _requested_hash(extensions: Mapping[str, Any] | None) -> str | None:
 class PersistedDocuments:
     """Turns a request's id or hash into the document to run."""
 
-    def __init__(self, config: PersistedConfig, store: KeyValueStore | None = None) -> None:
+    def __init__(
+        self,
+        config: PersistedConfig,
+        store: KeyValueStore | None = None,
+        redis_url: str | None = None,
+    ) -> None:
         self._config = config
         self._manifest = load_manifest(config.manifest) if config.manifest else {}
         self._trusted_bodies = frozenset(self._manifest.values())
         self._safelist = config.safelist and config.manifest is not None
-        self._store = store or open_store(config.redis_url, "gateway:apq:")
+        self._store = store or open_store(redis_url, "gateway:apq:")
 
     async def resolve(
         self, query: str | None, extensions: Mapping[str, Any] | None

@@ -11,11 +11,11 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Mapping
 
+from gateway.config.security import AuthorizationConfig
 from gateway.operation import PreparedOperation
 from gateway.security.authentication import Claims
 from gateway.security.authorization import PolicyHook, deny_policies, guarded_fields, satisfies
 from gateway.security.directives import Requirement, read_requirements
-from gateway.security.settings import AuthorizationConfig
 from gateway.supergraph.model import Supergraph
 
 __all__ = ["Authorizer", "load_policy_hook"]

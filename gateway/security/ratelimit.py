@@ -1,4 +1,4 @@
-"""Per-client rate limits: a fixed window of `requests` per `window_seconds` for each client.
+"""Per-client rate limits: a fixed window of `requests` per `window` seconds for each client.
 
 A client is the verified token's subject when there is one (so one person is one client on
 every device), else the value of the client-id header, else the peer address. Counters live in
@@ -13,8 +13,8 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from gateway.config.security import RateLimitConfig
 from gateway.security.authentication import Claims
-from gateway.security.settings import RateLimitConfig
 from gateway.security.stores import KeyValueStore, open_store
 
 __all__ = ["RATE_LIMITED", "RateLimited", "RateLimiter", "client_key"]
@@ -41,12 +41,17 @@ def client_key(claims: Claims, headers: Mapping[str, str], header: str, peer: st
 class RateLimiter:
     """Counts one request per call and says when a client is over its limit."""
 
-    def __init__(self, config: RateLimitConfig, store: KeyValueStore | None = None) -> None:
+    def __init__(
+        self,
+        config: RateLimitConfig,
+        store: KeyValueStore | None = None,
+        redis_url: str | None = None,
+    ) -> None:
         self._config = config
-        self._store = store or open_store(config.redis_url, "gateway:rate:")
+        self._store = store or open_store(redis_url, "gateway:rate:")
 
     async def hit(self, client: str) -> RateLimited | None:
-        window = self._config.window_seconds
+        window = self._config.window
         now = time.time()
         started = int(now // window) * window
         count = await self._store.incr(f"{client}:{started}", window + 1)

@@ -136,7 +136,7 @@ def create_app(
         supergraph = load_supergraph_file(config.supergraph)
     if supergraph is not None:
         state.install(supergraph)
-    elif config.compose is None:
+    elif config.compose.config is None:
         raise ConfigError(
             "no supergraph to serve: give --supergraph FILE (GATEWAY_SUPERGRAPH) "
             "or --compose supergraph.yaml (GATEWAY_COMPOSE)"
@@ -145,15 +145,15 @@ def create_app(
     endpoint = GraphQLEndpoint(state, config, graphiql.page if graphiql is not None else None)
     health = HealthEndpoints(state)
     routes: list[BaseRoute] = [
-        Route(config.graphql_path, endpoint.handle, methods=_GRAPHQL_METHODS),
+        Route(config.server.graphql_path, endpoint.handle, methods=_GRAPHQL_METHODS),
         Route("/health", health.health, methods=["GET"]),
         Route("/ready", health.ready, methods=["GET"]),
     ]
     if graphiql is not None:
         routes.append(Route(ASSET_ROUTE, graphiql.asset, methods=["GET"]))
-        routes.append(Route("/", _to_graphql(config.graphql_path), methods=["GET"]))
+        routes.append(Route("/", _to_graphql(config.server.graphql_path), methods=["GET"]))
     app = _GatewayApp(
-        graphql_path=config.graphql_path,
+        graphql_path=config.server.graphql_path,
         endpoint=endpoint.handle,
         routes=routes,
         middleware=_middleware(config),

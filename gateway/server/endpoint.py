@@ -62,11 +62,12 @@ class GraphQLEndpoint:
         self._graphiql = graphiql
         self._guard = SecurityGuard(
             config.auth,
-            config.operation_limits,
+            config.limits,
             config.security,
             config.authorization,
             persisted=config.persisted,
             rate_limit=config.rate_limit,
+            redis_url=config.redis.url,
         )
 
     async def handle(self, request: Request) -> Response:
@@ -199,9 +200,9 @@ class GraphQLEndpoint:
         )
 
     def _wants_plan(self, request: Request) -> bool:
-        if not self._config.expose_query_plan:
+        if not self._config.query_plan.expose:
             return False
-        value = request.headers.get(self._config.query_plan_header)
+        value = request.headers.get(self._config.query_plan.header)
         return value is not None and value.strip().lower() not in _FALSE
 
 

@@ -90,9 +90,9 @@ class GraphiQL:
         placeholder = self._config.graphiql.auth_placeholder
         headers = json.dumps({"Authorization": placeholder}, indent=2) if placeholder else ""
         page_config = {
-            "url": root_path + self._config.graphql_path,
-            "planHeader": self._config.query_plan_header
-            if self._config.expose_query_plan
+            "url": root_path + self._config.server.graphql_path,
+            "planHeader": self._config.query_plan.header
+            if self._config.query_plan.expose
             else None,
             "authPlaceholder": placeholder,
             "defaultHeaders": headers,

@@ -53,7 +53,7 @@ class HealthEndpoints:
         if gateway is None:
             return _unavailable(self._state.not_ready_reason)
         subgraphs = sorted(gateway.supergraph.subgraphs)
-        wanted = self._state.config.readiness_subgraphs
+        wanted = self._state.config.readiness.subgraphs
         required = tuple(subgraphs if wanted is None else (s for s in subgraphs if s in wanted))
         down = await self._down(required)
         if down:

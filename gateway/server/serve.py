@@ -58,7 +58,7 @@ def tune_gc(config: Config) -> None:
 def app_from_environment() -> Starlette:
     """The app for a worker process: `Config` from `GATEWAY_CONFIG` and `GATEWAY_*` variables."""
     config = load_config()
-    configure_logging(config.log_level)
+    configure_logging(config.server.log_level)
     app = create_app(config)
     tune_gc(config)
     return app
@@ -67,27 +67,27 @@ def app_from_environment() -> Starlette:
 def _uvicorn_config(config: Config, app: Starlette | str) -> uvicorn.Config:
     return limited_uvicorn_config(
         app,
-        config.connections,
+        config.server.connection_limits,
         factory=isinstance(app, str),
-        workers=config.workers if isinstance(app, str) else None,
-        host=config.host,
-        port=config.port,
+        workers=config.server.workers if isinstance(app, str) else None,
+        host=config.server.host,
+        port=config.server.port,
         loop="uvloop",
         lifespan="on",
-        log_level=config.log_level,
-        access_log=config.log_level == "debug",  # a line per request costs throughput
+        log_level=config.server.log_level,
+        access_log=config.server.log_level == "debug",  # a line per request costs throughput
         server_header=False,
-        timeout_graceful_shutdown=max(1, round(config.shutdown_timeout)),
+        timeout_graceful_shutdown=max(1, round(config.server.shutdown_timeout)),
     )
 
 
 def serve(config: Config) -> None:
     """Serve until SIGTERM/SIGINT. Start-up errors (config, supergraph) raise before binding."""
-    configure_logging(config.log_level)
+    configure_logging(config.server.log_level)
     app = create_app(config)  # in the parent too, so a bad supergraph fails here, once
-    where = f"http://{config.host}:{config.port}{config.graphql_path}"
-    log.info("gateway (%s mode) on %s, %d worker(s)", config.mode, where, config.workers)
-    if config.workers == 1:
+    where = f"http://{config.server.host}:{config.server.port}{config.server.graphql_path}"
+    log.info("gateway (%s mode) on %s, %d worker(s)", config.mode, where, config.server.workers)
+    if config.server.workers == 1:
         server = uvicorn.Server(_uvicorn_config(config, app))
         tune_gc(config)
         server.run()

@@ -76,11 +76,11 @@ class ServingState:
         self._timeouts.clear()
         self._timeouts.update({name: self.config.timeout_for(name) for name in urls})
         options = GatewayOptions(
-            forward_headers=self.config.forward_headers,
-            document_cache_bytes=self.config.document_cache_bytes,
+            forward_headers=self.config.headers.forward,
+            document_cache_bytes=self.config.documents.cache_bytes,
             document_limits=DocumentLimits(
                 max_bytes=self.config.limits.max_document_bytes,
-                max_tokens=self.config.operation_limits.max_tokens,
+                max_tokens=self.config.limits.max_tokens,
             ),
             deduplicate_inbound=self.config.performance.inbound_dedup,
             request_timeout=self.config.request_timeout,
@@ -92,8 +92,8 @@ class ServingState:
         """Open the connection pool and, with `--compose`, start composing in the background."""
         if self._http is not None:
             await self._http.start()
-        if self.gateway is None and self.config.compose is not None:
-            self._tasks.append(asyncio.create_task(self._compose_loop(self.config.compose)))
+        if self.gateway is None and self.config.compose.config is not None:
+            self._tasks.append(asyncio.create_task(self._compose_loop(self.config.compose.config)))
 
     async def stop(self) -> None:
         """Stop background work and close the pool (after uvicorn has drained requests)."""
@@ -121,7 +121,7 @@ class ServingState:
         from gateway.composition.config import compose_from_config
         from gateway.composition.watch import watch_supergraph
 
-        interval = self.config.compose_poll_interval
+        interval = self.config.compose.poll_interval
         current: str | None = None
         while current is None:
             result = await compose_from_config(compose_config)

@@ -51,3 +51,21 @@ def test_growing_counts_and_can_evict() -> None:
     assert lru.weight == 95
     lru.grow("gone", 1000)  # a key no longer held: nothing to count
     assert lru.weight == 95
+
+
+def test_a_full_budget_keeps_everything_until_it_is_exceeded() -> None:
+    lru: Lru[str, int] = Lru(100)
+    for key in "abcd":
+        assert lru.put(key, 0, 25)  # exactly a quarter is within the share
+    assert lru.weight == 100  # at the budget, not over it: all four stay
+    assert len(lru) == 4
+    assert lru.put("e", 0, 1)  # 101: the least recently used ("a") leaves
+    assert isinstance(lru.get("a"), Missing)
+    assert (len(lru), lru.weight) == (4, 76)
+
+
+def test_an_empty_budget_keeps_nothing() -> None:
+    lru: Lru[str, int] = Lru(0)
+    assert not lru.put("a", 1, 1)
+    assert lru.put("weightless", 1, 0)  # weight 0 is within any share
+    assert lru.get("weightless") == 1

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from graphql import print_ast
 
+from gateway.config.security import AuthorizationConfig, PersistedConfig
 from gateway.operation import PreparedOperation, prepare_operation
 from gateway.security.authentication import ANONYMOUS, Claims, bearer_token
 from gateway.security.authorization import filter_operation, null_removed, satisfies
@@ -16,7 +17,6 @@ from gateway.security.directives import Requirement, read_requirements
 from gateway.security.persisted import DocumentProblem, PersistedDocuments
 from gateway.security.policy import Authorizer
 from gateway.security.ratelimit import client_key
-from gateway.security.settings import AuthorizationConfig, PersistedConfig
 from gateway.security.stores import MemoryStore
 from gateway.supergraph import Supergraph, load_supergraph
 

@@ -10,6 +10,12 @@ from pathlib import Path
 import pytest
 from graphql import GraphQLSchema
 
+from gateway.config.security import (
+    AuthConfig,
+    LimitsConfig,
+    RateLimitConfig,
+    SecurityConfig,
+)
 from gateway.documents import Document, Runnable
 from gateway.executor import InProcessTransport
 from gateway.operation import OperationErrors, PreparedOperation
@@ -21,12 +27,6 @@ from gateway.security.guard import Refusal, SecurityGuard
 from gateway.security.introspection import INTROSPECTION_DISABLED
 from gateway.security.limits import MAX_DEPTH_EXCEEDED
 from gateway.security.ratelimit import RATE_LIMITED
-from gateway.security.settings import (
-    AuthConfig,
-    OperationLimits,
-    RateLimitConfig,
-    SecurityConfig,
-)
 from gateway.supergraph import Supergraph, load_supergraph
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -49,7 +49,7 @@ def make_guard(
 ) -> SecurityGuard:
     return SecurityGuard(
         auth or AuthConfig(),
-        OperationLimits(max_depth=max_depth),
+        LimitsConfig(max_depth=max_depth),
         SecurityConfig(introspection=introspection),
         rate_limit=rate,
     )
@@ -83,7 +83,7 @@ def test_an_unreadable_document_is_left_to_the_operation_stage() -> None:
 
 
 async def test_the_rate_limit_still_runs_on_every_request() -> None:
-    guard = make_guard(rate=RateLimitConfig(requests=2, window_seconds=60))
+    guard = make_guard(rate=RateLimitConfig(requests=2, window=60))
     assert isinstance(await guard.admit({}, peer="1.2.3.4"), Claims)
     assert isinstance(await guard.admit({}, peer="1.2.3.4"), Claims)
     limited = await guard.admit({}, peer="1.2.3.4")

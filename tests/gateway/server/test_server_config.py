@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from gateway.cli import serve_config
-from gateway.config import OPTIONS, ConfigError, load_config
+from gateway.config import Config, ConfigError, load_config
+from gateway.config.declare import specs
 from gateway.http_protocol import ConnectionLimits
 
 FULL = """
@@ -47,18 +48,23 @@ def write(tmp_path: Path, text: str) -> Path:
 
 def test_defaults_are_dev_mode_on_localhost() -> None:
     config = load_config(environ={})
-    assert (config.mode, config.host, config.port, config.workers) == ("dev", "127.0.0.1", 4000, 1)
-    assert config.forward_headers == ()  # nothing is forwarded unless configured
-    assert config.expose_query_plan
+    assert (config.mode, config.server.host, config.server.port, config.server.workers) == (
+        "dev",
+        "127.0.0.1",
+        4000,
+        1,
+    )
+    assert config.headers.forward == ()  # nothing is forwarded unless configured
+    assert config.query_plan.expose
     assert config.graphiql.enabled
     assert config.cors.allow_origins == ()
-    assert config.query_plan_header == "apollo-query-plan-experimental"
+    assert config.query_plan.header == "apollo-query-plan-experimental"
 
 
 def test_production_mode_turns_graphiql_and_plans_off() -> None:
     config = load_config(environ={"GATEWAY_MODE": "production"})
     assert not config.graphiql.enabled
-    assert not config.expose_query_plan
+    assert not config.query_plan.expose
 
 
 def test_yaml_file_sets_everything(tmp_path: Path) -> None:
@@ -67,18 +73,18 @@ def test_yaml_file_sets_everything(tmp_path: Path) -> None:
     assert config.source == path
     assert config.mode == "production"
     assert config.supergraph == tmp_path / "schema" / "supergraph.graphql"
-    assert (config.host, config.port, config.workers) == ("0.0.0.0", 8080, 4)
-    assert config.shutdown_timeout == 12.5
+    assert (config.server.host, config.server.port, config.server.workers) == ("0.0.0.0", 8080, 4)
+    assert config.server.shutdown_timeout == 12.5
     assert config.subgraph_url("accounts", "http://default") == "http://10.0.0.5:4001/graphql"
     assert config.subgraph_url("facebook", "http://default") == "http://default"
     assert config.timeout_for("accounts") == 2
     assert config.timeout_for("whats-app") == 9
     assert config.timeout_for("facebook") == 7
-    assert config.forward_headers == ("authorization", "x-request-id")
+    assert config.headers.forward == ("authorization", "x-request-id")
     assert config.cors.allow_origins == ("https://app.example",)
     assert config.cors.allow_credentials
     assert config.limits.max_body_bytes == 4096
-    assert config.query_plan_header == "x-plan"
+    assert config.query_plan.header == "x-plan"
     assert config.graphiql.enabled  # set explicitly, so production does not turn it off
 
 
@@ -92,19 +98,19 @@ def test_environment_overrides_the_file_and_flags_override_both(tmp_path: Path) 
         "GATEWAY_FORWARD_HEADERS": "authorization, x-tenant",
     }
     config = load_config(path, environ=environ, overrides={"server.port": "9100"})
-    assert (config.host, config.port) == ("127.0.0.1", 9100)
+    assert (config.server.host, config.server.port) == ("127.0.0.1", 9100)
     assert config.subgraph_url("accounts", "x") == "http://127.0.0.1:5001/graphql"
     assert config.timeout_for("whats-app") == 3
-    assert config.forward_headers == ("authorization", "x-tenant")
+    assert config.headers.forward == ("authorization", "x-tenant")
 
 
 def test_gateway_config_variable_names_the_file(tmp_path: Path) -> None:
     path = write(tmp_path, "server:\n  port: 4321\n")
-    assert load_config(environ={"GATEWAY_CONFIG": str(path)}).port == 4321
+    assert load_config(environ={"GATEWAY_CONFIG": str(path)}).server.port == 4321
 
 
 def test_every_option_has_its_own_environment_variable() -> None:
-    names = [option.env for option in OPTIONS]
+    names = [spec.setting.env for spec in specs(Config)]
     assert len(names) == len(set(names))
     assert all(name.startswith("GATEWAY_") for name in names)
 
@@ -166,7 +172,7 @@ def test_serve_flags_become_settings(tmp_path: Path) -> None:
     path = write(tmp_path, "server:\n  port: 1111\n")
     argv = ["--config", str(path), "--port", "2222", "--production", "--supergraph", "s.graphql"]
     config = serve_config(argv, environ={"GATEWAY_PORT": "3333"})
-    assert config.port == 2222
+    assert config.server.port == 2222
     assert config.mode == "production"
     assert config.supergraph == Path("s.graphql")
 
@@ -177,7 +183,7 @@ def test_bad_flag_value_is_a_config_error() -> None:
 
 
 def test_slow_client_deadlines_and_connection_cap(tmp_path: Path) -> None:
-    defaults = load_config(environ={}).connections
+    defaults = load_config(environ={}).server.connection_limits
     assert (defaults.header_timeout, defaults.body_timeout, defaults.max_connections) == (
         10.0,
         30.0,
@@ -185,7 +191,7 @@ def test_slow_client_deadlines_and_connection_cap(tmp_path: Path) -> None:
     )
     path = write(tmp_path, "server:\n  header_timeout: 4\n  max_connections: 50\n")
     config = load_config(path, environ={"GATEWAY_BODY_TIMEOUT": "7.5"})
-    assert config.connections == ConnectionLimits(
+    assert config.server.connection_limits == ConnectionLimits(
         header_timeout=4.0, body_timeout=7.5, max_connections=50
     )
     with pytest.raises(ConfigError, match="GATEWAY_MAX_CONNECTIONS"):

@@ -1,0 +1,116 @@
+"""`Config`: every setting of the gateway, one frozen value built once (see `sources.py`).
+
+The top-level settings are fields here; the others sit in one section per YAML section
+(`sections.py`, `security.py`). Field names are the YAML keys, so `config.limits.max_depth` is
+`limits.max_depth` in the file, and a key misspelt in code fails mypy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from gateway.config.declare import family, section, setting, subgraph_env_name
+from gateway.config.parsers import Mode, mode, optional_path, seconds
+from gateway.config.sections import (
+    ComposeConfig,
+    CorsConfig,
+    DocumentsConfig,
+    GraphiQLConfig,
+    HeadersConfig,
+    PerformanceConfig,
+    QueryPlanConfig,
+    ReadinessConfig,
+    ServerConfig,
+    SubgraphSettings,
+)
+from gateway.config.security import (
+    AuthConfig,
+    AuthorizationConfig,
+    LimitsConfig,
+    PersistedConfig,
+    RateLimitConfig,
+    RedisConfig,
+    SecurityConfig,
+)
+
+__all__ = ["Config"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Config:
+    """Everything the gateway process needs; `Config()` is every default, in dev mode."""
+
+    mode: Mode = setting(
+        env="GATEWAY_MODE",
+        parse=mode,
+        default="dev",
+        switches=("dev", "production"),
+        help="dev: GraphiQL, introspection and query plans on; production: off unless set",
+    )
+    supergraph: Path | None = setting(
+        env="GATEWAY_SUPERGRAPH",
+        parse=optional_path,
+        default=None,
+        flag="--supergraph",
+        metavar="FILE",
+        exclusive="source",
+        help="supergraph SDL file to serve",
+    )
+    compose: ComposeConfig = section(ComposeConfig)
+    server: ServerConfig = section(ServerConfig)
+    subgraph_timeout: float = setting(
+        env="GATEWAY_SUBGRAPH_TIMEOUT",
+        parse=seconds,
+        default=30.0,
+        help="default seconds to wait for one subgraph request",
+    )
+    request_timeout: float = setting(
+        env="GATEWAY_REQUEST_TIMEOUT",
+        parse=seconds,
+        default=8.0,
+        flag="--request-timeout",
+        metavar="SECONDS",
+        help="seconds one whole operation may take; then partial data and GATEWAY_TIMEOUT",
+    )
+    """The end-to-end deadline. 8 s by default: under the 10 s read timeout of common mobile
+    HTTP clients (OkHttp's default), so the client gets partial data with GATEWAY_TIMEOUT
+    errors rather than giving up on the whole answer; sequential subgraph timeouts alone
+    once added up to 50 s."""
+    subgraphs: Mapping[str, SubgraphSettings] = family(
+        SubgraphSettings,
+        help="per subgraph: `<NAME>` is its name upper-cased, other characters than A-Z and 0-9 "
+        "as `_` (accounts: `GATEWAY_SUBGRAPH_URL_ACCOUNTS`)",
+    )
+    readiness: ReadinessConfig = section(ReadinessConfig)
+    headers: HeadersConfig = section(HeadersConfig)
+    cors: CorsConfig = section(CorsConfig)
+    limits: LimitsConfig = section(LimitsConfig)
+    auth: AuthConfig = section(AuthConfig)
+    authorization: AuthorizationConfig = section(AuthorizationConfig)
+    persisted: PersistedConfig = section(PersistedConfig)
+    rate_limit: RateLimitConfig = section(RateLimitConfig)
+    redis: RedisConfig = section(RedisConfig)
+    security: SecurityConfig = section(SecurityConfig)
+    query_plan: QueryPlanConfig = section(QueryPlanConfig)
+    documents: DocumentsConfig = section(DocumentsConfig)
+    performance: PerformanceConfig = section(PerformanceConfig)
+    graphiql: GraphiQLConfig = section(GraphiQLConfig)
+    source: Path | None = None
+    """The YAML file the settings were read from (not a setting itself)."""
+
+    @property
+    def dev(self) -> bool:
+        return self.mode == "dev"
+
+    def subgraph_url(self, name: str, default: str) -> str:
+        """The URL to call for subgraph `name`: an override, or the supergraph's own."""
+        settings = self.subgraphs.get(subgraph_env_name(name))
+        return settings.url if settings is not None and settings.url else default
+
+    def timeout_for(self, name: str) -> float:
+        settings = self.subgraphs.get(subgraph_env_name(name))
+        if settings is not None and settings.timeout is not None:
+            return settings.timeout
+        return self.subgraph_timeout
