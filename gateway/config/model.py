@@ -19,6 +19,7 @@ from gateway.config.sections import (
     DocumentsConfig,
     GraphiQLConfig,
     HeadersConfig,
+    OverrideLabelSettings,
     PerformanceConfig,
     QueryPlanConfig,
     ReadinessConfig,
@@ -83,6 +84,11 @@ class Config:
         help="per subgraph: `<NAME>` is its name upper-cased, other characters than A-Z and 0-9 "
         "as `_` (accounts: `GATEWAY_SUBGRAPH_URL_ACCOUNTS`)",
     )
+    override_labels: Mapping[str, OverrideLabelSettings] = family(
+        OverrideLabelSettings,
+        help="per custom @override label: `<NAME>` is the label upper-cased, other characters "
+        "than A-Z and 0-9 as `_` (beta-billing: `GATEWAY_OVERRIDE_LABEL_HEADER_BETA_BILLING`)",
+    )
     readiness: ReadinessConfig = section(ReadinessConfig)
     headers: HeadersConfig = section(HeadersConfig)
     cors: CorsConfig = section(CorsConfig)
@@ -108,6 +114,11 @@ class Config:
         """The URL to call for subgraph `name`: an override, or the supergraph's own."""
         settings = self.subgraphs.get(subgraph_env_name(name))
         return settings.url if settings is not None and settings.url else default
+
+    def override_rule(self, label: str) -> OverrideLabelSettings | None:
+        """How a request turns on the custom override label `label`, if the settings say."""
+        settings = self.override_labels.get(subgraph_env_name(label))
+        return settings if settings is not None and settings.header else None
 
     def timeout_for(self, name: str) -> float:
         settings = self.subgraphs.get(subgraph_env_name(name))

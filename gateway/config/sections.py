@@ -301,3 +301,25 @@ class GraphiQLConfig:
         default=optional_text("Bearer <token>"),  # typed as the parser's str | None
         help="Authorization value GraphiQL's header editor starts with",
     )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OverrideLabelSettings:
+    """How a request turns on one custom progressive-override label (`gateway/overrides.py`).
+
+    `percent(N)` labels need nothing: each request draws them. A custom label is off unless
+    its header rule matches: only labels listed here can be switched by a client's header.
+    """
+
+    header: str | None = setting(
+        env="GATEWAY_OVERRIDE_LABEL_HEADER_<NAME>",
+        parse=lower_text,
+        default=None,
+        help="request header that turns the label on",
+    )
+    values: tuple[str, ...] = setting(
+        env="GATEWAY_OVERRIDE_LABEL_VALUES_<NAME>",
+        parse=names,
+        default=(),
+        help="header values that turn it on (empty: any non-empty value)",
+    )
