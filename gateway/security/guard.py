@@ -48,7 +48,7 @@ from gateway.security.settings import (
     RateLimitConfig,
     SecurityConfig,
 )
-from gateway.supergraph.model import Supergraph
+from gateway.supergraph import Supergraph
 
 __all__ = ["Refusal", "SecurityGuard"]
 

@@ -10,8 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from gateway.operation.errors import MAX_FIELDS_EXCEEDED, MAX_TOKENS_EXCEEDED
-from gateway.operation.facts import MAX_EXPANDED_FIELDS, OperationFacts, too_many_fields
+from gateway.operation import (
+    MAX_EXPANDED_FIELDS,
+    MAX_FIELDS_EXCEEDED,
+    MAX_TOKENS_EXCEEDED,
+    OperationFacts,
+    too_many_fields,
+)
 from gateway.security.settings import OperationLimits
 
 __all__ = [

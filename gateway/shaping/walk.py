@@ -1,7 +1,7 @@
 """The careful shaping walk: every check, linked paths, and one request's errors.
 
-`shape_response` runs it only when the generated walk (`shape_codegen.py`) gave up: it shapes
-an object with the closures `shape_plan.py` compiled (one per field and type wrapper), reports
+`shape_response` runs it only when the generated walk (`codegen.py`) gave up: it shapes
+an object with the closures `compiler.py` compiled (one per field and type wrapper), reports
 each problem once at its path and bubbles a null in a non-null position to the nearest nullable
 parent. Paths are linked pairs `(parent, key)` and are only flattened when an error needs one.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from gateway.executor.shape_plan import ObjectShape
+    from gateway.shaping.compiler import ObjectShape
 
 __all__ = ["BUBBLE", "FIELD", "RAW", "TYPENAME", "PathLink", "ShapeState", "walk_fields"]
 

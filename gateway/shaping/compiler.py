@@ -3,10 +3,10 @@
 Shaping walks every object of every response, so the per-object work must be small: which
 fields to emit, under which key, checked how. That depends only on the operation, the API
 schema and the values of the variables used by `@skip`/`@include`, so it is compiled once into
-closures (one per field and type wrapper, run by the careful walk in `shape_walk.py`) and
+closures (one per field and type wrapper, run by the careful walk in `walk.py`) and
 reused by every request with the same inputs.
 
-Each object shape also gets a generated function (`ObjectShape.fast`, from `shape_codegen.py`)
+Each object shape also gets a generated function (`ObjectShape.fast`, from `codegen.py`)
 that shapes well-formed data with no paths and no per-field dispatch, and raises `Fallback` at
 the first value that needs an error or a bubble; `shape_response` then runs the careful
 closures instead.
@@ -36,7 +36,8 @@ from graphql import (
 )
 from graphql.execution.collect_fields import collect_fields, collect_sub_fields
 
-from gateway.executor.shape_codegen import (
+from gateway.operation import PreparedOperation
+from gateway.shaping.codegen import (
     CALL,
     ENUM,
     LEAF,
@@ -48,7 +49,8 @@ from gateway.executor.shape_codegen import (
     FastValue,
     object_function,
 )
-from gateway.executor.shape_walk import (
+from gateway.shaping.introspection import INTROSPECTION_FIELDS
+from gateway.shaping.walk import (
     BUBBLE,
     FIELD,
     RAW,
@@ -57,20 +59,9 @@ from gateway.executor.shape_walk import (
     ShapeState,
     walk_fields,
 )
-from gateway.operation.prepared import PreparedOperation
 
-__all__ = [
-    "BUBBLE",
-    "CompiledShape",
-    "Fallback",
-    "ObjectShape",
-    "ShapeState",
-    "compile_shape",
-    "directive_variables",
-    "walk_fields",
-]
+__all__ = ["CompiledShape", "ObjectShape", "compile_shape", "directive_variables"]
 
-INTROSPECTION_FIELDS = frozenset({"__schema", "__type"})
 _NO_FAST_PATH: frozenset[type] = frozenset()
 
 
@@ -83,7 +74,7 @@ class ObjectShape:
 
     Each entry is (response key, mode, completer, classes): a value whose class is in `classes`
     (well-typed leaves, and None where null is allowed) is copied without calling the completer.
-    `fast` shapes the same object with generated straight-line code (see `shape_codegen.py`).
+    `fast` shapes the same object with generated straight-line code (see `codegen.py`).
     """
 
     type_name: str

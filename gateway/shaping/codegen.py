@@ -1,10 +1,10 @@
 """Generate one straight-line shaping function per object shape: the walk for good data.
 
 Shaping walks every object of every response. For well-formed data the careful closures
-(`shape_plan.py`) do far more than needed, so each object shape also gets a generated function
+(`compiler.py`) do far more than needed, so each object shape also gets a generated function
 (`ObjectShape.fast`) that shapes it with no paths and no per-field dispatch, and raises
 `Fallback` at the first value that needs an error or a bubble; `shape_response` then runs the
-careful walk (`shape_walk.py`) instead.
+careful walk (`walk.py`) instead.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from functools import lru_cache
 from types import CodeType
 from typing import TYPE_CHECKING, Any
 
-from gateway.executor.shape_walk import RAW, TYPENAME
+from gateway.shaping.walk import RAW, TYPENAME
 
 if TYPE_CHECKING:
-    from gateway.executor.shape_plan import ObjectShape
+    from gateway.shaping.compiler import ObjectShape
 
 __all__ = [
     "CALL",
