@@ -142,8 +142,7 @@ def _read_operation(text: str) -> str:
 
 def _run_plan(args: argparse.Namespace) -> int:
     from gateway.operation import OperationErrors, prepare_operation
-    from gateway.planner import build_query_plan
-    from gateway.planner.printer import plan_to_json, print_plan
+    from gateway.planner import build_query_plan, plan_to_json, print_plan
     from gateway.server import SupergraphLoadError, load_supergraph_file
 
     try:

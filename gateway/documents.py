@@ -31,8 +31,8 @@ from gateway.operation import (
 )
 
 if TYPE_CHECKING:
-    from gateway.executor.shape_plan import CompiledShape
     from gateway.planner import QueryPlan
+    from gateway.shaping import CompiledShape
 
 __all__ = [
     "BYTES_PER_TOKEN",

@@ -30,25 +30,27 @@ from graphql import (
 )
 
 from gateway.documents import Document, DocumentCache, Planned, Runnable
-from gateway.executor import (
-    RequestContext,
-    Transport,
-    answer_introspection,
-    execute_plan,
-    shape_response,
-)
-from gateway.executor.introspection import INTROSPECTION_FIELDS
-from gateway.executor.shape_plan import CompiledShape, compile_shape, directive_variables
+from gateway.executor import RequestContext, execute_plan
 from gateway.operation import (
+    BAD_REQUEST,
     DocumentLimits,
     OperationErrors,
     PreparedOperation,
     coerce_variables,
+    request_error,
     validate_operation,
 )
-from gateway.operation.errors import BAD_REQUEST, request_error
 from gateway.planner import QueryPlan, build_query_plan, plan_to_json, print_plan
-from gateway.supergraph.model import Supergraph
+from gateway.shaping import (
+    INTROSPECTION_FIELDS,
+    CompiledShape,
+    answer_introspection,
+    compile_shape,
+    directive_variables,
+    shape_response,
+)
+from gateway.supergraph import Supergraph
+from gateway.transports import Transport
 
 __all__ = ["Gateway", "GatewayOptions", "GatewayResult", "GraphQLRequest", "Planner"]
 

@@ -12,8 +12,12 @@ from typing import Any
 import orjson
 from graphql import GraphQLSchema
 
-from gateway.executor.inprocess import InProcessTransport
-from gateway.executor.transport import SubgraphRequest, SubgraphResult, parse_response_body
+from gateway.transports import (
+    InProcessTransport,
+    SubgraphRequest,
+    SubgraphResult,
+    parse_response_body,
+)
 
 __all__ = ["MemoTransport"]
 

@@ -1,30 +1,9 @@
-"""The executor stage: run a query plan over a transport, merge, then shape for the client."""
+"""The executor stage: run a query plan over a transport, merging every answer into one tree.
+
+Subgraphs are reached through `gateway.transports`; the merged data is then given the client's
+shape by `gateway.shaping`.
+"""
 
 from gateway.executor.execute import ExecutionOutcome, RequestContext, execute_plan
-from gateway.executor.http import HttpTransport, HttpTransportOptions
-from gateway.executor.inprocess import InProcessTransport
-from gateway.executor.introspection import answer_introspection
-from gateway.executor.shape import shape_response
-from gateway.executor.transport import (
-    SubgraphFailure,
-    SubgraphRequest,
-    SubgraphResponse,
-    SubgraphResult,
-    Transport,
-)
 
-__all__ = [
-    "ExecutionOutcome",
-    "HttpTransport",
-    "HttpTransportOptions",
-    "InProcessTransport",
-    "RequestContext",
-    "SubgraphFailure",
-    "SubgraphRequest",
-    "SubgraphResponse",
-    "SubgraphResult",
-    "Transport",
-    "answer_introspection",
-    "execute_plan",
-    "shape_response",
-]
+__all__ = ["ExecutionOutcome", "RequestContext", "execute_plan"]

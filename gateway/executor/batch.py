@@ -24,8 +24,8 @@ from gateway.executor.fetch import (
 )
 from gateway.executor.paths import Located, PathIndex, flatten_path
 from gateway.executor.representations import apply_rewrites
-from gateway.executor.transport import SubgraphFailure
-from gateway.planner.plan import BatchFetchNode
+from gateway.planner import BatchFetchNode
+from gateway.transports import SubgraphFailure
 
 __all__ = ["run_batch"]
 

@@ -16,8 +16,7 @@ from typing import Any
 from gateway.executor.batch import run_batch
 from gateway.executor.fetch import GATEWAY_TIMEOUT, FetchContext, run_fetch, timed_out_errors
 from gateway.executor.paths import Located, PathIndex, collect
-from gateway.executor.transport import Transport
-from gateway.planner.plan import (
+from gateway.planner import (
     BatchFetchNode,
     ConditionNode,
     FetchNode,
@@ -27,6 +26,7 @@ from gateway.planner.plan import (
     QueryPlan,
     SequenceNode,
 )
+from gateway.transports import Transport
 
 __all__ = ["ExecutionOutcome", "RequestContext", "execute_plan"]
 

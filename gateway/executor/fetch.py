@@ -24,15 +24,15 @@ from graphql.language.parser import Parser
 from gateway.executor.merge import deep_merge
 from gateway.executor.paths import Located, flatten_path
 from gateway.executor.representations import FlatSpec, apply_rewrites, flat_spec, representer
-from gateway.executor.transport import (
+from gateway.operation import FastLexer
+from gateway.planner import BatchFetchNode, EntityBatch, FetchNode
+from gateway.transports import (
     SUBREQUEST_HTTP_ERROR,
     SUBREQUEST_MALFORMED_RESPONSE,
     SubgraphFailure,
     SubgraphRequest,
     Transport,
 )
-from gateway.operation.lexer import FastLexer
-from gateway.planner.plan import BatchFetchNode, EntityBatch, FetchNode
 
 __all__ = [
     "DOWNSTREAM_SERVICE_ERROR",

@@ -13,7 +13,7 @@ from typing import Any
 
 from gateway.executor.merge import deep_merge
 from gateway.executor.paths import type_matches
-from gateway.planner.plan import (
+from gateway.planner import (
     FieldSelection,
     FragmentSelection,
     KeyRenamer,

@@ -1,8 +1,16 @@
 """The operation stage: parse (within size and token limits), measure, validate and pick the
 client's operation; coerce its variables."""
 
-from gateway.operation.errors import OperationErrors
-from gateway.operation.facts import OperationFacts
+from gateway.operation.errors import (
+    BAD_REQUEST,
+    MAX_FIELDS_EXCEEDED,
+    MAX_TOKENS_EXCEEDED,
+    OperationErrors,
+    request_error,
+)
+from gateway.operation.facts import MAX_EXPANDED_FIELDS, OperationFacts, too_many_fields
+from gateway.operation.lexer import FastLexer
+from gateway.operation.minify import strip_ignored_characters
 from gateway.operation.prepare import (
     DocumentLimits,
     ParsedDocument,
@@ -14,7 +22,12 @@ from gateway.operation.prepared import PreparedOperation
 from gateway.operation.variables import coerce_variables
 
 __all__ = [
+    "BAD_REQUEST",
+    "MAX_EXPANDED_FIELDS",
+    "MAX_FIELDS_EXCEEDED",
+    "MAX_TOKENS_EXCEEDED",
     "DocumentLimits",
+    "FastLexer",
     "OperationErrors",
     "OperationFacts",
     "ParsedDocument",
@@ -22,5 +35,8 @@ __all__ = [
     "coerce_variables",
     "parse_operation",
     "prepare_operation",
+    "request_error",
+    "strip_ignored_characters",
+    "too_many_fields",
     "validate_operation",
 ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from gateway.operation.prepared import PreparedOperation
+from gateway.operation import PreparedOperation
 from gateway.planner.conflicts import alias_conflicts
 from gateway.planner.fetch import FetchContext, batch_fetch_node, fetch_node
 from gateway.planner.graph import SubgraphView

@@ -20,7 +20,7 @@ from graphql import (
     print_ast,
 )
 
-from gateway.operation.minify import strip_ignored_characters
+from gateway.operation import strip_ignored_characters
 from gateway.planner.groups import Group
 from gateway.planner.plan import (
     BatchFetchNode,

@@ -48,7 +48,7 @@ from gateway.security.masking import mask_errors
 from gateway.security.persisted import DocumentProblem, PersistedDocuments
 from gateway.security.policy import Authorizer
 from gateway.security.ratelimit import RATE_LIMITED, RateLimiter, client_key
-from gateway.supergraph.model import Supergraph
+from gateway.supergraph import Supergraph
 
 __all__ = ["Refusal", "SecurityGuard"]
 

@@ -11,8 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gateway.config.security import LimitsConfig
-from gateway.operation.errors import MAX_FIELDS_EXCEEDED, MAX_TOKENS_EXCEEDED
-from gateway.operation.facts import MAX_EXPANDED_FIELDS, OperationFacts, too_many_fields
+from gateway.operation import (
+    MAX_EXPANDED_FIELDS,
+    MAX_FIELDS_EXCEEDED,
+    MAX_TOKENS_EXCEEDED,
+    OperationFacts,
+    too_many_fields,
+)
 
 __all__ = [
     "MAX_ALIASES_EXCEEDED",

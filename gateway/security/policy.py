@@ -16,7 +16,7 @@ from gateway.operation import PreparedOperation
 from gateway.security.authentication import Claims
 from gateway.security.authorization import PolicyHook, deny_policies, guarded_fields, satisfies
 from gateway.security.directives import Requirement, read_requirements
-from gateway.supergraph.model import Supergraph
+from gateway.supergraph import Supergraph
 
 __all__ = ["Authorizer", "load_policy_hook"]
 

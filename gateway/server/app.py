@@ -31,12 +31,12 @@ from starlette.routing import BaseRoute, Route
 from starlette.types import Receive, Scope, Send
 
 from gateway.config import Config, ConfigError
-from gateway.executor import Transport
 from gateway.server.endpoint import GraphQLEndpoint
 from gateway.server.graphiql import ASSET_ROUTE, GraphiQL
 from gateway.server.health import HealthEndpoints
 from gateway.server.state import ServingState, load_supergraph_file
 from gateway.supergraph import Supergraph
+from gateway.transports import Transport
 
 __all__ = ["create_app"]
 

@@ -22,10 +22,10 @@ from collections.abc import Iterable
 from starlette.requests import Request
 from starlette.responses import Response
 
-from gateway.executor import SubgraphRequest, SubgraphResponse, Transport
 from gateway.server.negotiation import JSON
 from gateway.server.responses import RETRY_HEADERS, graphql_response, json_response
 from gateway.server.state import ServingState
+from gateway.transports import SubgraphRequest, SubgraphResponse, Transport
 
 __all__ = ["HealthEndpoints"]
 

@@ -16,10 +16,10 @@ import logging
 from pathlib import Path
 
 from gateway.config import Config
-from gateway.executor import HttpTransport, HttpTransportOptions, Transport
 from gateway.operation import DocumentLimits
 from gateway.runtime import Gateway, GatewayOptions
 from gateway.supergraph import Supergraph, SupergraphProblems, load_supergraph
+from gateway.transports import HttpTransport, HttpTransportOptions, Transport
 
 __all__ = ["ServingState", "SupergraphLoadError", "load_supergraph_file"]
 

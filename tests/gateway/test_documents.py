@@ -10,10 +10,10 @@ import pytest
 
 from gateway import documents as documents_module
 from gateway.documents import BYTES_PER_TOKEN, TEXT_COPIES, DocumentCache
-from gateway.executor import InProcessTransport
 from gateway.operation import DocumentLimits, OperationErrors, ParsedDocument, parse_operation
 from gateway.runtime import Gateway, GatewayOptions, GraphQLRequest
 from gateway.supergraph import Supergraph, load_supergraph
+from gateway.transports import InProcessTransport
 
 ROOT = Path(__file__).resolve().parents[2]
 LIMITS = DocumentLimits(max_bytes=1 << 20, max_tokens=1000)

@@ -25,9 +25,9 @@ from feature_support import (  # noqa: F401 (fixtures shared by the feature test
 
 from devstack.processes import Service, free_port, start_process, stop_pid, wait_until
 from devstack.stack import stop_all
-from gateway.executor import HttpTransport, HttpTransportOptions
 from gateway.runtime import Gateway
 from gateway.supergraph import Supergraph, load_supergraph
+from gateway.transports import HttpTransport, HttpTransportOptions
 
 
 @pytest.fixture(scope="session")

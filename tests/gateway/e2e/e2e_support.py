@@ -26,7 +26,6 @@ from graphql import print_schema
 from hypothesis import HealthCheck, given, settings
 
 from devstack.processes import Service, start_service
-from gateway.executor import HttpTransport, HttpTransportOptions
 from gateway.planner.plan import (
     ConditionNode,
     FetchNode,
@@ -37,6 +36,7 @@ from gateway.planner.plan import (
 )
 from gateway.runtime import Gateway, GraphQLRequest
 from gateway.supergraph import Supergraph
+from gateway.transports import HttpTransport, HttpTransportOptions
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[2]

@@ -16,6 +16,28 @@ const { createYoga } = require("graphql-yoga");
 const LINK = (imports) =>
   `extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ${JSON.stringify(imports)})`;
 
+const LINK27 = (imports) =>
+  `extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ${JSON.stringify(imports)})`;
+
+const progressive = (label) => ({
+  old: {
+    sdl: `${LINK27(["@key"])}
+      type Product @key(fields: "id") { id: ID! price: Int! }
+      type Query { products: [Product!]! }`,
+    resolvers: {
+      Query: { products: () => [{ id: "p1", price: 1 }, { id: "p2", price: 2 }] },
+      Product: { __resolveReference: (r) => ({ ...r, price: r.id === "p1" ? 1 : 2 }) },
+    },
+  },
+  new: {
+    sdl: `${LINK27(["@key", "@override"])}
+      type Product @key(fields: "id") { id: ID! price: Int! @override(from: "old", label: "${label}") }`,
+    resolvers: {
+      Product: { __resolveReference: (r) => ({ ...r, price: r.id === "p1" ? 100 : 200 }) },
+    },
+  },
+});
+
 const byId = (rows) => Object.fromEntries(rows.map((row) => [row.id, row]));
 const lookup = (table) => (ref) => (table[ref.id] ? { ...ref, ...table[ref.id] } : null);
 
@@ -133,6 +155,10 @@ const FEATURES = {
       },
     },
   },
+  // Progressive override (Federation 2.7): `price` moves from `old` to `new` for the requests
+  // the gateway puts under the label; the two subgraphs answer different prices.
+  overrideProgressive: progressive("percent(50)"),
+  overrideLabel: progressive("beta"),
   requires: {
     products: {
       sdl: `${LINK(["@key", "@shareable"])}

@@ -25,11 +25,11 @@ from devstack.processes import (
     stop_pid,
     wait_until,
 )
-from gateway.executor import HttpTransport, HttpTransportOptions
 from gateway.operation import PreparedOperation, prepare_operation
 from gateway.planner import build_query_plan
 from gateway.runtime import Gateway
 from gateway.supergraph import Supergraph, load_supergraph
+from gateway.transports import HttpTransport, HttpTransportOptions
 
 __all__ = [
     "Feature",

@@ -6,7 +6,7 @@ from typing import Any
 
 from executor_support import api_schema, prepared, representations_seen, schemas
 
-from gateway.executor import InProcessTransport, RequestContext, execute_plan, shape_response
+from gateway.executor import RequestContext, execute_plan
 from gateway.executor.fetch import entity_errors
 from gateway.planner.plan import (
     BatchFetchNode,
@@ -17,6 +17,8 @@ from gateway.planner.plan import (
     QueryPlan,
     SequenceNode,
 )
+from gateway.shaping import shape_response
+from gateway.transports import InProcessTransport
 
 USER_KEY = (
     FragmentSelection(

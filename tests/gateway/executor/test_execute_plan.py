@@ -7,15 +7,7 @@ from typing import Any
 import pytest
 from executor_support import api_schema, prepared, representations_seen, schemas
 
-from gateway.executor import (
-    InProcessTransport,
-    RequestContext,
-    SubgraphFailure,
-    SubgraphRequest,
-    SubgraphResult,
-    execute_plan,
-    shape_response,
-)
+from gateway.executor import RequestContext, execute_plan
 from gateway.planner.plan import (
     ConditionNode,
     FetchNode,
@@ -25,6 +17,8 @@ from gateway.planner.plan import (
     QueryPlan,
     SequenceNode,
 )
+from gateway.shaping import shape_response
+from gateway.transports import InProcessTransport, SubgraphFailure, SubgraphRequest, SubgraphResult
 
 USER_KEY = (FieldSelection(name="__typename"), FieldSelection(name="id"))
 PRODUCT_KEY = (FieldSelection(name="__typename"), FieldSelection(name="upc"))
@@ -249,7 +243,7 @@ async def test_malformed_entities_list_is_an_error() -> None:
         async def fetch(self, service_name: str, request: SubgraphRequest) -> SubgraphResult:
             result = await inner.fetch(service_name, request)
             if service_name == "reviews":
-                from gateway.executor import SubgraphResponse
+                from gateway.transports import SubgraphResponse
 
                 return SubgraphResponse(data={"_entities": []})
             return result

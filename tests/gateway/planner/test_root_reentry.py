@@ -13,8 +13,10 @@ from typing import Any
 
 from graphql import ExecutionResult, build_schema, graphql
 
-from gateway.executor import InProcessTransport, RequestContext, execute_plan, shape_response
+from gateway.executor import RequestContext, execute_plan
 from gateway.planner import build_query_plan
+from gateway.shaping import shape_response
+from gateway.transports import InProcessTransport
 
 from .support import assert_plan, prepare, supergraph
 

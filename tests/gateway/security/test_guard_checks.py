@@ -17,7 +17,6 @@ from gateway.config.security import (
     SecurityConfig,
 )
 from gateway.documents import Document, Runnable
-from gateway.executor import InProcessTransport
 from gateway.operation import OperationErrors, PreparedOperation
 from gateway.runtime import Gateway, GraphQLRequest
 from gateway.security import guard as guard_module
@@ -28,6 +27,7 @@ from gateway.security.introspection import INTROSPECTION_DISABLED
 from gateway.security.limits import MAX_DEPTH_EXCEEDED
 from gateway.security.ratelimit import RATE_LIMITED
 from gateway.supergraph import Supergraph, load_supergraph
+from gateway.transports import InProcessTransport
 
 ROOT = Path(__file__).resolve().parents[3]
 DEEP = "query Deep { me { whatsapp { statuses { id } } } } query Flat { __typename }"

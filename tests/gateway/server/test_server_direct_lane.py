@@ -16,10 +16,10 @@ from starlette.applications import Starlette
 from starlette.responses import Response
 
 from gateway.config import load_config
-from gateway.executor import SubgraphRequest, SubgraphResponse, SubgraphResult
 from gateway.server import create_app
 from gateway.server.responses import graphql_response
 from gateway.supergraph import Supergraph, load_supergraph
+from gateway.transports import SubgraphRequest, SubgraphResponse, SubgraphResult
 
 Message = dict[str, Any]
 

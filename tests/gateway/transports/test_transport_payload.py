@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gateway.executor.transport import (
+from gateway.transports.protocol import (
     SUBREQUEST_MALFORMED_RESPONSE,
     SubgraphFailure,
     SubgraphResponse,

@@ -3,20 +3,19 @@
 Shaping walks every object of every response, so the per-object work must be small: which
 fields to emit, under which key, checked how. That depends only on the operation, the API
 schema and the values of the variables used by `@skip`/`@include`, so it is compiled once into
-closures (one per field and type wrapper) and reused by every request with the same inputs.
-Paths are linked pairs `(parent, key)` and are only flattened when an error needs one.
+closures (one per field and type wrapper, run by the careful walk in `walk.py`) and
+reused by every request with the same inputs.
 
-Each object shape also gets a generated function (`ObjectShape.fast`) that shapes well-formed
-data with no paths and no per-field dispatch, and raises `Fallback` at the first value that
-needs an error or a bubble; `shape_response` then runs the careful closures instead.
+Each object shape also gets a generated function (`ObjectShape.fast`, from `codegen.py`)
+that shapes well-formed data with no paths and no per-field dispatch, and raises `Fallback` at
+the first value that needs an error or a bubble; `shape_response` then runs the careful
+closures instead.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
-from types import CodeType
 from typing import Any
 
 from graphql import (
@@ -37,91 +36,36 @@ from graphql import (
 )
 from graphql.execution.collect_fields import collect_fields, collect_sub_fields
 
-from gateway.operation.prepared import PreparedOperation
+from gateway.operation import PreparedOperation
+from gateway.shaping.codegen import (
+    CALL,
+    ENUM,
+    LEAF,
+    LIST,
+    OBJECT,
+    Fallback,
+    FastField,
+    FastShape,
+    FastValue,
+    object_function,
+)
+from gateway.shaping.introspection import INTROSPECTION_FIELDS
+from gateway.shaping.walk import (
+    BUBBLE,
+    FIELD,
+    RAW,
+    TYPENAME,
+    PathLink,
+    ShapeState,
+    walk_fields,
+)
 
-__all__ = [
-    "BUBBLE",
-    "CompiledShape",
-    "Fallback",
-    "ObjectShape",
-    "ShapeState",
-    "compile_shape",
-    "directive_variables",
-    "walk_fields",
-]
+__all__ = ["CompiledShape", "ObjectShape", "compile_shape", "directive_variables"]
 
-BUBBLE: Any = object()  # "null in a non-null position": the nearest nullable parent becomes null
-INTROSPECTION_FIELDS = frozenset({"__schema", "__type"})
-TYPENAME, RAW, FIELD = 0, 1, 2
 _NO_FAST_PATH: frozenset[type] = frozenset()
-PathLink = tuple[Any, str | int] | None
-
-
-class ShapeState:
-    """One request's errors, and which paths they cover, so each null is explained once."""
-
-    __slots__ = ("_error_paths", "_error_prefixes", "errors")
-
-    def __init__(self, errors: list[dict[str, Any]]) -> None:
-        self.errors = errors
-        self._error_paths: set[tuple[Any, ...]] = set()
-        self._error_prefixes: set[tuple[Any, ...]] = set()
-        for error in errors:
-            path = error.get("path")
-            if isinstance(path, list):
-                self._remember(tuple(path))
-
-    def error(
-        self,
-        message: str,
-        parent: PathLink,
-        key: str | int,
-        always: bool = True,
-        locations: list[dict[str, int]] | None = None,
-    ) -> None:
-        path = _flatten(parent, key)
-        if not always and self._covered(path):
-            return
-        error: dict[str, Any] = {"message": message}
-        if locations:
-            error["locations"] = locations
-        error["path"] = list(path)
-        self.errors.append(error)
-        self._remember(path)
-
-    def _covered(self, path: tuple[Any, ...]) -> bool:
-        if path in self._error_prefixes:
-            return True
-        return any(path[:end] in self._error_paths for end in range(len(path)))
-
-    def _remember(self, path: tuple[Any, ...]) -> None:
-        self._error_paths.add(path)
-        for end in range(len(path) + 1):
-            self._error_prefixes.add(path[:end])
-
-
-def _flatten(parent: PathLink, key: str | int) -> tuple[Any, ...]:
-    keys: list[Any] = [key]
-    while parent is not None:
-        parent, element = parent
-        keys.append(element)
-    keys.reverse()
-    return tuple(keys)
 
 
 Completer = Callable[[ShapeState, Any, PathLink, Any], Any]
-
-
-FastShape = Callable[[Any], Any]
-"""A generated function: the shaped copy of one value, or `Fallback` raised."""
-
-
-class Fallback(Exception):
-    """Raised by the generated walk where only the careful walk can decide: an error or a bubble.
-
-    The generated walk has no paths and no error list, so instead of reporting it gives up and
-    the careful walk (`walk_fields`) shapes the whole response again, with identical output.
-    """
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +74,7 @@ class ObjectShape:
 
     Each entry is (response key, mode, completer, classes): a value whose class is in `classes`
     (well-typed leaves, and None where null is allowed) is copied without calling the completer.
-    `fast` shapes the same object with generated straight-line code (see `_FastWriter`).
+    `fast` shapes the same object with generated straight-line code (see `codegen.py`).
     """
 
     type_name: str
@@ -144,25 +88,6 @@ class CompiledShape:
     """The root object's shape for one operation and one set of directive variable values."""
 
     root: ObjectShape
-
-
-def walk_fields(state: ShapeState, shape: ObjectShape, source: Any, here: PathLink) -> Any:
-    """Shape one object; BUBBLE when a non-null field is null."""
-    out: dict[str, Any] = {}
-    get = source.get
-    for key, mode, complete, fast in shape.entries:
-        if mode == FIELD:
-            value = get(key)
-            if value.__class__ not in fast:
-                value = complete(state, value, here, key)  # type: ignore[misc]
-                if value is BUBBLE:
-                    return BUBBLE
-            out[key] = value
-        elif mode == TYPENAME:
-            out[key] = shape.type_name
-        else:
-            out[key] = get(key)
-    return out
 
 
 def compile_shape(
@@ -228,7 +153,7 @@ class _Compiler:
                 fast.append((key, FIELD, value))
         fields_ = tuple(fast)
         return ObjectShape(
-            type_.name, tuple(entries), _object_function(type_.name, fields_), fields_
+            type_.name, tuple(entries), object_function(type_.name, fields_), fields_
         )
 
     def sub_shape(
@@ -246,25 +171,25 @@ class _Compiler:
 
     def completer(
         self, type_: GraphQLOutputType, nodes: list[FieldNode], label: str
-    ) -> tuple[Completer, _FastValue]:
+    ) -> tuple[Completer, FastValue]:
         """The careful completer for a value of `type_`, and how the generated walk checks it."""
         if isinstance(type_, GraphQLNonNull):
             inner, value = self.completer(type_.of_type, nodes, label)
             return _non_null(inner, label, _locations(nodes)), value.non_null()
         if isinstance(type_, GraphQLList):
             item, value = self.completer(type_.of_type, nodes, label)
-            return _list(item, label), _FastValue(_LIST, item=value)
+            return _list(item, label), FastValue(LIST, item=value)
         if isinstance(type_, GraphQLEnumType):
-            return _enum(type_), _FastValue(_ENUM, names=frozenset(type_.values))
+            return _enum(type_), FastValue(ENUM, names=frozenset(type_.values))
         if isinstance(type_, GraphQLScalarType):
-            return _scalar(type_), _FastValue(_LEAF, classes=_EXACT.get(type_.name))
+            return _scalar(type_), FastValue(LEAF, classes=_EXACT.get(type_.name))
         if isinstance(type_, GraphQLObjectType):
             shape = self.sub_shape(type_, nodes)
-            value = _FastValue(_OBJECT, call=shape.fast, shape=shape)
+            value = FastValue(OBJECT, call=shape.fast, shape=shape)
             return _object(shape), value
         assert is_abstract_type(type_)
         careful, fast = _abstract(self, type_, nodes)
-        return careful, _FastValue(_CALL, call=fast)
+        return careful, FastValue(CALL, call=fast)
 
 
 def _fast_classes(type_: GraphQLOutputType) -> frozenset[type]:
@@ -437,157 +362,3 @@ def _scalar(type_: GraphQLScalarType) -> Completer:
 
 def _identity(state: ShapeState, value: Any, parent: PathLink, key: Any) -> Any:
     return value
-
-
-_LEAF, _ENUM, _CALL, _LIST, _OBJECT = range(5)
-_INLINE_DEPTH = 4  # nested objects and lists written into one function before calling another
-
-
-@dataclass(frozen=True, slots=True)
-class _FastValue:
-    """How the generated walk checks and copies a value of one (unwrapped) type.
-
-    `_LEAF`: a scalar, checked against `classes` (None: a custom scalar, copied as it is);
-    `_ENUM`: a string in `names`; `_OBJECT`: an object of `shape`, written inline or shaped by
-    `call`; `_CALL`: an abstract type's object, shaped by `call` (which checks that the value
-    is a dict); `_LIST`: a list of `item`.
-    """
-
-    kind: int
-    nullable: bool = True
-    classes: tuple[type, ...] | None = None
-    names: frozenset[str] | None = None
-    call: FastShape | None = None
-    item: _FastValue | None = None
-    shape: ObjectShape | None = None
-
-    def non_null(self) -> _FastValue:
-        return _FastValue(
-            self.kind, False, self.classes, self.names, self.call, self.item, self.shape
-        )
-
-
-FastField = tuple[str, int, "_FastValue | None"]
-"""(response key, TYPENAME/RAW/FIELD, how to check the value) for one entry of a fast shape."""
-
-
-class _FastWriter:
-    """Writes the source of one generated function and the names it refers to.
-
-    Why generate code: per-field generic dispatch (a tuple per entry, a mode test, a completer
-    call per non-trivial value) was most of shaping's cost. A function per object type with one
-    local per field, leaf checks written inline, nested objects and lists written inline a few
-    levels deep (no call per object) and each result built by one dict display does the same
-    work in a fraction of the bytecode. The only values interpolated into the source are
-    `repr()`s of response keys and type names; everything else is passed by name.
-    """
-
-    def __init__(self) -> None:
-        self.lines: list[str] = []
-        self.names: dict[str, Any] = {"Fallback": Fallback}
-        self.count = 0
-
-    def ref(self, value: Any) -> str:
-        name = f"_r{len(self.names)}"
-        self.names[name] = value
-        return name
-
-    def fresh(self, prefix: str) -> str:
-        self.count += 1
-        return f"{prefix}{self.count}"
-
-    def check(self, var: str, value: _FastValue, indent: str, depth: int) -> None:
-        """Statements that check `var` and replace it by its shaped copy, or raise Fallback."""
-        line = self.lines.append
-        kind, nullable = value.kind, value.nullable
-        if kind == _LEAF and value.classes is None:
-            if not nullable:
-                line(f"{indent}if {var} is None: raise Fallback")
-            return
-        if kind == _LEAF:  # the class test first: most values are not null
-            assert value.classes is not None
-            tests = [f"{var}.__class__ is not {self.ref(c)}" for c in value.classes]
-            guard = " and ".join([*tests, f"{var} is not None"] if nullable else tests)
-            line(f"{indent}if {guard}: raise Fallback")
-            return
-        if kind == _ENUM:
-            bad = f"({var}.__class__ is not str or {var} not in {self.ref(value.names)})"
-            guard = f"{var} is not None and {bad}" if nullable else bad
-            line(f"{indent}if {guard}: raise Fallback")
-            return
-        if kind == _CALL or depth >= _INLINE_DEPTH:
-            call = _list_function(value) if kind == _LIST else value.call
-            shaped = f"{var} = {self.ref(call)}({var})"  # the callee rejects None, wrong classes
-            line(f"{indent}if {var} is not None: {shaped}" if nullable else f"{indent}{shaped}")
-            return
-        if nullable:
-            line(f"{indent}if {var} is not None:")
-            indent += "    "
-        if kind == _OBJECT:
-            assert value.shape is not None
-            shape = value.shape
-            display = self.object(var, shape.type_name, shape.fast_fields, indent, depth + 1)
-            line(f"{indent}{var} = {display}")
-            return
-        assert value.item is not None
-        out, item = self.fresh("out"), self.fresh("e")
-        line(f"{indent}if {var}.__class__ is not list: raise Fallback")
-        line(f"{indent}{out} = []")
-        line(f"{indent}for {item} in {var}:")
-        # Only objects (and lists directly in lists) count towards the depth: a list of objects
-        # costs no call of its own.
-        nested = depth + 1 if value.item.kind == _LIST else depth
-        self.check(item, value.item, indent + "    ", nested)
-        line(f"{indent}    {out}.append({item})")
-        line(f"{indent}{var} = {out}")
-
-    def object(
-        self, source: str, type_name: str, fields: tuple[FastField, ...], indent: str, depth: int
-    ) -> str:
-        """Statements that check the dict `source` and read its fields; returns the display."""
-        line = self.lines.append
-        get = f"{source}.get"  # a method call per field beats a bound method per object (3.11)
-        line(f"{indent}if {source}.__class__ is not dict: raise Fallback")
-        items: list[str] = []
-        for key, mode, value in fields:
-            if mode == TYPENAME:
-                items.append(f"{key!r}: {type_name!r}")
-            elif mode == RAW:
-                items.append(f"{key!r}: {get}({key!r})")
-            else:
-                assert value is not None
-                var = self.fresh("v")
-                line(f"{indent}{var} = {get}({key!r})")
-                self.check(var, value, indent, depth)
-                items.append(f"{key!r}: {var}")
-        return "{" + ", ".join(items) + "}"
-
-    def function(self, signature: str) -> FastShape:
-        source = f"def {signature}:\n" + "\n".join(self.lines) + "\n"
-        namespace = dict(self.names)
-        exec(_compiled(source), namespace)  # safe: see the class docstring
-        function: FastShape = namespace[signature.partition("(")[0]]
-        return function
-
-
-@lru_cache(maxsize=1024)
-def _compiled(source: str) -> CodeType:
-    """Compiling is most of the cost of generating; a selection repeats within and across
-    documents (the same fragment in several places), and only the names bound to it differ."""
-    return compile(source, "<shape>", "exec")
-
-
-def _object_function(type_name: str, fields: tuple[FastField, ...]) -> FastShape:
-    """The generated shaping function for one object type's selection."""
-    writer = _FastWriter()
-    display = writer.object("s", type_name, fields, "    ", 0)
-    writer.lines.append(f"    return {display}")
-    return writer.function("shape_object(s)")
-
-
-def _list_function(value: _FastValue) -> FastShape:
-    """The generated function that checks a list and returns the shaped copy of its items."""
-    writer = _FastWriter()
-    writer.check("v", value.non_null(), "    ", 0)
-    writer.lines.append("    return v")
-    return writer.function("shape_list(v)")

@@ -6,7 +6,7 @@ conditions), and only the client's operation, walked against the API schema, can
 it the client asked for, under which alias and in which order. One walk does it all: fragments
 resolved by `__typename`, `@skip`/`@include` applied, leaves checked, and a null (or missing)
 value in a non-null position bubbled to the nearest nullable parent, with an error unless one
-already covers that path. The walk runs compiled closures (`shape_plan.py`) that callers may
+already covers that path. The walk runs compiled closures (`compiler.py`) that callers may
 cache per document and directive values. It runs twice only when something must be reported:
 a generated walk without paths or errors shapes well-formed data, and gives up (`Fallback`) at
 the first value that needs an error or a bubble, leaving those to the careful walk.
@@ -19,15 +19,10 @@ from typing import Any
 
 from graphql import GraphQLSchema
 
-from gateway.executor.shape_plan import (
-    BUBBLE,
-    CompiledShape,
-    Fallback,
-    ShapeState,
-    compile_shape,
-    walk_fields,
-)
-from gateway.operation.prepared import PreparedOperation
+from gateway.operation import PreparedOperation
+from gateway.shaping.codegen import Fallback
+from gateway.shaping.compiler import CompiledShape, compile_shape
+from gateway.shaping.walk import BUBBLE, ShapeState, walk_fields
 
 __all__ = ["shape_response"]
 

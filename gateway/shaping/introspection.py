@@ -21,7 +21,7 @@ from graphql import (
 )
 from graphql.execution.collect_fields import collect_fields
 
-from gateway.operation.prepared import PreparedOperation
+from gateway.operation import PreparedOperation
 
 __all__ = ["IntrospectionAnswer", "answer_introspection", "root_field_names"]
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import pytest
 import uvloop
 
-from gateway.executor.http1 import (
+from gateway.transports.http1 import (
     Answer,
     Http1Pool,
     HttpClientError,

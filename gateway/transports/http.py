@@ -29,8 +29,14 @@ from urllib.parse import urljoin
 
 import orjson
 
-from gateway.executor.http1 import Http1Pool, HttpClientError, Origin, StaleConnection, header_block
-from gateway.executor.transport import (
+from gateway.transports.http1 import (
+    Http1Pool,
+    HttpClientError,
+    Origin,
+    StaleConnection,
+    header_block,
+)
+from gateway.transports.protocol import (
     SUBREQUEST_HTTP_ERROR,
     SUBREQUEST_TIMEOUT,
     SubgraphFailure,

@@ -8,15 +8,20 @@ check that the answer is exactly (keys, order, errors) what the careful walk alo
 from __future__ import annotations
 
 import copy
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import orjson
 import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "executor"))
+
 from executor_support import api_schema, prepared
 
-from gateway.executor import shape_response
-from gateway.executor.shape_plan import BUBBLE, ShapeState, compile_shape, walk_fields
+from gateway.shaping import compile_shape, shape_response
+from gateway.shaping.walk import BUBBLE, ShapeState, walk_fields
 
 QUERY = """
 query($yes: Boolean!) {

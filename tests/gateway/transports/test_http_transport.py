@@ -11,7 +11,7 @@ import orjson
 import pytest
 from aiohttp import web
 
-from gateway.executor import (
+from gateway.transports import (
     HttpTransport,
     HttpTransportOptions,
     SubgraphFailure,

@@ -13,7 +13,7 @@ from typing import Any
 
 from graphql import ExecutionResult, GraphQLSchema, graphql
 
-from gateway.executor.transport import (
+from gateway.transports.protocol import (
     SUBREQUEST_HTTP_ERROR,
     SubgraphFailure,
     SubgraphRequest,
