@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
 
 from gateway.config import Config
-from gateway.server.examples import load_example_tabs
+from gateway.server.examples import load_example_tabs, session_config
 
 __all__ = ["ASSET_ROUTE", "GraphiQL"]
 
@@ -49,6 +49,20 @@ _PAGE = """<!doctype html>
 <style>
   html, body, #graphiql {{ height: 100%; margin: 0; }}
   .gateway-plan-panel pre {{ white-space: pre; overflow: auto; font-size: 12px; }}
+  /* Every example tab in sight: the tab bar wraps instead of scrolling out of view. */
+  .graphiql-session-header {{ height: auto; min-height: var(--session-header-height); }}
+  .graphiql-session-header > .graphiql-tabs {{ flex: 1; min-width: 0; }}
+  .graphiql-tabs {{ flex-wrap: wrap; row-gap: var(--px-4); overflow-x: visible; }}
+  .graphiql-tabs > :not(:first-child) {{ margin-left: var(--px-4); }}
+  .graphiql-tab-button {{ padding: var(--px-4) var(--px-4) var(--px-4) var(--px-8); }}
+  .graphiql-logo {{ flex-shrink: 0; }}
+  .gateway-session {{ display: flex; align-items: center; gap: var(--px-8); font-size: 14px;
+    color: hsla(var(--color-neutral), var(--alpha-secondary)); white-space: nowrap; }}
+  .gateway-session strong {{ color: hsla(var(--color-neutral), 1); font-weight: 500; }}
+  .gateway-session button {{ font: inherit; cursor: pointer; padding: var(--px-4) var(--px-8);
+    border: 1px solid hsla(var(--color-neutral), var(--alpha-background-heavy));
+    border-radius: var(--border-radius-4); background: none; color: inherit; }}
+  .gateway-session-warning {{ color: hsl(var(--color-warning)); }}
 </style>
 </head>
 <body>
@@ -97,6 +111,7 @@ class GraphiQL:
             "authPlaceholder": placeholder,
             "defaultHeaders": headers,
             "tabs": [{"query": t.query, "variables": t.variables} for t in self._tabs],
+            "session": session_config(self._tabs),
         }
         # `<`, `>` and `&` escaped so no text in an example can close the <script> element.
         text = json.dumps(page_config)
