@@ -277,7 +277,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("graphiql.examples_dir", "GATEWAY_GRAPHIQL_EXAMPLES_DIR", _path, Path("examples"),
            "folder of *.graphql operations GraphiQL opens as tabs"),
     Option("graphiql.auth_placeholder", "GATEWAY_GRAPHIQL_AUTH_PLACEHOLDER", _optional_text,
-           "Bearer <token>", "Authorization value GraphiQL's header editor starts with"),
+           "Bearer <token>",
+           "Authorization value GraphiQL's header editor starts with (sends the signed-in token)"),
 )  # fmt: skip
 _BY_KEY = {option.key: option for option in OPTIONS}
 _PATH_KEYS = frozenset(o.key for o in OPTIONS if o.parse is _path)

@@ -50,14 +50,18 @@ _PAGE = """<!doctype html>
   html, body, #graphiql {{ height: 100%; margin: 0; }}
   .gateway-plan-panel pre {{ white-space: pre; overflow: auto; font-size: 12px; }}
   /* Every example tab in sight: the tab bar wraps instead of scrolling out of view. */
-  .graphiql-session-header {{ height: auto; min-height: var(--session-header-height); }}
-  .graphiql-session-header > .graphiql-tabs {{ flex: 1; min-width: 0; }}
-  .graphiql-tabs {{ flex-wrap: wrap; row-gap: var(--px-4); overflow-x: visible; }}
-  .graphiql-tabs > :not(:first-child) {{ margin-left: var(--px-4); }}
-  .graphiql-tab-button {{ padding: var(--px-4) var(--px-4) var(--px-4) var(--px-8); }}
-  .graphiql-logo {{ flex-shrink: 0; }}
+  .graphiql-container .graphiql-session-header {{ height: auto; flex-shrink: 0;
+    min-height: var(--session-header-height); }}
+  .graphiql-container .graphiql-session-header > .graphiql-tabs {{ flex: 1; min-width: 0; }}
+  .graphiql-container .graphiql-tabs {{ flex-wrap: wrap; row-gap: var(--px-4);
+    overflow-x: visible; }}
+  .graphiql-container .graphiql-tabs > :not(:first-child) {{ margin-left: var(--px-4); }}
+  .graphiql-container .graphiql-tab-button {{
+    padding: var(--px-4) var(--px-4) var(--px-4) var(--px-8); }}
+  .graphiql-container .graphiql-logo {{ flex-shrink: 0; }}
   .gateway-session {{ display: flex; align-items: center; gap: var(--px-8); font-size: 14px;
-    color: hsla(var(--color-neutral), var(--alpha-secondary)); white-space: nowrap; }}
+    color: hsla(var(--color-neutral), var(--alpha-secondary)); max-width: 24em;
+    text-align: right; }}
   .gateway-session strong {{ color: hsla(var(--color-neutral), 1); font-weight: 500; }}
   .gateway-session button {{ font: inherit; cursor: pointer; padding: var(--px-4) var(--px-8);
     border: 1px solid hsla(var(--color-neutral), var(--alpha-background-heavy));

@@ -84,6 +84,15 @@ def run(page: Page, operation: str) -> Request:
     return sent.value
 
 
+def set_headers(page: Page, text: str) -> None:
+    """Open the Headers panel below the query and replace its text."""
+    page.locator(".graphiql-editor-tools button", has_text="Headers").click()
+    script = (
+        f"value => document.querySelector('{TOOL_EDITOR} .CodeMirror').CodeMirror.setValue(value)"
+    )
+    page.evaluate(script, text)
+
+
 def authorization(request: Request) -> str | None:
     return request.all_headers().get("authorization")
 
@@ -167,17 +176,40 @@ def test_first_five_minutes_in_graphiql(
     assert refused["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
     page.screenshot(path=str(output_dir / "5-signed-out.png"))
 
-    # Signed in again, the badge's Sign out revokes that token too.
+    # Signed in again: a tab's own Authorization overrides the session's ("" sends none) and a
+    # refusal of it leaves the session alone.
     open_tab(page, "SignIn")
     run(page, "SignIn")
     expect(page.locator(BADGE)).to_contain_text("Signed in as")
     second = stored_session(page)["token"]
     assert second != token
+    open_tab(page, "AccountsCenter")  # not run before: no earlier answer in its response pane
+    set_headers(page, '{"Authorization": ""}')
+    assert authorization(run(page, "query AccountsCenter")) is None
+    answer(page, "UNAUTHENTICATED")  # shown once the script has seen the answer
+    expect(page.locator(BADGE)).to_contain_text("Signed in as")
+    set_headers(page, '{"Authorization": "Bearer <token>"}')
+
+    # The badge's Sign out revokes the session's token.
     with page.expect_request(lambda request: "SignOut" in (request.post_data or "")) as sent:
         page.locator(BADGE).get_by_role("button", name="Sign out").click()
     assert authorization(sent.value) == f"Bearer {second}"
     expect(page.locator(BADGE)).to_contain_text("Signed out")
     after = post_graphql(url, "{ me { displayName } }", token=second)
     assert "UNAUTHENTICATED" in {(e.get("extensions") or {}).get("code") for e in after.errors}
+
+    # A token revoked elsewhere (another device signs out) is refused: GraphiQL says so and
+    # stops sending it.
+    open_tab(page, "SignIn")
+    run(page, "SignIn")
+    expect(page.locator(BADGE)).to_contain_text("Signed in as")
+    third = stored_session(page)["token"]
+    post_graphql(url, "mutation { signOut }", token=third)
+    open_tab(page, "Me")
+    assert authorization(run(page, "query Me")) == f"Bearer {third}"
+    expect(page.locator(BADGE)).to_contain_text("the token was refused")
+    assert stored_session(page) is None
+    assert authorization(run(page, "query Me")) is None
+    page.screenshot(path=str(output_dir / "6-token-refused.png"))
     assert log.blocked == []
     assert log.page_errors == []
