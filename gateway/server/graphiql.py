@@ -2,8 +2,9 @@
 
 The page loads React, ReactDOM and GraphiQL's UMD bundles from the configured `node_modules`
 folder (`make npm-tools` fills `.cache/npm/node_modules`), plus our own small script
-(`static/gateway-graphiql.js`) that adds the example tabs, the header editor and the query plan
-panel. Only a fixed list of files can be fetched, so the asset route cannot read anything else.
+(`static/gateway-graphiql.js`) that adds the example tabs, a signed-in state (filled by the
+sign-in example's answer, shown as a badge, sent from every tab) and the query plan panel. Only
+a fixed list of files can be fetched, so the asset route cannot read anything else.
 A Content-Security-Policy keeps the browser from loading anything from another origin. URLs are
 built from the ASGI `root_path`, so GraphiQL works when the app is mounted under a prefix.
 """
