@@ -1,6 +1,7 @@
 """Read `examples/*.graphql`: each file is one operation with a header of `# key: value` lines.
 
-The header is plain GraphQL comments, so the files paste into GraphiQL unchanged. Keys:
+The header is plain GraphQL comments, read by the gateway's own reader (`split_header` in
+`gateway/server/examples.py`, which also keeps these lines out of GraphiQL's editor). Keys:
 
 - `# variables: {...}` JSON variables (GraphiQL preloads them too);
 - `# auth: none` for operations run without the sign-in token (default: with it);
@@ -10,25 +11,37 @@ The header is plain GraphQL comments, so the files paste into GraphiQL unchanged
 - `# expect-error: CODE` for an example that shows a refusal: the smoke run then requires an
   error with that `extensions.code` instead of data;
 - `# captures: name=path` values the smoke run keeps: `token` replaces the token it sends from
-  then on, and `crossPostedStatusId` must come back, cross-posted, in `me`.
+  then on (GraphiQL signs in with it), `signedInAs` names who (GraphiQL's badge), and
+  `crossPostedStatusId` must come back, cross-posted, in `me`;
+- `# signs-out: path` the example revokes the token it is sent with (`path` is true in its
+  answer): the smoke run then checks that this token is refused, and GraphiQL forgets it.
 
-Any other comment line is free text describing the example.
+Any other comment line is free text describing the example, shown in GraphiQL.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from gateway.server.examples import parse_captures, split_header
+
 __all__ = ["EXAMPLES_DIR", "Example", "ExampleFormatError", "load_examples", "parse_example"]
 
 EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "examples"
-HEADER = re.compile(r"^#\s*([a-z-]+):\s*(.*)$")
 KNOWN_KEYS = frozenset(
-    {"variables", "auth", "order", "allow-null", "allow-empty", "captures", "expect-error"}
+    {
+        "variables",
+        "auth",
+        "order",
+        "allow-null",
+        "allow-empty",
+        "captures",
+        "expect-error",
+        "signs-out",
+    }
 )
 DEFAULT_ORDER = 50
 
@@ -50,6 +63,7 @@ class Example:
     allow_empty: frozenset[str] = frozenset()
     captures: tuple[tuple[str, str], ...] = ()
     expect_error: str | None = None
+    signs_out: str | None = None
 
     @property
     def name(self) -> str:
@@ -60,34 +74,17 @@ def _paths(value: str) -> frozenset[str]:
     return frozenset(part.strip() for part in value.split(",") if part.strip())
 
 
-def _header(path: Path, text: str) -> dict[str, str]:
-    values: dict[str, str] = {}
-    for line in text.splitlines():
-        stripped = line.strip()
-        if not stripped.startswith("#"):
-            if stripped:
-                break
-            continue
-        match = HEADER.match(stripped)
-        if match and match.group(1) in KNOWN_KEYS:
-            values[match.group(1)] = match.group(2).strip()
-    return values
-
-
 def _captures(path: Path, value: str) -> tuple[tuple[str, str], ...]:
-    pairs: list[tuple[str, str]] = []
-    for item in filter(None, (part.strip() for part in value.split(","))):
-        name, sep, where = item.partition("=")
-        if not sep or not name.strip() or not where.strip():
-            raise ExampleFormatError(f"{path}: captures: expected name=path, got {item!r}")
-        pairs.append((name.strip(), where.strip()))
-    return tuple(pairs)
+    try:
+        return parse_captures(value)
+    except ValueError as exc:
+        raise ExampleFormatError(f"{path}: {exc}") from exc
 
 
 def parse_example(path: Path) -> Example:
     """One example file, with its header read and checked."""
-    text = path.read_text()
-    header = _header(path, text)
+    found, text = split_header(path.read_text())
+    header = {key: value for key, value in found.items() if key in KNOWN_KEYS}
     try:
         variables = json.loads(header.get("variables", "{}"))
     except ValueError as exc:
@@ -107,6 +104,7 @@ def parse_example(path: Path) -> Example:
         allow_empty=_paths(header.get("allow-empty", "")),
         captures=_captures(path, header.get("captures", "")),
         expect_error=header.get("expect-error") or None,
+        signs_out=header.get("signs-out") or None,
     )
 
 

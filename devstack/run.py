@@ -69,7 +69,7 @@ def _banner(stack: RunningStack, token: str) -> str:
         f"GraphiQL:      {stack.graphql_url}",
         f"Demo sign-in:  {DEMO_PERSON.email} / {DEMO_PERSON.password}",
         f"Other people:  {others} (same password)",
-        "A ready token for the demo person (GraphiQL > Headers):",
+        "A ready token for the demo person (curl; GraphiQL signs in by itself with SignIn):",
         f'  {{"Authorization": "Bearer {token}"}}',
         "Subgraphs:     "
         + ", ".join(f"{name} {service.url}" for name, service in stack.subgraphs.items()),

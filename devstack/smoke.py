@@ -96,23 +96,29 @@ def run_examples(url: str, examples: list[Example], state: SmokeState) -> None:
     """Every example in order, printing one line each; the cross-post is checked on `me`."""
     if not examples:
         raise SmokeFailure("no examples found in examples/")
+    signed_out: str | None = None
     for example in examples:
         started = time.monotonic()
+        sent = state.token
         data = run_example(url, example, state)
         state.results[example.name] = data
         if example.name == "me" and CROSS_POST_CAPTURE in state.captured:
             check_cross_post(data, str(state.captured[CROSS_POST_CAPTURE]))
+        if example.signs_out is not None:
+            if lookup(data, example.signs_out) is not True:
+                raise SmokeFailure(f"{example.name}: {example.signs_out} is not true: {data}")
+            signed_out = sent
         print(f"  ok  {example.name:<28} {1000 * (time.monotonic() - started):7.1f} ms")
     if "me" not in state.results:
-        raise SmokeFailure("examples/me.graphql (the mission's one query) was not run")
+        raise SmokeFailure("examples/me.graphql (the one query) was not run")
     if CROSS_POST_CAPTURE not in state.captured:
         raise SmokeFailure(f"no example captured {CROSS_POST_CAPTURE}: nothing was cross-posted")
-    if "sign-out" in state.results:
-        check_signed_out(url, state.token)
+    if signed_out is not None:
+        check_signed_out(url, signed_out)
 
 
 def check_signed_out(url: str, token: str) -> None:
-    """After the sign-out example, its token must be refused everywhere."""
+    """After the sign-out example (`# signs-out:`), the token it was sent with is refused."""
     response = post_graphql(url, "query { me { displayName } }", token=token)
     codes = {str((e.get("extensions") or {}).get("code")) for e in response.errors}
     if "UNAUTHENTICATED" not in codes:

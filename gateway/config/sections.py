@@ -299,7 +299,7 @@ class GraphiQLConfig:
         env="GATEWAY_GRAPHIQL_AUTH_PLACEHOLDER",
         parse=optional_text,
         default=optional_text("Bearer <token>"),  # typed as the parser's str | None
-        help="Authorization value GraphiQL's header editor starts with",
+        help="Authorization value GraphiQL's header editor starts with (sends the signed-in token)",
     )
 
 

@@ -2,8 +2,9 @@
 
 The page loads React, ReactDOM and GraphiQL's UMD bundles from the configured `node_modules`
 folder (`make npm-tools` fills `.cache/npm/node_modules`), plus our own small script
-(`static/gateway-graphiql.js`) that adds the example tabs, the header editor and the query plan
-panel. Only a fixed list of files can be fetched, so the asset route cannot read anything else.
+(`static/gateway-graphiql.js`) that adds the example tabs, a signed-in state (filled by the
+sign-in example's answer, shown as a badge, sent from every tab) and the query plan panel. Only
+a fixed list of files can be fetched, so the asset route cannot read anything else.
 A Content-Security-Policy keeps the browser from loading anything from another origin. URLs are
 built from the ASGI `root_path`, so GraphiQL works when the app is mounted under a prefix.
 """
@@ -19,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
 
 from gateway.config import Config
-from gateway.server.examples import load_example_tabs
+from gateway.server.examples import load_example_tabs, session_config
 
 __all__ = ["ASSET_ROUTE", "GraphiQL"]
 
@@ -49,6 +50,24 @@ _PAGE = """<!doctype html>
 <style>
   html, body, #graphiql {{ height: 100%; margin: 0; }}
   .gateway-plan-panel pre {{ white-space: pre; overflow: auto; font-size: 12px; }}
+  /* Every example tab in sight: the tab bar wraps instead of scrolling out of view. */
+  .graphiql-container .graphiql-session-header {{ height: auto; flex-shrink: 0;
+    min-height: var(--session-header-height); }}
+  .graphiql-container .graphiql-session-header > .graphiql-tabs {{ flex: 1; min-width: 0; }}
+  .graphiql-container .graphiql-tabs {{ flex-wrap: wrap; row-gap: var(--px-4);
+    overflow-x: visible; }}
+  .graphiql-container .graphiql-tabs > :not(:first-child) {{ margin-left: var(--px-4); }}
+  .graphiql-container .graphiql-tab-button {{
+    padding: var(--px-4) var(--px-4) var(--px-4) var(--px-8); }}
+  .graphiql-container .graphiql-logo {{ flex-shrink: 0; }}
+  .gateway-session {{ display: flex; align-items: center; gap: var(--px-8); font-size: 14px;
+    color: hsla(var(--color-neutral), var(--alpha-secondary)); max-width: 24em;
+    text-align: right; }}
+  .gateway-session strong {{ color: hsla(var(--color-neutral), 1); font-weight: 500; }}
+  .gateway-session button {{ font: inherit; cursor: pointer; padding: var(--px-4) var(--px-8);
+    border: 1px solid hsla(var(--color-neutral), var(--alpha-background-heavy));
+    border-radius: var(--border-radius-4); background: none; color: inherit; }}
+  .gateway-session-warning {{ color: hsl(var(--color-warning)); }}
 </style>
 </head>
 <body>
@@ -97,6 +116,7 @@ class GraphiQL:
             "authPlaceholder": placeholder,
             "defaultHeaders": headers,
             "tabs": [{"query": t.query, "variables": t.variables} for t in self._tabs],
+            "session": session_config(self._tabs),
         }
         # `<`, `>` and `&` escaped so no text in an example can close the <script> element.
         text = json.dumps(page_config)

@@ -6,7 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from devstack.examples import EXAMPLES_DIR, ExampleFormatError, load_examples, parse_example
+from devstack.examples import (
+    EXAMPLES_DIR,
+    KNOWN_KEYS,
+    ExampleFormatError,
+    load_examples,
+    parse_example,
+)
+from gateway.server.examples import split_header
 
 
 def test_header_keys_are_read(tmp_path: Path) -> None:
@@ -19,6 +26,8 @@ def test_header_keys_are_read(tmp_path: Path) -> None:
         "# allow-empty: postStatus.pending\n"
         "# captures: crossPostedStatusId=postStatus.status.id\n"
         "# expect-error: BAD_USER_INPUT\n"
+        "# signs-out: postStatus.done\n"
+        "# some-other-tool: ignored here\n"
         "mutation PostStatus($text: String!) { postStatus(text: $text) { status { id } } }\n"
     )
     example = parse_example(path)
@@ -30,6 +39,12 @@ def test_header_keys_are_read(tmp_path: Path) -> None:
     assert example.allow_empty == {"postStatus.pending"}
     assert example.captures == (("crossPostedStatusId", "postStatus.status.id"),)
     assert example.expect_error == "BAD_USER_INPUT"
+    assert example.signs_out == "postStatus.done"
+    # What is sent is what GraphiQL shows: the description, no metadata lines.
+    assert example.query == (
+        "# Post a status and cross-post it.\n"
+        "mutation PostStatus($text: String!) { postStatus(text: $text) { status { id } } }\n"
+    )
 
 
 def test_auth_none_and_order_sorting(tmp_path: Path) -> None:
@@ -63,3 +78,12 @@ def test_checked_in_examples_parse_and_include_the_one_query() -> None:
     names = [example.name for example in examples]
     assert "me" in names
     assert any(n == "crossPostedStatusId" for e in examples for n, _ in e.captures)
+    assert [e.name for e in examples if e.signs_out] == ["sign-out"]
+
+
+def test_checked_in_examples_use_known_keys_only() -> None:
+    # A `# word: ...` line is metadata and never shown: a typo'd key, or a description line
+    # that happens to read like one, would vanish from GraphiQL without this check.
+    for path in EXAMPLES_DIR.glob("*.graphql"):
+        header, _ = split_header(path.read_text())
+        assert set(header) <= KNOWN_KEYS, (path.name, set(header) - KNOWN_KEYS)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -36,8 +37,22 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture
 def local_page(browser: Browser) -> Iterator[tuple[Page, PageLog]]:
     """A fresh page (own storage) that may only talk to 127.0.0.1."""
+    with guarded_page(browser, width=1400, height=900) as page_and_log:
+        yield page_and_log
+
+
+@pytest.fixture
+def laptop_page(browser: Browser) -> Iterator[tuple[Page, PageLog]]:
+    """The same at 1280x800, the screen a newcomer's laptop gives GraphiQL."""
+    with guarded_page(browser, width=1280, height=800) as page_and_log:
+        yield page_and_log
+
+
+@contextmanager
+def guarded_page(browser: Browser, *, width: int, height: int) -> Iterator[tuple[Page, PageLog]]:
+    """A page in a fresh context, its requests beyond 127.0.0.1 aborted and recorded."""
     log = PageLog()
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    context = browser.new_context(viewport={"width": width, "height": height})
 
     def guard(route: Route) -> None:
         if urlsplit(route.request.url).hostname == "127.0.0.1":

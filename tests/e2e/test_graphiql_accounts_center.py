@@ -1,9 +1,10 @@
-"""GraphiQL on the real Accounts Center graph: sign in, then run the one query from `examples/`.
+"""GraphiQL on the real Accounts Center graph, as a newcomer meets it on a 1280x800 screen.
 
 The four subgraphs run over HTTP on their own database prefix, the demo world is loaded, and the
 gateway serves the checked-in `schema/supergraph.graphql` with the repository's `examples/`. The
-browser does what a new user does: run the SignIn tab, paste the token into the Headers editor,
-run the Me tab (whose headers still show the placeholder), and read the answer and its plan.
+browser does what the README's "Try it" says: every tab in sight and free of tooling lines, run
+SignIn (GraphiQL keeps the token itself), run Me with it, reload, sign out, and sign out again
+from the badge. Screenshots go to the test's output folder.
 """
 
 from __future__ import annotations
@@ -12,20 +13,39 @@ import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from browser_support import PageLog
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Request, expect
 
 from devstack.demo import load_demo_world
 from devstack.demo_people import DEMO_PERSON
+from devstack.graphql_client import post_graphql
 from devstack.processes import Service, free_port
 from devstack.stack import ROOT, gateway_env, start_gateway
 
 pytestmark = [pytest.mark.e2e, pytest.mark.integration]
 
 # The visible one of the two editors (variables, headers) below the query.
-HEADERS_EDITOR = ".graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror"
+TOOL_EDITOR = ".graphiql-editor-tool .graphiql-editor:not(.hidden)"
+BADGE = ".gateway-session"
+SESSION_KEY = "gateway-graphiql:session"
+# Each tab: its name, whether its box lies inside the window and above the editors, and whether
+# a click at its centre lands on it (not on something covering it, nor clipped away).
+TABS_IN_SIGHT = """() => {
+  const editors = document.querySelector('.graphiql-session').getBoundingClientRect();
+  return [...document.querySelectorAll('.graphiql-tab')].map(tab => {
+    const box = tab.getBoundingClientRect();
+    const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+    return {
+      name: tab.querySelector('.graphiql-tab-button').textContent,
+      inside: box.left >= 0 && box.top >= 0 && box.right <= innerWidth
+        && box.bottom <= editors.top,
+      onTop: tab.contains(hit),
+    };
+  });
+}"""
 
 
 @pytest.fixture(scope="module")
@@ -52,50 +72,161 @@ def editor_value(page: Page, selector: str) -> str:
 
 def open_tab(page: Page, name: str) -> None:
     page.locator(".graphiql-tab-button", has_text=re.compile(f"^{name}$")).click()
+    expect(page.locator(".graphiql-tab-active .graphiql-tab-button")).to_have_text(name)
     expect(page.locator(".graphiql-query-editor")).to_contain_text(name)
 
 
-@pytest.mark.timeout(600)  # its fixture starts four subgraphs and loads the demo world first
-def test_sign_in_then_the_one_query(
-    accounts_center_gateway: Service, local_page: tuple[Page, PageLog], output_dir: Path
-) -> None:
-    page, log = local_page
-    page.goto(f"http://127.0.0.1:{accounts_center_gateway.port}/graphql")
-    expect(page.locator(".graphiql-container")).to_be_visible(timeout=20_000)
+def run(page: Page, operation: str) -> Request:
+    """Press the run button; the request that carried `operation`."""
 
-    open_tab(page, "SignIn")
-    page.locator(".graphiql-execute-button").click()
-    expect(page.locator(".graphiql-response")).to_contain_text("token", timeout=20_000)
-    token = json.loads(editor_value(page, ".graphiql-response"))["data"]["signIn"]["token"]
+    def carries(request: Request) -> bool:
+        body = request.post_data or ""
+        return request.method == "POST" and f"{operation}" in body and "Introspection" not in body
 
-    # The token goes into this tab's headers, as the example says; the Me tab still shows the
-    # placeholder, and GraphiQL sends the token given once from every tab.
+    with page.expect_request(carries) as sent:
+        page.locator(".graphiql-execute-button").click()
+    return sent.value
+
+
+def set_headers(page: Page, text: str) -> None:
+    """Open the Headers panel below the query and replace its text."""
     page.locator(".graphiql-editor-tools button", has_text="Headers").click()
-    headers = json.dumps({"Authorization": f"Bearer {token}"})
-    page.evaluate(
-        "value => document.querySelector(" + repr(HEADERS_EDITOR) + ").CodeMirror.setValue(value)",
-        headers,
+    script = (
+        f"value => document.querySelector('{TOOL_EDITOR} .CodeMirror').CodeMirror.setValue(value)"
     )
-    page.locator(".graphiql-execute-button").click()
-    expect(page.locator(".graphiql-response")).to_contain_text("expiresAt", timeout=20_000)
+    page.evaluate(script, text)
 
+
+def authorization(request: Request) -> str | None:
+    return request.all_headers().get("authorization")
+
+
+def answer(page: Page, waiting_for: str) -> dict[str, Any]:
+    expect(page.locator(".graphiql-response")).to_contain_text(waiting_for, timeout=30_000)
+    parsed: dict[str, Any] = json.loads(editor_value(page, ".graphiql-response"))
+    return parsed
+
+
+def stored_session(page: Page) -> Any:
+    return page.evaluate(f"JSON.parse(sessionStorage.getItem('{SESSION_KEY}') || 'null')")
+
+
+def new_session_token(page: Page, old: str) -> str:
+    """The session's token once it is no longer `old` (the page's CSP forbids wait_for_function)."""
+    for _ in range(100):
+        token = (stored_session(page) or {}).get("token")
+        if token and token != old:
+            return str(token)
+        page.wait_for_timeout(100)
+    raise AssertionError("the session kept its token")
+
+
+def assert_every_tab_in_sight(page: Page) -> list[str]:
+    tabs = page.evaluate(TABS_IN_SIGHT)
+    hidden = [tab["name"] for tab in tabs if not (tab["inside"] and tab["onTop"])]
+    assert hidden == [], f"tabs out of sight at 1280x800: {hidden}"
+    return [str(tab["name"]) for tab in tabs]
+
+
+@pytest.mark.timeout(600)  # its fixture starts four subgraphs and loads the demo world first
+def test_first_five_minutes_in_graphiql(
+    accounts_center_gateway: Service, laptop_page: tuple[Page, PageLog], output_dir: Path
+) -> None:
+    page, log = laptop_page
+    url = f"http://127.0.0.1:{accounts_center_gateway.port}/graphql"
+    page.goto(url)
+    expect(page.locator(".graphiql-container")).to_be_visible(timeout=20_000)
+    expect(page.locator(BADGE)).to_have_text("Not signed in: run SignIn")
+    page.screenshot(path=str(output_dir / "1-first-visit.png"))
+
+    # Every example is a tab in sight, and no editor shows a tooling line.
+    names = assert_every_tab_in_sight(page)
+    assert len(names) == len(list((ROOT / "examples").glob("*.graphql")))
+    assert {"SignIn", "Me", "SignOut"} <= set(names)
+    for name in names:
+        open_tab(page, name)
+        text = editor_value(page, ".graphiql-query-editor")
+        assert not re.search(r"^#\s*[a-z][a-z-]*:", text, re.M), (name, text)
+        assert "mission" not in text, name
+
+    # SignIn opens on its Variables; running it signs GraphiQL in, no copying.
+    open_tab(page, "SignIn")
+    expect(page.locator(TOOL_EDITOR)).to_contain_text(DEMO_PERSON.email)
+    assert authorization(run(page, "SignIn")) is None
+    token = answer(page, "token")["data"]["signIn"]["token"]
+    expect(page.locator(BADGE)).to_have_text(f"Signed in as {DEMO_PERSON.display_name}Sign out")
+    assert stored_session(page)["token"] == token
+    page.screenshot(path=str(output_dir / "2-signed-in.png"))
+
+    # Me sends the token although its Headers editor holds only the placeholder.
     open_tab(page, "Me")
-    assert "Bearer <token>" in editor_value(
-        page, ".graphiql-editor-tool .graphiql-editor:not(.hidden)"
-    )
-    page.locator(".graphiql-execute-button").click()
-    response = page.locator(".graphiql-response")
-    expect(response).to_contain_text(DEMO_PERSON.display_name, timeout=30_000)
-    answer = json.loads(editor_value(page, ".graphiql-response"))
-    assert "errors" not in answer, answer
-    me = answer["data"]["me"]
-    assert me["whatsapp"]["phoneNumber"] == DEMO_PERSON.phone_number
-    page.screenshot(path=str(output_dir / "graphiql-me.png"))
-
+    assert authorization(run(page, "query Me")) == f"Bearer {token}"
+    me = answer(page, DEMO_PERSON.display_name)
+    assert "errors" not in me, me
+    assert me["data"]["me"]["whatsapp"]["phoneNumber"] == DEMO_PERSON.phone_number
     page.get_by_label("Show Query plan").click()
-    plan = page.locator(".gateway-query-plan")
     for service in ("accounts", "whatsapp", "facebook", "instagram"):
-        expect(plan).to_contain_text(f'Fetch(service: "{service}")')
-    page.screenshot(path=str(output_dir / "graphiql-me-plan.png"))
+        expect(page.locator(".gateway-query-plan")).to_contain_text(f'Fetch(service: "{service}")')
+    page.screenshot(path=str(output_dir / "3-me-and-its-plan.png"))
+
+    # A reload keeps the active tab in sight and the session signed in.
+    page.wait_for_timeout(1_000)  # GraphiQL saves its tabs half a second after a change
+    page.reload()
+    expect(page.locator(".graphiql-tab-active .graphiql-tab-button")).to_have_text(
+        "Me", timeout=20_000
+    )
+    assert_every_tab_in_sight(page)
+    expect(page.locator(BADGE)).to_contain_text(f"Signed in as {DEMO_PERSON.display_name}")
+    page.screenshot(path=str(output_dir / "4-after-reload.png"))
+
+    # SignOut revokes the token and GraphiQL stops sending it.
+    open_tab(page, "SignOut")
+    assert authorization(run(page, "SignOut")) == f"Bearer {token}"
+    expect(page.locator(BADGE)).to_contain_text("Signed out: the token was revoked")
+    assert stored_session(page) is None
+    open_tab(page, "Me")
+    assert authorization(run(page, "query Me")) is None
+    refused = answer(page, "UNAUTHENTICATED")
+    assert refused["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    page.screenshot(path=str(output_dir / "5-signed-out.png"))
+
+    # Signed in again: a tab's own Authorization overrides the session's ("" sends none) and a
+    # refusal of it leaves the session alone.
+    open_tab(page, "SignIn")
+    run(page, "SignIn")
+    expect(page.locator(BADGE)).to_contain_text("Signed in as")
+    earlier = stored_session(page)["token"]
+    assert earlier != token
+    assert authorization(run(page, "SignIn")) is None  # `# auth: none`, even when signed in
+    second = new_session_token(page, earlier)
+    open_tab(page, "AccountsCenter")  # not run before: no earlier answer in its response pane
+    set_headers(page, '{"Authorization": ""}')
+    assert authorization(run(page, "query AccountsCenter")) is None
+    answer(page, "UNAUTHENTICATED")  # shown once the script has seen the answer
+    expect(page.locator(BADGE)).to_contain_text("Signed in as")
+    set_headers(page, '{"Authorization": "Bearer <token>"}')
+
+    # The badge's Sign out revokes the session's token.
+    with page.expect_request(lambda request: "SignOut" in (request.post_data or "")) as sent:
+        page.locator(BADGE).get_by_role("button", name="Sign out").click()
+    assert authorization(sent.value) == f"Bearer {second}"
+    expect(page.locator(BADGE)).to_contain_text("Signed out")
+    after = post_graphql(url, "{ me { displayName } }", token=second)
+    assert "UNAUTHENTICATED" in {(e.get("extensions") or {}).get("code") for e in after.errors}
+
+    # A token revoked elsewhere (another device signs out) is refused: GraphiQL says so and
+    # stops sending it.
+    open_tab(page, "SignIn")
+    run(page, "SignIn")
+    expect(page.locator(BADGE)).to_contain_text("Signed in as")
+    third = stored_session(page)["token"]
+    post_graphql(url, "mutation { signOut }", token=third)
+    open_tab(page, "Me")
+    assert authorization(run(page, "query Me")) == f"Bearer {third}"
+    expect(page.locator(BADGE)).to_contain_text("the token was refused")
+    assert stored_session(page) is None
+    assert authorization(run(page, "query Me")) is None
+    assert_every_tab_in_sight(page)  # the badge's longer note leaves the tabs in sight too
+    page.screenshot(path=str(output_dir / "6-token-refused.png"))
     assert log.blocked == []
     assert log.page_errors == []

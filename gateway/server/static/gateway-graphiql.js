@@ -1,6 +1,8 @@
 /*
- * GraphiQL as the gateway serves it: the example operations as tabs, a header editor opened on
- * an Authorization placeholder, and a "Query plan" panel showing the plan of the last request.
+ * GraphiQL as the gateway serves it: the example operations as tabs, a signed-in state (filled
+ * by the sign-in example's answer, cleared by the sign-out example's, shown as a badge at the
+ * top right and sent as the Authorization header of every tab), and a "Query plan" panel
+ * showing the plan of the last request.
  *
  * Plain ES2017 and React.createElement, no build step: React, ReactDOM and GraphiQL come from
  * the UMD bundles the gateway serves from the npm packages installed at setup.
@@ -9,50 +11,131 @@
   "use strict";
 
   var config = JSON.parse(document.getElementById("gateway-graphiql-config").textContent);
+  var session = config.session || { signIn: [], signOut: null, anonymous: [] };
   var h = React.createElement;
 
-  var planState = { text: null, operation: null, at: null };
-  var listeners = new Set();
-
-  function setPlan(next) {
-    planState = next;
-    listeners.forEach(function (listener) { listener(); });
+  // A tiny external store for React.useSyncExternalStore: the plan panel and the badge read one.
+  function createStore(initial) {
+    var value = initial;
+    var listeners = new Set();
+    return {
+      get: function () { return value; },
+      set: function (next) {
+        value = next;
+        listeners.forEach(function (listener) { listener(); });
+      },
+      subscribe: function (listener) {
+        listeners.add(listener);
+        return function () { listeners.delete(listener); };
+      },
+    };
   }
 
-  function subscribe(listener) {
-    listeners.add(listener);
-    return function () { listeners.delete(listener); };
+  var planStore = createStore({ text: null, operation: null, at: null });
+
+  // The signed-in state: {token, name, note}. Kept in sessionStorage so a reload stays signed
+  // in, while closing the browser forgets the token.
+  var SESSION_KEY = "gateway-graphiql:session";
+
+  function readStoredSession() {
+    try {
+      var stored = JSON.parse(window.sessionStorage.getItem(SESSION_KEY) || "null");
+      if (stored && typeof stored.token === "string" && stored.token) {
+        return { token: stored.token, name: stored.name || null, note: null };
+      }
+    } catch (error) {
+      // storage refused or unreadable: start signed out
+    }
+    return { token: null, name: null, note: null };
   }
 
-  function readPlan() {
-    return planState;
+  var sessionStore = createStore(readStoredSession());
+
+  function signIn(token, name) {
+    sessionStore.set({ token: token, name: name, note: null });
+    try {
+      window.sessionStorage.setItem(SESSION_KEY, JSON.stringify({ token: token, name: name }));
+    } catch (error) {
+      // private mode or storage full: the state still lives until a reload
+    }
   }
 
-  // The last real Authorization value sent from any tab. A tab whose header editor still holds
-  // the placeholder sends it too, so a token pasted once works in every tab (single sign-on).
-  // Kept in memory only: a reload forgets it.
-  var rememberedAuthorization = null;
+  function signOut(note) {
+    sessionStore.set({ token: null, name: null, note: note });
+    try {
+      window.sessionStorage.removeItem(SESSION_KEY);
+    } catch (error) {
+      // nothing stored
+    }
+  }
 
-  function requestHeaders(fromEditor, introspection) {
+  // The value at a dotted path of a response's data (list indexes as numbers), or undefined.
+  function lookup(data, path) {
+    return String(path).split(".").reduce(function (current, part) {
+      return current !== null && typeof current === "object" ? current[part] : undefined;
+    }, data);
+  }
+
+  // Headers for one request. The Authorization header is the signed-in token unless the tab's
+  // Headers editor sets one of its own (the placeholder does not count; an empty value sends
+  // none), or the operation is one the examples send without a token (signing in).
+  function requestHeaders(fromEditor, introspection, anonymous) {
     var headers = {
       "content-type": "application/json",
       accept: "application/graphql-response+json, application/json",
     };
+    var ownAuthorization = false;
     Object.keys(fromEditor || {}).forEach(function (name) {
       var value = fromEditor[name];
       if (name.toLowerCase() !== "authorization") {
         headers[name] = value;
       } else if (value !== config.authPlaceholder) {
-        rememberedAuthorization = value;
-        headers[name] = value;
-      } else if (rememberedAuthorization !== null) {
-        headers[name] = rememberedAuthorization;
+        ownAuthorization = true;
+        if (value) {
+          headers[name] = value;
+        }
       }
     });
+    var token = sessionStore.get().token;
+    var sentToken = !ownAuthorization && !anonymous && token ? token : null;
+    if (sentToken) {
+      headers.Authorization = "Bearer " + sentToken;
+    }
     if (config.planHeader && !introspection) {
       headers[config.planHeader] = "1";
     }
-    return headers;
+    return { headers: headers, sentToken: sentToken };
+  }
+
+  function isUnauthenticated(status, body) {
+    var errors = (body && body.errors) || [];
+    return status === 401 || errors.some(function (error) {
+      return error && error.extensions && error.extensions.code === "UNAUTHENTICATED";
+    });
+  }
+
+  // What an answer means for the signed-in state: a sign-in answer carries a new token; a
+  // sign-out answer, or a refusal of the token just sent, ends the session.
+  function observeSession(status, body, sentToken) {
+    var data = body && body.data;
+    for (var i = 0; i < session.signIn.length; i += 1) {
+      var rule = session.signIn[i];
+      var token = lookup(data, rule.token);
+      if (typeof token === "string" && token) {
+        var name = rule.name ? lookup(data, rule.name) : null;
+        signIn(token, typeof name === "string" ? name : null);
+        return;
+      }
+    }
+    var current = sessionStore.get().token;
+    if (!sentToken || sentToken !== current) {
+      return;
+    }
+    if (session.signOut && lookup(data, session.signOut.path) === true) {
+      signOut("Signed out: the token was revoked. Run " + signInName + " to sign in again.");
+    } else if (isUnauthenticated(status, body)) {
+      signOut("Signed out: the token was refused (expired or revoked). Run " + signInName + " again.");
+    }
   }
 
   function takePlan(body, operationName) {
@@ -60,7 +143,7 @@
     if (!extensions || !("queryPlanText" in extensions || "queryPlan" in extensions)) {
       return body;
     }
-    setPlan({
+    planStore.set({
       text: extensions.queryPlanText || JSON.stringify(extensions.queryPlan, null, 2),
       operation: operationName || "(anonymous operation)",
       at: new Date().toLocaleTimeString(),
@@ -102,12 +185,24 @@
     return Object.assign({}, params, { operationName: names.length === 1 ? names[0] : undefined });
   }
 
-  async function fetcher(graphiqlParams, options) {
-    var params = withCurrentOperationName(graphiqlParams);
+  // The sign-in example's operation name, for the badge's hints ("run SignIn").
+  var signInName = session.signIn.length > 0 ? operationNames(session.signIn[0].query)[0] || "the sign-in example" : null;
+
+  var anonymousOperations = session.anonymous.reduce(function (names, query) {
+    return names.concat(operationNames(query));
+  }, []);
+
+  function isAnonymous(params) {
+    var names = params.operationName ? [params.operationName] : operationNames(params.query);
+    return names.length === 1 && anonymousOperations.indexOf(names[0]) >= 0;
+  }
+
+  async function post(params, editorHeaders) {
     var introspection = params.operationName === "IntrospectionQuery";
+    var sent = requestHeaders(editorHeaders, introspection, isAnonymous(params));
     var response = await fetch(config.url, {
       method: "POST",
-      headers: requestHeaders(options && options.headers, introspection),
+      headers: sent.headers,
       body: JSON.stringify(params),
       credentials: "same-origin",
     });
@@ -116,11 +211,56 @@
     try {
       body = JSON.parse(text);
     } catch (error) {
-      return {
+      body = {
         errors: [{ message: "The gateway answered HTTP " + response.status + " with: " + text.slice(0, 300) }],
       };
     }
-    return introspection ? body : takePlan(body, params.operationName);
+    if (!introspection) {
+      observeSession(response.status, body, sent.sentToken);
+    }
+    return body;
+  }
+
+  async function fetcher(graphiqlParams, options) {
+    var params = withCurrentOperationName(graphiqlParams);
+    var body = await post(params, options && options.headers);
+    return params.operationName === "IntrospectionQuery" ? body : takePlan(body, params.operationName);
+  }
+
+  // The badge's Sign out: runs the sign-out example (revoking the token in every subgraph) when
+  // there is one; the state is cleared whatever the answer.
+  async function signOutNow() {
+    if (session.signOut) {
+      try {
+        await post({ query: session.signOut.query }, {});
+      } catch (error) {
+        // the gateway is unreachable: forget the token anyway
+      }
+    }
+    if (sessionStore.get().token) {
+      signOut("Signed out.");
+    }
+  }
+
+  function SessionBadge() {
+    var state = React.useSyncExternalStore(sessionStore.subscribe, sessionStore.get);
+    if (state.token) {
+      return h(
+        "div",
+        {
+          className: "gateway-session",
+          "data-session": "signed-in",
+          title: "Every tab sends this token as its Authorization header.",
+        },
+        h("span", null, "Signed in as ", h("strong", null, state.name || "the token's holder")),
+        h("button", { type: "button", onClick: signOutNow }, "Sign out")
+      );
+    }
+    return h(
+      "div",
+      { className: "gateway-session", "data-session": "signed-out" },
+      state.note ? h("span", { className: "gateway-session-warning" }, state.note) : "Not signed in: run " + signInName
+    );
   }
 
   function PlanIcon() {
@@ -135,7 +275,7 @@
   }
 
   function PlanPanel() {
-    var plan = React.useSyncExternalStore(subscribe, readPlan);
+    var plan = React.useSyncExternalStore(planStore.subscribe, planStore.get);
     var children = [h("div", { className: "graphiql-doc-explorer-title", key: "title" }, "Query plan")];
     if (!config.planHeader) {
       children.push(h("p", { key: "off" }, "Query plans are not exposed by this gateway (production mode)."));
@@ -166,7 +306,7 @@
     fetcher: fetcher,
     plugins: [planPlugin],
     defaultHeaders: config.defaultHeaders,
-    defaultEditorToolsVisibility: "headers",
+    defaultEditorToolsVisibility: "variables",
     isHeadersEditorEnabled: true,
   };
   if (tabs.length > 0) {
@@ -181,5 +321,18 @@
   }
 
   var root = ReactDOM.createRoot(document.getElementById("graphiql"));
-  root.render(h(GraphiQL, props));
+  // Long comment and operation lines wrap instead of running out of sight (GraphiQL offers no
+  // option for it; its query editor is one CodeMirror 5 instance for the page's lifetime).
+  function wrapQueryEditorLines(attempt) {
+    var editor = document.querySelector(".graphiql-query-editor .CodeMirror");
+    if (editor && editor.CodeMirror) {
+      editor.CodeMirror.setOption("lineWrapping", true);
+    } else if (attempt < 200) {
+      window.setTimeout(function () { wrapQueryEditorLines(attempt + 1); }, 50);
+    }
+  }
+
+  var badge = session.signIn.length > 0 ? h(GraphiQL.Logo, null, h(SessionBadge)) : null;
+  root.render(h(GraphiQL, props, badge));
+  wrapQueryEditorLines(0);
 })();

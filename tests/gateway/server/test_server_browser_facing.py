@@ -16,7 +16,8 @@ pytestmark = pytest.mark.integration
 
 ORIGIN = "http://127.0.0.1:5173"
 HOSTILE = (
-    '# order: 1\n# variables: {"x": "</script><script>alert(1)</script>"}\n{ people { id } }\n'
+    "# </script><script>alert(2)</script>\n# order: 1\n# auth: none\n# signs-out: x\n"
+    '# variables: {"x": "</script><script>alert(1)</script>"}\n{ people { id } }\n'
 )
 
 
@@ -78,8 +79,12 @@ def test_example_text_cannot_break_out_of_the_page(cors_gateway: Service) -> Non
     assert html.count("<script") == 5  # the config block and the four bundles, nothing injected
     config = re.search(r'<script type="application/json"[^>]*>(.*?)</script>', html, re.S)
     assert config is not None
-    tab = orjson.loads(config.group(1))["tabs"][0]
+    page_config = orjson.loads(config.group(1))
+    tab = page_config["tabs"][0]
     assert "</script><script>alert(1)</script>" in tab["variables"]
+    # The shown text reaches the page twice (the tab, the sign-out rule): escaped both times.
+    assert tab["query"].startswith("# </script><script>alert(2)</script>\n{")
+    assert page_config["session"]["signOut"]["query"] == tab["query"]
 
 
 def test_production_mode_serves_no_graphiql_and_no_plans(
