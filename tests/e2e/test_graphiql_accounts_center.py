@@ -14,13 +14,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser_support import PageLog
 from playwright.sync_api import Page, expect
 
 from devstack.demo import load_demo_world
 from devstack.demo_people import DEMO_PERSON
 from devstack.processes import Service, free_port
 from devstack.stack import ROOT, gateway_env, start_gateway
+from tests.e2e.browser_support import PageLog
 
 pytestmark = [pytest.mark.e2e, pytest.mark.integration]
 

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from e2e_support import HERE, ROOT, fetches_per_service, node_env
 
 from devstack.processes import (
     Service,
@@ -30,6 +29,7 @@ from gateway.operation import PreparedOperation, prepare_operation
 from gateway.planner import build_query_plan
 from gateway.runtime import Gateway
 from gateway.supergraph import Supergraph, load_supergraph
+from tests.gateway.e2e.e2e_support import HERE, ROOT, fetches_per_service, node_env
 
 __all__ = [
     "Feature",

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from executor_support import api_schema, prepared, representations_seen, schemas
-
 from gateway.executor import InProcessTransport, RequestContext, execute_plan, shape_response
 from gateway.executor.fetch import entity_errors
 from gateway.planner.plan import (
@@ -16,6 +14,12 @@ from gateway.planner.plan import (
     FragmentSelection,
     QueryPlan,
     SequenceNode,
+)
+from tests.gateway.executor.executor_support import (
+    api_schema,
+    prepared,
+    representations_seen,
+    schemas,
 )
 
 USER_KEY = (

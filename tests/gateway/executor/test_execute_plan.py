@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from executor_support import api_schema, prepared, representations_seen, schemas
 
 from gateway.executor import (
     InProcessTransport,
@@ -24,6 +23,12 @@ from gateway.planner.plan import (
     ParallelNode,
     QueryPlan,
     SequenceNode,
+)
+from tests.gateway.executor.executor_support import (
+    api_schema,
+    prepared,
+    representations_seen,
+    schemas,
 )
 
 USER_KEY = (FieldSelection(name="__typename"), FieldSelection(name="id"))

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import strawberry
-from executor_support import api_schema, prepared
 
 from gateway.executor import InProcessTransport, RequestContext, execute_plan, shape_response
 from gateway.planner.plan import FetchNode, FieldSelection, FlattenNode, QueryPlan, SequenceNode
+from tests.gateway.executor.executor_support import api_schema, prepared
 
 SEEN_HEADERS: list[dict[str, str]] = []
 

@@ -13,10 +13,10 @@ from typing import Any
 
 import orjson
 import pytest
-from executor_support import api_schema, prepared
 
 from gateway.executor import shape_response
 from gateway.executor.shape_plan import BUBBLE, ShapeState, compile_shape, walk_fields
+from tests.gateway.executor.executor_support import api_schema, prepared
 
 QUERY = """
 query($yes: Boolean!) {

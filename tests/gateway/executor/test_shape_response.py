@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from executor_support import api_schema, prepared
-
 from gateway.executor import shape_response
+from tests.gateway.executor.executor_support import api_schema, prepared
 
 
 def shape(

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from .support import FIXTURES, plan_text
+from tests.gateway.planner.support import FIXTURES, plan_text
 
 pytestmark = pytest.mark.node
 

@@ -47,8 +47,7 @@ from gateway.planner import (
     build_query_plan,
 )
 from gateway.planner.plan import ConditionNode, FlattenNode, ParallelNode, SequenceNode
-
-from .support import FIXTURES, prepare, supergraph
+from tests.gateway.planner.support import FIXTURES, prepare, supergraph
 
 NAMES = sorted(p.stem for p in FIXTURES.glob("*.graphql"))
 

@@ -15,8 +15,7 @@ from graphql import ExecutionResult, build_schema, graphql
 
 from gateway.executor import InProcessTransport, RequestContext, execute_plan, shape_response
 from gateway.planner import build_query_plan
-
-from .support import assert_plan, prepare, supergraph
+from tests.gateway.planner.support import assert_plan, prepare, supergraph
 
 QUERY = 'mutation { touch { ok query { health user(id: "u1") { name } } } }'
 

@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "executor"))
-
-from executor_support import api_schema, schemas
 
 from gateway.executor import InProcessTransport
 from gateway.operation import PreparedOperation
 from gateway.planner.plan import FetchNode, QueryPlan
 from gateway.runtime import Gateway, GatewayOptions, GraphQLRequest
 from gateway.supergraph.model import Supergraph
+from tests.gateway.executor.executor_support import api_schema, schemas
 
 SUPERGRAPH = Supergraph(
     sdl="", schema=api_schema, api_schema=api_schema, subgraphs={}, types={}, root_types={}

@@ -6,9 +6,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from server_support import people_supergraph, start_gateway_process, start_people_subgraph
 
 from devstack.processes import Service
+from tests.gateway.server.server_support import (
+    people_supergraph,
+    start_gateway_process,
+    start_people_subgraph,
+)
 
 EXAMPLE = """# A query for the GraphiQL tab test.
 # order: 10

@@ -11,7 +11,6 @@ from typing import Any
 
 import orjson
 import pytest
-from server_support import people_supergraph
 from starlette.applications import Starlette
 from starlette.responses import Response
 
@@ -20,6 +19,7 @@ from gateway.executor import SubgraphRequest, SubgraphResponse, SubgraphResult
 from gateway.server import create_app
 from gateway.server.responses import graphql_response
 from gateway.supergraph import Supergraph, load_supergraph
+from tests.gateway.server.server_support import people_supergraph
 
 Message = dict[str, Any]
 

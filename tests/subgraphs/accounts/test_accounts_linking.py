@@ -17,12 +17,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from accounts_support import AccountsService, SignedIn, codes, http_json, ok, sign_up
 
 from devstack.database import drop_prefixed, new_prefix
 from devstack.graphql_client import GraphQLResponse, post_graphql
 from devstack.processes import Service, free_port, start_service
 from devstack.stack import start_subgraphs, stop_all, subgraph_env
+from tests.subgraphs.accounts.accounts_support import (
+    AccountsService,
+    SignedIn,
+    codes,
+    http_json,
+    ok,
+    sign_up,
+)
 
 pytestmark = pytest.mark.integration
 

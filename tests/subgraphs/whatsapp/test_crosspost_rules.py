@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 from bson import ObjectId
-from platform_world import Graph, Person
+
+from tests.subgraphs.whatsapp.platform_world import Graph, Person
 
 pytestmark = pytest.mark.integration
 
