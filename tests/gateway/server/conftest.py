@@ -26,7 +26,7 @@ query PersonById($id: ID!) {
 @pytest.fixture(scope="module")
 def server_dir(test_output_root: Path, request: pytest.FixtureRequest) -> Path:
     """Logs and files of this module's processes."""
-    path = test_output_root / "gateway-server" / request.module.__name__
+    path = test_output_root / "gateway-server" / request.path.stem
     path.mkdir(parents=True, exist_ok=True)
     return path
 

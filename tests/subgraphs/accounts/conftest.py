@@ -55,7 +55,7 @@ def _start(mongodb_uri: str, log_dir: Path, regions: str) -> Iterator[AccountsSe
 
 
 def _log_dir(root: Path, request: pytest.FixtureRequest) -> Path:
-    return root / re.sub(r"[^A-Za-z0-9_.-]+", "_", request.module.__name__) / "accounts"
+    return root / re.sub(r"[^A-Za-z0-9_.-]+", "_", request.path.stem) / "accounts"
 
 
 @pytest.fixture(scope="module")

@@ -107,7 +107,7 @@ def stack(
     mongodb_uri: str, test_output_root: Path, request: pytest.FixtureRequest
 ) -> Iterator[Stack]:
     prefix, token = new_prefix(), secrets.token_urlsafe(24)
-    log_dir = test_output_root / re.sub(r"[^A-Za-z0-9_.-]+", "_", request.module.__name__)
+    log_dir = test_output_root / re.sub(r"[^A-Za-z0-9_.-]+", "_", request.path.stem)
     services = start_subgraphs(mongodb_uri, prefix, log_dir, internal_token=token)
     try:
         accounts = AccountsService(
