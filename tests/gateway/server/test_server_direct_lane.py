@@ -7,12 +7,12 @@ layers used to guarantee and what the hand-built responses and body reading must
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 import orjson
 import pytest
 from starlette.applications import Starlette
 from starlette.responses import Response
+from starlette.types import Message
 
 from gateway.config import load_config
 from gateway.executor import SubgraphRequest, SubgraphResponse, SubgraphResult
@@ -20,8 +20,6 @@ from gateway.server import create_app
 from gateway.server.responses import graphql_response
 from gateway.supergraph import Supergraph, load_supergraph
 from tests.gateway.server.server_support import people_supergraph
-
-Message = dict[str, Any]
 
 
 class Canned:
