@@ -6,6 +6,7 @@ from typing import Any
 
 from gateway.executor import InProcessTransport, RequestContext, execute_plan, shape_response
 from gateway.executor.fetch import entity_errors
+from gateway.executor.paths import Located
 from gateway.planner.plan import (
     BatchFetchNode,
     EntityBatch,
@@ -150,7 +151,10 @@ async def test_an_entity_error_lands_on_every_object_it_came_from() -> None:
 
 def test_error_paths_under_an_alias_map_to_the_owners() -> None:
     users = (None, "users")
-    owners = [[({}, ((users, 0), "reviews"))], [({}, (None, "me")), ({}, ((users, 2), "x"))]]
-    error = {"message": "boom", "path": ["_e1", 1, "body"]}
-    mapped = entity_errors(error, "reviews", owners, "_e1")  # type: ignore[arg-type]
+    owners: list[list[Located]] = [
+        [({}, ((users, 0), "reviews"))],
+        [({}, (None, "me")), ({}, ((users, 2), "x"))],
+    ]
+    error: dict[str, Any] = {"message": "boom", "path": ["_e1", 1, "body"]}
+    mapped = entity_errors(error, "reviews", owners, "_e1")
     assert [e["path"] for e in mapped] == [["me", "body"], ["users", 2, "x", "body"]]

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from gateway.executor import InProcessTransport
 from gateway.executor.fetch import FetchContext, entity_representations, merge_into
 from gateway.executor.merge import deep_merge
 from gateway.executor.paths import Located, collect, flatten_path
@@ -19,7 +20,7 @@ IN_FRAGMENT = (FragmentSelection(type_condition="Media", selections=FLAT),)
 
 def context() -> FetchContext:
     return FetchContext(
-        transport=None,  # type: ignore[arg-type]
+        transport=InProcessTransport({}),  # never called: these fetches are answered locally
         variables={},
         headers={},
         possible_types=POSSIBLE,
