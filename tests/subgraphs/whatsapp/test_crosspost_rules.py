@@ -29,7 +29,7 @@ FB_STORIES = """query($id: ID!) { _entities(representations: [{__typename: "Pers
 
 
 def post(
-    graph: Graph, person: Person, text: str, *, cross: bool = True, targets: Any = None
+    graph: Graph, person: Person, text: str, *, cross: bool = True, targets: list[str] | None = None
 ) -> dict[str, Any]:
     variables = {"t": text, "c": cross, "targets": targets}
     payload: dict[str, Any] = graph.data("whatsapp", POST, variables, person.token)["postStatus"]
