@@ -79,7 +79,7 @@ def subgraph_stack(
 ) -> Iterator[dict[str, Service]]:
     """The four subgraphs over HTTP on a fresh database prefix, for one test module."""
     prefix = new_prefix()
-    log_dir = test_output_root / _slug(request.module.__name__) / "subgraphs"
+    log_dir = test_output_root / _slug(request.path.stem) / "subgraphs"
     services = start_subgraphs(mongodb_uri, prefix, log_dir)
     try:
         yield services

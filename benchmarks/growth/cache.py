@@ -10,16 +10,19 @@ from __future__ import annotations
 import asyncio
 import statistics
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from benchmarks.growth.transport import MemoTransport
 from benchmarks.subgraphs.schema import build_subgraph_schema
 from benchmarks.workload import SUBGRAPH_NAMES, SUPERGRAPH, query_text, reference_response
 
+if TYPE_CHECKING:
+    from gateway.runtime import Gateway
+
 __all__ = ["measure_cache"]
 
 
-async def _timed(gateway: Any) -> float:
+async def _timed(gateway: Gateway) -> float:
     from gateway.runtime import GraphQLRequest
 
     request = GraphQLRequest(query=query_text(), operation_name="TestQuery")
@@ -32,7 +35,7 @@ async def _timed(gateway: Any) -> float:
 
 
 async def _measure(warm_runs: int) -> dict[str, Any]:
-    from gateway.operation import prepare_operation
+    from gateway.operation import PreparedOperation, prepare_operation
     from gateway.planner import build_query_plan
     from gateway.runtime import Gateway
     from gateway.supergraph import SupergraphProblems, load_supergraph
@@ -48,8 +51,10 @@ async def _measure(warm_runs: int) -> dict[str, Any]:
     start = time.perf_counter()
     prepared = prepare_operation(supergraph.api_schema, query_text(), "TestQuery")
     prepare_s = time.perf_counter() - start
+    if not isinstance(prepared, PreparedOperation):
+        raise RuntimeError(f"workload query does not prepare: {prepared}")
     start = time.perf_counter()
-    build_query_plan(supergraph, prepared)  # type: ignore[arg-type]
+    build_query_plan(supergraph, prepared)
     plan_s = time.perf_counter() - start
 
     gateway = Gateway(supergraph, transport)

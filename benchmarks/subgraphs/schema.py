@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from graphql import GraphQLObjectType, GraphQLSchema, build_schema
+from graphql import GraphQLObjectType, GraphQLSchema, GraphQLUnionType, build_schema
 
 from benchmarks.workload import data, subgraph_sdl
 
@@ -157,5 +157,6 @@ def build_executable_subgraph(
         assert isinstance(owner, GraphQLObjectType)
         owner.fields[field_name].resolve = resolve
     union = schema.type_map["_Entity"]
-    union.resolve_type = lambda value, *_: value["__typename"]  # type: ignore[attr-defined]
+    assert isinstance(union, GraphQLUnionType)
+    union.resolve_type = lambda value, *_: value["__typename"]
     return schema

@@ -7,18 +7,14 @@ recorded, so a test can assert that GraphiQL needs nothing from the internet.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from browser_support import CHROMIUM, CHROMIUM_ARGS, PageLog
 from playwright.sync_api import Browser, Page, Route, sync_playwright
 
-# The gateway server tests' helpers (HTTP client, process starters, the tiny subgraph).
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "gateway" / "server"))
+from tests.e2e.browser_support import CHROMIUM, CHROMIUM_ARGS, PageLog
 
 
 @pytest.fixture(scope="module")

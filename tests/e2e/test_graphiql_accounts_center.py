@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_support import PageLog
 from playwright.sync_api import Page, Request, expect
 
 from devstack.demo import load_demo_world
@@ -24,6 +23,7 @@ from devstack.demo_people import DEMO_PERSON
 from devstack.graphql_client import post_graphql
 from devstack.processes import Service, free_port
 from devstack.stack import ROOT, gateway_env, start_gateway
+from tests.e2e.browser_support import PageLog
 
 pytestmark = [pytest.mark.e2e, pytest.mark.integration]
 

@@ -6,11 +6,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser_support import PageLog
 from playwright.sync_api import Page, expect
-from server_support import people_supergraph, start_gateway_process, start_people_subgraph
 
 from devstack.processes import Service
+from tests.e2e.browser_support import PageLog
+from tests.gateway.server.server_support import (
+    people_supergraph,
+    start_gateway_process,
+    start_people_subgraph,
+)
 
 pytestmark = pytest.mark.e2e
 

@@ -193,7 +193,7 @@ def _args(directive: DirectiveNode) -> dict[str, Any]:
     return {a.name.value: value_from_ast_untyped(a.value) for a in directive.arguments or ()}
 
 
-def _fieldset(value: Any) -> str | None:
+def _fieldset(value: object) -> str | None:
     if not isinstance(value, str):
         return None
     return re.sub(r"\s*([{}])\s*", r"\1", re.sub(r"\s+", " ", value)).strip()
@@ -206,11 +206,11 @@ def _graph_names(document: DocumentNode) -> dict[str, str]:
     return {}
 
 
-def join_info(supergraph_sdl: str) -> dict[str, set[tuple[Any, ...]]]:
+def join_info(supergraph_sdl: str) -> dict[str, set[tuple[object, ...]]]:
     """The join information of a supergraph as sets of tuples keyed by subgraph name."""
     document = parse(supergraph_sdl, no_location=True)
     graphs = _graph_names(document)
-    info: dict[str, set[tuple[Any, ...]]] = {
+    info: dict[str, set[tuple[object, ...]]] = {
         k: set() for k in ("types", "fields", "implements", "members", "values")
     }
     for d in document.definitions:
@@ -220,7 +220,7 @@ def join_info(supergraph_sdl: str) -> dict[str, set[tuple[Any, ...]]]:
 
 
 def _type_joins(
-    d: TypeDefinitionNode, graphs: dict[str, str], info: dict[str, set[tuple[Any, ...]]]
+    d: TypeDefinitionNode, graphs: dict[str, str], info: dict[str, set[tuple[object, ...]]]
 ) -> None:
     name = d.name.value
     type_graphs: list[str] = []
@@ -257,7 +257,7 @@ def _field_joins(
     directives: Iterable[DirectiveNode] | None,
     graphs: dict[str, str],
     type_graphs: list[str],
-) -> set[tuple[Any, ...]]:
+) -> set[tuple[object, ...]]:
     joins = [_args(d) for d in directives or () if d.name.value == "join__field"]
     if not joins:
         return {(coordinate, g, None, None, False, None, None, False, None) for g in type_graphs}

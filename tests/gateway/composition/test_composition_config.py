@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from aiohttp import web
-from composition_support import FIXTURES
 
 from gateway.composition import CompositionFailure, CompositionSuccess
 from gateway.composition.config import (
@@ -18,6 +17,7 @@ from gateway.composition.config import (
     load_compose_config,
 )
 from gateway.composition.watch import watch_supergraph
+from tests.gateway.composition.composition_support import FIXTURES
 
 BENCH = FIXTURES / "bench-workload"
 

@@ -11,7 +11,9 @@ import re
 from typing import Any
 
 import pytest
-from composition_support import (
+
+from gateway.composition import CompositionFailure, CompositionSuccess, compose
+from tests.gateway.composition.composition_support import (
     api_schema,
     carried_info,
     expected_codes,
@@ -22,8 +24,6 @@ from composition_support import (
     public_schema,
     run_reference,
 )
-
-from gateway.composition import CompositionFailure, CompositionSuccess, compose
 
 pytestmark = pytest.mark.node
 

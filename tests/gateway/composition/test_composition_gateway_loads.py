@@ -7,7 +7,6 @@ The one refusal allowed is the one @apollo/gateway makes too: the router-only se
 from __future__ import annotations
 
 import pytest
-from composition_support import api_schema, expected_codes, fixture_sets, load_set
 from graphql import (
     DirectiveDefinitionNode,
     DocumentNode,
@@ -19,6 +18,12 @@ from graphql import (
 
 from gateway.composition import CompositionSuccess, compose
 from gateway.supergraph import Supergraph, load_supergraph
+from tests.gateway.composition.composition_support import (
+    api_schema,
+    expected_codes,
+    fixture_sets,
+    load_set,
+)
 
 VALID = [s for s in fixture_sets() if expected_codes(s) is None]
 _ROUTER_ONLY = ("authenticated/v0.1", "requiresScopes/v0.1", "policy/v0.1")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import random
 
 import pytest
-from composition_support import expected_codes, fixture_sets, load_set
 from graphql import build_ast_schema, parse
 
 from gateway.composition import (
@@ -14,6 +13,7 @@ from gateway.composition import (
     SubgraphSource,
     compose,
 )
+from tests.gateway.composition.composition_support import expected_codes, fixture_sets, load_set
 
 FED = '@link(url: "https://specs.apollo.dev/federation/v{version}", import: ["@key", "@tag"])'
 

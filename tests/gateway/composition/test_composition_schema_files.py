@@ -5,10 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from composition_support import api_schema, join_info, public_schema, run_reference
 
 from devstack.schema import SCHEMA_DIR, SUBGRAPHS, main, render_files, supergraph_yaml
 from gateway.composition import CompositionFailure, SubgraphSource
+from tests.gateway.composition.composition_support import (
+    api_schema,
+    join_info,
+    public_schema,
+    run_reference,
+)
 
 
 @pytest.fixture(scope="module")

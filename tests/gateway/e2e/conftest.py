@@ -6,7 +6,13 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-from e2e_support import (
+
+from devstack.processes import Service, free_port, start_process, stop_pid, wait_until
+from devstack.stack import stop_all
+from gateway.runtime import Gateway
+from gateway.supergraph import Supergraph, load_supergraph
+from gateway.transports import HttpTransport, HttpTransportOptions
+from tests.gateway.e2e.e2e_support import (
     HERE,
     NODE_SUBGRAPHS,
     PYTHON_SUBGRAPHS,
@@ -15,19 +21,13 @@ from e2e_support import (
     node_env,
     start_subgraph,
 )
-from feature_support import (  # noqa: F401 (fixtures shared by the feature test modules)
+from tests.gateway.e2e.feature_support import (  # noqa: F401 (fixtures shared by the feature test modules)
     apollo_gateways,
     feature_gateways,
     feature_server,
     features,
     hive_gateways,
 )
-
-from devstack.processes import Service, free_port, start_process, stop_pid, wait_until
-from devstack.stack import stop_all
-from gateway.runtime import Gateway
-from gateway.supergraph import Supergraph, load_supergraph
-from gateway.transports import HttpTransport, HttpTransportOptions
 
 
 @pytest.fixture(scope="session")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import sys
 import time
+from typing import TypedDict
 
 import strawberry
 import uvicorn
@@ -21,17 +22,38 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
-USERS = {
+
+class UserRow(TypedDict):
+    id: str
+    name: str
+    username: str
+
+
+class ProductRow(TypedDict):
+    upc: str
+    name: str
+    price: int
+    weight: int
+
+
+class ReviewRow(TypedDict):
+    id: str
+    body: str
+    author: str
+    product: str
+
+
+USERS: dict[str, UserRow] = {
     "u1": {"id": "u1", "name": "Ada Lovelace", "username": "ada"},
     "u2": {"id": "u2", "name": "Grace Hopper", "username": "grace"},
     "u3": {"id": "u3", "name": "Alan Turing", "username": "alan"},
 }
-PRODUCTS = {
+PRODUCTS: dict[str, ProductRow] = {
     "p1": {"upc": "p1", "name": "Table", "price": 899, "weight": 100},
     "p2": {"upc": "p2", "name": "Couch", "price": 1299, "weight": 1000},
     "p3": {"upc": "p3", "name": "Chair", "price": 54, "weight": 50},
 }
-REVIEWS = [
+REVIEWS: list[ReviewRow] = [
     {"id": "r1", "body": "Love it!", "author": "u1", "product": "p1"},
     {"id": "r2", "body": "Too expensive.", "author": "u1", "product": "p2"},
     {"id": "r3", "body": "Could be better.", "author": "u2", "product": "p3"},
@@ -49,18 +71,22 @@ class AccountsUser:
     @classmethod
     def resolve_reference(cls, id: strawberry.ID) -> AccountsUser | None:
         row = USERS.get(str(id))
-        return AccountsUser(**row) if row else None
+        return make_user(row) if row else None
+
+
+def make_user(row: UserRow) -> AccountsUser:
+    return AccountsUser(id=strawberry.ID(row["id"]), name=row["name"], username=row["username"])
 
 
 @strawberry.type(name="Query")
 class AccountsQuery:
     @strawberry.field
     def me(self) -> AccountsUser | None:
-        return AccountsUser(**USERS["u1"])
+        return make_user(USERS["u1"])
 
     @strawberry.field
     def users(self) -> list[AccountsUser]:
-        return [AccountsUser(**row) for row in USERS.values()]
+        return [make_user(row) for row in USERS.values()]
 
 
 @strawberry.type(name="Mutation")
@@ -104,7 +130,7 @@ class Review:
     product: ReviewsProduct
 
 
-def make_review(row: dict[str, str]) -> Review:
+def make_review(row: ReviewRow) -> Review:
     return Review(
         id=strawberry.ID(row["id"]),
         body=row["body"],

@@ -11,11 +11,11 @@ import subprocess
 import urllib.request
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
-from e2e_support import HERE, ROOT, fetches_per_service, node_env
 
 from devstack.processes import (
     Service,
@@ -30,6 +30,7 @@ from gateway.planner import build_query_plan
 from gateway.runtime import Gateway
 from gateway.supergraph import Supergraph, load_supergraph
 from gateway.transports import HttpTransport, HttpTransportOptions
+from tests.gateway.e2e.e2e_support import HERE, ROOT, fetches_per_service, node_env
 
 __all__ = [
     "Feature",
@@ -129,13 +130,16 @@ def apollo_gateways(
             argv = ["node", str(HERE / "apollo_gateway.mjs"), str(f.file), str(port)]
             started[feature] = (start_process(argv, node_env(), log), port, log)
         for feature, (pid, _, log) in started.items():
-            wait_until(
-                f"apollo-{feature}", pid, log, lambda log=log: "READY" in log.read_text(), 60
-            )
+            wait_until(f"apollo-{feature}", pid, log, partial(_says_ready, log), 60)
         yield {feature: f"http://127.0.0.1:{port}/" for feature, (_, port, _) in started.items()}
     finally:
         for pid, _, _ in started.values():
             stop_pid(pid)
+
+
+def _says_ready(log: Path) -> bool:
+    """The Apollo Gateway script prints READY once it listens."""
+    return "READY" in log.read_text()
 
 
 def planned_fetches(gateway: Gateway, query: str) -> dict[str, int]:

@@ -10,9 +10,9 @@ import json
 from typing import Any
 
 import pytest
-from e2e_support import Stack, apollo, run
 
 from gateway.runtime import Gateway
+from tests.gateway.e2e.e2e_support import Stack, apollo, run
 
 pytestmark = [pytest.mark.node, pytest.mark.integration]
 

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from e2e_support import apollo, assert_random_queries_agree, run
-from feature_support import Feature, get_json, planned_fetches
 
 from devstack.processes import Service
 from gateway.runtime import Gateway
+from tests.gateway.e2e.e2e_support import apollo, assert_random_queries_agree, run
+from tests.gateway.e2e.feature_support import Feature, get_json, planned_fetches
 
 pytestmark = [pytest.mark.node, pytest.mark.integration]
 

@@ -8,7 +8,8 @@ hand-written cases do not: odd aliases, repeated fields, nested fragments, `__ty
 from __future__ import annotations
 
 import pytest
-from e2e_support import Stack, assert_random_queries_agree
+
+from tests.gateway.e2e.e2e_support import Stack, assert_random_queries_agree
 
 pytestmark = [pytest.mark.node, pytest.mark.integration]
 

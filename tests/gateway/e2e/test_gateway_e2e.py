@@ -10,10 +10,10 @@ import time
 from typing import Any
 
 import pytest
-from e2e_subgraphs import PRODUCTS, REVIEWS, USERS
-from e2e_support import Stack, fetches_per_service, run
 
 from gateway.runtime import Gateway, GraphQLRequest
+from tests.gateway.e2e.e2e_subgraphs import PRODUCTS, REVIEWS, USERS
+from tests.gateway.e2e.e2e_support import Stack, fetches_per_service, run
 
 pytestmark = [pytest.mark.node, pytest.mark.integration]  # composition and one subgraph run on node
 

@@ -15,11 +15,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from e2e_subgraphs import USERS
-from e2e_support import ROOT, Stack, run
 
 from devstack.processes import Service, free_port, start_service
 from gateway.runtime import Gateway
+from tests.gateway.e2e.e2e_subgraphs import USERS
+from tests.gateway.e2e.e2e_support import ROOT, Stack, run
 
 pytestmark = [pytest.mark.node, pytest.mark.integration]  # composition and one subgraph run on node
 

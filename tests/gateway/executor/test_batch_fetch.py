@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from executor_support import api_schema, prepared, representations_seen, schemas
-
 from gateway.executor import RequestContext, execute_plan
 from gateway.executor.fetch import entity_errors
+from gateway.executor.paths import Located
 from gateway.planner.plan import (
     BatchFetchNode,
     EntityBatch,
@@ -19,6 +18,12 @@ from gateway.planner.plan import (
 )
 from gateway.shaping import shape_response
 from gateway.transports import InProcessTransport
+from tests.gateway.executor.executor_support import (
+    api_schema,
+    prepared,
+    representations_seen,
+    schemas,
+)
 
 USER_KEY = (
     FragmentSelection(
@@ -148,7 +153,10 @@ async def test_an_entity_error_lands_on_every_object_it_came_from() -> None:
 
 def test_error_paths_under_an_alias_map_to_the_owners() -> None:
     users = (None, "users")
-    owners = [[({}, ((users, 0), "reviews"))], [({}, (None, "me")), ({}, ((users, 2), "x"))]]
-    error = {"message": "boom", "path": ["_e1", 1, "body"]}
-    mapped = entity_errors(error, "reviews", owners, "_e1")  # type: ignore[arg-type]
+    owners: list[list[Located]] = [
+        [({}, ((users, 0), "reviews"))],
+        [({}, (None, "me")), ({}, ((users, 2), "x"))],
+    ]
+    error: dict[str, Any] = {"message": "boom", "path": ["_e1", 1, "body"]}
+    mapped = entity_errors(error, "reviews", owners, "_e1")
     assert [e["path"] for e in mapped] == [["me", "body"], ["users", 2, "x", "body"]]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from executor_support import api_schema, prepared, representations_seen, schemas
 
 from gateway.executor import RequestContext, execute_plan
 from gateway.planner.plan import (
@@ -18,7 +17,19 @@ from gateway.planner.plan import (
     SequenceNode,
 )
 from gateway.shaping import shape_response
-from gateway.transports import InProcessTransport, SubgraphFailure, SubgraphRequest, SubgraphResult
+from gateway.transports import (
+    InProcessTransport,
+    SubgraphFailure,
+    SubgraphRequest,
+    SubgraphResult,
+    Transport,
+)
+from tests.gateway.executor.executor_support import (
+    api_schema,
+    prepared,
+    representations_seen,
+    schemas,
+)
 
 USER_KEY = (FieldSelection(name="__typename"), FieldSelection(name="id"))
 PRODUCT_KEY = (FieldSelection(name="__typename"), FieldSelection(name="upc"))
@@ -45,7 +56,7 @@ def product_entities(selection: str, path: tuple[str, ...]) -> FlattenNode:
 async def run(
     query: str,
     plan: QueryPlan,
-    transport: Any,
+    transport: Transport,
     variables: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     operation = prepared(query)
@@ -167,8 +178,23 @@ async def test_failed_root_fetch_names_the_subgraph() -> None:
     }
 
 
+class UnknownSecondReviewer:
+    """Passes through to in-process subgraphs, but asks reviews for an unknown second user."""
+
+    def __init__(self) -> None:
+        self.inner = InProcessTransport(schemas())
+
+    async def fetch(self, service_name: str, request: SubgraphRequest) -> SubgraphResult:
+        if service_name == "reviews":
+            reps = [dict(r) for r in request.variables["representations"]]
+            reps[1]["id"] = "missing"
+            request = SubgraphRequest(
+                query=request.query, variables={"representations": reps}, headers=request.headers
+            )
+        return await self.inner.fetch(service_name, request)
+
+
 async def test_entity_errors_map_to_client_paths() -> None:
-    transport = InProcessTransport(schemas())
     plan = QueryPlan(
         node=SequenceNode(
             nodes=(
@@ -177,19 +203,7 @@ async def test_entity_errors_map_to_client_paths() -> None:
             )
         )
     )
-    original = transport.fetch
-
-    async def patched(service_name: str, request: SubgraphRequest) -> SubgraphResult:
-        if service_name == "reviews":
-            reps = [dict(r) for r in request.variables["representations"]]
-            reps[1]["id"] = "missing"
-            request = SubgraphRequest(
-                query=request.query, variables={"representations": reps}, headers=request.headers
-            )
-        return await original(service_name, request)
-
-    transport.fetch = patched  # type: ignore[method-assign]
-    body = await run("query { users { id nick reviews { id } } }", plan, transport)
+    body = await run("query { users { id nick reviews { id } } }", plan, UnknownSecondReviewer())
     error = body["errors"][0]
     assert error["path"] == ["users", 1]
     assert error["extensions"] == {"code": "DOWNSTREAM_SERVICE_ERROR", "serviceName": "reviews"}

@@ -11,6 +11,7 @@ from gateway.executor.merge import deep_merge
 from gateway.executor.paths import Located, collect, flatten_path
 from gateway.executor.representations import representation
 from gateway.planner.plan import FetchNode, FieldSelection, FragmentSelection, RequiresSelection
+from gateway.transports import InProcessTransport
 
 POSSIBLE = {"Media": frozenset({"Book", "Movie"})}
 FLAT = (FieldSelection(name="__typename"), FieldSelection(name="id"))
@@ -19,7 +20,7 @@ IN_FRAGMENT = (FragmentSelection(type_condition="Media", selections=FLAT),)
 
 def context() -> FetchContext:
     return FetchContext(
-        transport=None,  # type: ignore[arg-type]
+        transport=InProcessTransport({}),  # never called: these fetches are answered locally
         variables={},
         headers={},
         possible_types=POSSIBLE,

@@ -42,7 +42,14 @@ def plan_text(
     return print_plan(plan)
 
 
-def assert_plan(name: str, query: str, expected: str, **options: object) -> None:
+def assert_plan(
+    name: str,
+    query: str,
+    expected: str,
+    *,
+    operation_name: str | None = None,
+    override_labels: Iterable[str] | None = None,
+) -> None:
     """The printed plan equals `expected` (dedented, surrounding blank lines ignored)."""
-    actual = plan_text(name, query, **options)  # type: ignore[arg-type]
+    actual = plan_text(name, query, operation_name, override_labels)
     assert actual == dedent(expected).strip(), actual

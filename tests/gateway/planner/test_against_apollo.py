@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from .support import FIXTURES, plan_text
+from tests.gateway.planner.support import FIXTURES, plan_text
 
 pytestmark = pytest.mark.node
 
@@ -80,17 +80,24 @@ def _cases() -> list[tuple[str, str, str]]:
         for node in ast.walk(ast.parse(path.read_text())):
             if not isinstance(node, ast.FunctionDef):
                 continue
-            for call in ast.walk(node):
-                if (
-                    isinstance(call, ast.Call)
-                    and isinstance(call.func, ast.Name)
-                    and call.func.id == "assert_plan"
-                    and not call.keywords
-                    and all(isinstance(a, ast.Constant) for a in call.args[:2])
-                ):
-                    fixture, query = (a.value for a in call.args[:2])  # type: ignore[attr-defined]
-                    found.append((node.name, fixture, query))
+            found.extend(
+                (node.name, *pair) for call in ast.walk(node) if (pair := _literal_plan_call(call))
+            )
     return found
+
+
+def _literal_plan_call(call: ast.AST) -> tuple[str, str] | None:
+    """(fixture, query) of an `assert_plan` call whose first two arguments are string literals."""
+    if not (
+        isinstance(call, ast.Call)
+        and isinstance(call.func, ast.Name)
+        and call.func.id == "assert_plan"
+        and not call.keywords
+        and len(call.args) >= 2
+    ):
+        return None
+    fixture, query = (a.value if isinstance(a, ast.Constant) else None for a in call.args[:2])
+    return (fixture, query) if isinstance(fixture, str) and isinstance(query, str) else None
 
 
 def _apollo_plans(queries: dict[str, list[str]]) -> dict[str, list[str]]:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from gateway.planner import FetchNode, FlattenNode, KeyRenamer, SequenceNode, build_query_plan
-
-from .support import assert_plan, prepare, supergraph
+from tests.gateway.planner.support import assert_plan, prepare, supergraph
 
 
 def test_client_alias_colliding_with_a_key_or_requires_input() -> None:

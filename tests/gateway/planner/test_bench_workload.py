@@ -18,8 +18,7 @@ from gateway.planner import (
     build_query_plan,
     print_plan,
 )
-
-from .support import FIXTURES, plan_text, prepare, supergraph
+from tests.gateway.planner.support import FIXTURES, plan_text, prepare, supergraph
 
 # The benchmarks' copy of the shared workload query: one file, so the two cannot drift apart.
 LOCAL_QUERY = Path(__file__).resolve().parents[3] / "benchmarks" / "workload" / "query.graphql"

@@ -9,7 +9,7 @@ same plans for these operations, up to the order of independent fetches and an u
 
 from __future__ import annotations
 
-from .support import assert_plan
+from tests.gateway.planner.support import assert_plan
 
 
 def test_a_value_type_field_is_fetched_through_the_parent_entity() -> None:

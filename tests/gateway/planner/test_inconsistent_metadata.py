@@ -13,8 +13,7 @@ from __future__ import annotations
 import pytest
 
 from gateway.planner import PlanningError
-
-from .support import assert_plan, plan_text
+from tests.gateway.planner.support import assert_plan, plan_text
 
 
 def test_an_overridden_implementation_field_is_fetched_from_the_overriding_subgraph() -> None:

@@ -9,8 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from gateway.planner import default_override_labels
-
-from .support import assert_plan, supergraph
+from tests.gateway.planner.support import assert_plan, supergraph
 
 QUERY = '{ bill(id: "1") { amount } }'
 

@@ -29,6 +29,7 @@ from graphql import (
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
+    GraphQLScalarType,
     GraphQLSchema,
     GraphQLUnionType,
     Undefined,
@@ -47,8 +48,7 @@ from gateway.planner import (
     build_query_plan,
 )
 from gateway.planner.plan import ConditionNode, FlattenNode, ParallelNode, SequenceNode
-
-from .support import FIXTURES, prepare, supergraph
+from tests.gateway.planner.support import FIXTURES, prepare, supergraph
 
 NAMES = sorted(p.stem for p in FIXTURES.glob("*.graphql"))
 
@@ -77,6 +77,7 @@ def _literal(type_: GraphQLInputType) -> str:
             if isinstance(f.type, GraphQLNonNull)
         ]
         return "{" + ", ".join(fields) + "}"
+    assert isinstance(type_, GraphQLScalarType)
     return {"Int": "1", "Float": "1.5", "Boolean": "true"}.get(type_.name, '"1"')
 
 
@@ -110,7 +111,7 @@ def _paths(schema: GraphQLSchema) -> Iterator[tuple[str, str]]:
                     yield coordinate, selection
                     continue
                 yield coordinate, selection.replace("{}", "{ __typename }")
-                following.extend(_below(schema, named, selection))  # type: ignore[arg-type]
+                following.extend(_below(schema, named, selection))
         frontier = following
     return
 

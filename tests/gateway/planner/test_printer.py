@@ -11,8 +11,7 @@ from gateway.planner import (
     plan_to_json,
     print_plan,
 )
-
-from .support import prepare, supergraph
+from tests.gateway.planner.support import prepare, supergraph
 
 
 def test_json_matches_apollo_for_an_interface_object_jump() -> None:

@@ -17,8 +17,7 @@ from gateway.executor import RequestContext, execute_plan
 from gateway.planner import build_query_plan
 from gateway.shaping import shape_response
 from gateway.transports import InProcessTransport
-
-from .support import assert_plan, prepare, supergraph
+from tests.gateway.planner.support import assert_plan, prepare, supergraph
 
 QUERY = 'mutation { touch { ok query { health user(id: "u1") { name } } } }'
 

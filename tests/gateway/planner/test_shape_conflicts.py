@@ -8,8 +8,7 @@ shape and a `KeyRenamer` output rewrite restores the client's name, deepest firs
 from __future__ import annotations
 
 from gateway.planner import FetchNode, KeyRenamer, build_query_plan
-
-from .support import assert_plan, prepare, supergraph
+from tests.gateway.planner.support import assert_plan, prepare, supergraph
 
 QUERY = """{ entries { ... on Member { id peers { ... on Team { id } ... on Member { id } } }
               ... on Team { id handle peers { ... on Member { id } ... on Team { id } } } } }"""

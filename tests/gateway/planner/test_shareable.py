@@ -7,7 +7,7 @@ and of fields, unless a test says otherwise.
 
 from __future__ import annotations
 
-from .support import assert_plan
+from tests.gateway.planner.support import assert_plan
 
 
 def test_shared_root_field_joins_the_subgraph_already_used() -> None:

@@ -8,7 +8,7 @@ and of fields, unless a test says otherwise.
 
 from __future__ import annotations
 
-from .support import assert_plan
+from tests.gateway.planner.support import assert_plan
 
 
 def test_variable_conditions_on_entity_fields_become_condition_nodes() -> None:

@@ -6,7 +6,7 @@ same plans.
 
 from __future__ import annotations
 
-from .support import assert_plan
+from tests.gateway.planner.support import assert_plan
 
 
 def test_a_union_below_a_path_two_subgraphs_resolve_selects_the_members_both_know() -> None:

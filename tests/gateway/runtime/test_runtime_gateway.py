@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-import sys
-from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "executor"))
-
-from executor_support import api_schema, schemas
-
 from gateway.operation import PreparedOperation
 from gateway.planner.plan import FetchNode, QueryPlan
-from gateway.runtime import Gateway, GatewayOptions, GraphQLRequest
+from gateway.runtime import Gateway, GatewayOptions, GatewayResult, GraphQLRequest
 from gateway.supergraph.model import Supergraph
 from gateway.transports import InProcessTransport
+from tests.gateway.executor.executor_support import api_schema, schemas
 
 SUPERGRAPH = Supergraph(
     sdl="", schema=api_schema, api_schema=api_schema, subgraphs={}, types={}, root_types={}
@@ -43,9 +39,16 @@ def gateway(
     return Gateway(SUPERGRAPH, transport, options, planner=planner), transport, planner
 
 
-async def execute(gw: Gateway, query: Any, **kwargs: Any) -> Any:
-    headers = kwargs.pop("headers", {})
-    return await gw.execute(GraphQLRequest(query=query, **kwargs), headers)
+async def execute(
+    gw: Gateway,
+    query: str | None,
+    *,
+    operation_name: str | None = None,
+    variables: Mapping[str, Any] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> GatewayResult:
+    request = GraphQLRequest(query=query, operation_name=operation_name, variables=variables)
+    return await gw.execute(request, headers or {})
 
 
 async def test_plans_are_cached_by_document_from_its_second_sighting() -> None:
@@ -91,7 +94,9 @@ async def test_introspection_mixed_with_fields() -> None:
         ("", {}, "BAD_REQUEST"),
     ],
 )
-async def test_bad_input_is_a_request_error(query: Any, kwargs: Any, code: str) -> None:
+async def test_bad_input_is_a_request_error(
+    query: str | None, kwargs: dict[str, Any], code: str
+) -> None:
     gw, transport, _ = gateway()
     result = await execute(gw, query, **kwargs)
     assert result.is_request_error

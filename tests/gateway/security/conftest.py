@@ -6,10 +6,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from security_support import Stack
 
 from devstack.database import drop_prefixed, new_prefix
 from devstack.stack import start_subgraphs, stop_all
+from tests.gateway.security.security_support import Stack
 
 
 @pytest.fixture(scope="session")

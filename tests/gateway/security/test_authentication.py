@@ -14,7 +14,9 @@ from collections.abc import Iterator
 import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from security_support import (
+
+from devstack.processes import Service
+from tests.gateway.security.security_support import (
     AUDIENCE,
     ISSUER,
     SigningKey,
@@ -23,8 +25,6 @@ from security_support import (
     launch_gateway,
     sign_up,
 )
-
-from devstack.processes import Service
 
 pytestmark = pytest.mark.integration
 

@@ -19,7 +19,10 @@ from typing import Any
 
 import jwt
 import pytest
-from security_support import (
+
+from devstack.processes import Service, free_port
+from devstack.stack import gateway_env, start_gateway
+from tests.gateway.security.security_support import (
     AUDIENCE,
     ISSUER,
     SUPERGRAPH,
@@ -28,9 +31,6 @@ from security_support import (
     gql,
     sign_up,
 )
-
-from devstack.processes import Service, free_port
-from devstack.stack import gateway_env, start_gateway
 
 pytestmark = pytest.mark.integration
 

@@ -16,9 +16,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from security_support import Reply, Stack, gql, launch_gateway
 
 from devstack.processes import Service
+from tests.gateway.security.security_support import Reply, Stack, gql, launch_gateway
 
 pytestmark = pytest.mark.integration
 

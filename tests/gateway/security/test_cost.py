@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 from graphql import FragmentDefinitionNode, OperationDefinitionNode, parse
-from security_support import SUPERGRAPH, Stack, gql
 
 from devstack.processes import Service, free_port
 from devstack.stack import gateway_env, start_gateway
 from gateway.security.cost import estimate_cost
 from gateway.supergraph import Supergraph, load_supergraph
+from tests.gateway.security.security_support import SUPERGRAPH, Stack, gql
 
 pytestmark = pytest.mark.integration
 

@@ -19,10 +19,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis_graphql import Mode, nodes
-from security_support import JSON, SUPERGRAPH, Stack, call, launch_gateway
 
 from devstack.processes import Service
 from gateway.supergraph import Supergraph, load_supergraph
+from tests.gateway.security.security_support import JSON, SUPERGRAPH, Stack, call, launch_gateway
 
 pytestmark = pytest.mark.integration
 

@@ -13,10 +13,10 @@ import urllib.parse
 from collections.abc import Iterator
 
 import pytest
-from security_support import Reply, Stack, call, gql, launch_gateway
 
 from devstack.processes import Service
 from gateway.operation import DocumentLimits, OperationErrors, ParsedDocument, parse_operation
+from tests.gateway.security.security_support import Reply, Stack, call, gql, launch_gateway
 
 pytestmark = pytest.mark.integration
 

@@ -26,10 +26,10 @@ from graphql import (
     get_named_type,
     is_leaf_type,
 )
-from security_support import SUPERGRAPH, Stack, gql, launch_gateway, sign_up
 
 from devstack.processes import Service
 from gateway.supergraph import Supergraph, load_supergraph
+from tests.gateway.security.security_support import SUPERGRAPH, Stack, gql, launch_gateway, sign_up
 
 pytestmark = pytest.mark.integration
 

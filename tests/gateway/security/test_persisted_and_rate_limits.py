@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from security_support import JSON, Reply, Stack, call, launch_gateway
 
 from devstack.processes import Service
 from devstack.redis_server import RedisServer
+from tests.gateway.security.security_support import JSON, Reply, Stack, call, launch_gateway
 
 pytestmark = pytest.mark.integration
 

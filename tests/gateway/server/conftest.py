@@ -6,9 +6,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from server_support import people_supergraph, start_gateway_process, start_people_subgraph
 
 from devstack.processes import Service
+from tests.gateway.server.server_support import (
+    people_supergraph,
+    start_gateway_process,
+    start_people_subgraph,
+)
 
 EXAMPLE = """# A query for the GraphiQL tab test.
 # order: 10
@@ -22,7 +26,7 @@ query PersonById($id: ID!) {
 @pytest.fixture(scope="module")
 def server_dir(test_output_root: Path, request: pytest.FixtureRequest) -> Path:
     """Logs and files of this module's processes."""
-    path = test_output_root / "gateway-server" / request.module.__name__
+    path = test_output_root / "gateway-server" / request.path.stem
     path.mkdir(parents=True, exist_ok=True)
     return path
 

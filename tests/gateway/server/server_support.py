@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-import server_subgraph
 
 from devstack.processes import Service, free_port, start_service
 from gateway.composition import CompositionFailure, SubgraphSource, compose
+from tests.gateway.server import server_subgraph
 
 ROOT = Path(__file__).resolve().parents[3]
 HERE = Path(__file__).resolve().parent

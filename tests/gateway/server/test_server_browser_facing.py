@@ -8,9 +8,9 @@ from pathlib import Path
 
 import orjson
 import pytest
-from server_support import call, post_json, start_gateway_process
 
 from devstack.processes import Service
+from tests.gateway.server.server_support import call, post_json, start_gateway_process
 
 pytestmark = pytest.mark.integration
 

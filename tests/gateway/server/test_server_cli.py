@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
-import server_subgraph
-from server_support import ROOT, people_supergraph, python_env
 
 from gateway.supergraph import Supergraph, load_supergraph
+from tests.gateway.server import server_subgraph
+from tests.gateway.server.server_support import ROOT, people_supergraph, python_env
 
 
 def gateway(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:

@@ -14,12 +14,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import server_subgraph
-import slow_subgraph
-from server_support import HERE, START_TIMEOUT, post_json, python_env, start_gateway_process
 
 from devstack.processes import Service, free_port, start_service
 from gateway.composition import CompositionFailure, SubgraphSource, compose
+from tests.gateway.server import server_subgraph, slow_subgraph
+from tests.gateway.server.server_support import (
+    HERE,
+    START_TIMEOUT,
+    post_json,
+    python_env,
+    start_gateway_process,
+)
 
 pytestmark = pytest.mark.integration
 

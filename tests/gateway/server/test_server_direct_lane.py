@@ -7,21 +7,19 @@ layers used to guarantee and what the hand-built responses and body reading must
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 import orjson
 import pytest
-from server_support import people_supergraph
 from starlette.applications import Starlette
 from starlette.responses import Response
+from starlette.types import Message
 
 from gateway.config import load_config
 from gateway.server import create_app
 from gateway.server.responses import graphql_response
 from gateway.supergraph import Supergraph, load_supergraph
 from gateway.transports import SubgraphRequest, SubgraphResponse, SubgraphResult
-
-Message = dict[str, Any]
+from tests.gateway.server.server_support import people_supergraph
 
 
 class Canned:

@@ -6,9 +6,9 @@ import urllib.parse
 
 import orjson
 import pytest
-from server_support import call, post_json
 
 from devstack.processes import Service
+from tests.gateway.server.server_support import call, post_json
 
 pytestmark = pytest.mark.integration
 

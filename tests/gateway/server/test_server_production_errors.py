@@ -11,9 +11,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from server_support import people_supergraph, post_json, start_gateway_process
 
 from devstack.processes import Service, free_port
+from tests.gateway.server.server_support import people_supergraph, post_json, start_gateway_process
 
 pytestmark = pytest.mark.integration
 

@@ -13,15 +13,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from server_support import (
+
+from devstack.processes import Service
+from tests.gateway.server.server_support import (
     call,
     people_supergraph,
     post_json,
     start_gateway_process,
     start_people_subgraph,
 )
-
-from devstack.processes import Service
 
 pytestmark = pytest.mark.integration
 

@@ -9,7 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from server_support import Reply, post_json, start_gateway_process
+
+from tests.gateway.server.server_support import Reply, post_json, start_gateway_process
 
 pytestmark = pytest.mark.integration
 

@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from server_support import post_json, start_gateway_process
 
 from devstack.processes import Service, http_ok, launch
 from devstack.stack import subgraph_specs
 from gateway.http_protocol import ConnectionLimits
+from tests.gateway.server.server_support import post_json, start_gateway_process
 
 pytestmark = pytest.mark.integration
 

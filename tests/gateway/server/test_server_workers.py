@@ -6,7 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
-from server_support import post_json, start_gateway_process
+
+from tests.gateway.server.server_support import post_json, start_gateway_process
 
 pytestmark = pytest.mark.integration
 

@@ -8,20 +8,15 @@ check that the answer is exactly (keys, order, errors) what the careful walk alo
 from __future__ import annotations
 
 import copy
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import orjson
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "executor"))
-
-from executor_support import api_schema, prepared
-
 from gateway.shaping import compile_shape, shape_response
 from gateway.shaping.walk import BUBBLE, ShapeState, walk_fields
+from tests.gateway.executor.executor_support import api_schema, prepared
 
 QUERY = """
 query($yes: Boolean!) {

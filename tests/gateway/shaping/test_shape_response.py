@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "executor"))
-
-from executor_support import api_schema, prepared
-
 from gateway.shaping import shape_response
+from tests.gateway.executor.executor_support import api_schema, prepared
 
 
 def shape(

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import strawberry
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "executor"))
-
-from executor_support import api_schema, prepared
 
 from gateway.executor import RequestContext, execute_plan
 from gateway.planner.plan import FetchNode, FieldSelection, FlattenNode, QueryPlan, SequenceNode
 from gateway.shaping import shape_response
 from gateway.transports import InProcessTransport
+from tests.gateway.executor.executor_support import api_schema, prepared
 
 SEEN_HEADERS: list[dict[str, str]] = []
 

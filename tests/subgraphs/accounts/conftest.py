@@ -12,11 +12,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from accounts_support import AccountsService
 
 from devstack.database import drop_prefixed, new_prefix
 from devstack.processes import free_port, start_service
 from devstack.stack import subgraph_env
+from tests.subgraphs.accounts.accounts_support import AccountsService
 
 START_TIMEOUT_SECONDS = 90.0
 
@@ -55,7 +55,7 @@ def _start(mongodb_uri: str, log_dir: Path, regions: str) -> Iterator[AccountsSe
 
 
 def _log_dir(root: Path, request: pytest.FixtureRequest) -> Path:
-    return root / re.sub(r"[^A-Za-z0-9_.-]+", "_", request.module.__name__) / "accounts"
+    return root / re.sub(r"[^A-Za-z0-9_.-]+", "_", request.path.stem) / "accounts"
 
 
 @pytest.fixture(scope="module")

@@ -9,9 +9,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from accounts_support import AccountsService, SignedIn, ok, sign_up
 
 from subgraphs.accounts.schema import print_sdl
+from tests.subgraphs.accounts.accounts_support import AccountsService, SignedIn, ok, sign_up
 
 pytestmark = pytest.mark.integration
 

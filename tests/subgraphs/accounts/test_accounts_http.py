@@ -7,7 +7,8 @@ import urllib.error
 import urllib.request
 
 import pytest
-from accounts_support import AccountsService, http_json
+
+from tests.subgraphs.accounts.accounts_support import AccountsService, http_json
 
 pytestmark = pytest.mark.integration
 

@@ -17,12 +17,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from accounts_support import AccountsService, SignedIn, codes, http_json, ok, sign_up
 
 from devstack.database import drop_prefixed, new_prefix
 from devstack.graphql_client import GraphQLResponse, post_graphql
 from devstack.processes import Service, free_port, start_service
 from devstack.stack import start_subgraphs, stop_all, subgraph_env
+from tests.subgraphs.accounts.accounts_support import (
+    AccountsService,
+    SignedIn,
+    codes,
+    http_json,
+    ok,
+    sign_up,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -100,7 +107,7 @@ def stack(
     mongodb_uri: str, test_output_root: Path, request: pytest.FixtureRequest
 ) -> Iterator[Stack]:
     prefix, token = new_prefix(), secrets.token_urlsafe(24)
-    log_dir = test_output_root / re.sub(r"[^A-Za-z0-9_.-]+", "_", request.module.__name__)
+    log_dir = test_output_root / re.sub(r"[^A-Za-z0-9_.-]+", "_", request.path.stem)
     services = start_subgraphs(mongodb_uri, prefix, log_dir, internal_token=token)
     try:
         accounts = AccountsService(

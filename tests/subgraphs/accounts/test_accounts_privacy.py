@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from accounts_support import AccountsService, codes, ok, sign_up
+
+from tests.subgraphs.accounts.accounts_support import AccountsService, codes, ok, sign_up
 
 pytestmark = pytest.mark.integration
 

@@ -12,10 +12,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from accounts_support import AccountsService, codes, ok, sign_up
 
 from devstack.processes import free_port, start_service
 from devstack.stack import subgraph_env
+from tests.subgraphs.accounts.accounts_support import AccountsService, codes, ok, sign_up
 
 pytestmark = pytest.mark.integration
 

@@ -7,7 +7,8 @@ need only accounts, and every refused request is shown to leave the database unc
 from __future__ import annotations
 
 import pytest
-from accounts_support import AccountsService, codes, ok, sign_up
+
+from tests.subgraphs.accounts.accounts_support import AccountsService, codes, ok, sign_up
 
 pytestmark = pytest.mark.integration
 

@@ -9,9 +9,10 @@ from typing import Any
 import jwt
 import orjson
 import pytest
-from accounts_support import SIGN_UP, AccountsService, codes, ok, sign_up
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from tests.subgraphs.accounts.accounts_support import SIGN_UP, AccountsService, codes, ok, sign_up
 
 pytestmark = pytest.mark.integration
 

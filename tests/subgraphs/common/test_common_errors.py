@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import Enum
 
 import strawberry
+from graphql import GraphQLFormattedError
 
 from subgraphs.common.errors import AppError, ErrorCode
 from subgraphs.common.schema import federation_schema, print_schema_sdl
@@ -44,7 +45,7 @@ SCHEMA = federation_schema(query=Query)
 
 async def _errors(
     query: str, variables: dict[str, object] | None = None
-) -> list[dict[str, object]]:
+) -> list[GraphQLFormattedError]:
     result = await SCHEMA.execute(query, variable_values=variables)
     assert result.errors
     return [error.formatted for error in result.errors]

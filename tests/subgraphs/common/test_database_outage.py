@@ -55,7 +55,8 @@ class Reply:
     seconds: float
 
     @property
-    def codes(self) -> list[str]:
+    def codes(self) -> list[str | None]:
+        """Each error's `extensions.code`; None for an error without one."""
         return [(e.get("extensions") or {}).get("code") for e in self.body.get("errors", [])]
 
 

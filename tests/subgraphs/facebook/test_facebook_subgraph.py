@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 from bson import ObjectId
-from platform_world import Graph
 
 from subgraphs.facebook.schema import print_sdl
+from tests.subgraphs.whatsapp.platform_world import Graph
 
 pytestmark = pytest.mark.integration
 

@@ -317,7 +317,7 @@ def own_graph(
     mongodb_uri: str, test_output_root: Path, request: pytest.FixtureRequest
 ) -> Iterator[Graph]:
     """A stack for one test module alone, for tests that stop and restart subgraphs."""
-    started = start_graph(mongodb_uri, test_output_root / request.module.__name__ / "subgraphs")
+    started = start_graph(mongodb_uri, test_output_root / request.path.stem / "subgraphs")
     try:
         yield started
     finally:

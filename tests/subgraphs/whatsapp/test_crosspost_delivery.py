@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 from bson import ObjectId
-from platform_world import Graph, Person, wait_for
+
+from tests.subgraphs.whatsapp.platform_world import Graph, Person, wait_for
 
 pytestmark = pytest.mark.integration
 

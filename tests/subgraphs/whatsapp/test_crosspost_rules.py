@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 from bson import ObjectId
-from platform_world import Graph, Person
+
+from tests.subgraphs.whatsapp.platform_world import Graph, Person
 
 pytestmark = pytest.mark.integration
 
@@ -28,7 +29,7 @@ FB_STORIES = """query($id: ID!) { _entities(representations: [{__typename: "Pers
 
 
 def post(
-    graph: Graph, person: Person, text: str, *, cross: bool = True, targets: Any = None
+    graph: Graph, person: Person, text: str, *, cross: bool = True, targets: list[str] | None = None
 ) -> dict[str, Any]:
     variables = {"t": text, "c": cross, "targets": targets}
     payload: dict[str, Any] = graph.data("whatsapp", POST, variables, person.token)["postStatus"]

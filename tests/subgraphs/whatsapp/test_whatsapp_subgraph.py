@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 from bson import ObjectId
-from platform_world import Graph, Person
 
 from subgraphs.whatsapp.schema import print_sdl
+from tests.subgraphs.whatsapp.platform_world import Graph, Person
 
 pytestmark = pytest.mark.integration
 
