@@ -8,6 +8,10 @@ in this gateway's `DocumentCache` (`gateway/documents.py`), keyed by (document, 
 and bounded by bytes; nothing cached depends on variables or headers, so replicas can share
 nothing and still agree. The server runs the security checks between `document`, `validated`
 and `execute`, and may hand `execute` a copy of the operation filtered by authorization.
+
+`Gateway` composes the parts that each own one concern: the document cache
+(`gateway/documents.py`), the header policy (`gateway/headers.py`: what reaches subgraphs, who
+the caller is) and inbound deduplication (`gateway/inbound.py`); it keeps the order of the steps.
 """
 
 from __future__ import annotations
@@ -19,7 +23,6 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-import orjson
 from graphql import (
     FieldNode,
     FragmentSpreadNode,
@@ -31,6 +34,8 @@ from graphql import (
 
 from gateway.documents import Document, DocumentCache, Planned, Runnable
 from gateway.executor import RequestContext, execute_plan
+from gateway.headers import HeaderPolicy
+from gateway.inbound import InboundDedup, inbound_key
 from gateway.operation import (
     BAD_REQUEST,
     DocumentLimits,
@@ -123,7 +128,8 @@ class Gateway:
             self.options.document_cache_bytes, self.options.document_limits
         )
         self._possible_types = _possible_types(supergraph.schema)
-        self._in_flight: dict[tuple[Any, ...], asyncio.Future[dict[str, Any]]] = {}
+        self.header_policy = HeaderPolicy(self.options.forward_headers)
+        self._inbound = InboundDedup()
 
     def document(self, query: str, operation_name: str | None) -> Document:
         """The document's cache entry: parsed within the limits, with its facts."""
@@ -178,12 +184,12 @@ class Gateway:
         cached = self._planned(operation)
         if isinstance(cached, GatewayResult):
             return cached
-        forwarded = self._forwarded(headers)
+        forwarded = self.header_policy.forwarded(headers)
         if self.options.deduplicate_inbound and prepared.kind == "query":
-            identity = _credentials(headers)
-            body = await self._run_shared(
-                operation, cached, variables, request, forwarded, identity, deadline
-            )
+            identity = self.header_policy.credentials(headers)
+            key = inbound_key(request.query, operation, variables, forwarded, identity)
+            run = partial(self._run, operation, cached, variables, request, forwarded, deadline)
+            body = await self._inbound.run(key, run)
         else:
             body = await self._run(operation, cached, variables, request, forwarded, deadline)
         if include_plan:
@@ -198,49 +204,6 @@ class Gateway:
         if isinstance(found, OperationErrors):
             return _request_errors(found.errors)
         return found
-
-    async def _run_shared(
-        self,
-        operation: Runnable,
-        cached: Planned,
-        variables: Mapping[str, Any],
-        request: GraphQLRequest,
-        forwarded: dict[str, str],
-        identity: tuple[str, ...],
-        deadline: float | None,
-    ) -> dict[str, Any]:
-        """`_run`, shared with identical requests already in flight (bodies are read-only).
-
-        Only requests with the same credentials share a run, even when no header is forwarded:
-        what a client may see can depend on who it is, so one client's answer never goes to
-        another.
-        """
-        key = (
-            request.query,
-            operation.prepared.name,
-            operation.variant,
-            orjson.dumps(variables, option=orjson.OPT_SORT_KEYS, default=str),
-            tuple(sorted(forwarded.items())),
-            identity,
-        )
-        pending = self._in_flight.get(key)
-        if pending is not None:
-            return await asyncio.shield(pending)
-        future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
-        self._in_flight[key] = future
-        try:
-            body = await self._run(operation, cached, variables, request, forwarded, deadline)
-            future.set_result(body)
-        except asyncio.CancelledError:
-            future.cancel()
-            raise
-        except Exception as error:
-            future.set_exception(error)
-            future.exception()  # followers re-raise it themselves
-            raise
-        finally:
-            del self._in_flight[key]
-        return body
 
     def _planned(self, operation: Runnable) -> Planned | GatewayResult:
         """The operation's plan and shaping cache, planning it on first sight."""
@@ -308,33 +271,6 @@ class Gateway:
                     self.documents.grow(operation.key, operation.unit // 2)
                 cached.shapes[key] = compiled
         return compiled
-
-    def _forwarded(self, headers: Mapping[str, str]) -> dict[str, str]:
-        """The client headers subgraphs get; none unless configured, without a header scan."""
-        wanted = self.options.forward_headers
-        if not wanted:
-            return {}
-        forwarded: dict[str, str] = {}
-        for name, value in headers.items():
-            lowered = name.lower()
-            if lowered in wanted:
-                # The first of repeated headers, as authentication reads it: a client must not
-                # be verified with one token while another reaches the subgraphs.
-                forwarded.setdefault(lowered, value)
-        return forwarded
-
-
-_CREDENTIAL_HEADERS = ("authorization", "cookie")
-
-
-def _credentials(headers: Mapping[str, str]) -> tuple[str, ...]:
-    """The first value of each credential header ("" when absent), for inbound dedup keys."""
-    found: dict[str, str] = {}
-    for name, value in headers.items():
-        lowered = name.lower()
-        if lowered in _CREDENTIAL_HEADERS:
-            found.setdefault(lowered, value)
-    return tuple(found.get(name, "") for name in _CREDENTIAL_HEADERS)
 
 
 def _refuse(prepared: PreparedOperation, allow_mutations: bool) -> GatewayResult | None:
