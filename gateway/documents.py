@@ -79,6 +79,8 @@ class Runnable:
     unit: int = 0
     """Bytes one more plan or shape for this operation is counted as."""
     planned: Planned | None = None
+    plans_by_labels: dict[frozenset[str], Planned] = field(default_factory=dict)
+    """Plans per set of progressive-override labels, when labels vary per request."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -69,6 +69,8 @@ class OverrideSettings:
 
     rules: Mapping[str, LabelRule] = field(default_factory=dict)
     hook: OverrideHook | None = None
+    draw: Callable[[], float] = random.random
+    """The random source for `percent(N)` labels: a float in [0, 1); tests pass a seeded one."""
 
 
 class OverridePolicy:
@@ -78,11 +80,9 @@ class OverridePolicy:
         self,
         labels: Iterable[str],
         settings: OverrideSettings | None = None,
-        *,
-        draw: Callable[[], float] = random.random,
     ) -> None:
         self._settings = settings or OverrideSettings()
-        self._draw = draw
+        self._draw = self._settings.draw
         self.labels = frozenset(labels)
         always: set[str] = set()
         self._percent: list[tuple[str, float]] = []

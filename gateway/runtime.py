@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
+from typing import Any, Protocol
 
 from graphql import (
     FieldNode,
@@ -45,7 +45,14 @@ from gateway.operation import (
     request_error,
     validate_operation,
 )
-from gateway.planner import QueryPlan, build_query_plan, plan_to_json, print_plan
+from gateway.overrides import OverridePolicy, OverrideSettings
+from gateway.planner import (
+    QueryPlan,
+    build_query_plan,
+    override_labels_in,
+    plan_to_json,
+    print_plan,
+)
 from gateway.shaping import (
     INTROSPECTION_FIELDS,
     CompiledShape,
@@ -62,7 +69,22 @@ __all__ = ["Gateway", "GatewayOptions", "GatewayResult", "GraphQLRequest", "Plan
 log = logging.getLogger(__name__)
 
 MAX_SHAPES_PER_DOCUMENT = 16  # one per combination of @skip/@include values actually seen
-Planner = Callable[[Supergraph, PreparedOperation], QueryPlan]
+MAX_LABEL_PLANS_PER_DOCUMENT = 16
+"""Plans kept per operation, one per set of override labels seen; past it, planned per request."""
+
+
+class Planner(Protocol):
+    """Plans one operation with the progressive-override labels that are on for the request."""
+
+    def __call__(
+        self,
+        supergraph: Supergraph,
+        prepared: PreparedOperation,
+        *,
+        override_labels: frozenset[str],
+    ) -> QueryPlan: ...
+
+
 DEFAULT_DOCUMENT_LIMITS = DocumentLimits(max_bytes=256 << 10, max_tokens=10_000)
 """The server passes its configured limits; these are `gateway/config.py`'s defaults."""
 
@@ -105,6 +127,8 @@ class GatewayOptions:
     request_timeout: float | None = None
     """Seconds one request may take end to end (None: no deadline); then the fetches still
     waiting give GATEWAY_TIMEOUT errors and the client gets what was fetched."""
+    overrides: OverrideSettings = field(default_factory=OverrideSettings)
+    """How each request's progressive `@override` labels are decided (`gateway/overrides.py`)."""
 
 
 class Gateway:
@@ -129,6 +153,7 @@ class Gateway:
         )
         self._possible_types = _possible_types(supergraph.schema)
         self.header_policy = HeaderPolicy(self.options.forward_headers)
+        self.overrides = OverridePolicy(override_labels_in(supergraph), self.options.overrides)
         self._inbound = InboundDedup()
 
     def document(self, query: str, operation_name: str | None) -> Document:
@@ -181,7 +206,7 @@ class Gateway:
         variables = coerce_variables(self.supergraph.api_schema, prepared, request.variables)
         if isinstance(variables, OperationErrors):
             return _request_errors(variables.errors)
-        cached = self._planned(operation)
+        cached = self._planned(operation, self.overrides.decide(headers))
         if isinstance(cached, GatewayResult):
             return cached
         forwarded = self.header_policy.forwarded(headers)
@@ -205,28 +230,62 @@ class Gateway:
             return _request_errors(found.errors)
         return found
 
-    def _planned(self, operation: Runnable) -> Planned | GatewayResult:
-        """The operation's plan and shaping cache, planning it on first sight."""
-        if operation.planned is not None:
+    def _planned(self, operation: Runnable, labels: frozenset[str]) -> Planned | GatewayResult:
+        """The operation's plan for these override labels, and its shaping cache.
+
+        Planned on first sight of each label set. Without labels that vary per request (the
+        common case) there is one plan, in `planned`; otherwise one per label set seen, in
+        `plans_by_labels`, sharing one shaping cache (shapes do not depend on labels).
+        """
+        if self.overrides.constant:
+            if operation.planned is None:
+                planned = self._plan(operation, labels, {})
+                if isinstance(planned, GatewayResult):
+                    return planned
+                operation.planned = planned
             return operation.planned
+        found = operation.plans_by_labels.get(labels)
+        if found is not None:
+            return found
+        shapes = (
+            next(iter(operation.plans_by_labels.values())).shapes
+            if operation.plans_by_labels
+            else {}
+        )
+        planned = self._plan(operation, labels, shapes)
+        if (
+            isinstance(planned, Planned)
+            and len(operation.plans_by_labels) < MAX_LABEL_PLANS_PER_DOCUMENT
+        ):
+            if operation.plans_by_labels:  # the first plan is in the document's weight already
+                self.documents.grow(operation.key, operation.unit // 2)
+            operation.plans_by_labels[labels] = planned
+        return planned
+
+    def _plan(
+        self,
+        operation: Runnable,
+        labels: frozenset[str],
+        shapes: dict[tuple[object, ...], CompiledShape],
+    ) -> Planned | GatewayResult:
         prepared = operation.prepared
         names = _static_root_names(prepared)
         try:
             if names <= INTROSPECTION_FIELDS | {"__typename"}:
                 plan = QueryPlan(node=None)  # answered by the gateway alone
             else:
-                plan = self._planner(self.supergraph, prepared)
+                plan = self._planner(self.supergraph, prepared, override_labels=labels)
         except Exception:  # a planner bug must not become a 500 with a traceback
             log.exception("query planning failed")
             message = "The gateway could not plan this operation."
             error = request_error(message, "QUERY_PLANNING_FAILED")
             return GatewayResult(body={"errors": [error]}, is_request_error=False)
-        operation.planned = Planned(
+        return Planned(
             plan=plan,
             directive_variables=directive_variables(prepared),
             has_introspection=bool(names & INTROSPECTION_FIELDS),
+            shapes=shapes,
         )
-        return operation.planned
 
     async def _run(
         self,

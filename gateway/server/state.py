@@ -17,6 +17,8 @@ from pathlib import Path
 
 from gateway.config import Config
 from gateway.operation import DocumentLimits
+from gateway.overrides import LabelRule, OverrideSettings
+from gateway.planner import override_labels_in
 from gateway.runtime import Gateway, GatewayOptions
 from gateway.supergraph import Supergraph, SupergraphProblems, load_supergraph
 from gateway.transports import HttpTransport, HttpTransportOptions, Transport
@@ -84,9 +86,19 @@ class ServingState:
             ),
             deduplicate_inbound=self.config.performance.inbound_dedup,
             request_timeout=self.config.request_timeout,
+            overrides=OverrideSettings(rules=self._override_rules(supergraph)),
         )
         self.gateway = Gateway(supergraph, self.transport, options)
         log.info("serving a supergraph with subgraphs: %s", ", ".join(sorted(urls)))
+
+    def _override_rules(self, supergraph: Supergraph) -> dict[str, LabelRule]:
+        """Header rules for the supergraph's custom override labels that the settings name."""
+        rules: dict[str, LabelRule] = {}
+        for label in sorted(override_labels_in(supergraph)):
+            settings = self.config.override_rule(label)
+            if settings is not None and settings.header is not None:
+                rules[label] = LabelRule(settings.header, frozenset(settings.values))
+        return rules
 
     async def start(self) -> None:
         """Open the connection pool and, with `--compose`, start composing in the background."""

@@ -35,14 +35,14 @@ def test_without_labels_every_request_gets_the_same_empty_set() -> None:
 
 
 def test_percent_100_is_always_on_and_percent_0_never() -> None:
-    policy = OverridePolicy(["percent(100)", "percent(0)"], draw=lambda: 0.0)
+    policy = OverridePolicy(["percent(100)", "percent(0)"], OverrideSettings(draw=lambda: 0.0))
     assert policy.constant
     assert policy.decide({}) == {"percent(100)"}
 
 
 def test_a_percent_label_is_drawn_for_each_request() -> None:
     draws = itertools.cycle([0.10, 0.30, 0.24999, 0.9])
-    policy = OverridePolicy(["percent(25)"], draw=lambda: next(draws))
+    policy = OverridePolicy(["percent(25)"], OverrideSettings(draw=lambda: next(draws)))
     assert not policy.constant
     decided = [policy.decide({}) for _ in range(4)]
     assert decided == [{"percent(25)"}, frozenset(), {"percent(25)"}, frozenset()]
@@ -50,7 +50,9 @@ def test_a_percent_label_is_drawn_for_each_request() -> None:
 
 def test_percent_labels_are_drawn_independently() -> None:
     draws = iter([0.05, 0.5])  # sorted label order: percent(10), then percent(60)
-    policy = OverridePolicy(["percent(60)", "percent(10)"], draw=lambda: next(draws))
+    policy = OverridePolicy(
+        ["percent(60)", "percent(10)"], OverrideSettings(draw=lambda: next(draws))
+    )
     assert policy.decide({}) == {"percent(10)", "percent(60)"}
 
 
@@ -58,7 +60,7 @@ def test_the_share_of_requests_follows_the_percentage() -> None:
     import random
 
     seeded = random.Random(7)
-    policy = OverridePolicy(["percent(30)"], draw=seeded.random)
+    policy = OverridePolicy(["percent(30)"], OverrideSettings(draw=seeded.random))
     on = sum(bool(policy.decide({})) for _ in range(10_000))
     assert 2_800 < on < 3_200
 
@@ -81,7 +83,7 @@ def test_a_rule_for_a_label_the_supergraph_lacks_or_a_percent_label_does_nothing
         "gone": LabelRule(header="x-gone"),
         "percent(10)": LabelRule(header="x-force"),
     }
-    policy = OverridePolicy(["percent(10)"], OverrideSettings(rules=rules), draw=lambda: 0.99)
+    policy = OverridePolicy(["percent(10)"], OverrideSettings(rules=rules, draw=lambda: 0.99))
     assert policy.decide({"x-gone": "1", "x-force": "1"}) == frozenset()
 
 
@@ -89,6 +91,6 @@ def test_a_hook_turns_on_custom_labels_only() -> None:
     def hook(headers: object) -> list[str]:
         return ["beta", "percent(50)", "unknown"]
 
-    policy = OverridePolicy(["beta", "percent(50)"], OverrideSettings(hook=hook), draw=lambda: 0.99)
+    policy = OverridePolicy(["beta", "percent(50)"], OverrideSettings(hook=hook, draw=lambda: 0.99))
     assert not policy.constant
     assert policy.decide({}) == {"beta"}

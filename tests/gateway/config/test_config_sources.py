@@ -132,3 +132,25 @@ def test_the_accounts_centers_settings_file_loads() -> None:
     config = load_config(path, environ={})
     assert config.headers.forward == ("authorization",)
     assert config.readiness.subgraphs == ("accounts",)
+
+
+def test_override_label_rules_come_from_yaml_and_the_environment(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "override_labels:\n  beta-billing:\n    header: X-Beta\n    values: ['1', 'on']\n",
+    )
+    config = load_config(path, environ={"GATEWAY_OVERRIDE_LABEL_HEADER_CANARY": "x-canary"})
+    beta = config.override_rule("beta-billing")
+    assert beta is not None
+    assert (beta.header, beta.values) == ("x-beta", ("1", "on"))
+    canary = config.override_rule("canary")
+    assert canary is not None
+    assert (canary.header, canary.values) == ("x-canary", ())
+    assert config.override_rule("percent(50)") is None
+    assert config.override_rule("unlisted") is None
+
+
+def test_an_override_label_rule_must_be_a_mapping_of_known_keys(tmp_path: Path) -> None:
+    path = write(tmp_path, "override_labels:\n  beta:\n    headers: x-beta\n")
+    with pytest.raises(ConfigError, match="override_labels.beta"):
+        load_config(path, environ={})

@@ -26,7 +26,13 @@ class CountingPlanner:
     def __init__(self) -> None:
         self.calls = 0
 
-    def __call__(self, supergraph: Supergraph, prepared: PreparedOperation) -> QueryPlan:
+    def __call__(
+        self,
+        supergraph: Supergraph,
+        prepared: PreparedOperation,
+        *,
+        override_labels: frozenset[str],
+    ) -> QueryPlan:
         self.calls += 1
         return QueryPlan(node=FetchNode(service_name="accounts", operation="{me{name}}"))
 
@@ -153,7 +159,13 @@ async def test_no_header_is_forwarded_by_default() -> None:
 
 async def test_planner_crash_is_an_error_value() -> None:
     class Broken(CountingPlanner):
-        def __call__(self, supergraph: Supergraph, prepared: PreparedOperation) -> QueryPlan:
+        def __call__(
+            self,
+            supergraph: Supergraph,
+            prepared: PreparedOperation,
+            *,
+            override_labels: frozenset[str],
+        ) -> QueryPlan:
             raise RuntimeError("bug")
 
     gw, _, _ = gateway(planner=Broken())
