@@ -52,6 +52,9 @@ from gateway.supergraph.model import Supergraph
 
 __all__ = ["Refusal", "SecurityGuard"]
 
+SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
+RETRY_AFTER_SECONDS = 5
+"""When a client may retry a token the key server could not check (as the subgraphs say)."""
 REQUEST_ERROR = 0
 """`Refusal.status` for "a request error": 400 or 200 as GraphQL-over-HTTP's media type says."""
 
@@ -123,6 +126,13 @@ class SecurityGuard:
         claims = ANONYMOUS
         if self._auth is not None:
             verified = await self._auth.authenticate(headers)
+            if isinstance(verified, AuthFailure) and verified.unavailable:
+                return Refusal(
+                    message=verified.message,
+                    code=SERVICE_UNAVAILABLE,
+                    status=503,
+                    headers={"retry-after": str(RETRY_AFTER_SECONDS)},
+                )
             if isinstance(verified, AuthFailure):
                 return Refusal(
                     message=verified.message,

@@ -32,9 +32,9 @@ from strawberry.asgi import GraphQL
 from strawberry.federation import Schema
 from strawberry.http import GraphQLHTTPResponse
 
+from gateway.jwks import JwksCache
 from subgraphs.common.auth import (
     IntrospectionRevocationCheck,
-    JwksKeySource,
     KeySource,
     RequestAuth,
     RevocationCheck,
@@ -68,7 +68,7 @@ HEALTH_SECONDS = 0.8
 
 def jwks_keys(settings: Settings, http: aiohttp.ClientSession, _: object) -> KeySource:
     """Keys from accounts' JWKS."""
-    return JwksKeySource(http, f"{settings.accounts_url}/.well-known/jwks.json")
+    return JwksCache(f"{settings.accounts_url}/.well-known/jwks.json", session=http)
 
 
 def introspected_revocations(

@@ -168,3 +168,14 @@ async def test_the_filtered_ast_runs_as_it_is_without_a_second_validation() -> N
     body = guard.finish(result.body, authorized.removed)
     assert body["data"] == {"__typename": "Query", "person": None}
     assert [e["extensions"]["code"] for e in body["errors"]] == ["UNAUTHORIZED_FIELD_OR_TYPE"]
+
+
+async def test_a_token_the_key_server_cannot_check_is_503_not_401() -> None:
+    """accounts down: clients retry (Retry-After) instead of signing their person out."""
+    guard = make_guard(auth=AuthConfig(jwks_url=UNREACHABLE_JWKS))
+    token = "eyJhbGciOiJFZERTQSIsImtpZCI6ImsxIn0.eyJzdWIiOiJwIn0.c2ln"  # kid k1, not checkable
+    refusal = await guard.admit({"authorization": f"Bearer {token}"})
+    assert isinstance(refusal, Refusal)
+    assert (refusal.status, refusal.code) == (503, "SERVICE_UNAVAILABLE")
+    assert refusal.headers == {"retry-after": "5"}
+    assert await guard.admit({}) == ANONYMOUS  # no token: nothing to check, nothing fetched
