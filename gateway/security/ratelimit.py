@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from gateway.security.authentication import Claims
 from gateway.security.settings import RateLimitConfig
-from gateway.security.stores import KeyValueStore, open_store
+from gateway.stores import KeyValueStore, open_store
 
 __all__ = ["RATE_LIMITED", "RateLimited", "RateLimiter", "client_key"]
 
