@@ -130,6 +130,16 @@ def _lower_names(raw: object) -> tuple[str, ...]:
     return tuple(name.lower() for name in _names(raw))
 
 
+def _coordinates(raw: object) -> tuple[str, ...]:
+    """Schema coordinates of fields, `Type.field`."""
+    names = _names(raw)
+    for name in names:
+        kind, dot, field = name.partition(".")
+        if not (dot and kind.isidentifier() and field.isidentifier()):
+            raise _Invalid(f"fields as Type.field (e.g. Mutation.signIn), not {name!r}")
+    return names
+
+
 def _choice(*allowed: str) -> Parser:
     def parse(raw: object) -> str:
         if isinstance(raw, str) and raw.strip().lower() in allowed:
@@ -244,6 +254,13 @@ OPTIONS: tuple[Option, ...] = (
            "seconds in one rate-limit window"),
     Option("rate_limit.client_header", "GATEWAY_RATE_LIMIT_CLIENT_HEADER", _text, "x-client-id",
            "header naming the client when there is no token subject"),
+    Option("rate_limit.fields", "GATEWAY_RATE_LIMIT_FIELDS", _coordinates, (),
+           "root fields (Type.field) with a limit of their own per client address"),
+    Option("rate_limit.field_requests", "GATEWAY_RATE_LIMIT_FIELD_REQUESTS",
+           _integer(0, 1_000_000_000), 0,
+           "selections of rate_limit.fields per client address per window (0: no limit)"),
+    Option("rate_limit.forward_client_address", "GATEWAY_FORWARD_CLIENT_ADDRESS", _boolean, False,
+           "send subgraphs the client's address as X-Forwarded-For (replacing the client's)"),
     Option("redis.url", "GATEWAY_REDIS_URL", _optional_text, None,
            "Redis shared by replicas for APQ and rate limits (empty: in memory)"),
     Option("security.introspection", "GATEWAY_INTROSPECTION", _boolean, None,
@@ -256,7 +273,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("security.mask_errors", "GATEWAY_MASK_ERRORS", _boolean, None,
            "hide subgraph internals in errors (default: in production)"),
     Option("security.error_extensions", "GATEWAY_ERROR_EXTENSIONS", _names,
-           ("code", "serviceName"), "error extensions kept when errors are masked"),
+           ("code", "serviceName", "retryAfter"), "error extensions kept when errors are masked"),
     Option("query_plan.expose", "GATEWAY_QUERY_PLAN_EXPOSE", _boolean, None,
            "return the query plan in extensions when asked by header (default: in dev mode)"),
     Option("query_plan.header", "GATEWAY_QUERY_PLAN_HEADER", _text,
@@ -616,6 +633,9 @@ def _security_settings(pick: Callable[[str], Any], or_dev: Callable[[str], bool]
             window_seconds=pick("rate_limit.window"),
             client_header=str(pick("rate_limit.client_header")).lower(),
             redis_url=pick("redis.url"),
+            fields=frozenset(pick("rate_limit.fields")),
+            field_requests=pick("rate_limit.field_requests"),
+            forward_client_address=pick("rate_limit.forward_client_address"),
         ),
         "operation_limits": OperationLimits(
             max_depth=pick("limits.max_depth"),

@@ -17,6 +17,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from graphql import OperationType
+
 from gateway.documents import Document, DocumentCache, Runnable, Variant
 from gateway.security.authentication import (
     ANONYMOUS,
@@ -39,7 +41,7 @@ from gateway.security.limits import check_shape
 from gateway.security.masking import mask_errors
 from gateway.security.persisted import DocumentProblem, PersistedDocuments
 from gateway.security.policy import Authorizer
-from gateway.security.ratelimit import RATE_LIMITED, RateLimiter, client_key
+from gateway.security.ratelimit import RATE_LIMITED, RateLimiter, client_key, count_root_fields
 from gateway.security.settings import (
     AuthConfig,
     AuthorizationConfig,
@@ -67,6 +69,8 @@ class Refusal:
     code: str
     status: int = REQUEST_ERROR
     headers: Mapping[str, str] | None = None
+    extensions: Mapping[str, Any] | None = None
+    """More for the error's `extensions` than its code (e.g. `retryAfter`)."""
 
 
 def _variant(
@@ -79,6 +83,24 @@ def _variant(
             key=operation.key, prepared=filtered.prepared, variant=denied, unit=operation.unit
         )
     return Variant(operation=copy, removed=filtered.removed)
+
+
+_OPERATION_TYPES = {
+    "query": OperationType.QUERY,
+    "mutation": OperationType.MUTATION,
+    "subscription": OperationType.SUBSCRIPTION,
+}
+
+
+def _too_many(message: str, retry_after: int) -> Refusal:
+    """429 RATE_LIMITED, with the wait in `Retry-After` and in `extensions.retryAfter`."""
+    return Refusal(
+        message=message,
+        code=RATE_LIMITED,
+        status=429,
+        headers={"retry-after": str(retry_after)},
+        extensions={"retryAfter": retry_after},
+    )
 
 
 class SecurityGuard:
@@ -100,8 +122,24 @@ class SecurityGuard:
         settings = authorization or AuthorizationConfig()
         self._authorizer = Authorizer(settings) if auth.enabled and settings.enabled else None
         self._documents = PersistedDocuments(persisted or PersistedConfig())
-        self._rate = rate_limit if rate_limit is not None and rate_limit.requests else None
-        self._limiter = RateLimiter(self._rate) if self._rate is not None else None
+        rate = rate_limit or RateLimitConfig()
+        self._rate = rate if rate.requests else None
+        self._limiter = (
+            RateLimiter(rate.requests, rate.window_seconds, rate.redis_url)
+            if rate.requests
+            else None
+        )
+        self._field_rate = rate if rate.field_requests and rate.fields else None
+        self._field_limiter = (
+            RateLimiter(
+                rate.field_requests,
+                rate.window_seconds,
+                rate.redis_url,
+                prefix="gateway:field-rate:",
+            )
+            if self._field_rate is not None
+            else None
+        )
 
     async def resolve(
         self, query: str | None, extensions: Mapping[str, Any] | None
@@ -168,12 +206,32 @@ class SecurityGuard:
             return None
         rate = self._rate
         message = f"Too many requests: the limit is {rate.requests} per {rate.window_seconds} s."
-        return Refusal(
-            message=message,
-            code=RATE_LIMITED,
-            status=429,
-            headers={"retry-after": str(limited.retry_after)},
+        return _too_many(message, limited.retry_after)
+
+    async def limit_fields(
+        self, supergraph: Supergraph, operation: Runnable, peer: str | None
+    ) -> Refusal | None:
+        """The per-address limit on chosen root fields (sign-in, sign-up): every selection of
+        one counts, so aliases cannot batch guesses; a request without one costs nothing."""
+        if self._field_limiter is None or self._field_rate is None:
+            return None
+        prepared = operation.prepared
+        root = supergraph.api_schema.get_root_type(_OPERATION_TYPES[prepared.kind])
+        if root is None:
+            return None
+        count = count_root_fields(prepared, root.name, self._field_rate.fields)
+        if not count:
+            return None
+        limited = await self._field_limiter.hit(f"peer:{peer or 'unknown'}", count)
+        if limited is None:
+            return None
+        rate = self._field_rate
+        fields = ", ".join(sorted(rate.fields))
+        message = (
+            f"Too many requests for {fields}: the limit is {rate.field_requests} per"
+            f" {rate.window_seconds} s per client."
         )
+        return _too_many(message, limited.retry_after)
 
     def authorize(
         self,

@@ -55,7 +55,7 @@ class SecurityConfig:
     csrf_prevention: bool = False
     csrf_headers: tuple[str, ...] = ("apollo-require-preflight", "x-apollo-operation-name")
     mask_errors: bool = False
-    error_extensions: tuple[str, ...] = ("code", "serviceName")
+    error_extensions: tuple[str, ...] = ("code", "serviceName", "retryAfter")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -89,3 +89,10 @@ class RateLimitConfig:
     client_header: str = "x-client-id"
     redis_url: str | None = None
     """Shared counters for several replicas; None counts in this process's memory."""
+    fields: frozenset[str] = frozenset()
+    """Root fields (`Mutation.signIn`) with a limit of their own, per client address."""
+    field_requests: int = 0
+    """Selections of `fields` one client address may make per window; 0: no field limit."""
+    forward_client_address: bool = False
+    """Send each subgraph the client's address as `X-Forwarded-For` (replacing any the client
+    sent), so a subgraph can limit per client too (accounts' sign-in throttle)."""
