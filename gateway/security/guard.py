@@ -4,7 +4,8 @@ The server calls `csrf` as soon as a request arrives, `admit` once its parameter
 (authentication, then the rate limit: a bad token is refused before the document is looked at),
 then, on the gateway's cached `Document`, `check_operation` (introspection and the shape limits,
 read from the facts measured when the document was parsed) and, once it is validated,
-`authorize` (the cost limit, then the fields the caller may not see). Each is a small check on
+`authorize` (the cost limit, then the fields the caller may not see) and `limit_fields` (the
+per-address limit on chosen root fields, such as sign-in). Each is a small check on
 the parsed operation, as Strawberry's extensions are: the guard never parses, and nothing it
 derives from a document is kept anywhere but in that document's cache entry. The size and token
 limits are parse options (`gateway/operation/prepare.py`), so an oversized document costs no
