@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from security_support import AUDIENCE, ISSUER, SigningKey, Stack, gql, launch_gateway, sign_up
 
 from devstack.processes import Service
+from devstack.redis_server import RedisServer
 from devstack.stack import ROOT
 from gateway.config import load_config
 
@@ -144,6 +145,34 @@ def test_the_gateway_limits_sign_in_and_sign_up_per_client(shipped_for_limits: S
     )
     assert other.codes == ["BAD_USER_INPUT"]  # another client is not affected
     assert gql(shipped_for_limits, "{ __typename }", headers=address).status == 200
+
+
+@pytest.fixture(scope="module")
+def shipped_replicas(security_stack: Stack) -> Iterator[tuple[Service, Service]]:
+    """Two gateways with the shipped settings and one real redis-server, as replicas run."""
+    redis = RedisServer(security_stack.log_dir / "shipped-redis.log").start()
+    started: list[Service] = []
+    try:
+        for name in ("shipped-replica-1", "shipped-replica-2"):
+            gateway = launch_gateway(security_stack, name, {"GATEWAY_REDIS_URL": redis.url})
+            started.append(gateway)
+        yield started[0], started[1]
+    finally:
+        for gateway in started:
+            gateway.stop()
+        redis.stop()
+
+
+def test_gateway_replicas_share_the_sign_in_limit(
+    shipped_replicas: tuple[Service, Service],
+) -> None:
+    first, second = shipped_replicas
+    address = {"x-forwarded-for": "198.51.100.30"}
+    assert gql(first, aliased_sign_ups(20), headers=address).status == 200
+    assert gql(second, aliased_sign_ups(10), headers=address).status == 200
+    # alone, each replica would still allow ten or twenty more
+    assert gql(first, aliased_sign_ups(1), headers=address).codes == ["RATE_LIMITED"]
+    assert gql(second, aliased_sign_ups(1), headers=address).codes == ["RATE_LIMITED"]
 
 
 def guess(gateway: Service, email: str, password: str, address: str) -> tuple[int, str | None]:
