@@ -2,8 +2,9 @@
 
 The names and environment variables follow `subgraphs/CONTRACTS.md`. Ports are all chosen before
 any subgraph starts, because every subgraph needs the others' URLs (cross-posting, link proofs,
-token introspection). The gateway gets each subgraph's URL through its override variables, so the
-checked-in supergraph (which names the default ports) works unchanged on any port.
+token introspection). The gateway gets each subgraph's URL, and accounts' JWKS URL, through its
+override variables, so the checked-in supergraph and `schema/gateway.yaml` (which name the default
+ports) work unchanged on any port.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from devstack.processes import Service, ServiceSpec, free_port, http_ok, launch
 
 __all__ = [
     "GATEWAY_URL_ENV_PREFIX",
+    "JWKS_URL_ENV",
     "ROOT",
     "SUBGRAPHS",
     "gateway_env",
@@ -32,6 +34,8 @@ __all__ = [
 ROOT = Path(__file__).resolve().parent.parent
 SUBGRAPHS: tuple[str, ...] = ("accounts", "whatsapp", "facebook", "instagram")
 GATEWAY_URL_ENV_PREFIX = "GATEWAY_SUBGRAPH_URL_"
+JWKS_URL_ENV = "GATEWAY_AUTH_JWKS_URL"
+JWKS_PATH = "/.well-known/jwks.json"
 DEFAULT_REGIONS = "EU,US,BR,IN"
 START_TIMEOUT_SECONDS = 90.0
 
@@ -135,11 +139,19 @@ def start_subgraphs(
 
 
 def gateway_env(subgraphs: Mapping[str, Service]) -> dict[str, str]:
-    """Subgraph URL overrides for the gateway, one variable per subgraph."""
-    return {
+    """Subgraph URL overrides for the gateway, one variable per subgraph, and accounts' JWKS.
+
+    `schema/gateway.yaml` verifies tokens against accounts' JWKS on its usual port; like the
+    subgraph URLs, the JWKS URL follows the port accounts was given here.
+    """
+    env = {
         f"{GATEWAY_URL_ENV_PREFIX}{name.upper()}": f"{service.url}/graphql"
         for name, service in subgraphs.items()
     }
+    accounts = subgraphs.get("accounts")
+    if accounts is not None:
+        env[JWKS_URL_ENV] = f"{accounts.url}{JWKS_PATH}"
+    return env
 
 
 def gateway_spec(

@@ -103,6 +103,16 @@ def names(raw: object) -> tuple[str, ...]:
     return tuple(i.strip() for i in items if i.strip())
 
 
+def coordinates(raw: object) -> tuple[str, ...]:
+    """Schema coordinates of fields, `Type.field`."""
+    found = names(raw)
+    for name in found:
+        kind, dot, field = name.partition(".")
+        if not (dot and kind.isidentifier() and field.isidentifier()):
+            raise Invalid(f"fields as Type.field (e.g. Mutation.signIn), not {name!r}")
+    return found
+
+
 def optional_names(raw: object) -> tuple[str, ...] | None:
     return None if raw is None else names(raw)
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from gateway.config.declare import setting
 from gateway.config.parsers import (
     boolean,
+    coordinates,
     integer,
     lower_names,
     lower_text,
@@ -203,6 +204,26 @@ class RateLimitConfig:
         default="x-client-id",
         help="header naming the client when the token has no subject (then the peer address)",
     )
+    fields: tuple[str, ...] = setting(
+        env="GATEWAY_RATE_LIMIT_FIELDS",
+        parse=coordinates,
+        default=(),
+        help="root fields (Type.field) with a limit of their own per client address",
+    )
+    """Each selection counts, aliases included: `signIn` twice in one document is two."""
+    field_requests: int = setting(
+        env="GATEWAY_RATE_LIMIT_FIELD_REQUESTS",
+        parse=integer(0, 1_000_000_000),
+        default=0,
+        help="selections of rate_limit.fields per client address per window (0: no limit)",
+    )
+    forward_client_address: bool = setting(
+        env="GATEWAY_FORWARD_CLIENT_ADDRESS",
+        parse=boolean,
+        default=False,
+        help="send subgraphs the client's address as X-Forwarded-For (replacing the client's)",
+    )
+    """So a subgraph can limit per client too (accounts' sign-in throttle)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -253,6 +274,6 @@ class SecurityConfig:
     error_extensions: tuple[str, ...] = setting(
         env="GATEWAY_ERROR_EXTENSIONS",
         parse=names,
-        default=("code", "serviceName"),
+        default=("code", "serviceName", "retryAfter"),
         help="error extensions kept when errors are masked",
     )

@@ -1,7 +1,10 @@
 """The gateway's security controls, one module per control, run by `SecurityGuard` in the server
 as small checks on the gateway's cached, parsed operation (nothing here parses a document).
 
-- `authentication`: JWTs verified against a JWKS (`jwks`), UNAUTHENTICATED before any subgraph;
+- `authentication`: JWTs verified against a JWKS (`gateway/jwks.py`, shared with the subgraphs),
+  UNAUTHENTICATED before any subgraph;
+- `ratelimit`: per-client request limits and per-address limits on chosen root fields (sign-in),
+  counted in `gateway/stores.py`;
 - `limits`: depth, aliases, root fields and fields once expanded, each with its own code (size
   and tokens are parse options of `gateway/operation`);
 - `introspection`: `__schema`/`__type` refused when introspection is off;

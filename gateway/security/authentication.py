@@ -16,7 +16,7 @@ from typing import Any
 import jwt
 
 from gateway.config.security import AuthConfig
-from gateway.security.jwks import JwksKeys
+from gateway.jwks import JwksCache, JwksUnavailable
 
 __all__ = ["ANONYMOUS", "UNAUTHENTICATED", "AuthFailure", "Authenticator", "Claims", "bearer_token"]
 
@@ -49,9 +49,14 @@ ANONYMOUS = Claims(values={})
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AuthFailure:
-    """Why a request is refused; never says more than a client may know."""
+    """Why a request is refused; never says more than a client may know.
+
+    `unavailable` means the token could not be checked (the key server is down): the client
+    should retry, and must not be told its token is bad.
+    """
 
     message: str
+    unavailable: bool = False
 
 
 def bearer_token(headers: Mapping[str, str]) -> str | None:
@@ -72,7 +77,7 @@ class Authenticator:
         if config.jwks_url is None:
             raise ValueError("authentication needs auth.jwks_url")
         self._config = config
-        self._keys = JwksKeys(config.jwks_url)
+        self._keys = JwksCache(config.jwks_url)
 
     async def authenticate(self, headers: Mapping[str, str]) -> Claims | AuthFailure:
         token = bearer_token(headers)
@@ -91,7 +96,12 @@ class Authenticator:
         except jwt.PyJWTError:
             return AuthFailure(message="The token is not a well-formed JWT.")
         kid = header.get("kid")
-        key = await self._keys.key(kid) if isinstance(kid, str) else None
+        try:
+            key = await self._keys.key(kid) if isinstance(kid, str) else None
+        except JwksUnavailable:
+            return AuthFailure(
+                message="Cannot check the token now; try again shortly.", unavailable=True
+            )
         if key is None:
             return AuthFailure(message="The token is not signed by a known key.")
         try:

@@ -4,7 +4,8 @@ The server calls `csrf` as soon as a request arrives, `admit` once its parameter
 (authentication, then the rate limit: a bad token is refused before the document is looked at),
 then, on the gateway's cached `Document`, `check_operation` (introspection and the shape limits,
 read from the facts measured when the document was parsed) and, once it is validated,
-`authorize` (the cost limit, then the fields the caller may not see). Each is a small check on
+`authorize` (the cost limit, then the fields the caller may not see) and `limit_fields` (the
+per-address limit on chosen root fields, such as sign-in). Each is a small check on
 the parsed operation, as Strawberry's extensions are: the guard never parses, and nothing it
 derives from a document is kept anywhere but in that document's cache entry. The size and token
 limits are parse options (`gateway/operation/prepare.py`), so an oversized document costs no
@@ -16,6 +17,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from graphql import OperationType
 
 from gateway.config.security import (
     AuthConfig,
@@ -47,11 +50,14 @@ from gateway.security.limits import check_shape
 from gateway.security.masking import mask_errors
 from gateway.security.persisted import DocumentProblem, PersistedDocuments
 from gateway.security.policy import Authorizer
-from gateway.security.ratelimit import RATE_LIMITED, RateLimiter, client_key
+from gateway.security.ratelimit import RATE_LIMITED, RateLimiter, client_key, count_root_fields
 from gateway.supergraph import Supergraph
 
 __all__ = ["Refusal", "SecurityGuard"]
 
+SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
+RETRY_AFTER_SECONDS = 5
+"""When a client may retry a token the key server could not check (as the subgraphs say)."""
 REQUEST_ERROR = 0
 """`Refusal.status` for "a request error": 400 or 200 as GraphQL-over-HTTP's media type says."""
 
@@ -64,6 +70,8 @@ class Refusal:
     code: str
     status: int = REQUEST_ERROR
     headers: Mapping[str, str] | None = None
+    extensions: Mapping[str, Any] | None = None
+    """More for the error's `extensions` than its code (e.g. `retryAfter`)."""
 
 
 def _variant(
@@ -76,6 +84,24 @@ def _variant(
             key=operation.key, prepared=filtered.prepared, variant=denied, unit=operation.unit
         )
     return Variant(operation=copy, removed=filtered.removed)
+
+
+_OPERATION_TYPES = {
+    "query": OperationType.QUERY,
+    "mutation": OperationType.MUTATION,
+    "subscription": OperationType.SUBSCRIPTION,
+}
+
+
+def _too_many(message: str, retry_after: int) -> Refusal:
+    """429 RATE_LIMITED, with the wait in `Retry-After` and in `extensions.retryAfter`."""
+    return Refusal(
+        message=message,
+        code=RATE_LIMITED,
+        status=429,
+        headers={"retry-after": str(retry_after)},
+        extensions={"retryAfter": retry_after},
+    )
 
 
 class SecurityGuard:
@@ -99,9 +125,22 @@ class SecurityGuard:
         settings = authorization or AuthorizationConfig()
         self._authorizer = Authorizer(settings) if auth.enabled and settings.enabled else None
         self._documents = PersistedDocuments(persisted or PersistedConfig(), redis_url=redis_url)
-        self._rate = rate_limit if rate_limit is not None and rate_limit.requests else None
+        rate = rate_limit or RateLimitConfig()
+        self._rate = rate if rate.requests else None
         self._limiter = (
-            RateLimiter(self._rate, redis_url=redis_url) if self._rate is not None else None
+            RateLimiter(rate.requests, rate.window, redis_url) if rate.requests else None
+        )
+        self._field_rate = rate if rate.field_requests and rate.fields else None
+        self._limited_fields = frozenset(rate.fields)
+        self._field_limiter = (
+            RateLimiter(
+                rate.field_requests,
+                rate.window,
+                redis_url,
+                prefix="gateway:field-rate:",
+            )
+            if self._field_rate is not None
+            else None
         )
 
     async def resolve(
@@ -127,6 +166,13 @@ class SecurityGuard:
         claims = ANONYMOUS
         if self._auth is not None:
             verified = await self._auth.authenticate(headers)
+            if isinstance(verified, AuthFailure) and verified.unavailable:
+                return Refusal(
+                    message=verified.message,
+                    code=SERVICE_UNAVAILABLE,
+                    status=503,
+                    headers={"retry-after": str(RETRY_AFTER_SECONDS)},
+                )
             if isinstance(verified, AuthFailure):
                 return Refusal(
                     message=verified.message,
@@ -162,12 +208,32 @@ class SecurityGuard:
             return None
         rate = self._rate
         message = f"Too many requests: the limit is {rate.requests} per {rate.window} s."
-        return Refusal(
-            message=message,
-            code=RATE_LIMITED,
-            status=429,
-            headers={"retry-after": str(limited.retry_after)},
+        return _too_many(message, limited.retry_after)
+
+    async def limit_fields(
+        self, supergraph: Supergraph, operation: Runnable, peer: str | None
+    ) -> Refusal | None:
+        """The per-address limit on chosen root fields (sign-in, sign-up): every selection of
+        one counts, so aliases cannot batch guesses; a request without one costs nothing."""
+        if self._field_limiter is None or self._field_rate is None:
+            return None
+        prepared = operation.prepared
+        root = supergraph.api_schema.get_root_type(_OPERATION_TYPES[prepared.kind])
+        if root is None:
+            return None
+        count = count_root_fields(prepared, root.name, self._limited_fields)
+        if not count:
+            return None
+        limited = await self._field_limiter.hit(f"peer:{peer or 'unknown'}", count)
+        if limited is None:
+            return None
+        rate = self._field_rate
+        fields = ", ".join(sorted(rate.fields))
+        message = (
+            f"Too many requests for {fields}: the limit is {rate.field_requests} per"
+            f" {rate.window} s per client."
         )
+        return _too_many(message, limited.retry_after)
 
     def authorize(
         self,

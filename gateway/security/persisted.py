@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from gateway.config.security import PersistedConfig
-from gateway.security.stores import KeyValueStore, open_store
+from gateway.stores import KeyValueStore, open_store
 
 __all__ = [
     "PERSISTED_QUERY_HASH_MISMATCH",

@@ -1,10 +1,14 @@
-"""Per-client rate limits: a fixed window of `requests` per `window` seconds for each client.
+"""Per-client rate limits: a fixed window of requests per `window` for each client, and
+a tighter one for chosen root fields (the Accounts Center's `Mutation.signIn`/`signUp`).
 
-A client is the verified token's subject when there is one (so one person is one client on
-every device), else the value of the client-id header, else the peer address. Counters live in
-the shared store: in memory for one gateway, in Redis when replicas must share one limit
-(each window is one `INCR` with an expiry, so replicas never need to talk to each other).
-Over the limit the request gets 429 RATE_LIMITED with `Retry-After`.
+For the request limit a client is the verified token's subject when there is one (so one person
+is one client on every device), else the value of the client-id header, else the peer address.
+The field limit counts per peer address only: those fields are meant for anonymous callers and
+a header would let each guess choose a new identity. Every selection of a limited field counts
+(aliases cannot batch guesses into one request). Counters live in the shared store: in memory
+for one gateway, in Redis when replicas must share one limit (each window is one `INCRBY` with
+an expiry, so replicas never need to talk to each other). Over a limit the request gets 429
+RATE_LIMITED with `Retry-After` (and `extensions.retryAfter`).
 """
 
 from __future__ import annotations
@@ -13,13 +17,25 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from gateway.config.security import RateLimitConfig
-from gateway.security.authentication import Claims
-from gateway.security.stores import KeyValueStore, open_store
+from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode, SelectionSetNode
 
-__all__ = ["RATE_LIMITED", "RateLimited", "RateLimiter", "client_key"]
+from gateway.operation import PreparedOperation
+from gateway.security.authentication import Claims
+from gateway.stores import KeyValueStore, open_store
+
+__all__ = [
+    "CLIENT_ADDRESS_HEADER",
+    "RATE_LIMITED",
+    "RateLimited",
+    "RateLimiter",
+    "client_key",
+    "count_root_fields",
+]
 
 RATE_LIMITED = "RATE_LIMITED"
+CLIENT_ADDRESS_HEADER = "x-forwarded-for"
+"""Where the gateway puts the client's address for subgraphs (with
+`rate_limit.forward_client_address`)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -39,22 +55,53 @@ def client_key(claims: Claims, headers: Mapping[str, str], header: str, peer: st
 
 
 class RateLimiter:
-    """Counts one request per call and says when a client is over its limit."""
+    """Counts requests (or a cost per request) and says when a client is over its limit."""
 
     def __init__(
         self,
-        config: RateLimitConfig,
+        limit: int,
+        window_seconds: int,
+        redis_url: str | None,
+        *,
+        prefix: str = "gateway:rate:",
         store: KeyValueStore | None = None,
-        redis_url: str | None = None,
     ) -> None:
-        self._config = config
-        self._store = store or open_store(redis_url, "gateway:rate:")
+        self._limit = limit
+        self._window = window_seconds
+        self._store = store or open_store(redis_url, prefix)
 
-    async def hit(self, client: str) -> RateLimited | None:
-        window = self._config.window
+    async def hit(self, client: str, cost: int = 1) -> RateLimited | None:
+        window = self._window
         now = time.time()
         started = int(now // window) * window
-        count = await self._store.incr(f"{client}:{started}", window + 1)
-        if count <= self._config.requests:
+        count = await self._store.incr(f"{client}:{started}", window + 1, cost)
+        if count <= self._limit:
             return None
         return RateLimited(client=client, retry_after=max(1, int(started + window - now) + 1))
+
+
+def count_root_fields(
+    prepared: PreparedOperation, root_type: str, coordinates: frozenset[str]
+) -> int:
+    """How many times the operation selects one of `coordinates` (`Type.field`) at its root,
+    through fragments too."""
+    return _count(prepared, prepared.operation.selection_set, root_type, coordinates)
+
+
+def _count(
+    prepared: PreparedOperation,
+    selections: SelectionSetNode,
+    root_type: str,
+    coordinates: frozenset[str],
+) -> int:
+    count = 0
+    for selection in selections.selections:
+        if isinstance(selection, FieldNode):
+            count += f"{root_type}.{selection.name.value}" in coordinates
+        elif isinstance(selection, InlineFragmentNode):
+            count += _count(prepared, selection.selection_set, root_type, coordinates)
+        elif isinstance(selection, FragmentSpreadNode):
+            fragment = prepared.fragments.get(selection.name.value)
+            if fragment is not None:
+                count += _count(prepared, fragment.selection_set, root_type, coordinates)
+    return count

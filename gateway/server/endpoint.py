@@ -7,13 +7,16 @@ the media type; an unsupported `Content-Type` is a 415 and an `Accept` we cannot
 Nothing a client sends can make this handler raise: an unexpected failure in the pipeline is
 logged here and answered as a GraphQL error without internals. An answer that is nothing but a
 dependency outage is a 503 with `Retry-After` (see `whole_outage`), so clients retry it instead
-of treating it as their fault.
+of treating it as their fault; one that is nothing but RATE_LIMITED (a subgraph's own limit,
+e.g. accounts' sign-in throttle) is a 429 with `Retry-After`.
 
 The document pipeline, in order: the persisted-query id or hash is resolved, the caller is
 admitted (authentication, rate limit), the gateway's cached `Document` is looked up or parsed
 (size and token limits), the guard checks its facts (introspection, shape limits), the gateway
-validates it, the guard checks its cost and filters it for the caller, and the gateway runs the
-operation it is handed. Each document is parsed and validated once per gateway.
+validates it, the guard checks its cost and filters it for the caller, the per-address limit
+on chosen root fields (sign-in) is counted, and the gateway runs the operation it is handed,
+with the client's address in `X-Forwarded-For` when `rate_limit.forward_client_address` is on.
+Each document is parsed and validated once per gateway.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 
 from graphql import OperationDefinitionNode, OperationType
 from starlette.requests import Request
@@ -32,6 +35,7 @@ from gateway.documents import Runnable
 from gateway.operation import OperationErrors
 from gateway.runtime import Gateway, GatewayResult, GraphQLRequest
 from gateway.security import Claims, Refusal, SecurityGuard
+from gateway.security.ratelimit import CLIENT_ADDRESS_HEADER
 from gateway.server.negotiation import GRAPHQL_RESPONSE_JSON, JSON, negotiate
 from gateway.server.params import RequestProblem, from_get, from_post, read_body
 from gateway.server.responses import (
@@ -40,11 +44,12 @@ from gateway.server.responses import (
     RETRY_HEADERS,
     error_body,
     graphql_response,
+    rate_limit_wait,
     whole_outage,
 )
 from gateway.server.state import ServingState
 
-__all__ = ["GraphQLEndpoint"]
+__all__ = ["GraphQLEndpoint", "with_client_address"]
 
 log = logging.getLogger("gateway.server")
 
@@ -129,10 +134,17 @@ class GraphQLEndpoint:
         operation, removed = checked
         if operation is None and removed:  # nothing the caller may see is left to run
             return graphql_response(self._guard.finish({}, removed), 200, media)
+        if operation is not None:
+            limited = await self._guard.limit_fields(gateway.supergraph, operation, peer)
+            if limited is not None:
+                return _refused(limited, media)
+        headers: Mapping[str, str] = request.headers
+        if self._config.rate_limit.forward_client_address:
+            headers = with_client_address(request.headers, peer)
         try:
             result = await gateway.execute(
                 parsed,
-                request.headers,
+                headers,
                 include_plan=self._wants_plan(request),
                 allow_mutations=request.method != "GET",
                 operation=operation,
@@ -184,6 +196,9 @@ class GraphQLEndpoint:
         body = self._guard.finish(result.body, removed)
         if whole_outage(body, media):
             return graphql_response(body, 503, media, RETRY_HEADERS)
+        wait = rate_limit_wait(body, media)
+        if wait is not None:
+            return graphql_response(body, 429, media, {"retry-after": str(wait)})
         vary = {"vary": "accept"} if is_get else None  # a GET answer may be cached per Accept
         return graphql_response(body, _status(result, media), media, vary)
 
@@ -209,8 +224,21 @@ class GraphQLEndpoint:
 def _refused(refusal: Refusal, media: str) -> Response:
     """A security refusal (gateway/security/guard.py); status 0 means "a request error"."""
     status = refusal.status or (400 if media == GRAPHQL_RESPONSE_JSON else 200)
-    body = error_body(refusal.message, refusal.code)
+    body = error_body(refusal.message, refusal.code, refusal.extensions)
     return graphql_response(body, status, media, refusal.headers)
+
+
+def with_client_address(headers: Mapping[str, str], peer: str | None) -> dict[str, str]:
+    """The request's headers (the first of repeated ones, as forwarding reads them) with
+    `x-forwarded-for` set to the client's address, never to what the client sent: subgraphs
+    trust it from the gateway (uvicorn's `FORWARDED_ALLOW_IPS`), so a client must not pick it."""
+    copied: dict[str, str] = {}
+    for name, value in headers.items():
+        copied.setdefault(name.lower(), value)
+    copied.pop(CLIENT_ADDRESS_HEADER, None)
+    if peer is not None:
+        copied[CLIENT_ADDRESS_HEADER] = peer
+    return copied
 
 
 def _status(result: GatewayResult, media: str) -> int:

@@ -30,6 +30,7 @@ __all__ = [
     "error_body",
     "graphql_response",
     "json_response",
+    "rate_limit_wait",
     "whole_outage",
 ]
 
@@ -44,9 +45,11 @@ RETRY_HEADERS = {"retry-after": "5"}
 """About one health-check period: long enough for a subgraph or its database to come back."""
 
 
-def error_body(message: str, code: str) -> dict[str, Any]:
+def error_body(
+    message: str, code: str, extensions: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
     """A GraphQL response holding one request error."""
-    return {"errors": [{"message": message, "extensions": {"code": code}}]}
+    return {"errors": [{"message": message, "extensions": {"code": code, **(extensions or {})}}]}
 
 
 class JsonBytesResponse(Response):
@@ -92,17 +95,41 @@ def whole_outage(body: Mapping[str, Any], media_type: str) -> bool:
     the GraphQL-over-HTTP spec requires 2xx whenever `data` is not null, so there only a null
     `data` counts; with `application/json` a `data` whose root fields are all null does too.
     """
+    return _nothing_but(body, media_type, OUTAGE_CODES) is not None
+
+
+def rate_limit_wait(body: Mapping[str, Any], media_type: str) -> int | None:
+    """The seconds to wait when `body` is nothing but RATE_LIMITED errors (e.g. accounts'
+    sign-in throttle), read as `whole_outage` reads outages; None otherwise. Such an answer
+    goes out as 429 with `Retry-After`, the longest `extensions.retryAfter`."""
+    extensions = _nothing_but(body, media_type, _RATE_LIMITED)
+    if extensions is None:
+        return None
+    waits = [e.get("retryAfter") for e in extensions]
+    return max((w for w in waits if isinstance(w, int) and w > 0), default=1)
+
+
+_RATE_LIMITED = frozenset({"RATE_LIMITED"})
+
+
+def _nothing_but(
+    body: Mapping[str, Any], media_type: str, codes: frozenset[str]
+) -> list[dict[str, Any]] | None:
+    """Each error's extensions when every error has one of `codes` and no field has a value."""
     errors = body.get("errors")
     if not isinstance(errors, list) or not errors:
-        return False
+        return None
+    found = []
     for error in errors:
         extensions = error.get("extensions") if isinstance(error, dict) else None
-        if not isinstance(extensions, dict) or extensions.get("code") not in OUTAGE_CODES:
-            return False
+        if not isinstance(extensions, dict) or extensions.get("code") not in codes:
+            return None
+        found.append(extensions)
     data = body.get("data")
     if data is None:
-        return True
-    return media_type == JSON and isinstance(data, dict) and all(v is None for v in data.values())
+        return found
+    empty = media_type == JSON and isinstance(data, dict) and all(v is None for v in data.values())
+    return found if empty else None
 
 
 def graphql_response(

@@ -20,10 +20,26 @@ from gateway.operation import DocumentLimits
 from gateway.overrides import LabelRule, OverrideSettings
 from gateway.planner import override_labels_in
 from gateway.runtime import Gateway, GatewayOptions
+from gateway.security.ratelimit import CLIENT_ADDRESS_HEADER
 from gateway.supergraph import Supergraph, SupergraphProblems, load_supergraph
 from gateway.transports import HttpTransport, HttpTransportOptions, Transport
 
-__all__ = ["ServingState", "SupergraphLoadError", "load_supergraph_file"]
+__all__ = [
+    "ServingState",
+    "SupergraphLoadError",
+    "forwarded_header_names",
+    "load_supergraph_file",
+]
+
+
+def forwarded_header_names(config: Config) -> tuple[str, ...]:
+    """`headers.forward`, plus `x-forwarded-for` when the gateway sends the client's address
+    (the server sets its value, see `gateway/server/endpoint.py`)."""
+    names = config.headers.forward
+    if config.rate_limit.forward_client_address and CLIENT_ADDRESS_HEADER not in names:
+        names = (*names, CLIENT_ADDRESS_HEADER)
+    return names
+
 
 log = logging.getLogger("gateway.server")
 
@@ -78,7 +94,7 @@ class ServingState:
         self._timeouts.clear()
         self._timeouts.update({name: self.config.timeout_for(name) for name in urls})
         options = GatewayOptions(
-            forward_headers=self.config.headers.forward,
+            forward_headers=forwarded_header_names(self.config),
             document_cache_bytes=self.config.documents.cache_bytes,
             document_limits=DocumentLimits(
                 max_bytes=self.config.limits.max_document_bytes,

@@ -7,6 +7,8 @@ revocations from memory like the other subgraphs, and its sign-out publishes the
 
 from __future__ import annotations
 
+from functools import partial
+
 import aiohttp
 from starlette.applications import Starlette
 
@@ -37,7 +39,7 @@ def build_app(settings: Settings) -> Starlette:
         SubgraphSpec(
             settings=settings,
             schema=SCHEMA,
-            make_repository=AccountsBackend.create,
+            make_repository=partial(AccountsBackend.create, settings=settings),
             make_loaders=AccountsLoaders.create,
             routes=routes(),
             make_keys=_keys,

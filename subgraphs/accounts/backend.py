@@ -1,29 +1,43 @@
-"""The accounts subgraph's process-wide state: its repository and the shared signing key.
+"""The accounts subgraph's process-wide state: its repository, the shared signing key and the
+sign-in throttle.
 
 This is the object the common app factory builds at start-up (its "repository" slot). Loading
 the signing key is part of start-up, so `/health` turns green only once tokens can be signed.
+The throttle counts in Redis when `REDIS_URL` is set (so every replica sees every attempt),
+else in this process's memory.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from gateway.stores import open_store
 from subgraphs.accounts.repository import AccountsRepository
+from subgraphs.accounts.throttle import SignInThrottle
 from subgraphs.accounts.tokens import KeyStore
 from subgraphs.common.database import MongoDatabase
+from subgraphs.common.settings import Settings
 
-__all__ = ["AccountsBackend"]
+__all__ = ["THROTTLE_PREFIX", "AccountsBackend"]
+
+THROTTLE_PREFIX = "accounts-center:sign-in:"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AccountsBackend:
     repository: AccountsRepository
     keys: KeyStore
+    throttle: SignInThrottle
 
     @classmethod
-    def create(cls, database: MongoDatabase) -> AccountsBackend:
+    def create(cls, database: MongoDatabase, settings: Settings) -> AccountsBackend:
         repository = AccountsRepository(database)
-        return cls(repository=repository, keys=KeyStore(repository))
+        store = open_store(settings.redis_url, THROTTLE_PREFIX)
+        return cls(
+            repository=repository,
+            keys=KeyStore(repository),
+            throttle=SignInThrottle(store, settings.sign_in),
+        )
 
     async def ensure_indexes(self) -> None:
         await self.repository.ensure_indexes()

@@ -35,6 +35,7 @@ from subgraphs.accounts.records import (
     SharingRoute,
     utc_now,
 )
+from subgraphs.accounts.throttle import Throttled
 from subgraphs.accounts.tokens import issue_token
 from subgraphs.accounts.validation import (
     MAX_DISPLAY_NAME,
@@ -46,7 +47,13 @@ from subgraphs.accounts.validation import (
     check_text,
 )
 from subgraphs.common.auth import Viewer, require_viewer
-from subgraphs.common.errors import AppError, ErrorCode, conflict, unauthenticated
+from subgraphs.common.errors import (
+    AppError,
+    ErrorCode,
+    conflict,
+    rate_limited,
+    unauthenticated,
+)
 from subgraphs.common.revocations import RevocationPublisher
 from subgraphs.common.schema import resolver
 
@@ -95,6 +102,20 @@ async def current_person(info: AccountsInfo, scope: str) -> tuple[Viewer, Person
     return viewer, record
 
 
+def client_address(info: AccountsInfo) -> str:
+    """The caller's address: uvicorn takes it from `X-Forwarded-For` only when the request comes
+    from a trusted proxy (`FORWARDED_ALLOW_IPS`, loopback by default), i.e. the gateway."""
+    client = info.context.request.client
+    return client.host if client is not None else "unknown"
+
+
+def _too_many(throttled: Throttled) -> AppError:
+    return rate_limited(
+        f"Too many attempts from this client; try again in {throttled.retry_after} s.",
+        throttled.retry_after,
+    )
+
+
 async def _signed_in(info: AccountsInfo, person: PersonRecord) -> AuthPayload:
     backend = info.context.repository
     issued = await issue_token(backend.keys, backend.repository, info.context.settings, person.id)
@@ -109,6 +130,10 @@ class AccountMutations:
         password = check_password(input.password)
         display_name = check_text(input.display_name, "displayName", MAX_DISPLAY_NAME)
         region = check_region(input.region)
+        throttle = info.context.repository.throttle
+        client = await throttle.admit_sign_up(client_address(info))
+        if isinstance(client, Throttled):
+            raise _too_many(client)
         person = await info.context.repository.repository.create_person(
             email=email,
             display_name=display_name,
@@ -118,15 +143,22 @@ class AccountMutations:
         )
         if person is None:
             raise conflict("An Accounts Center with that email already exists.")
+        await throttle.sign_up_succeeded(client)
         return await _signed_in(info, person)
 
     @resolver(description="Sign in with email and password; one token works in every app.")
     async def sign_in(self, info: AccountsInfo, email: str, password: str) -> AuthPayload:
-        repository = info.context.repository.repository
-        person = await repository.person_by_email(email.strip().lower()[:254])
+        normalised = email.strip().lower()[:254]
+        throttle = info.context.repository.throttle
+        attempt = await throttle.admit_sign_in(normalised, client_address(info))
+        if isinstance(attempt, Throttled):
+            raise _too_many(attempt)
+        person = await info.context.repository.repository.person_by_email(normalised)
         hashed = None if person is None else person.password_hash
         if not await verify_password(hashed, password[:256]) or person is None:
+            await throttle.failed(attempt)
             raise unauthenticated("The email or password is wrong.")
+        await throttle.succeeded(attempt)
         return await _signed_in(info, person)
 
     @resolver(authenticated=True, description="Revoke the token this request was made with.")

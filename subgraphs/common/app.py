@@ -7,7 +7,7 @@ the database answers `ping`. `/graphql` is Strawberry's ASGI view with orjson en
 per-request context (fresh loaders, lazily verified caller). `GET /internal/debug/commands`
 reports database command counts to tests that hold the internal token. A response that is
 nothing but an outage (every error SERVICE_UNAVAILABLE, no data) is sent as 503 with
-`Retry-After`.
+`Retry-After`, and one that is nothing but RATE_LIMITED as 429 with the longest `retryAfter`.
 """
 
 from __future__ import annotations
@@ -32,9 +32,9 @@ from strawberry.asgi import GraphQL
 from strawberry.federation import Schema
 from strawberry.http import GraphQLHTTPResponse
 
+from gateway.jwks import JwksCache
 from subgraphs.common.auth import (
     IntrospectionRevocationCheck,
-    JwksKeySource,
     KeySource,
     RequestAuth,
     RevocationCheck,
@@ -47,7 +47,7 @@ from subgraphs.common.database import (
     database_answers,
     database_for,
 )
-from subgraphs.common.errors import RETRY_HEADERS, whole_outage
+from subgraphs.common.errors import RETRY_HEADERS, whole_outage, whole_rate_limit
 from subgraphs.common.internal import internal_route, services_of
 from subgraphs.common.monitoring import CommandCounter
 from subgraphs.common.responses import OrjsonResponse
@@ -68,7 +68,7 @@ HEALTH_SECONDS = 0.8
 
 def jwks_keys(settings: Settings, http: aiohttp.ClientSession, _: object) -> KeySource:
     """Keys from accounts' JWKS."""
-    return JwksKeySource(http, f"{settings.accounts_url}/.well-known/jwks.json")
+    return JwksCache(f"{settings.accounts_url}/.well-known/jwks.json", session=http)
 
 
 def introspected_revocations(
@@ -110,11 +110,17 @@ class _GraphQLView(GraphQL[RequestContext[Any, Any], None]):
         response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
         sub_response: Response,
     ) -> Response:
-        """Strawberry's response; one that is nothing but an outage is a 503 with Retry-After."""
+        """Strawberry's response; all outage is 503, all RATE_LIMITED is 429 (with Retry-After)."""
         response = super().create_response(response_data, sub_response)
-        if isinstance(response_data, dict) and whole_outage(cast(Mapping[str, Any], response_data)):
+        if not isinstance(response_data, dict):
+            return response
+        body = cast(Mapping[str, Any], response_data)
+        if whole_outage(body):
             response.status_code = 503
             response.headers.update(RETRY_HEADERS)
+        elif (wait := whole_rate_limit(body)) is not None:
+            response.status_code = 429
+            response.headers["Retry-After"] = str(wait)
         return response
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -1,9 +1,10 @@
 """The one token verifier every subgraph uses, so single sign-on means the same thing everywhere.
 
 accounts signs JWTs with a key kept in its database and publishes the public keys at
-`{ACCOUNTS_URL}/.well-known/jwks.json`. A verifier checks, in order: the key id is known (the JWKS
-is cached and fetched again when an unknown `kid` appears, at most once per `REFETCH_SECONDS`, so
-forged kids cannot flood accounts), the signature, `exp`, `aud` and `iss`, and finally that the
+`{ACCOUNTS_URL}/.well-known/jwks.json`. A verifier checks, in order: the key id is known (the
+JWKS is cached by `gateway.jwks.JwksCache`, the same cache the gateway verifies with: fetched
+again when an unknown `kid` appears, at most once per 5 s, so forged kids cannot flood
+accounts), the signature, `exp`, `aud` and `iss`, and finally that the
 token was not revoked, by asking accounts `POST /internal/tokens/introspect {"jti"}`. Revocation
 is checked on every request because sign-out must take effect at once on every replica. A bad
 token is UNAUTHENTICATED; if accounts cannot be reached the token is not accepted either (fail
@@ -13,8 +14,6 @@ closed), but the answer is SERVICE_UNAVAILABLE, so clients retry instead of sign
 from __future__ import annotations
 
 import asyncio
-import json
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -22,13 +21,13 @@ from typing import Any, Protocol
 import aiohttp
 import jwt
 
+from gateway.jwks import JwksUnavailable
 from subgraphs.common.errors import unauthenticated, unavailable
 
 __all__ = [
     "ALGORITHMS",
     "HasAuth",
     "IntrospectionRevocationCheck",
-    "JwksKeySource",
     "KeySource",
     "RequestAuth",
     "RevocationCheck",
@@ -40,7 +39,6 @@ __all__ = [
 ]
 
 ALGORITHMS: tuple[str, ...] = ("EdDSA", "RS256")
-REFETCH_SECONDS = 5.0
 HTTP_TIMEOUT = aiohttp.ClientTimeout(total=5)
 CANNOT_CHECK = "Cannot check the token now; try again shortly."
 
@@ -69,49 +67,6 @@ class RevocationCheck(Protocol):
     """Whether a token id is still active (not signed out)."""
 
     async def is_active(self, jti: str) -> bool: ...
-
-
-class JwksKeySource:
-    """Public keys from a JWKS URL, cached per process and refetched on an unknown `kid`."""
-
-    def __init__(self, session: aiohttp.ClientSession, url: str) -> None:
-        self._session = session
-        self._url = url
-        self._keys: dict[str, jwt.PyJWK] = {}
-        self._fetched_at = float("-inf")
-        self._lock = asyncio.Lock()
-
-    async def key(self, kid: str) -> jwt.PyJWK | None:
-        if kid in self._keys:
-            return self._keys[kid]
-        async with self._lock:
-            if kid not in self._keys and time.monotonic() - self._fetched_at >= REFETCH_SECONDS:
-                await self._fetch()
-        return self._keys.get(kid)
-
-    async def _fetch(self) -> None:
-        self._fetched_at = time.monotonic()
-        try:
-            async with self._session.get(self._url, timeout=HTTP_TIMEOUT) as response:
-                response.raise_for_status()
-                body = await response.read()
-        except (aiohttp.ClientError, TimeoutError) as exc:
-            raise unavailable(CANNOT_CHECK) from exc
-        self._keys = keys_from_jwks(json.loads(body))
-
-
-def keys_from_jwks(document: Mapping[str, Any]) -> dict[str, jwt.PyJWK]:
-    """`{kid: key}` for every usable key in a JWKS document; unusable entries are skipped."""
-    keys: dict[str, jwt.PyJWK] = {}
-    for entry in document.get("keys", []):
-        kid = entry.get("kid") if isinstance(entry, dict) else None
-        if not isinstance(kid, str):
-            continue
-        try:
-            keys[kid] = jwt.PyJWK(entry)
-        except jwt.PyJWTError:
-            continue
-    return keys
 
 
 class IntrospectionRevocationCheck:
@@ -151,7 +106,10 @@ class TokenVerifier:
         except jwt.PyJWTError as exc:
             raise unauthenticated("The token is malformed.") from exc
         kid = header.get("kid")
-        key = await self._keys.key(kid) if isinstance(kid, str) else None
+        try:
+            key = await self._keys.key(kid) if isinstance(kid, str) else None
+        except JwksUnavailable as exc:
+            raise unavailable(CANNOT_CHECK) from exc
         if key is None:
             raise unauthenticated("The token was not signed by a known key.")
         claims = self._decode(token, key)

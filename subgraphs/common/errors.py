@@ -30,9 +30,11 @@ __all__ = [
     "conflict",
     "forbidden",
     "not_found",
+    "rate_limited",
     "unauthenticated",
     "unavailable",
     "whole_outage",
+    "whole_rate_limit",
 ]
 
 UNEXPECTED_MESSAGE = "Unexpected error."
@@ -52,6 +54,7 @@ class ErrorCode(StrEnum):
     NOT_FOUND = "NOT_FOUND"
     NOT_AVAILABLE_IN_REGION = "NOT_AVAILABLE_IN_REGION"
     CONFLICT = "CONFLICT"
+    RATE_LIMITED = "RATE_LIMITED"
     SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
     GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
     GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
@@ -94,6 +97,11 @@ def not_found(message: str) -> AppError:
 
 def conflict(message: str) -> AppError:
     return AppError(ErrorCode.CONFLICT, message)
+
+
+def rate_limited(message: str, retry_after: int) -> AppError:
+    """Too many attempts: `retryAfter` says in how many seconds one will be looked at again."""
+    return AppError(ErrorCode.RATE_LIMITED, message, retryAfter=retry_after)
 
 
 _INPUT_MARKERS = (
@@ -149,6 +157,25 @@ def whole_outage(body: Mapping[str, Any]) -> bool:
             return False
     data = body.get("data")
     return data is None or (isinstance(data, dict) and all(v is None for v in data.values()))
+
+
+def whole_rate_limit(body: Mapping[str, Any]) -> int | None:
+    """The seconds to wait when a GraphQL response is nothing but RATE_LIMITED errors (no field
+    with a value), else None; such a response is sent as HTTP 429 with `Retry-After`."""
+    errors = body.get("errors")
+    if not isinstance(errors, list) or not errors:
+        return None
+    waits = []
+    for error in errors:
+        extensions = error.get("extensions") if isinstance(error, dict) else None
+        if not isinstance(extensions, dict) or extensions.get("code") != "RATE_LIMITED":
+            return None
+        wait = extensions.get("retryAfter")
+        waits.append(wait if isinstance(wait, int) else 1)
+    data = body.get("data")
+    if data is None or (isinstance(data, dict) and all(v is None for v in data.values())):
+        return max(waits)
+    return None
 
 
 class ErrorCodes(SchemaExtension):

@@ -12,6 +12,7 @@ __all__ = [
     "DatabaseTimeouts",
     "Settings",
     "SettingsError",
+    "SignInLimits",
     "load_settings",
 ]
 
@@ -48,6 +49,22 @@ class DatabaseTimeouts:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class SignInLimits:
+    """accounts' password-guessing throttle (the policy: `subgraphs/accounts/throttle.py`)."""
+
+    free_failures: int = 5
+    """Wrong passwords one client gets for one account before each attempt waits for a lock."""
+    lock_seconds: int = 30
+    """The first lock; each further one doubles."""
+    max_lock_seconds: int = 900
+    attack_failures: int = 20
+    """Failures on one account from all clients in 15 minutes that leave every client one free
+    failure on it."""
+    client_failures: int = 50
+    """Failed sign-ins and sign-ups one client gets in 15 minutes over all accounts."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Settings:
     """Everything a subgraph process needs to know about its surroundings."""
 
@@ -63,7 +80,9 @@ class Settings:
     regions_rolled_out: frozenset[str]
     database_timeouts: DatabaseTimeouts = DatabaseTimeouts()
     redis_url: str | None = None
-    """Optional: Redis for pushed token revocations (see `subgraphs.common.revocations`)."""
+    """Optional: Redis for pushed token revocations (see `subgraphs.common.revocations`) and
+    accounts' sign-in throttle, shared by replicas."""
+    sign_in: SignInLimits = SignInLimits()
 
     @property
     def database_name(self) -> str:
@@ -110,6 +129,26 @@ def _database_timeouts(env: Mapping[str, str]) -> DatabaseTimeouts:
     )
 
 
+def _count(env: Mapping[str, str], variable: str, default: int) -> int:
+    raw = env.get(variable, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or not 0 < int(raw) <= 1_000_000:
+        raise SettingsError(f"{variable} must be a whole number (1-1000000), not {raw!r}")
+    return int(raw)
+
+
+def _sign_in_limits(env: Mapping[str, str]) -> SignInLimits:
+    defaults = SignInLimits()
+    return SignInLimits(
+        free_failures=_count(env, "SIGN_IN_FREE_FAILURES", defaults.free_failures),
+        lock_seconds=_count(env, "SIGN_IN_LOCK_SECONDS", defaults.lock_seconds),
+        max_lock_seconds=_count(env, "SIGN_IN_MAX_LOCK_SECONDS", defaults.max_lock_seconds),
+        attack_failures=_count(env, "SIGN_IN_ATTACK_FAILURES", defaults.attack_failures),
+        client_failures=_count(env, "SIGN_IN_CLIENT_FAILURES", defaults.client_failures),
+    )
+
+
 def _regions(raw: str) -> frozenset[str]:
     return frozenset(part.strip().upper() for part in raw.split(",") if part.strip())
 
@@ -142,4 +181,5 @@ def load_settings(subgraph_name: str, environ: Mapping[str, str] | None = None) 
         regions_rolled_out=_regions(env.get("REGIONS_ROLLED_OUT", DEFAULT_REGIONS)),
         redis_url=env.get("REDIS_URL") or None,
         database_timeouts=_database_timeouts(env),
+        sign_in=_sign_in_limits(env),
     )

@@ -152,5 +152,5 @@ def test_override_label_rules_come_from_yaml_and_the_environment(tmp_path: Path)
 
 def test_an_override_label_rule_must_be_a_mapping_of_known_keys(tmp_path: Path) -> None:
     path = write(tmp_path, "override_labels:\n  beta:\n    headers: x-beta\n")
-    with pytest.raises(ConfigError, match="override_labels.beta"):
+    with pytest.raises(ConfigError, match=r"override_labels\.beta"):
         load_config(path, environ={})

@@ -17,7 +17,7 @@ from gateway.security.directives import Requirement, read_requirements
 from gateway.security.persisted import DocumentProblem, PersistedDocuments
 from gateway.security.policy import Authorizer
 from gateway.security.ratelimit import client_key
-from gateway.security.stores import MemoryStore
+from gateway.stores import MemoryStore
 from gateway.supergraph import Supergraph, load_supergraph
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -137,6 +137,17 @@ async def test_memory_store_counts_and_expires() -> None:
     await store.set("a", "1", 60)
     await store.set("b", "2", 60)
     assert await store.get("k") is None  # the oldest went when a third key arrived
+
+
+async def test_memory_store_adds_once_deletes_and_counts_down() -> None:
+    store = MemoryStore()
+    assert await store.add("lock", "1", 60)
+    assert not await store.add("lock", "2", 60)  # one winner, as Redis's SET NX
+    assert await store.get("lock") == "1"
+    await store.delete("lock")
+    assert await store.add("lock", "3", 60)
+    assert await store.incr("n", 60, 5) == 5
+    assert await store.incr("n", 60, -1) == 4
 
 
 async def test_apq_and_manifest(tmp_path: Path) -> None:

@@ -168,3 +168,49 @@ async def test_the_filtered_ast_runs_as_it_is_without_a_second_validation() -> N
     body = guard.finish(result.body, authorized.removed)
     assert body["data"] == {"__typename": "Query", "person": None}
     assert [e["extensions"]["code"] for e in body["errors"]] == ["UNAUTHORIZED_FIELD_OR_TYPE"]
+
+
+async def test_a_token_the_key_server_cannot_check_is_503_not_401() -> None:
+    """accounts down: clients retry (Retry-After) instead of signing their person out."""
+    guard = make_guard(auth=AuthConfig(jwks_url=UNREACHABLE_JWKS))
+    token = "eyJhbGciOiJFZERTQSIsImtpZCI6ImsxIn0.eyJzdWIiOiJwIn0.c2ln"  # kid k1, not checkable
+    refusal = await guard.admit({"authorization": f"Bearer {token}"})
+    assert isinstance(refusal, Refusal)
+    assert (refusal.status, refusal.code) == (503, "SERVICE_UNAVAILABLE")
+    assert refusal.headers == {"retry-after": "5"}
+    assert await guard.admit({}) == ANONYMOUS  # no token: nothing to check, nothing fetched
+
+
+SIGN_IN_FIELDS = RateLimitConfig(
+    fields=("Mutation.signIn", "Mutation.signUp"), field_requests=4, window=60
+)
+GUESSES = """mutation Guess {
+  a: signIn(email: "a@example.com", password: "1") { token }
+  ... on Mutation { b: signIn(email: "a@example.com", password: "2") { token } }
+  ...More
+}
+fragment More on Mutation { c: signIn(email: "a@example.com", password: "3") { token } }"""
+
+
+async def test_limited_root_fields_count_every_selection_per_address() -> None:
+    gateway = make_gateway()
+    guard = make_guard(rate=SIGN_IN_FIELDS)
+    _, guesses = validated(gateway, GUESSES)
+    _, other = validated(gateway, "{ __typename }")
+    assert await guard.limit_fields(gateway.supergraph, guesses, "1.2.3.4") is None  # 3 of 4
+    for _ in range(3):  # operations without a limited field cost nothing
+        assert await guard.limit_fields(gateway.supergraph, other, "1.2.3.4") is None
+    refused = await guard.limit_fields(gateway.supergraph, guesses, "1.2.3.4")  # 6 of 4
+    assert isinstance(refused, Refusal)
+    assert (refused.status, refused.code) == (429, RATE_LIMITED)
+    assert refused.headers is not None
+    assert refused.extensions == {"retryAfter": int(refused.headers["retry-after"])}
+    assert await guard.limit_fields(gateway.supergraph, guesses, "5.6.7.8") is None
+
+
+async def test_no_field_limit_unless_configured() -> None:
+    gateway = make_gateway()
+    _, guesses = validated(gateway, GUESSES)
+    guard = make_guard(rate=RateLimitConfig(fields=SIGN_IN_FIELDS.fields))  # 0 requests: off
+    for _ in range(5):
+        assert await guard.limit_fields(gateway.supergraph, guesses, "1.2.3.4") is None

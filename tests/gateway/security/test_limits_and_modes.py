@@ -16,7 +16,14 @@ import pytest
 
 from devstack.processes import Service
 from gateway.operation import DocumentLimits, OperationErrors, ParsedDocument, parse_operation
-from tests.gateway.security.security_support import Reply, Stack, call, gql, launch_gateway
+from tests.gateway.security.security_support import (
+    Reply,
+    Stack,
+    call,
+    gql,
+    launch_gateway,
+    sign_up,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -181,7 +188,7 @@ def test_csrf_prevention_follows_the_mode(dev: Service) -> None:
 
 
 def test_production_errors_keep_only_allowed_extensions(production: Service) -> None:
-    reply = gql(production, "{ me { id } }")  # accounts refuses: no token
+    reply = gql(production, "{ me { id } }")  # refused without a token
     assert reply.body["data"] == {"me": None}
     for error in reply.body["errors"]:
         assert set(error.get("extensions", {})) <= {"code", "serviceName"}
@@ -196,9 +203,10 @@ def test_limits_do_not_reject_the_mission_query(dev: Service) -> None:
         story { ... on FacebookStory { id } ... on InstagramStory { id } } } } }
       facebook { name stories { id caption origin { platform } } }
       instagram { username stories { id origin { platform } } } } }"""
-    reply = gql(dev, query)
+    token, _ = sign_up(dev, "Mission Person")
+    reply = gql(dev, query, token=token)
     assert limit_codes(reply) == [], reply.body
-    assert "UNAUTHENTICATED" in reply.codes  # ran as far as the subgraph (no token)
+    assert reply.body["data"]["me"]["displayName"] == "Mission Person"  # it ran, all of it
 
 
 def fragment_bomb(levels: int) -> str:

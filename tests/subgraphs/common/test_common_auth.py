@@ -12,11 +12,11 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from gateway.jwks import JwksUnavailable, keys_from_jwks
 from subgraphs.common.auth import (
     RequestAuth,
     TokenVerifier,
     bearer_token,
-    keys_from_jwks,
 )
 from subgraphs.common.errors import AppError
 
@@ -131,3 +131,19 @@ async def test_request_auth_verifies_once(
     assert first == second
     assert len(revocations.asked) == 1
     assert await RequestAuth(verifier, None).viewer() is None
+
+
+class DownKeys:
+    """A key source whose JWKS cannot be fetched (accounts down)."""
+
+    async def key(self, kid: str) -> jwt.PyJWK | None:
+        raise JwksUnavailable("accounts is down")
+
+
+async def test_an_unreachable_jwks_is_service_unavailable(revocations: Revocations) -> None:
+    verifier = TokenVerifier(
+        keys=DownKeys(), revocation=revocations, issuer=ISSUER, audience=AUDIENCE
+    )
+    with pytest.raises(AppError) as caught:
+        await verifier.verify(_token())
+    assert caught.value.extensions["code"] == "SERVICE_UNAVAILABLE"  # an outage, not a bad token

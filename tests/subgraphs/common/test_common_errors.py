@@ -7,7 +7,7 @@ from enum import Enum
 import strawberry
 from graphql import GraphQLFormattedError
 
-from subgraphs.common.errors import AppError, ErrorCode
+from subgraphs.common.errors import AppError, ErrorCode, whole_rate_limit
 from subgraphs.common.schema import federation_schema, print_schema_sdl
 
 
@@ -80,3 +80,15 @@ def test_sdl_links_federation_2() -> None:
     sdl = print_schema_sdl(SCHEMA)
     assert sdl.startswith('schema @link(url: "https://specs.apollo.dev/federation/v2.9"')
     assert 'type Thing @key(fields: "id")' in sdl
+
+
+def test_a_response_of_nothing_but_rate_limits_waits_for_the_longest() -> None:
+    def limited(wait: object) -> dict[str, object]:
+        return {"message": "slow down", "extensions": {"code": "RATE_LIMITED", "retryAfter": wait}}
+
+    assert whole_rate_limit({"data": None, "errors": [limited(3), limited(9)]}) == 9
+    assert whole_rate_limit({"data": {"signIn": None}, "errors": [limited("x")]}) == 1
+    assert whole_rate_limit({"data": {"a": 1}, "errors": [limited(3)]}) is None
+    other = {"message": "no", "extensions": {"code": "UNAUTHENTICATED"}}
+    assert whole_rate_limit({"data": None, "errors": [limited(3), other]}) is None
+    assert whole_rate_limit({"data": {"a": 1}}) is None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from subgraphs.common.settings import SettingsError, load_settings
+from subgraphs.common.settings import SettingsError, SignInLimits, load_settings
 
 BASE = {"MONGODB_URI": "mongodb://127.0.0.1:1", "INTERNAL_TOKEN": "secret"}
 
@@ -19,6 +19,16 @@ def test_defaults_follow_the_contract() -> None:
     assert settings.jwt_audience == "accounts-center-graph"
     assert settings.regions_rolled_out == frozenset({"EU", "US", "BR", "IN"})
     assert settings.redis_url is None
+    assert settings.sign_in == SignInLimits()
+    assert (settings.sign_in.free_failures, settings.sign_in.lock_seconds) == (5, 30)
+
+
+def test_sign_in_limits_from_the_environment() -> None:
+    env = {**BASE, "SIGN_IN_LOCK_SECONDS": "2", "SIGN_IN_CLIENT_FAILURES": "7"}
+    limits = load_settings("accounts", env).sign_in
+    assert (limits.lock_seconds, limits.client_failures, limits.free_failures) == (2, 7, 5)
+    with pytest.raises(SettingsError, match="SIGN_IN_FREE_FAILURES"):
+        load_settings("accounts", {**BASE, "SIGN_IN_FREE_FAILURES": "0"})
 
 
 def test_environment_overrides() -> None:

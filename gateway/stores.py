@@ -1,8 +1,10 @@
-"""Shared key-value stores for the security controls: Redis across replicas, memory on one node.
+"""Shared key-value stores: Redis across replicas, memory on one node.
 
-APQ documents and rate-limit counters must be shared when several gateway replicas serve the
-same clients (the mission's "nothing kept in one process may stop a second replica"), so each
-has a Redis implementation beside the in-memory one, behind the same small Protocol.
+APQ documents, the gateway's rate-limit counters and accounts' sign-in throttle must be shared
+when several replicas serve the same clients (the mission's "nothing kept in one process may
+stop a second replica"), so each has a Redis implementation beside the in-memory one, behind
+the same small Protocol. This module imports nothing else of the gateway, so the subgraphs
+use it too (as they do `gateway/jwks.py`).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Protocol
 import redis.asyncio as redis_asyncio
 from redis.exceptions import RedisError
 
-log = logging.getLogger("gateway.security")
+log = logging.getLogger("gateway.stores")
 _FAILURES = (RedisError, OSError)
 
 __all__ = ["KeyValueStore", "MemoryStore", "RedisStore", "open_store"]
@@ -26,8 +28,15 @@ class KeyValueStore(Protocol):
 
     async def set(self, key: str, value: str, ttl_seconds: int) -> None: ...
 
-    async def incr(self, key: str, ttl_seconds: int) -> int:
-        """Add one to the counter at `key` (created with `ttl_seconds` to live); the new value."""
+    async def add(self, key: str, value: str, ttl_seconds: int) -> bool:
+        """Set `key` only if it is absent; whether this call set it (one winner in a race)."""
+        ...
+
+    async def delete(self, key: str) -> None: ...
+
+    async def incr(self, key: str, ttl_seconds: int, amount: int = 1) -> int:
+        """Add `amount` to the counter at `key` (created with `ttl_seconds` to live); the new
+        value."""
         ...
 
 
@@ -56,13 +65,22 @@ class MemoryStore:
         while len(self._entries) > self._size:
             self._entries.popitem(last=False)
 
-    async def incr(self, key: str, ttl_seconds: int) -> int:
+    async def add(self, key: str, value: str, ttl_seconds: int) -> bool:
+        if self._live(key) is not None:
+            return False
+        await self.set(key, value, ttl_seconds)
+        return True
+
+    async def delete(self, key: str) -> None:
+        self._entries.pop(key, None)
+
+    async def incr(self, key: str, ttl_seconds: int, amount: int = 1) -> int:
         current = self._live(key)
         if current is None:
-            await self.set(key, "1", ttl_seconds)
-            return 1
+            await self.set(key, str(amount), ttl_seconds)
+            return amount
         expires_at = self._entries[key][0]
-        value = int(current) + 1
+        value = int(current) + amount
         self._entries[key] = (expires_at, str(value))
         return value
 
@@ -71,8 +89,8 @@ class RedisStore:
     """The same operations on a Redis server, under a key prefix.
 
     When Redis cannot be reached the store fails open and logs: a lookup finds nothing (APQ
-    asks the client for the document again), a write is dropped and a counter reads 0, so an
-    outage of the shared cache degrades the gateway instead of stopping it.
+    asks the client for the document again), a write is dropped, a counter reads 0 and `add`
+    wins, so an outage of the shared cache degrades the service instead of stopping it.
     """
 
     def __init__(self, url: str, prefix: str) -> None:
@@ -93,10 +111,24 @@ class RedisStore:
         except _FAILURES as error:
             log.warning("redis set failed: %s", error)
 
-    async def incr(self, key: str, ttl_seconds: int) -> int:
+    async def add(self, key: str, value: str, ttl_seconds: int) -> bool:
+        try:
+            done = await self._client.set(self._prefix + key, value, ex=ttl_seconds, nx=True)
+        except _FAILURES as error:
+            log.warning("redis set failed: %s", error)
+            return True
+        return bool(done)
+
+    async def delete(self, key: str) -> None:
+        try:
+            await self._client.delete(self._prefix + key)
+        except _FAILURES as error:
+            log.warning("redis delete failed: %s", error)
+
+    async def incr(self, key: str, ttl_seconds: int, amount: int = 1) -> int:
         try:
             async with self._client.pipeline(transaction=True) as pipe:
-                pipe.incr(self._prefix + key)
+                pipe.incrby(self._prefix + key, amount)
                 pipe.expire(self._prefix + key, ttl_seconds, nx=True)
                 count, _ = await pipe.execute()
         except _FAILURES as error:
