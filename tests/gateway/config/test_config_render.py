@@ -45,7 +45,7 @@ def test_defaults_are_shown_as_values_or_per_mode() -> None:
     assert shown_default(by_key["server.port"]) == "4000"
     assert shown_default(by_key["request_timeout"]) == "8"
     assert shown_default(by_key["headers.forward"]) == "none"
-    assert shown_default(by_key["security.error_extensions"]) == "code, serviceName"
+    assert shown_default(by_key["security.error_extensions"]) == "code, serviceName, retryAfter"
     assert shown_default(by_key["security.mask_errors"]) == "false in dev, true in production"
     assert shown_default(by_key["auth.jwks_url"]) == "none: off"
     table = settings_table()
