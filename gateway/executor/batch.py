@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from gateway.executor.entities import entity_representations
 from gateway.executor.fetch import (
     FetchContext,
     entity_errors,
-    entity_representations,
     failure_error,
     malformed,
     merge_into,

@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from gateway.executor.fetch import FetchContext, entity_representations, merge_into
+from gateway.executor.entities import entity_representations
+from gateway.executor.fetch import FetchContext, merge_into
 from gateway.executor.merge import deep_merge
 from gateway.executor.paths import Located, collect, flatten_path
 from gateway.executor.representations import representation
