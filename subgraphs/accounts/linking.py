@@ -8,9 +8,14 @@ code}`; the platform answers `{"valid": true}` once, only for a live code issued
 for that account, and deletes it. So a stolen account id is useless without a code its owner
 produced, and a code cannot be replayed.
 
-Checks run cheapest and side-effect-free first (input, region, linking switched on, existing
-links), and the proof is consumed last, just before the insert, so a refused request leaves both
-databases as they were. The unique indexes are the final word if two requests race.
+Checks run cheapest and side-effect-free first (input, region, linking switched on, the caller's
+own link on that platform): these depend only on the caller's own data, never on `accountId`.
+Everything that depends on the account (whether it exists, whose it is, whether it is linked
+already) is answered only after its proof: without a valid proof every account id gets the same
+FORBIDDEN, so `linkAccount` cannot be used to learn which accounts exist or are linked. The proof
+is consumed by that check, so the one refusal after it (CONFLICT: the account got linked in the
+meantime) costs the caller a new code; every refusal before it leaves both databases as they
+were. The unique indexes are the final word if two requests race.
 
 Sharing targets: a WhatsApp Status goes to Facebook or Instagram only while linking is on, the
 person's region is rolled out (a rollout can be withdrawn), the person's WhatsApp account and
@@ -47,8 +52,9 @@ def require_linking_available(person: PersonRecord, regions: frozenset[str]) -> 
 
 
 async def _check_can_link(
-    repository: AccountsRepository, person: PersonRecord, platform: Platform, account_id: str
+    repository: AccountsRepository, person: PersonRecord, platform: Platform
 ) -> None:
+    """What the caller's own settings and links allow; nothing here depends on `account_id`."""
     if not person.linking_enabled:
         raise AppError(
             ErrorCode.FORBIDDEN,
@@ -58,9 +64,6 @@ async def _check_can_link(
     mine = await repository.links_for_people([ObjectId(person.id)])
     if any(link.platform is platform for link in mine):
         raise conflict(f"A {platform.value} account is already linked; unlink it first.")
-    owner = await repository.link_of_account(platform, account_id)
-    if owner is not None:
-        raise conflict(f"That {platform.value} account is already linked to an Accounts Center.")
 
 
 async def _proof_valid(
@@ -94,12 +97,14 @@ async def link_account(
 ) -> LinkRecord:
     """Link `account_id` on `platform` to `person`, if they proved they own it."""
     require_linking_available(person, services.settings.regions_rolled_out)
-    await _check_can_link(repository, person, platform, account_id)
+    await _check_can_link(repository, person, platform)
     if not await _proof_valid(services, platform, account_id, person.id, proof_code):
         raise forbidden(
             f"The proof code does not prove you own that {platform.value} account "
             "(it is wrong, used, expired or for another account)."
         )
+    if await repository.link_of_account(platform, account_id) is not None:
+        raise conflict(f"That {platform.value} account is already linked to an Accounts Center.")
     linked_at = utc_now()
     if not await repository.insert_link(ObjectId(person.id), platform, account_id, linked_at):
         raise conflict("That account or platform was linked by another request just now.")

@@ -22,8 +22,7 @@ import strawberry
 from strawberry.federation import Schema
 
 from subgraphs.common.context import RequestContext
-from subgraphs.common.ids import parse_object_id
-from subgraphs.common.ownership import require_owner, require_self
+from subgraphs.common.ownership import load_owned, require_owner, require_self
 from subgraphs.common.platform_types import LinkProof, Platform, StoryOrigin
 from subgraphs.common.schema import federation_schema, resolver
 from subgraphs.common.story_actions import create_story, issue_link_proof, register_profile
@@ -100,7 +99,7 @@ def build_story_schema(spec: StoryPlatform) -> Schema:
 
         @classmethod
         async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Self | None:
-            record = await info.context.loaders.profile_by_id.load(parse_object_id(id))
+            record = await load_owned(info.context, info.context.loaders.profile_by_id.load, id)
             return None if record is None else cls.from_record(record)
 
         @resolver(name=spec.handle_field)
@@ -134,7 +133,7 @@ def build_story_schema(spec: StoryPlatform) -> Schema:
 
         @classmethod
         async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Self | None:
-            record = await info.context.loaders.story_by_id.load(parse_object_id(id))
+            record = await load_owned(info.context, info.context.loaders.story_by_id.load, id)
             return None if record is None else cls.from_record(record)
 
         async def _own(self, info: Info) -> StoryRecord:
@@ -204,7 +203,11 @@ def build_story_schema(spec: StoryPlatform) -> Schema:
     @strawberry.type
     class Query:
         @resolver(
-            name=f"{field}Story", description=f"{article} {title} Story by id (only the owner's)."
+            name=f"{field}Story",
+            description=(
+                f"One of the caller's {title} Stories by id; null when there is none with that id"
+                " or it is someone else's (the two are not told apart)."
+            ),
         )
         async def story(self, info: Info, id: strawberry.ID) -> Story | None:
             return await Story.resolve_reference(info, id)

@@ -16,8 +16,7 @@ from strawberry.federation.schema_directives import Key
 from strawberry.federation.types import FieldSet
 
 from subgraphs.common.context import RequestContext
-from subgraphs.common.ids import parse_object_id
-from subgraphs.common.ownership import require_owner, require_self
+from subgraphs.common.ownership import load_owned, require_owner, require_self
 from subgraphs.common.platform_types import LinkProof, Platform
 from subgraphs.common.schema import federation_schema, print_schema_sdl, resolver
 from subgraphs.whatsapp import actions
@@ -112,7 +111,7 @@ class WhatsAppAccount:
 
     @classmethod
     async def resolve_reference(cls, info: Info, id: strawberry.ID) -> WhatsAppAccount | None:
-        record = await info.context.loaders.account_by_id.load(parse_object_id(id))
+        record = await load_owned(info.context, info.context.loaders.account_by_id.load, id)
         return None if record is None else cls.from_record(record)
 
     async def _own(self, info: Info) -> AccountRecord:
@@ -157,7 +156,7 @@ class WhatsAppStatus:
 
     @classmethod
     async def resolve_reference(cls, info: Info, id: strawberry.ID) -> WhatsAppStatus | None:
-        record = await info.context.loaders.status_by_id.load(parse_object_id(id))
+        record = await load_owned(info.context, info.context.loaders.status_by_id.load, id)
         return None if record is None else cls.from_record(record)
 
     async def _own(self, info: Info) -> StatusRecord:
@@ -248,7 +247,12 @@ class Mutation:
 
 @strawberry.type
 class Query:
-    @resolver(description="A Status of the caller's by id (null once expired).")
+    @resolver(
+        description=(
+            "One of the caller's Statuses by id; null once expired, when there is none with that"
+            " id, or when it is someone else's (the three are not told apart)."
+        )
+    )
     async def whats_app_status(self, info: Info, id: strawberry.ID) -> WhatsAppStatus | None:
         return await WhatsAppStatus.resolve_reference(info, id)
 

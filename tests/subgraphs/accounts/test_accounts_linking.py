@@ -178,6 +178,23 @@ def test_someone_elses_account_is_forbidden(stack: Stack) -> None:
     ok(stack.link(owner, "FACEBOOK", account, stack.proof("FACEBOOK", owner, account)))
 
 
+def test_whether_an_account_is_linked_is_told_only_to_its_prover(stack: Stack) -> None:
+    """Without a valid proof, a linked account and an unlinked one get the same FORBIDDEN."""
+    me, owner = sign_up(stack.accounts.url), sign_up(stack.accounts.url)
+    _linking_on(stack, me)
+    _linking_on(stack, owner)
+    linked = stack.register("FACEBOOK", owner)
+    ok(stack.link(owner, "FACEBOOK", linked, stack.proof("FACEBOOK", owner, linked)))
+    unlinked = stack.register("FACEBOOK", sign_up(stack.accounts.url))
+
+    def answer(account: str) -> tuple[list[str], Any]:
+        response = stack.link(me, "FACEBOOK", account, "WRONGCODE2")
+        return codes(response), [error["message"] for error in response.body["errors"]]
+
+    assert answer(linked) == answer(unlinked)
+    assert answer(linked)[0] == ["FORBIDDEN"]
+
+
 def test_linking_twice_is_a_conflict(stack: Stack) -> None:
     me = sign_up(stack.accounts.url)
     _linking_on(stack, me)
