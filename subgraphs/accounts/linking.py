@@ -19,24 +19,44 @@ were. The unique indexes are the final word if two requests race.
 
 Sharing targets: a WhatsApp Status goes to Facebook or Instagram only while linking is on, the
 person's region is rolled out (a rollout can be withdrawn), the person's WhatsApp account and
-the target account are both linked to them, and the route is on.
+the target account are both linked to them, and the route is on. `links_paused`, `route_paused`
+and `route_shares` are that rule; the graph's `LinkedAccount.active` and
+`SharingPreference.enabled` are computed by the same functions, so they say what happens.
+Turning linking off pauses: links and route choices are kept (shown inactive, with
+`pausedReason: LINKING_OFF`) and work again as they were when linking is turned back on.
 Unlinking deletes the link and switches off the routes that used it, so sharing stops at once
 (and a later re-link does not silently resume it); the platforms' own data is not touched.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from bson import ObjectId
 
-from subgraphs.accounts.records import LinkRecord, PersonRecord, Platform, SharingRoute, utc_now
+from subgraphs.accounts.records import (
+    LinkRecord,
+    PausedReason,
+    PersonRecord,
+    Platform,
+    SharingRoute,
+    utc_now,
+)
 from subgraphs.accounts.repository import AccountsRepository
 from subgraphs.common.context import Services
 from subgraphs.common.errors import AppError, ErrorCode, bad_input, conflict, forbidden, not_found
 from subgraphs.common.internal import InternalCallError, call_internal
 
-__all__ = ["crosspost_targets", "link_account", "require_linking_available", "unlink_account"]
+__all__ = [
+    "crosspost_targets",
+    "link_account",
+    "links_paused",
+    "require_linking_available",
+    "route_paused",
+    "route_shares",
+    "unlink_account",
+]
 
 VERIFY_PATH = "/internal/link-proofs/verify"
 
@@ -137,6 +157,39 @@ def require_route_linked(route: SharingRoute, links: list[LinkRecord]) -> None:
         )
 
 
+def links_paused(person: PersonRecord, regions: frozenset[str]) -> PausedReason | None:
+    """Why none of `person`'s links works right now, or None when they all do."""
+    if not person.linking_enabled:
+        return PausedReason.LINKING_OFF
+    if person.region not in regions:
+        return PausedReason.NOT_AVAILABLE_IN_REGION
+    return None
+
+
+def route_paused(
+    person: PersonRecord, route: SharingRoute, linked: Iterable[Platform], regions: frozenset[str]
+) -> PausedReason | None:
+    """Why `route` cannot share right now, whatever the person chose; None when it can."""
+    reason = links_paused(person, regions)
+    if reason is not None:
+        return reason
+    platforms = set(linked)
+    if route.source not in platforms or route.target not in platforms:
+        return PausedReason.NOT_LINKED
+    return None
+
+
+def route_shares(
+    person: PersonRecord, route: SharingRoute, linked: Iterable[Platform], regions: frozenset[str]
+) -> bool:
+    """Whether a Status is shared along `route` right now: chosen and not paused.
+
+    The one rule behind both `Person.sharing` and the cross-post targets, so what the graph
+    shows is what WhatsApp does.
+    """
+    return person.sharing.get(route, False) and route_paused(person, route, linked, regions) is None
+
+
 async def crosspost_targets(
     repository: AccountsRepository, person_id: str, regions: frozenset[str]
 ) -> list[dict[str, str]]:
@@ -145,14 +198,11 @@ async def crosspost_targets(
         return []
     oid = ObjectId(person_id)
     people = await repository.people_by_ids([oid])
-    if not people or not people[0].linking_enabled or people[0].region not in regions:
+    if not people:
         return []
-    person = people[0]
     links = {link.platform: link for link in await repository.links_for_people([oid])}
-    if Platform.WHATSAPP not in links:
-        return []
     return [
         {"platform": route.target.value, "accountId": links[route.target].account_id}
         for route in SharingRoute
-        if person.sharing.get(route, False) and route.target in links
+        if route_shares(people[0], route, links, regions)
     ]
