@@ -23,7 +23,8 @@ from strawberry.federation import Schema
 
 from subgraphs.common.context import RequestContext
 from subgraphs.common.ownership import load_owned, require_owner, require_self
-from subgraphs.common.platform_types import LinkProof, Platform, StoryOrigin
+from subgraphs.common.platform_types import LinkProof, Platform, StoryOrigin, photo_fields
+from subgraphs.common.profile_photo import set_own_photo
 from subgraphs.common.schema import federation_schema, resolver
 from subgraphs.common.story_actions import create_story, issue_link_proof, register_profile
 from subgraphs.common.story_loaders import StoryPlatformLoaders
@@ -106,6 +107,8 @@ def build_story_schema(spec: StoryPlatform) -> Schema:
         async def handle(self, info: Info) -> str:
             await require_owner(info.context, self.record.owner_id, "this profile")
             return self.record.handle
+
+        photo_url, photo_updated_at = photo_fields()
 
         @resolver(description="The Accounts Center person who owns this profile.")
         async def person(self, info: Info) -> Person:
@@ -199,6 +202,16 @@ def build_story_schema(spec: StoryPlatform) -> Schema:
         async def create_link_proof(self, info: Info, account_id: strawberry.ID) -> LinkProof:
             issued = await issue_link_proof(info.context, info.context.repository, str(account_id))
             return LinkProof.from_issued(spec.platform, issued)
+
+        @resolver(
+            name=f"set{title}ProfilePhoto",
+            description=f"Set (null: remove) the {title} profile's own photo, an https URL.",
+        )
+        async def set_profile_photo(self, info: Info, image_url: str | None) -> Profile:
+            record = await set_own_photo(
+                info.context, info.context.repository.set_photo, image_url, f"a {title} profile"
+            )
+            return Profile.from_record(record)
 
     @strawberry.type
     class Query:

@@ -17,7 +17,8 @@ from strawberry.federation.types import FieldSet
 
 from subgraphs.common.context import RequestContext
 from subgraphs.common.ownership import load_owned, require_owner, require_self
-from subgraphs.common.platform_types import LinkProof, Platform
+from subgraphs.common.platform_types import LinkProof, Platform, photo_fields
+from subgraphs.common.profile_photo import set_own_photo
 from subgraphs.common.schema import federation_schema, print_schema_sdl, resolver
 from subgraphs.whatsapp import actions
 from subgraphs.whatsapp.loaders import WhatsAppLoaders
@@ -134,6 +135,8 @@ class WhatsAppAccount:
     async def created_at(self, info: Info) -> datetime:
         return (await self._own(info)).created_at
 
+    photo_url, photo_updated_at = photo_fields()
+
     @resolver(description="The Accounts Center person who owns this account.")
     async def person(self, info: Info) -> Person:
         return Person(id=strawberry.ID((await self._own(info)).owner_id))
@@ -218,6 +221,16 @@ class Mutation:
     ) -> WhatsAppAccount:
         record = await actions.register_account(
             info.context, phone_number, is_business, business_name
+        )
+        return WhatsAppAccount.from_record(record)
+
+    @resolver(description="Set (null: remove) the WhatsApp account's own photo, an https URL.")
+    async def set_whats_app_profile_photo(
+        self, info: Info, image_url: str | None
+    ) -> WhatsAppAccount:
+        repository = info.context.repository
+        record = await set_own_photo(
+            info.context, repository.set_photo, image_url, "a WhatsApp account"
         )
         return WhatsAppAccount.from_record(record)
 
