@@ -22,8 +22,14 @@ import strawberry
 from strawberry.federation import Schema
 
 from subgraphs.common.context import RequestContext
-from subgraphs.common.ownership import load_owned, require_owner, require_self
-from subgraphs.common.platform_types import LinkProof, Platform, StoryOrigin, photo_fields
+from subgraphs.common.ownership import require_self
+from subgraphs.common.platform_types import (
+    LinkProof,
+    OwnedNode,
+    Platform,
+    StoryOrigin,
+    photo_fields,
+)
 from subgraphs.common.profile_photo import set_own_photo
 from subgraphs.common.schema import federation_schema, resolver
 from subgraphs.common.story_actions import create_story, issue_link_proof, register_profile
@@ -35,20 +41,26 @@ __all__ = ["StoryPlatform", "build_story_schema"]
 Info = strawberry.Info[RequestContext[StoryPlatformRepository, StoryPlatformLoaders], None]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True)
 class StoryPlatform:
     """What makes Facebook's graph and database differ from Instagram's."""
 
     platform: Platform
-    title: str
-    """The platform's name as types and messages spell it: "Facebook"."""
-    article: str
-    """"A" or "An", for descriptions ("An Instagram Story")."""
     handle_field: str
     """The profile's handle, in the graph and in the database: "name" or "username"."""
-    unique_handle: bool
     check_handle: Callable[[str], str]
     """Trims and validates a handle; raises BAD_USER_INPUT."""
+    unique_handle: bool
+
+    @property
+    def title(self) -> str:
+        """The platform's name as types and messages spell it: "Facebook"."""
+        return self.platform.value.capitalize()
+
+    @property
+    def article(self) -> str:
+        """ "A" or "An", for descriptions ("An Instagram Story")."""
+        return "An" if self.title[0] in "AEIOU" else "A"
 
     @property
     def field(self) -> str:
@@ -90,34 +102,30 @@ def build_story_schema(spec: StoryPlatform) -> Schema:
         keys=["id"],
         description=f"{article} {title} profile; private to its owner.",
     )
-    class Profile:
+    class Profile(OwnedNode[ProfileRecord]):
+        WHAT = "this profile"
         id: strawberry.ID
         record: strawberry.Private[ProfileRecord]
 
         @classmethod
-        def from_record(cls, record: ProfileRecord) -> Self:
-            return cls(id=strawberry.ID(record.id), record=record)
-
-        @classmethod
         async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Self | None:
-            record = await load_owned(info.context, info.context.loaders.profile_by_id.load, id)
-            return None if record is None else cls.from_record(record)
+            return await cls.load_reference(
+                info.context, info.context.loaders.profile_by_id.load, id
+            )
 
         @resolver(name=spec.handle_field)
         async def handle(self, info: Info) -> str:
-            await require_owner(info.context, self.record.owner_id, "this profile")
-            return self.record.handle
+            return (await self._own(info)).handle
 
         photo_url, photo_updated_at = photo_fields()
 
         @resolver(description="The Accounts Center person who owns this profile.")
         async def person(self, info: Info) -> Person:
-            await require_owner(info.context, self.record.owner_id, "this profile")
-            return Person(id=strawberry.ID(self.record.owner_id))
+            return Person(id=strawberry.ID((await self._own(info)).owner_id))
 
         @resolver(description="Stories on this profile, newest first.")
         async def stories(self, info: Info) -> Any:  # typed below: list[Story]
-            await require_owner(info.context, self.record.owner_id, "this profile")
+            await self._own(info)
             records = await info.context.loaders.stories_by_profile.load(self.record.id)
             return [Story.from_record(record) for record in records]
 
@@ -126,22 +134,15 @@ def build_story_schema(spec: StoryPlatform) -> Schema:
         keys=["id"],
         description=f"{article} {title} Story; private to its owner.",
     )
-    class Story:
+    class Story(OwnedNode[StoryRecord]):
+        WHAT = "this story"
         id: strawberry.ID
         record: strawberry.Private[StoryRecord]
 
         @classmethod
-        def from_record(cls, record: StoryRecord) -> Self:
-            return cls(id=strawberry.ID(record.id), record=record)
-
-        @classmethod
         async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Self | None:
-            record = await load_owned(info.context, info.context.loaders.story_by_id.load, id)
-            return None if record is None else cls.from_record(record)
-
-        async def _own(self, info: Info) -> StoryRecord:
-            await require_owner(info.context, self.record.owner_id, "this story")
-            return self.record
+            load = info.context.loaders.story_by_id.load
+            return await cls.load_reference(info.context, load, id)
 
         @strawberry.field
         async def caption(self, info: Info) -> str:

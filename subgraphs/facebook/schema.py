@@ -21,14 +21,7 @@ def _check_name(raw: str) -> str:
     return check_text(raw, "name", MAX_NAME)
 
 
-FACEBOOK = StoryPlatform(
-    platform=Platform.FACEBOOK,
-    title="Facebook",
-    article="A",
-    handle_field="name",
-    unique_handle=False,
-    check_handle=_check_name,
-)
+FACEBOOK = StoryPlatform(Platform.FACEBOOK, "name", _check_name, unique_handle=False)
 schema: Schema = build_story_schema(FACEBOOK)
 
 

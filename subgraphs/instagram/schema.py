@@ -29,14 +29,7 @@ def _check_username(raw: str) -> str:
     return username
 
 
-INSTAGRAM = StoryPlatform(
-    platform=Platform.INSTAGRAM,
-    title="Instagram",
-    article="An",
-    handle_field="username",
-    unique_handle=True,
-    check_handle=_check_username,
-)
+INSTAGRAM = StoryPlatform(Platform.INSTAGRAM, "username", _check_username, unique_handle=True)
 schema: Schema = build_story_schema(INSTAGRAM)
 
 

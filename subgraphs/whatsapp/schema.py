@@ -16,8 +16,8 @@ from strawberry.federation.schema_directives import Key
 from strawberry.federation.types import FieldSet
 
 from subgraphs.common.context import RequestContext
-from subgraphs.common.ownership import load_owned, require_owner, require_self
-from subgraphs.common.platform_types import LinkProof, Platform, photo_fields
+from subgraphs.common.ownership import require_self
+from subgraphs.common.platform_types import LinkProof, OwnedNode, Platform, photo_fields
 from subgraphs.common.profile_photo import set_own_photo
 from subgraphs.common.schema import federation_schema, print_schema_sdl, resolver
 from subgraphs.whatsapp import actions
@@ -102,22 +102,15 @@ class Person:
 
 
 @strawberry.federation.type(keys=["id"], description="A WhatsApp account; private to its owner.")
-class WhatsAppAccount:
+class WhatsAppAccount(OwnedNode[AccountRecord]):
+    WHAT = "this account"
     id: strawberry.ID
     record: strawberry.Private[AccountRecord]
 
     @classmethod
-    def from_record(cls, record: AccountRecord) -> WhatsAppAccount:
-        return cls(id=strawberry.ID(record.id), record=record)
-
-    @classmethod
     async def resolve_reference(cls, info: Info, id: strawberry.ID) -> WhatsAppAccount | None:
-        record = await load_owned(info.context, info.context.loaders.account_by_id.load, id)
-        return None if record is None else cls.from_record(record)
-
-    async def _own(self, info: Info) -> AccountRecord:
-        await require_owner(info.context, self.record.owner_id, "this account")
-        return self.record
+        load = info.context.loaders.account_by_id.load
+        return await cls.load_reference(info.context, load, id)
 
     @strawberry.field
     async def phone_number(self, info: Info) -> str:
@@ -149,22 +142,15 @@ class WhatsAppAccount:
 
 
 @strawberry.federation.type(keys=["id"], description="A Status update; gone after 24 hours.")
-class WhatsAppStatus:
+class WhatsAppStatus(OwnedNode[StatusRecord]):
+    WHAT = "this status"
     id: strawberry.ID
     record: strawberry.Private[StatusRecord]
 
     @classmethod
-    def from_record(cls, record: StatusRecord) -> WhatsAppStatus:
-        return cls(id=strawberry.ID(record.id), record=record)
-
-    @classmethod
     async def resolve_reference(cls, info: Info, id: strawberry.ID) -> WhatsAppStatus | None:
-        record = await load_owned(info.context, info.context.loaders.status_by_id.load, id)
-        return None if record is None else cls.from_record(record)
-
-    async def _own(self, info: Info) -> StatusRecord:
-        await require_owner(info.context, self.record.owner_id, "this status")
-        return self.record
+        load = info.context.loaders.status_by_id.load
+        return await cls.load_reference(info.context, load, id)
 
     @strawberry.field
     async def text(self, info: Info) -> str:
