@@ -8,16 +8,20 @@ shows the person's shared avatar and stickers; unlinked or paused, its own photo
 from __future__ import annotations
 
 import random
+import secrets
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from accounts_support import http_json
 
+from devstack.database import drop_prefixed, new_prefix
 from devstack.graphql_client import post_graphql, require_data
 from devstack.processes import Service, free_port
-from devstack.stack import gateway_env, start_gateway
+from devstack.stack import gateway_env, start_gateway, start_subgraphs, stop_all
 
 pytestmark = pytest.mark.integration
 
@@ -49,10 +53,40 @@ PROOF = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class Stack:
+    subgraphs: dict[str, Service]
+    internal_token: str
+    prefix: str
+
+    def accounts_commands(self) -> dict[str, int]:
+        """Database commands accounts has sent so far (its debug route)."""
+        status, body = http_json(
+            f"{self.subgraphs['accounts'].url}/internal/debug/commands",
+            None,
+            {"X-Internal-Token": self.internal_token},
+        )
+        assert status == 200, body
+        counts: dict[str, int] = body["commands"].get(f"{self.prefix}_accounts", {})
+        return counts
+
+
 @pytest.fixture(scope="module")
-def gateway(subgraph_stack: dict[str, Service], test_output_root: Path) -> Iterator[str]:
-    log = test_output_root / "accounts-profiles-gateway.log"
-    env = {**gateway_env(subgraph_stack), "GATEWAY_LOG_LEVEL": "warning"}
+def stack(mongodb_uri: str, test_output_root: Path) -> Iterator[Stack]:
+    prefix, token = new_prefix(), secrets.token_urlsafe(24)
+    log_dir = test_output_root / "accounts-profiles"
+    services = start_subgraphs(mongodb_uri, prefix, log_dir, internal_token=token)
+    try:
+        yield Stack(services, token, prefix)
+    finally:
+        stop_all(services.values())
+        drop_prefixed(mongodb_uri, prefix)
+
+
+@pytest.fixture(scope="module")
+def gateway(stack: Stack, test_output_root: Path) -> Iterator[str]:
+    log = test_output_root / "accounts-profiles" / "gateway.log"
+    env = {**gateway_env(stack.subgraphs), "GATEWAY_LOG_LEVEL": "warning"}
     service = start_gateway(SUPERGRAPH, free_port(), env, log)
     try:
         yield f"{service.url}/graphql"
@@ -164,7 +198,7 @@ def test_a_profile_photo_url_is_checked_like_the_avatar(gateway: str, bad: str) 
 
 
 def test_a_forged_representation_never_shows_another_persons_avatar(
-    gateway: str, subgraph_stack: dict[str, Service]
+    gateway: str, stack: Stack
 ) -> None:
     owner = _sign_up(gateway)
     ids = _register(gateway, owner)
@@ -183,9 +217,40 @@ def test_a_forged_representation_never_shows_another_persons_avatar(
         "photoUrl": None,
         "photoUpdatedAt": None,
     }
-    accounts = f"{subgraph_stack['accounts'].url}/graphql"
+    accounts = f"{stack.subgraphs['accounts'].url}/graphql"
     stranger = _sign_up(gateway)
     seen = _data(accounts, entities, stranger, r=[forged])["_entities"]
     assert seen == [{"avatar": None, "stickers": []}]
     mine = _data(accounts, entities, owner, r=[forged])["_entities"]
     assert mine == [{"avatar": {"imageUrl": AVATAR}, "stickers": []}]
+
+
+def test_many_profiles_cost_accounts_the_same_queries_as_few(gateway: str, stack: Stack) -> None:
+    """Links are looked up by one DataLoader: 30 more profiles add no database command."""
+    token = _sign_up(gateway)
+    ids = _register(gateway, token)
+    _switch(gateway, token, True)
+    for platform in ("WHATSAPP", "FACEBOOK"):
+        _link(gateway, token, platform, ids[platform])
+    entities = (
+        "query($r: [_Any!]!) { _entities(representations: $r) {"
+        " ... on WhatsAppAccount { avatar { imageUrl } stickers { label } }"
+        " ... on FacebookProfile { avatar { imageUrl } stickers { label } } } }"
+    )
+    mine = [
+        {"__typename": "WhatsAppAccount", "id": ids["WHATSAPP"]},
+        {"__typename": "FacebookProfile", "id": ids["FACEBOOK"]},
+    ]
+    unlinked = [{"__typename": "FacebookProfile", "id": uuid.uuid4().hex[:24]} for _ in range(30)]
+    accounts = f"{stack.subgraphs['accounts'].url}/graphql"
+
+    def cost(representations: list[dict[str, str]]) -> dict[str, int]:
+        before = stack.accounts_commands()
+        found = _data(accounts, entities, token, r=representations)["_entities"]
+        assert len(found) == len(representations)
+        after = stack.accounts_commands()
+        return {name: n - before.get(name, 0) for name, n in after.items() if n != before.get(name)}
+
+    few = cost(mine)
+    assert few.get("find", 0) >= 1
+    assert cost(mine + unlinked) == few
