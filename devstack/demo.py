@@ -31,7 +31,7 @@ ACCOUNTS_STATE = """
 query DemoState {
   me {
     linking { enabled linkedAccounts { platform accountId } }
-    sharing { route enabled }
+    sharing { route chosen }
     stickers(first: 100) { label }
     avatar { imageUrl }
   }
@@ -74,6 +74,12 @@ ROUTE_NAME = {
 }
 STICKER = "mutation Sticker($prompt: String!) { createSticker(prompt: $prompt) { id } }"
 AVATAR = "mutation Avatar($url: String!) { setAvatar(imageUrl: $url) { imageUrl } }"
+PHOTO = "mutation Photo($url: String) { %s(imageUrl: $url) { id } }"
+PHOTO_MUTATION = {
+    "WHATSAPP": "setWhatsAppProfilePhoto",
+    "FACEBOOK": "setFacebookProfilePhoto",
+    "INSTAGRAM": "setInstagramProfilePhoto",
+}
 POST_STATUS = """
 mutation Post($text: String!, $crossPost: Boolean!) {
   postStatus(text: $text, crossPost: $crossPost) { status { id } pending failed }
@@ -181,9 +187,9 @@ def _ensure_links(
         code = next(iter(proof.values()))["code"]
         variables = {"platform": platform, "id": account_id, "code": code}
         ctx.call("accounts", LINK, variables, f"link {platform}")
-    enabled = {p["route"] for p in me.get("sharing") or [] if p.get("enabled")}
+    chosen = {p["route"] for p in me.get("sharing") or [] if p.get("chosen")}
     for platform in person.routes:
-        if ROUTE_NAME[platform] not in enabled:
+        if ROUTE_NAME[platform] not in chosen:
             ctx.call("accounts", ROUTE, {"route": ROUTE_NAME[platform]}, f"route {platform}")
 
 
@@ -195,6 +201,15 @@ def _ensure_assets(ctx: _Ctx, person: DemoPerson, me: dict[str, Any]) -> None:
     current = (me.get("avatar") or {}).get("imageUrl")
     if person.avatar_url and current != person.avatar_url:
         ctx.call("accounts", AVATAR, {"url": person.avatar_url}, "avatar")
+
+
+def _ensure_photos(ctx: _Ctx, person: DemoPerson) -> None:
+    """Each platform account's own profile photo (shown there while it is not linked)."""
+    for platform, url in person.profile_photos:
+        current = (_profile(ctx, platform, "photoUrl") or {}).get("photoUrl")
+        if current != url:
+            mutation = PHOTO % PHOTO_MUTATION[platform]
+            ctx.call(platform.lower(), mutation, {"url": url}, f"{platform} profile photo")
 
 
 def _ensure_statuses(ctx: _Ctx, person: DemoPerson) -> None:
@@ -215,6 +230,7 @@ def load_person(urls: Mapping[str, str], person: DemoPerson) -> Session:
     me = ctx.call("accounts", ACCOUNTS_STATE, {}, "read Accounts Center")["me"]
     _ensure_links(ctx, person, me, accounts)
     _ensure_assets(ctx, person, me)
+    _ensure_photos(ctx, person)
     _ensure_statuses(ctx, person)
     return session
 

@@ -36,6 +36,7 @@ class DemoPerson:
     statuses: tuple[DemoStatus, ...] = ()
     stickers: tuple[str, ...] = ()
     avatar_url: str | None = None
+    profile_photos: tuple[tuple[str, str], ...] = ()  # (platform, the account's own photo)
     business: bool = False
     password: str = DEMO_PASSWORD
 
@@ -79,6 +80,7 @@ DEMO_PEOPLE: tuple[DemoPerson, ...] = (
         region="EU",
         phone_number="+447700900003",
         instagram_username="alan.t",
+        profile_photos=(("WHATSAPP", "https://photos.example.com/alan-whatsapp.png"),),
         statuses=(DemoStatus(text="Out for a long run.", cross_post=False),),
     ),
     DemoPerson(

@@ -17,7 +17,13 @@ from aiodataloader import DataLoader
 from bson import ObjectId
 
 from subgraphs.accounts.backend import AccountsBackend
-from subgraphs.accounts.records import CreationRecord, LinkRecord, PersonRecord, StickerRecord
+from subgraphs.accounts.records import (
+    CreationRecord,
+    LinkRecord,
+    PersonRecord,
+    Platform,
+    StickerRecord,
+)
 
 __all__ = ["AccountsLoaders"]
 
@@ -46,6 +52,7 @@ class AccountsLoaders:
     links: DataLoader[str, list[LinkRecord]]
     stickers: DataLoader[str, list[StickerRecord]]
     creations: DataLoader[str, list[CreationRecord]]
+    link_by_account: DataLoader[tuple[Platform, str], LinkRecord | None]
 
     @classmethod
     def create(cls, backend: AccountsBackend) -> AccountsLoaders:
@@ -55,8 +62,14 @@ class AccountsLoaders:
             found = {p.id: p for p in await repository.people_by_ids(_object_ids(keys))}
             return [found.get(key) for key in keys]
 
+        async def links_of_accounts(keys: list[tuple[Platform, str]]) -> list[LinkRecord | None]:
+            links = await repository.links_of_accounts(keys)
+            found = {(link.platform, link.account_id): link for link in links}
+            return [found.get(key) for key in keys]
+
         return cls(
             person=DataLoader(batch_load_fn=people),
+            link_by_account=DataLoader(batch_load_fn=links_of_accounts),
             links=_grouped(repository.links_for_people),
             stickers=_grouped(repository.stickers_for_people),
             creations=_grouped(repository.creations_for_people),

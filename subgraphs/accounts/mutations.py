@@ -7,6 +7,7 @@ can act on someone else's Accounts Center by changing an argument.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 import strawberry
@@ -183,11 +184,8 @@ class AccountMutations:
         at = utc_now()
         await repository.set_linking_enabled(ObjectId(person.id), enabled, at)
         links = await repository.links_for_people([ObjectId(person.id)])
-        return LinkingSettings(
-            enabled=enabled,
-            changed_at=at,
-            linked_accounts=[LinkedAccount.of(link) for link in links],
-        )
+        now = replace(person, linking_enabled=enabled, linking_changed_at=at)
+        return LinkingSettings.of(now, links, info.context.settings.regions_rolled_out)
 
     @resolver(
         authenticated=True,
@@ -212,7 +210,7 @@ class AccountMutations:
             account,
             code,
         )
-        return LinkedAccount.of(link)
+        return LinkedAccount.of(link, None)  # linkAccount succeeds only where links work
 
     @resolver(
         authenticated=True,
@@ -228,7 +226,11 @@ class AccountMutations:
         await unlink_account(repository, viewer.person_id, platform)
         return True
 
-    @resolver(authenticated=True, description="Turn one cross-posting route on or off.")
+    @resolver(
+        authenticated=True,
+        description="Turn one cross-posting route on or off. The answer says whether it shares "
+        "now: chosen while linking is off, it is kept but paused (`enabled: false`).",
+    )
     async def set_sharing_preference(
         self,
         info: AccountsInfo,
@@ -238,10 +240,13 @@ class AccountMutations:
         _, person = await current_person(info, LINKS_WRITE)
         chosen = route
         repository = info.context.repository.repository
+        links = await repository.links_for_people([ObjectId(person.id)])
         if enabled:
-            require_route_linked(chosen, await repository.links_for_people([ObjectId(person.id)]))
+            require_route_linked(chosen, links)
         await repository.set_sharing(ObjectId(person.id), chosen, enabled)
-        return SharingPreference(route=chosen, enabled=enabled)
+        now = replace(person, sharing={**person.sharing, chosen: enabled})
+        routes = SharingPreference.all_of(now, links, info.context.settings.regions_rolled_out)
+        return next(preference for preference in routes if preference.route is chosen)
 
     @resolver(authenticated=True, description="Allow or refuse one data use; the time is kept.")
     async def set_consent(

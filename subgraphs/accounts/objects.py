@@ -14,12 +14,14 @@ import strawberry
 from bson import ObjectId
 
 from subgraphs.accounts.context import AccountsInfo, require_owner
+from subgraphs.accounts.linking import links_paused, route_paused, route_shares
 from subgraphs.accounts.records import (
     AvatarRecord,
     ConsentPurpose,
     ConsentRecord,
     CreationRecord,
     LinkRecord,
+    PausedReason,
     PersonRecord,
     Platform,
     SharingRoute,
@@ -99,13 +101,21 @@ class LinkedAccount:
     platform: Platform
     account_id: strawberry.ID
     linked_at: datetime
+    active: bool = strawberry.field(
+        description="Whether the link works right now; a paused link is kept, not removed."
+    )
+    paused_reason: PausedReason | None = strawberry.field(
+        description="Why the link is paused (null while it is active)."
+    )
 
     @classmethod
-    def of(cls, record: LinkRecord) -> LinkedAccount:
+    def of(cls, record: LinkRecord, paused: PausedReason | None) -> LinkedAccount:
         return cls(
             platform=record.platform,
             account_id=strawberry.ID(record.account_id),
             linked_at=record.linked_at,
+            active=paused is None,
+            paused_reason=paused,
         )
 
 
@@ -115,11 +125,46 @@ class LinkingSettings:
     changed_at: datetime | None
     linked_accounts: list[LinkedAccount]
 
+    @classmethod
+    def of(
+        cls, person: PersonRecord, links: list[LinkRecord], regions: frozenset[str]
+    ) -> LinkingSettings:
+        paused = links_paused(person, regions)
+        return cls(
+            enabled=person.linking_enabled,
+            changed_at=person.linking_changed_at,
+            linked_accounts=[LinkedAccount.of(link, paused) for link in links],
+        )
 
-@strawberry.type(description="Whether one cross-posting route is on (off by default).")
+
+@strawberry.type(description="One cross-posting route: what the person chose and what it does.")
 class SharingPreference:
     route: SharingRoute
-    enabled: bool
+    enabled: bool = strawberry.field(
+        description="Whether Statuses are shared this way right now: chosen and not paused."
+    )
+    chosen: bool = strawberry.field(
+        description="What the person chose (off by default); kept while the route is paused."
+    )
+    paused_reason: PausedReason | None = strawberry.field(
+        description="Why the route cannot share right now, whatever the choice; null when it can."
+    )
+
+    @classmethod
+    def all_of(
+        cls, person: PersonRecord, links: list[LinkRecord], regions: frozenset[str]
+    ) -> list[SharingPreference]:
+        """Every route of `person`, as `crosspost_targets` would act on it now."""
+        linked = [link.platform for link in links]
+        return [
+            cls(
+                route=route,
+                enabled=route_shares(person, route, linked, regions),
+                chosen=person.sharing.get(route, False),
+                paused_reason=route_paused(person, route, linked, regions),
+            )
+            for route in SharingRoute
+        ]
 
 
 @strawberry.type(description="A data-use choice and when it was made.")
@@ -172,19 +217,18 @@ class Person:
     async def linking(self, info: AccountsInfo) -> LinkingSettings | None:
         await require_owner(info, self.id)
         links = await info.context.loaders.links.load(self.id)
-        return LinkingSettings(
-            enabled=self.record.linking_enabled,
-            changed_at=self.record.linking_changed_at,
-            linked_accounts=[LinkedAccount.of(link) for link in links],
-        )
+        return LinkingSettings.of(self.record, links, info.context.settings.regions_rolled_out)
 
-    @resolver(authenticated=True, description="Private.")
+    @resolver(
+        authenticated=True,
+        description="Private: each route, whether it shares now, and why not when it does not.",
+    )
     async def sharing(self, info: AccountsInfo) -> list[SharingPreference] | None:
         await require_owner(info, self.id)
-        return [
-            SharingPreference(route=route, enabled=self.record.sharing.get(route, False))
-            for route in SharingRoute
-        ]
+        links = await info.context.loaders.links.load(self.id)
+        return SharingPreference.all_of(
+            self.record, links, info.context.settings.regions_rolled_out
+        )
 
     @resolver(authenticated=True, description="Private: current choices.")
     async def consents(self, info: AccountsInfo) -> list[Consent] | None:

@@ -1,6 +1,6 @@
 """What the accounts repository hands upward: frozen records, never raw MongoDB documents.
 
-The three enums are also the GraphQL enums (`strawberry.enum` returns the same class).
+The enums are also the GraphQL enums (`strawberry.enum` returns the same class).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ __all__ = [
     "ConsentRecord",
     "CreationRecord",
     "LinkRecord",
+    "PausedReason",
     "PersonRecord",
     "Platform",
     "SessionRecord",
@@ -54,6 +55,25 @@ class SharingRoute(Enum):
         if self is SharingRoute.WHATSAPP_STATUS_TO_FACEBOOK_STORY:
             return Platform.FACEBOOK
         return Platform.INSTAGRAM
+
+
+@strawberry.enum(
+    description=(
+        "Why a link or a sharing route does nothing right now. Nothing is lost while paused: "
+        "links and choices are kept and work again once the reason is gone."
+    )
+)
+class PausedReason(Enum):
+    LINKING_OFF = strawberry.enum_value(
+        "LINKING_OFF", description="The person turned linking off in Accounts Center."
+    )
+    NOT_AVAILABLE_IN_REGION = strawberry.enum_value(
+        "NOT_AVAILABLE_IN_REGION",
+        description="Linking is not (or no longer) rolled out in the person's region.",
+    )
+    NOT_LINKED = strawberry.enum_value(
+        "NOT_LINKED", description="The route's WhatsApp or target account is not linked."
+    )
 
 
 @strawberry.enum(description="What a person may allow their data to be used for.")

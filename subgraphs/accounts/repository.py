@@ -241,6 +241,13 @@ class AccountsRepository:
         cursor = self._db.links.find({"personId": {"$in": list(ids)}}).sort("linkedAt", ASCENDING)
         return [_link(doc) async for doc in cursor]
 
+    async def links_of_accounts(self, accounts: Sequence[tuple[Platform, str]]) -> list[LinkRecord]:
+        """The links of these (platform, account id) pairs, in one query."""
+        wanted = [{"platform": p.value, "accountId": a} for p, a in dict.fromkeys(accounts)]
+        if not wanted:
+            return []
+        return [_link(doc) async for doc in self._db.links.find({"$or": wanted})]
+
     async def link_of_account(self, platform: Platform, account_id: str) -> LinkRecord | None:
         doc = await self._db.links.find_one({"platform": platform.value, "accountId": account_id})
         return _link(doc) if doc else None

@@ -12,6 +12,7 @@ from subgraphs.accounts.assets import AssetMutations
 from subgraphs.accounts.context import AccountsInfo
 from subgraphs.accounts.mutations import AccountMutations
 from subgraphs.accounts.objects import Person
+from subgraphs.accounts.profiles import FacebookProfile, InstagramProfile, WhatsAppAccount
 from subgraphs.accounts.validation import check_object_id
 from subgraphs.common.auth import require_viewer
 from subgraphs.common.errors import forbidden
@@ -46,7 +47,11 @@ class Mutation(AccountMutations, AssetMutations):
     """Every accounts mutation (the two bases keep the modules small)."""
 
 
-SCHEMA = federation_schema(query=Query, mutation=Mutation, types=(Person,))
+SCHEMA = federation_schema(
+    query=Query,
+    mutation=Mutation,
+    types=(Person, WhatsAppAccount, FacebookProfile, InstagramProfile),
+)
 
 
 def print_sdl() -> str:

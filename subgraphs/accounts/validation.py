@@ -5,15 +5,14 @@ They run before any write, so bad input never changes the database.
 
 from __future__ import annotations
 
-import ipaddress
 import re
-from urllib.parse import urlsplit
 
 from bson import ObjectId
 
 from subgraphs.common.errors import bad_input
 from subgraphs.common.ids import parse_object_id
 from subgraphs.common.text import check_text
+from subgraphs.common.urls import MAX_URL, check_image_url
 
 __all__ = [
     "MAX_DISPLAY_NAME",
@@ -33,15 +32,12 @@ __all__ = [
 MAX_DISPLAY_NAME = 80
 MAX_LABEL = 80
 MAX_PROMPT = 500
-MAX_URL = 2048
 MAX_EMAIL = 254
 MIN_PASSWORD, MAX_PASSWORD = 8, 256
 MAX_PROOF_CODE = 64
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _REGION = re.compile(r"^[A-Z]{2,3}$")
-_URL = re.compile(r"^https://[^\s/$.?#][^\s]*$")
-_LOCAL_NAMES = ("localhost", ".localhost", ".local", ".internal", ".home.arpa")
 
 
 def check_object_id(value: str, argument: str = "id") -> ObjectId:
@@ -79,31 +75,3 @@ def check_account_id(value: str) -> str:
 
 def check_proof_code(value: str) -> str:
     return check_text(value, "proofCode", MAX_PROOF_CODE)
-
-
-def check_image_url(value: str, argument: str = "imageUrl") -> str:
-    """An https URL on a public host. Every linked platform shows the image, so clients fetch
-    it: no plain http, no credentials in the URL, and no loopback, private, link-local (such as
-    169.254.169.254) or otherwise non-public address, nor a local-only name. Names are not
-    resolved here: nothing on the server fetches the image."""
-    url = check_text(value, argument, MAX_URL)
-    message = f"'{argument}' must be an https URL on a public host."
-    if not _URL.match(url):
-        raise bad_input(message, argument=argument)
-    try:
-        parts = urlsplit(url)
-        host = (parts.hostname or "").rstrip(".").lower()
-        parts.port  # noqa: B018 (a malformed port raises here)
-    except ValueError as exc:
-        raise bad_input(message, argument=argument) from exc
-    if not host or parts.username is not None or parts.password is not None:
-        raise bad_input(message, argument=argument)
-    if host == _LOCAL_NAMES[0] or host.endswith(_LOCAL_NAMES[1:]):
-        raise bad_input(message, argument=argument)
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return url  # a DNS name
-    if not address.is_global or address.is_multicast:
-        raise bad_input(message, argument=argument)
-    return url

@@ -12,6 +12,7 @@ from typing import Any
 
 import pymongo
 from pymongo import AsyncMongoClient
+from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import ConnectionFailure, ExecutionTimeout, PyMongoError, WTimeoutError
 from pymongo.monitoring import CommandListener
@@ -21,6 +22,7 @@ from subgraphs.common.settings import Settings
 __all__ = [
     "Document",
     "MongoClient",
+    "MongoCollection",
     "MongoDatabase",
     "create_client",
     "database_answers",
@@ -31,6 +33,7 @@ __all__ = [
 Document = dict[str, Any]
 MongoClient = AsyncMongoClient[Document]
 MongoDatabase = AsyncDatabase[Document]
+MongoCollection = AsyncCollection[Document]
 
 
 def create_client(settings: Settings, *, listeners: Sequence[CommandListener] = ()) -> MongoClient:

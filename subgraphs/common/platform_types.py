@@ -7,14 +7,21 @@ schema rather than copied three times.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from enum import Enum
+from typing import Any, ClassVar, Generic, Protocol, Self, TypeVar
 
 import strawberry
+from strawberry.types.field import StrawberryField
 
+from subgraphs.common.auth import HasAuth
 from subgraphs.common.link_proofs import IssuedProof
+from subgraphs.common.ownership import load_owned, require_owner
+from subgraphs.common.profile_photo import ProfilePhoto
+from subgraphs.common.schema import resolver
 
-__all__ = ["LinkProof", "Platform", "StoryOrigin"]
+__all__ = ["LinkProof", "OwnedNode", "Platform", "StoryOrigin", "photo_fields"]
 
 
 @strawberry.enum(description="The platforms a person can link to their Accounts Center.")
@@ -53,3 +60,76 @@ class LinkProof:
             code=issued.code,
             expires_at=issued.expires_at,
         )
+
+
+class _WithPhoto(Protocol):
+    @property
+    def owner_id(self) -> str: ...
+
+    @property
+    def photo(self) -> ProfilePhoto | None: ...
+
+
+async def _own_photo(root: Any, context: HasAuth) -> ProfilePhoto | None:
+    record: _WithPhoto = root.record
+    await require_owner(context, record.owner_id, "this profile")
+    return record.photo
+
+
+def photo_fields() -> tuple[StrawberryField, StrawberryField]:
+    """`photoUrl` and `photoUpdatedAt` for a profile type whose `record` has a `photo`.
+
+    New field objects per call: Strawberry binds a field to the one type that declares it. They
+    are scalars (not an object) so that accounts can `@requires` them for `avatar`.
+    """
+
+    @resolver(description="The profile's own photo, shown while it is not linked (private).")
+    async def photo_url(root: Any, info: strawberry.Info[Any, Any]) -> str | None:
+        photo = await _own_photo(root, info.context)
+        return None if photo is None else photo.image_url
+
+    @resolver(description="When the profile's own photo was set.")
+    async def photo_updated_at(root: Any, info: strawberry.Info[Any, Any]) -> datetime | None:
+        photo = await _own_photo(root, info.context)
+        return None if photo is None else photo.updated_at
+
+    return photo_url, photo_updated_at  # type: ignore[return-value]
+
+
+class _Node(Protocol):
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def owner_id(self) -> str: ...
+
+
+NodeRecord = TypeVar("NodeRecord", bound=_Node)
+
+
+class OwnedNode(Generic[NodeRecord]):
+    """What every private entity type of the platforms shares, over the record behind it.
+
+    A mixin, not a GraphQL type: each entity declares `id` and `record:
+    strawberry.Private[...]` itself, names what it is in `WHAT` ("this story") for the
+    FORBIDDEN message, and resolves references through `load_reference` with its own loader.
+    """
+
+    WHAT: ClassVar[str]
+    record: NodeRecord
+
+    @classmethod
+    def from_record(cls, record: NodeRecord) -> Self:
+        return cls(id=strawberry.ID(record.id), record=record)  # type: ignore[call-arg]
+
+    @classmethod
+    async def load_reference(
+        cls, context: HasAuth, load: Callable[[str], Awaitable[NodeRecord | None]], id: object
+    ) -> Self | None:
+        """The caller's own node with this id, or None (missing and not theirs alike)."""
+        record = await load_owned(context, load, id)
+        return None if record is None else cls.from_record(record)
+
+    async def _own(self, info: strawberry.Info[Any, Any]) -> NodeRecord:
+        await require_owner(info.context, self.record.owner_id, self.WHAT)
+        return self.record

@@ -11,9 +11,8 @@ from collections.abc import Callable
 
 from subgraphs.common.auth import HasAuth, require_viewer
 from subgraphs.common.errors import conflict, not_found
-from subgraphs.common.ids import parse_object_id
 from subgraphs.common.link_proofs import IssuedProof
-from subgraphs.common.ownership import require_owner
+from subgraphs.common.ownership import load_owned
 from subgraphs.common.story_platform import (
     DuplicateError,
     ProfileRecord,
@@ -67,11 +66,16 @@ async def create_story(
 async def issue_link_proof(
     context: HasAuth, repository: StoryPlatformRepository, account_id: str
 ) -> IssuedProof:
-    """A one-time code for the owner of profile `account_id` (FORBIDDEN for anyone else)."""
-    await require_viewer(context)
-    wanted = parse_object_id(account_id, "accountId")
-    profile = (await repository.profiles_by_ids([wanted])).get(wanted)
+    """A one-time code for the owner of profile `account_id` (NOT_FOUND for anyone else).
+
+    Someone else's profile and a missing one get the same answer, so the proof mutation cannot
+    be used to learn which profile ids exist.
+    """
+
+    async def profile_by_id(wanted: str) -> ProfileRecord | None:
+        return (await repository.profiles_by_ids([wanted])).get(wanted)
+
+    profile = await load_owned(context, profile_by_id, account_id, "accountId")
     if profile is None:
-        raise not_found("No such profile.")
-    await require_owner(context, profile.owner_id, "this profile")
+        raise not_found("You have no profile with that id.")
     return await repository.link_proofs.issue(profile.id, profile.owner_id)

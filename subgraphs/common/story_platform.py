@@ -3,8 +3,8 @@
 Both platforms keep the same shape of data (a profile owned by one person, Stories on it, some
 of them cross-posted from a WhatsApp Status), so one repository class serves both; each
 subgraph builds it on its own database, with its own name for the profile's handle (Facebook's
-`name`, Instagram's unique `username`). This and `link_proofs` are the only modules of those two
-subgraphs that import pymongo.
+`name`, Instagram's unique `username`). This, `link_proofs` and `profile_photo` are the only
+modules of those two subgraphs that import pymongo.
 
 Cross-posted Stories are unique on (originPlatform, originId): a delivery that is retried after a
 timeout finds the Story the first attempt wrote instead of writing a second one. The index is
@@ -23,6 +23,7 @@ from pymongo.errors import DuplicateKeyError
 
 from subgraphs.common.database import Document, MongoDatabase
 from subgraphs.common.link_proofs import LinkProofStore
+from subgraphs.common.profile_photo import ProfilePhoto, photo_of, update_photo
 
 __all__ = ["DuplicateError", "ProfileRecord", "StoryPlatformRepository", "StoryRecord"]
 
@@ -41,6 +42,7 @@ class ProfileRecord:
     owner_id: str
     handle: str
     created_at: datetime
+    photo: ProfilePhoto | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -61,6 +63,7 @@ def _profile(document: Document, handle_field: str) -> ProfileRecord:
         owner_id=document["ownerId"],
         handle=document[handle_field],
         created_at=document["createdAt"],
+        photo=photo_of(document),
     )
 
 
@@ -116,6 +119,11 @@ class StoryPlatformRepository:
             owner_taken = "ownerId" in str(exc.details or exc)
             raise DuplicateError("owner" if owner_taken else self._handle_field) from exc
         return _profile(document, self._handle_field)
+
+    async def set_photo(self, owner_id: str, photo: ProfilePhoto | None) -> ProfileRecord | None:
+        """The owner's profile with its own photo set (None: removed); None without a profile."""
+        document = await update_photo(self._profiles, owner_id, photo)
+        return None if document is None else _profile(document, self._handle_field)
 
     async def profiles_by_ids(self, ids: Iterable[str]) -> Mapping[str, ProfileRecord]:
         cursor = self._profiles.find({"_id": {"$in": _object_ids(ids)}})

@@ -1,4 +1,4 @@
-"""`POST /internal/stories`: how WhatsApp delivers a cross-posted Status to Facebook or Instagram.
+"""Facebook's and Instagram's app, and `POST /internal/stories`, how WhatsApp delivers to them.
 
 WhatsApp's delivery worker calls this until it gets an answer, so it must be safe to repeat: the
 repository returns the Story an earlier attempt wrote for the same (originPlatform, originId).
@@ -10,16 +10,23 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from starlette.applications import Starlette
 from starlette.routing import Route
+from strawberry.federation import Schema
 
+from subgraphs.common.app import SubgraphSpec, create_app
 from subgraphs.common.context import Services
+from subgraphs.common.database import MongoDatabase
 from subgraphs.common.ids import is_object_id
 from subgraphs.common.internal import InternalBadRequest, internal_route, require_str
 from subgraphs.common.link_proofs import verify_route
+from subgraphs.common.settings import Settings
 from subgraphs.common.story_actions import MAX_CAPTION
+from subgraphs.common.story_loaders import StoryPlatformLoaders
 from subgraphs.common.story_platform import StoryPlatformRepository
+from subgraphs.common.story_schema import StoryPlatform
 
-__all__ = ["ORIGIN_PLATFORMS", "story_platform_routes"]
+__all__ = ["ORIGIN_PLATFORMS", "story_platform_app", "story_platform_routes"]
 
 MAX_MEDIA_URL = 2048
 ORIGIN_PLATFORMS = frozenset({"WHATSAPP"})
@@ -59,3 +66,22 @@ async def _create_story(payload: Mapping[str, Any], services: Services[Any]) -> 
 def story_platform_routes() -> tuple[Route, ...]:
     """The internal routes Facebook and Instagram both serve."""
     return (internal_route("/internal/stories", _create_story), verify_route())
+
+
+def story_platform_app(settings: Settings, spec: StoryPlatform, schema: Schema) -> Starlette:
+    """The ASGI app of one story platform: its schema, its own database, the shared routes."""
+
+    def make_repository(database: MongoDatabase) -> StoryPlatformRepository:
+        return StoryPlatformRepository(
+            database, handle_field=spec.handle_field, unique_handle=spec.unique_handle
+        )
+
+    return create_app(
+        SubgraphSpec(
+            settings=settings,
+            schema=schema,
+            make_repository=make_repository,
+            make_loaders=StoryPlatformLoaders.build,
+            routes=story_platform_routes(),
+        )
+    )

@@ -1,27 +1,16 @@
-"""Instagram's Starlette app: the common subgraph app plus the story-platform internal routes."""
+"""Instagram's Starlette app: the shared story-platform app, on Instagram's database and schema."""
 
 from __future__ import annotations
 
 from starlette.applications import Starlette
 
-from subgraphs.common.app import SubgraphSpec, create_app
 from subgraphs.common.settings import Settings
-from subgraphs.common.story_routes import story_platform_routes
-from subgraphs.instagram.loaders import make_loaders
-from subgraphs.instagram.repository import make_repository
-from subgraphs.instagram.schema import schema
+from subgraphs.common.story_routes import story_platform_app
+from subgraphs.instagram.schema import INSTAGRAM, schema
 
 __all__ = ["build_app"]
 
 
 def build_app(settings: Settings) -> Starlette:
     """The ASGI app `python -m subgraphs.instagram` serves."""
-    return create_app(
-        SubgraphSpec(
-            settings=settings,
-            schema=schema,
-            make_repository=make_repository,
-            make_loaders=make_loaders,
-            routes=story_platform_routes(),
-        )
-    )
+    return story_platform_app(settings, INSTAGRAM, schema)

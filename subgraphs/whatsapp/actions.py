@@ -21,10 +21,9 @@ from datetime import UTC, datetime, timedelta
 from subgraphs.common.auth import require_viewer
 from subgraphs.common.context import RequestContext
 from subgraphs.common.errors import AppError, ErrorCode, bad_input, conflict, not_found
-from subgraphs.common.ids import parse_object_id
 from subgraphs.common.internal import InternalCallError
 from subgraphs.common.link_proofs import IssuedProof
-from subgraphs.common.ownership import require_owner
+from subgraphs.common.ownership import load_owned
 from subgraphs.common.story_actions import check_text
 from subgraphs.whatsapp.delivery import (
     INLINE_ATTEMPT_TIMEOUT,
@@ -92,13 +91,10 @@ async def register_account(
 
 
 async def issue_link_proof(context: Context, account_id: str) -> IssuedProof:
-    """A one-time code for the owner of `account_id` (FORBIDDEN for anyone else)."""
-    await require_viewer(context)
-    wanted = parse_object_id(account_id, "accountId")
-    account = await context.loaders.account_by_id.load(wanted)
+    """A one-time code for the owner of `account_id` (NOT_FOUND for anyone else, as if missing)."""
+    account = await load_owned(context, context.loaders.account_by_id.load, account_id, "accountId")
     if account is None:
-        raise not_found("No such WhatsApp account.")
-    await require_owner(context, account.owner_id, "this account")
+        raise not_found("You have no WhatsApp account with that id.")
     return await context.repository.link_proofs.issue(account.id, account.owner_id)
 
 

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from subgraphs.common.profile_photo import ProfilePhoto
+
 __all__ = ["AccountRecord", "CrossPostRecord", "DeliveryState", "StatusRecord"]
 
 
@@ -30,6 +32,7 @@ class AccountRecord:
     is_business: bool
     business_name: str | None
     created_at: datetime
+    photo: ProfilePhoto | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

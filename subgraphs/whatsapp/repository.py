@@ -23,6 +23,7 @@ from pymongo.errors import DuplicateKeyError
 
 from subgraphs.common.database import Document, MongoDatabase
 from subgraphs.common.link_proofs import LinkProofStore, create_ttl_index
+from subgraphs.common.profile_photo import ProfilePhoto, photo_of, update_photo
 from subgraphs.whatsapp.records import (
     AccountRecord,
     CrossPostRecord,
@@ -57,6 +58,7 @@ def _account(document: Document) -> AccountRecord:
         is_business=bool(document.get("isBusiness", False)),
         business_name=document.get("businessName"),
         created_at=document["createdAt"],
+        photo=photo_of(document),
     )
 
 
@@ -138,6 +140,11 @@ class WhatsAppRepository:
             field = "owner" if "ownerId" in str(exc.details or exc) else "phoneNumber"
             raise DuplicateError(field) from exc
         return _account(document)
+
+    async def set_photo(self, owner_id: str, photo: ProfilePhoto | None) -> AccountRecord | None:
+        """The owner's account with its own photo set (None: removed); None without one."""
+        document = await update_photo(self._accounts, owner_id, photo)
+        return None if document is None else _account(document)
 
     async def accounts_by_ids(self, ids: Iterable[str]) -> Mapping[str, AccountRecord]:
         cursor = self._accounts.find({"_id": {"$in": _object_ids(ids)}})

@@ -16,9 +16,9 @@ from strawberry.federation.schema_directives import Key
 from strawberry.federation.types import FieldSet
 
 from subgraphs.common.context import RequestContext
-from subgraphs.common.ids import parse_object_id
-from subgraphs.common.ownership import require_owner, require_self
-from subgraphs.common.platform_types import LinkProof, Platform
+from subgraphs.common.ownership import require_self
+from subgraphs.common.platform_types import LinkProof, OwnedNode, Platform, photo_fields
+from subgraphs.common.profile_photo import set_own_photo
 from subgraphs.common.schema import federation_schema, print_schema_sdl, resolver
 from subgraphs.whatsapp import actions
 from subgraphs.whatsapp.loaders import WhatsAppLoaders
@@ -102,22 +102,15 @@ class Person:
 
 
 @strawberry.federation.type(keys=["id"], description="A WhatsApp account; private to its owner.")
-class WhatsAppAccount:
+class WhatsAppAccount(OwnedNode[AccountRecord]):
+    WHAT = "this account"
     id: strawberry.ID
     record: strawberry.Private[AccountRecord]
 
     @classmethod
-    def from_record(cls, record: AccountRecord) -> WhatsAppAccount:
-        return cls(id=strawberry.ID(record.id), record=record)
-
-    @classmethod
     async def resolve_reference(cls, info: Info, id: strawberry.ID) -> WhatsAppAccount | None:
-        record = await info.context.loaders.account_by_id.load(parse_object_id(id))
-        return None if record is None else cls.from_record(record)
-
-    async def _own(self, info: Info) -> AccountRecord:
-        await require_owner(info.context, self.record.owner_id, "this account")
-        return self.record
+        load = info.context.loaders.account_by_id.load
+        return await cls.load_reference(info.context, load, id)
 
     @strawberry.field
     async def phone_number(self, info: Info) -> str:
@@ -135,6 +128,8 @@ class WhatsAppAccount:
     async def created_at(self, info: Info) -> datetime:
         return (await self._own(info)).created_at
 
+    photo_url, photo_updated_at = photo_fields()
+
     @resolver(description="The Accounts Center person who owns this account.")
     async def person(self, info: Info) -> Person:
         return Person(id=strawberry.ID((await self._own(info)).owner_id))
@@ -147,22 +142,15 @@ class WhatsAppAccount:
 
 
 @strawberry.federation.type(keys=["id"], description="A Status update; gone after 24 hours.")
-class WhatsAppStatus:
+class WhatsAppStatus(OwnedNode[StatusRecord]):
+    WHAT = "this status"
     id: strawberry.ID
     record: strawberry.Private[StatusRecord]
 
     @classmethod
-    def from_record(cls, record: StatusRecord) -> WhatsAppStatus:
-        return cls(id=strawberry.ID(record.id), record=record)
-
-    @classmethod
     async def resolve_reference(cls, info: Info, id: strawberry.ID) -> WhatsAppStatus | None:
-        record = await info.context.loaders.status_by_id.load(parse_object_id(id))
-        return None if record is None else cls.from_record(record)
-
-    async def _own(self, info: Info) -> StatusRecord:
-        await require_owner(info.context, self.record.owner_id, "this status")
-        return self.record
+        load = info.context.loaders.status_by_id.load
+        return await cls.load_reference(info.context, load, id)
 
     @strawberry.field
     async def text(self, info: Info) -> str:
@@ -222,6 +210,16 @@ class Mutation:
         )
         return WhatsAppAccount.from_record(record)
 
+    @resolver(description="Set (null: remove) the WhatsApp account's own photo, an https URL.")
+    async def set_whats_app_profile_photo(
+        self, info: Info, image_url: str | None
+    ) -> WhatsAppAccount:
+        repository = info.context.repository
+        record = await set_own_photo(
+            info.context, repository.set_photo, image_url, "a WhatsApp account"
+        )
+        return WhatsAppAccount.from_record(record)
+
     @resolver(description="A one-time code proving the caller owns this WhatsApp account.")
     async def create_whats_app_link_proof(self, info: Info, account_id: strawberry.ID) -> LinkProof:
         issued = await actions.issue_link_proof(info.context, str(account_id))
@@ -248,7 +246,12 @@ class Mutation:
 
 @strawberry.type
 class Query:
-    @resolver(description="A Status of the caller's by id (null once expired).")
+    @resolver(
+        description=(
+            "One of the caller's Statuses by id; null once expired, when there is none with that"
+            " id, or when it is someone else's (the three are not told apart)."
+        )
+    )
     async def whats_app_status(self, info: Info, id: strawberry.ID) -> WhatsAppStatus | None:
         return await WhatsAppStatus.resolve_reference(info, id)
 

@@ -185,6 +185,23 @@ def test_someone_elses_account_is_forbidden(stack: Stack) -> None:
     ok(stack.link(owner, "FACEBOOK", account, stack.proof("FACEBOOK", owner, account)))
 
 
+def test_whether_an_account_is_linked_is_told_only_to_its_prover(stack: Stack) -> None:
+    """Without a valid proof, a linked account and an unlinked one get the same FORBIDDEN."""
+    me, owner = sign_up(stack.accounts.url), sign_up(stack.accounts.url)
+    _linking_on(stack, me)
+    _linking_on(stack, owner)
+    linked = stack.register("FACEBOOK", owner)
+    ok(stack.link(owner, "FACEBOOK", linked, stack.proof("FACEBOOK", owner, linked)))
+    unlinked = stack.register("FACEBOOK", sign_up(stack.accounts.url))
+
+    def answer(account: str) -> tuple[list[str], Any]:
+        response = stack.link(me, "FACEBOOK", account, "WRONGCODE2")
+        return codes(response), [error["message"] for error in response.body["errors"]]
+
+    assert answer(linked) == answer(unlinked)
+    assert answer(linked)[0] == ["FORBIDDEN"]
+
+
 def test_linking_twice_is_a_conflict(stack: Stack) -> None:
     me = sign_up(stack.accounts.url)
     _linking_on(stack, me)
@@ -298,3 +315,60 @@ def test_withdrawn_rollout_stops_sharing(stack: Stack, test_output_root: Path) -
         assert (status, body) == (200, {"targets": []})
     finally:
         replica.stop()
+
+
+STATE = """{ me {
+  linking { enabled linkedAccounts { platform active pausedReason } }
+  sharing { route enabled chosen pausedReason }
+} }"""
+SWITCH = """mutation($on: Boolean!) { setLinkingEnabled(enabled: $on) {
+  enabled linkedAccounts { platform active pausedReason }
+} }"""
+TO_FACEBOOK = "WHATSAPP_STATUS_TO_FACEBOOK_STORY"
+TO_INSTAGRAM = "WHATSAPP_STATUS_TO_INSTAGRAM_STORY"
+
+
+def _state(stack: Stack, me: SignedIn) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(linking, sharing by route) as the graph shows them to `me`."""
+    data = ok(stack.accounts.gql(STATE, token=me.token))["me"]
+    return data["linking"], {entry.pop("route"): entry for entry in data["sharing"]}
+
+
+def _links(active: bool, reason: str | None) -> list[dict[str, Any]]:
+    return [
+        {"platform": platform, "active": active, "pausedReason": reason}
+        for platform in ("WHATSAPP", "FACEBOOK")
+    ]
+
+
+def test_linking_off_pauses_links_and_routes_and_on_again_resumes_them(stack: Stack) -> None:
+    """With linking off nothing is shared, and the graph says so; links and choices are kept."""
+    me = sign_up(stack.accounts.url)
+    _linking_on(stack, me)
+    accounts = {p: stack.register(p, me) for p in ("WHATSAPP", "FACEBOOK")}
+    for platform, account in accounts.items():
+        ok(stack.link(me, platform, account, stack.proof(platform, me, account)))
+    ok(stack.accounts.gql(SHARE, {"route": TO_FACEBOOK, "on": True}, token=me.token))
+    sharing_now = {"enabled": True, "chosen": True, "pausedReason": None}
+    instagram_unlinked = {"enabled": False, "chosen": False, "pausedReason": "NOT_LINKED"}
+    linking, sharing = _state(stack, me)
+    assert linking == {"enabled": True, "linkedAccounts": _links(True, None)}
+    assert sharing == {TO_FACEBOOK: sharing_now, TO_INSTAGRAM: instagram_unlinked}
+    to_facebook = [{"platform": "FACEBOOK", "accountId": accounts["FACEBOOK"]}]
+    assert stack.targets(me) == to_facebook
+
+    off = ok(stack.accounts.gql(SWITCH, {"on": False}, token=me.token))["setLinkingEnabled"]
+    assert off == {"enabled": False, "linkedAccounts": _links(False, "LINKING_OFF")}
+    paused = {"enabled": False, "chosen": True, "pausedReason": "LINKING_OFF"}
+    linking, sharing = _state(stack, me)
+    assert linking == off
+    assert sharing[TO_FACEBOOK] == paused
+    assert sharing[TO_INSTAGRAM]["pausedReason"] == "LINKING_OFF"
+    assert stack.targets(me) == []
+    again = ok(stack.accounts.gql(SHARE, {"route": TO_FACEBOOK, "on": True}, token=me.token))
+    assert again["setSharingPreference"] == {"route": TO_FACEBOOK, "enabled": False}
+
+    on = ok(stack.accounts.gql(SWITCH, {"on": True}, token=me.token))["setLinkingEnabled"]
+    assert on == {"enabled": True, "linkedAccounts": _links(True, None)}
+    assert _state(stack, me)[1][TO_FACEBOOK] == sharing_now
+    assert stack.targets(me) == to_facebook

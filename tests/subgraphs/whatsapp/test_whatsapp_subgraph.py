@@ -84,8 +84,7 @@ def test_nobody_reads_another_persons_account_or_statuses(graph: Graph) -> None:
         assert body["data"]["_entities"][2] == {"id": owner.id, "whatsapp": None}
     query = "query($id: ID!) { whatsAppStatus(id: $id) { text } }"
     body = graph.post("whatsapp", query, {"id": status_id}, other.token)
-    assert codes(body) == ["FORBIDDEN"]
-    assert body["data"]["whatsAppStatus"] is None
+    assert body == {"data": {"whatsAppStatus": None}}  # as for an id that does not exist
 
 
 def test_a_forged_token_is_unauthenticated(graph: Graph) -> None:
@@ -172,7 +171,7 @@ def test_link_proof_is_for_the_owner_and_works_once(graph: Graph) -> None:
     account_id = graph.register_whatsapp(owner)
     mutation = "mutation($a: ID!) { createWhatsAppLinkProof(accountId: $a) { code } }"
     body = graph.post("whatsapp", mutation, {"a": account_id}, other.token)
-    assert codes(body) == ["FORBIDDEN"]
+    assert codes(body) == ["NOT_FOUND"]  # as for an account id that does not exist
     code = graph.proof(owner, "WHATSAPP", account_id)
     verify = "/internal/link-proofs/verify"
     theirs = {"accountId": account_id, "personId": other.id, "code": code}

@@ -1,0 +1,229 @@
+"""The GraphQL schema Facebook and Instagram both serve, built from one `StoryPlatform` spec.
+
+The two platforms have the same graph (a person's profile, Stories on it, some cross-posted from a
+WhatsApp Status, link proofs); only names differ: type names (`FacebookStory`,
+`InstagramStory`), the profile's handle (`name`, `username`) and the root fields
+(`facebookStory`, `registerInstagramProfile`, ...). So the types are written once here and
+`build_story_schema` gives each subgraph its own, renamed through Strawberry's `name=` options.
+
+This module deliberately does not use `from __future__ import annotations`: the types are
+classes local to `build_story_schema`, and Strawberry resolves string annotations in the module's
+globals, where they do not exist. The cycles (a person's profile and its
+person, a profile's Stories and a Story's profile) are closed after the classes exist, through
+the field's `type` setter.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Any, Self
+
+import strawberry
+from strawberry.federation import Schema
+
+from subgraphs.common.context import RequestContext
+from subgraphs.common.ownership import require_self
+from subgraphs.common.platform_types import (
+    LinkProof,
+    OwnedNode,
+    Platform,
+    StoryOrigin,
+    photo_fields,
+)
+from subgraphs.common.profile_photo import set_own_photo
+from subgraphs.common.schema import federation_schema, resolver
+from subgraphs.common.story_actions import create_story, issue_link_proof, register_profile
+from subgraphs.common.story_loaders import StoryPlatformLoaders
+from subgraphs.common.story_platform import ProfileRecord, StoryPlatformRepository, StoryRecord
+
+__all__ = ["StoryPlatform", "build_story_schema"]
+
+Info = strawberry.Info[RequestContext[StoryPlatformRepository, StoryPlatformLoaders], None]
+
+
+@dataclass(frozen=True, slots=True)
+class StoryPlatform:
+    """What makes Facebook's graph and database differ from Instagram's."""
+
+    platform: Platform
+    handle_field: str
+    """The profile's handle, in the graph and in the database: "name" or "username"."""
+    check_handle: Callable[[str], str]
+    """Trims and validates a handle; raises BAD_USER_INPUT."""
+    unique_handle: bool
+
+    @property
+    def title(self) -> str:
+        """The platform's name as types and messages spell it: "Facebook"."""
+        return self.platform.value.capitalize()
+
+    @property
+    def article(self) -> str:
+        """ "A" or "An", for descriptions ("An Instagram Story")."""
+        return "An" if self.title[0] in "AEIOU" else "A"
+
+    @property
+    def field(self) -> str:
+        """The platform as a field name: `Person.facebook`, `facebookStory`."""
+        return self.title.lower()
+
+
+def _late_type(cls: type, python_name: str, annotation: object) -> None:
+    """Sets the GraphQL type of a field whose type did not exist when `cls` was defined."""
+    for field in cls.__strawberry_definition__.fields:  # type: ignore[attr-defined]
+        if field.python_name == python_name:
+            field.type = annotation
+            return
+    raise LookupError(python_name)
+
+
+def build_story_schema(spec: StoryPlatform) -> Schema:
+    """The federation schema of one story platform; `schema/<platform>.graphql` prints it."""
+    title, article, field = spec.title, spec.article, spec.field
+
+    @strawberry.federation.type(keys=["id"])
+    class Person:
+        id: strawberry.ID
+
+        @resolver(
+            name=field, description=f"The caller's own {title} profile (FORBIDDEN for others)."
+        )
+        async def platform_profile(self, info: Info) -> Any:  # typed below: Profile | None
+            await require_self(info.context, self.id)
+            record = await info.context.loaders.profile_by_owner.load(str(self.id))
+            return None if record is None else Profile.from_record(record)
+
+        @classmethod
+        def resolve_reference(cls, id: strawberry.ID) -> "Person":
+            return cls(id=id)
+
+    @strawberry.federation.type(
+        name=f"{title}Profile",
+        keys=["id"],
+        description=f"{article} {title} profile; private to its owner.",
+    )
+    class Profile(OwnedNode[ProfileRecord]):
+        WHAT = "this profile"
+        id: strawberry.ID
+        record: strawberry.Private[ProfileRecord]
+
+        @classmethod
+        async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Self | None:
+            return await cls.load_reference(
+                info.context, info.context.loaders.profile_by_id.load, id
+            )
+
+        @resolver(name=spec.handle_field)
+        async def handle(self, info: Info) -> str:
+            return (await self._own(info)).handle
+
+        photo_url, photo_updated_at = photo_fields()
+
+        @resolver(description="The Accounts Center person who owns this profile.")
+        async def person(self, info: Info) -> Person:
+            return Person(id=strawberry.ID((await self._own(info)).owner_id))
+
+        @resolver(description="Stories on this profile, newest first.")
+        async def stories(self, info: Info) -> Any:  # typed below: list[Story]
+            await self._own(info)
+            records = await info.context.loaders.stories_by_profile.load(self.record.id)
+            return [Story.from_record(record) for record in records]
+
+    @strawberry.federation.type(
+        name=f"{title}Story",
+        keys=["id"],
+        description=f"{article} {title} Story; private to its owner.",
+    )
+    class Story(OwnedNode[StoryRecord]):
+        WHAT = "this story"
+        id: strawberry.ID
+        record: strawberry.Private[StoryRecord]
+
+        @classmethod
+        async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Self | None:
+            load = info.context.loaders.story_by_id.load
+            return await cls.load_reference(info.context, load, id)
+
+        @strawberry.field
+        async def caption(self, info: Info) -> str:
+            return (await self._own(info)).caption
+
+        @strawberry.field
+        async def created_at(self, info: Info) -> datetime:
+            return (await self._own(info)).created_at
+
+        @strawberry.field
+        async def media_url(self, info: Info) -> str | None:
+            return (await self._own(info)).media_url
+
+        @resolver(description="Set when the Story was cross-posted from another platform.")
+        async def origin(self, info: Info) -> StoryOrigin | None:
+            record = await self._own(info)
+            if record.origin_platform is None or record.origin_id is None:
+                return None
+            return StoryOrigin(
+                platform=Platform(record.origin_platform), id=strawberry.ID(record.origin_id)
+            )
+
+        @strawberry.field
+        async def profile(self, info: Info) -> Profile | None:
+            await self._own(info)
+            record = await info.context.loaders.profile_by_id.load(self.record.profile_id)
+            return None if record is None else Profile.from_record(record)
+
+    _late_type(Person, "platform_profile", Profile | None)
+    _late_type(Profile, "stories", list[Story])
+
+    @strawberry.type
+    class Mutation:
+        @resolver(
+            name=f"register{title}Profile",
+            description=f"Create the caller's {title} profile (one per person).",
+        )
+        async def register_profile(
+            self, info: Info, handle: Annotated[str, strawberry.argument(name=spec.handle_field)]
+        ) -> Profile:
+            repository = info.context.repository
+            record = await register_profile(
+                info.context, repository, handle, spec.check_handle, title
+            )
+            return Profile.from_record(record)
+
+        @resolver(
+            name=f"create{title}Story", description="Post a Story on the caller's own profile."
+        )
+        async def create_story(self, info: Info, caption: str) -> Story:
+            record = await create_story(info.context, info.context.repository, caption)
+            return Story.from_record(record)
+
+        @resolver(
+            name=f"create{title}LinkProof",
+            description="A one-time code proving the caller owns this profile.",
+        )
+        async def create_link_proof(self, info: Info, account_id: strawberry.ID) -> LinkProof:
+            issued = await issue_link_proof(info.context, info.context.repository, str(account_id))
+            return LinkProof.from_issued(spec.platform, issued)
+
+        @resolver(
+            name=f"set{title}ProfilePhoto",
+            description=f"Set (null: remove) the {title} profile's own photo, an https URL.",
+        )
+        async def set_profile_photo(self, info: Info, image_url: str | None) -> Profile:
+            record = await set_own_photo(
+                info.context, info.context.repository.set_photo, image_url, f"a {title} profile"
+            )
+            return Profile.from_record(record)
+
+    @strawberry.type
+    class Query:
+        @resolver(
+            name=f"{field}Story",
+            description=(
+                f"One of the caller's {title} Stories by id; null when there is none with that id"
+                " or it is someone else's (the two are not told apart)."
+            ),
+        )
+        async def story(self, info: Info, id: strawberry.ID) -> Story | None:
+            return await Story.resolve_reference(info, id)
+
+    return federation_schema(query=Query, mutation=Mutation, types=(Person,))
