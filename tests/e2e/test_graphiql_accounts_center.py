@@ -186,8 +186,8 @@ def test_first_five_minutes_in_graphiql(
     assert stored_session(page) is None
     open_tab(page, "Me")
     assert authorization(run(page, "query Me")) is None
-    refused = answer(page, "UNAUTHENTICATED")
-    assert refused["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    refused = answer(page, "UNAUTHORIZED_FIELD_OR_TYPE")
+    assert refused["errors"][0]["extensions"]["code"] == "UNAUTHORIZED_FIELD_OR_TYPE"
     page.screenshot(path=str(output_dir / "5-signed-out.png"))
 
     # Signed in again: a tab's own Authorization overrides the session's ("" sends none) and a
@@ -202,7 +202,7 @@ def test_first_five_minutes_in_graphiql(
     open_tab(page, "AccountsCenter")  # not run before: no earlier answer in its response pane
     set_headers(page, '{"Authorization": ""}')
     assert authorization(run(page, "query AccountsCenter")) is None
-    answer(page, "UNAUTHENTICATED")  # shown once the script has seen the answer
+    answer(page, "UNAUTHORIZED_FIELD_OR_TYPE")  # shown once the script has seen the answer
     expect(page.locator(BADGE)).to_contain_text("Signed in as")
     set_headers(page, '{"Authorization": "Bearer <token>"}')
 
