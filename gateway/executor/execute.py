@@ -71,6 +71,7 @@ async def execute_plan(
         headers=request_context.headers,
         possible_types=request_context.possible_types,
         errors=[],
+        root=data,
     )
     if plan.node is not None:
         index = PathIndex((data, None), request_context.possible_types)

@@ -21,6 +21,7 @@ import orjson
 from graphql import FieldNode, OperationDefinitionNode, Source
 from graphql.language.parser import Parser
 
+from gateway.executor.contexts import run_with_contexts
 from gateway.executor.merge import deep_merge
 from gateway.executor.paths import Located, flatten_path
 from gateway.executor.representations import FlatSpec, apply_rewrites, flat_spec, representer
@@ -73,6 +74,7 @@ class FetchContext:
     possible_types: Mapping[str, frozenset[str]]
     errors: list[dict[str, Any]]
     in_flight: dict[int, tuple[str, ErrorPaths]] = field(default_factory=dict)
+    root: Mapping[str, Any] = field(default_factory=dict)  # the merged data (context values)
 
     def sending(self, service_name: str, paths: ErrorPaths) -> int:
         """Record a fetch about to wait for `service_name`; `answered` forgets it."""
@@ -102,6 +104,14 @@ async def run_fetch(fetch: FetchNode, targets: Sequence[Located], ctx: FetchCont
     """Execute `fetch` against `targets` (the root, or the objects a Flatten found)."""
     if fetch.requires is None:
         await _root_fetch(fetch, targets, ctx)
+    elif fetch.context_rewrites:
+        await run_with_contexts(
+            fetch,
+            targets,
+            ctx.root,
+            ctx.possible_types,
+            lambda members, values: _entity_fetch(fetch, members, ctx, values),
+        )
     else:
         await _entity_fetch(fetch, targets, ctx)
 
@@ -150,11 +160,16 @@ async def _root_fetch(fetch: FetchNode, targets: Sequence[Located], ctx: FetchCo
     merge_into(targets, result.data, ctx.possible_types)
 
 
-async def _entity_fetch(fetch: FetchNode, targets: Sequence[Located], ctx: FetchContext) -> None:
+async def _entity_fetch(
+    fetch: FetchNode,
+    targets: Sequence[Located],
+    ctx: FetchContext,
+    context: Mapping[str, Any] | None = None,
+) -> None:
     representations, owners = entity_representations(fetch, targets, ctx)
     if not representations:
         return
-    request = request_for(fetch, ctx, {"representations": representations})
+    request = request_for(fetch, ctx, {"representations": representations, **(context or {})})
     key = ctx.sending(fetch.service_name, lambda: [flatten_path(owners[0][0][1])])
     try:
         result = await ctx.transport.fetch(fetch.service_name, request)

@@ -130,7 +130,9 @@ class Walker:
             return not view.is_interface_object(type_name, service)
         if provides_field(view, scope, name):
             return True
-        if view.requires(type_name, name, service) is not None:
+        if view.requires(type_name, name, service) is not None or view.contexts(
+            type_name, name, service
+        ):
             return name in scope.satisfied
         if view.resolves(type_name, name, service):
             return True

@@ -1,0 +1,124 @@
+"""`@fromContext` arguments: the field gets its own entity fetch, the context's selection is
+planned where the context object is, and the value is passed as a variable (Apollo's plan)."""
+
+from __future__ import annotations
+
+from gateway.planner import build_query_plan, plan_to_json
+from gateway.planner.plan import FetchNode, FlattenNode, KeyRenamer, SequenceNode
+
+from .support import assert_plan, prepare, supergraph
+
+
+def test_context_two_levels_up_matches_apollos_plan() -> None:
+    """The same text as Apollo's query planner prints for this supergraph and query."""
+    assert_plan(
+        "context",
+        "{ me { post { comments { id text } } } }",
+        """
+        QueryPlan {
+          Sequence {
+            Fetch(service: "posts") {
+              {
+                me {
+                  __typename
+                  id
+                  post {
+                    comments {
+                      __typename
+                      id
+                    }
+                  }
+                }
+              }
+            },
+            Flatten(path: "me") {
+              Fetch(service: "accounts") {
+                {
+                  ... on User {
+                    __typename
+                    id
+                  }
+                } =>
+                {
+                  ... on User {
+                    name
+                  }
+                }
+              },
+            },
+            Flatten(path: "me.post.comments.@") {
+              Fetch(service: "posts") {
+                {
+                  ... on Comment {
+                    __typename
+                    id
+                  }
+                } =>
+                {
+                  ... on Comment {
+                    text(author: $contextualArgument_2_0)
+                  }
+                }
+              },
+            },
+          },
+        }
+        """,
+    )
+
+
+def test_context_rewrite_reads_the_owner_field_two_fields_up() -> None:
+    graph = supergraph("context")
+    plan = build_query_plan(graph, prepare(graph, "{ me { post { comments { text } } } }"))
+    assert isinstance(plan.node, SequenceNode)
+    last = plan.node.nodes[-1]
+    assert isinstance(last, FlattenNode)
+    assert isinstance(last.node, FetchNode)
+    fetch = last.node
+    assert fetch.context_rewrites == (
+        KeyRenamer(
+            path=("..", "..", "... on User", "name"), rename_key_to="contextualArgument_2_0"
+        ),
+    )
+    assert "$contextualArgument_2_0:String" in fetch.operation
+    assert "contextualArgument_2_0" in fetch.variable_usages
+    printed = plan_to_json(plan)["node"]["nodes"][-1]["node"]
+    assert printed["contextRewrites"] == [
+        {
+            "kind": "KeyRenamer",
+            "path": ["..", "..", "... on User", "name"],
+            "renameKeyTo": "contextualArgument_2_0",
+        }
+    ]
+
+
+def test_client_arguments_are_kept_beside_the_contextual_one() -> None:
+    graph = supergraph("context")
+    query = "{ folder { post { comments { text(loud: true) } } } }"
+    plan = build_query_plan(graph, prepare(graph, query))
+    fetches = [n for n in _fetches(plan.node) if n.context_rewrites]
+    assert len(fetches) == 1
+    assert "text(loud:true author:$contextualArgument_" in fetches[0].operation
+    assert {r.path[-2] for r in fetches[0].context_rewrites} == {"... on Folder"}
+
+
+def test_batched_plans_keep_context_fetches_apart() -> None:
+    graph = supergraph("context")
+    prepared = prepare(
+        graph, "{ me { post { comments { text } } } user { post { comments { text } } } }"
+    )
+    plan = build_query_plan(graph, prepared, batch=True)
+    context_fetches = [n for n in _fetches(plan.node) if n.context_rewrites]
+    assert len(context_fetches) == 2
+
+
+def _fetches(node: object) -> list[FetchNode]:
+    if isinstance(node, FetchNode):
+        return [node]
+    found: list[FetchNode] = []
+    for child in getattr(node, "nodes", ()) or ():
+        found += _fetches(child)
+    inner = getattr(node, "node", None)
+    if inner is not None:
+        found += _fetches(inner)
+    return found
