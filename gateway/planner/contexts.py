@@ -31,7 +31,13 @@ from gateway.supergraph import ContextArgument
 if TYPE_CHECKING:
     from gateway.planner.entities import Planner
 
-__all__ = ["ContextInput", "bind_contexts", "plan_context_inputs"]
+__all__ = [
+    "ContextInput",
+    "bind_contexts",
+    "context_stays_local",
+    "plan_context_inputs",
+    "plan_local_contexts",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,28 +51,89 @@ class ContextInput:
 def plan_context_inputs(
     planner: Planner, scope: Scope, target_graph: str, item: FieldNode
 ) -> tuple[list[ContextInput], set[int]]:
-    """Plan the context selections `item` needs where their objects are; return how to read
-    each value from the entity's position, and the groups that must run first."""
+    """For a field given an entity fetch of its own at `scope`: plan the context selections
+    where their objects are; return how to read each value from the entity's position, and
+    the groups that must run first."""
     from gateway.planner.entities import PlanningError  # entities imports this module
 
-    view = planner.view
     inputs: list[ContextInput] = []
     parents: set[int] = set()
-    for argument in view.contexts(scope.type_name, item.name.value, target_graph):
+    for argument in planner.view.contexts(scope.type_name, item.name.value, target_graph):
         holder = _holder(planner, scope, argument.context)
         if holder is None:
             message = f"no enclosing object sets context {argument.context} for {item.name.value}"
             raise PlanningError(message)
-        holder.out.add_typename()
-        at_holder = holder.at(planned=True, renames=None, requires_out=None)
-        parents |= planner.plan_selection(at_holder, argument.selection.selections)
-        ups = ("..",) * sum(1 for element in scope.path[len(holder.path) :] if element != "@")
-        reads = tuple(
-            (*ups, f"... on {type_name}", field)
-            for type_name, field in _reads(planner, holder, argument)
-        )
-        inputs.append(ContextInput(argument=argument, reads=reads))
+        if holder.origin is not None and not _local_reads(planner, holder, argument):
+            holder = holder.origin  # the fetch this one was entered from may hold it already
+        planned, needs = _plan_input(planner, holder, argument, scope.path)
+        inputs.append(planned)
+        parents |= needs
     return inputs, parents
+
+
+def context_stays_local(planner: Planner, scope: Scope, name: str) -> bool:
+    """Whether a contextual field can stay in the current entity fetch, as Apollo plans it:
+    every context object sits at or above the position the fetch was entered at, so its value
+    is in the data before this fetch is sent (one variable per fetch; the executor splits the
+    fetch when its objects have different values)."""
+    return _local_holders(planner, scope, name) is not None
+
+
+def plan_local_contexts(planner: Planner, scope: Scope, node: FieldNode) -> FieldNode:
+    """Plan the context values of a field that stays in the current entity fetch; the fetch
+    waits for the groups that hold them. Returns the field with its variables."""
+    group = scope.group
+    holders = _local_holders(planner, scope, node.name.value) or []
+    inputs: list[ContextInput] = []
+    parents: set[int] = set()
+    for argument, holder in holders:
+        planned, needs = _plan_input(planner, holder, argument, group.path)
+        inputs.append(planned)
+        parents |= needs
+    parents.discard(group.id)
+    group.parents = planner.groups.reduce(set(group.parents) | parents)
+    return bind_contexts(group, node, inputs)
+
+
+def _local_holders(
+    planner: Planner, scope: Scope, name: str
+) -> list[tuple[ContextArgument, Scope]] | None:
+    group = scope.group
+    if not group.entity:
+        return None
+    found: list[tuple[ContextArgument, Scope]] = []
+    for argument in planner.view.contexts(scope.type_name, name, group.service):
+        holder = _holder(planner, scope, argument.context)
+        if holder is None:
+            return None
+        if holder.group is group:
+            if holder.origin is None or holder.path != group.path:
+                return None  # the context object comes from this very fetch
+            holder = holder.origin
+        found.append((argument, holder))
+    return found
+
+
+def _plan_input(
+    planner: Planner, holder: Scope, argument: ContextArgument, relative_to: tuple[str, ...]
+) -> tuple[ContextInput, set[int]]:
+    """Plan `argument`'s selection at `holder`; read it `..` up from `relative_to`."""
+    holder.out.add_typename()
+    at_holder = holder.at(planned=True, renames=None, requires_out=None)
+    parents = planner.plan_selection(at_holder, argument.selection.selections)
+    ups = ("..",) * sum(1 for element in relative_to[len(holder.path) :] if element != "@")
+    reads = tuple(
+        (*ups, f"... on {type_name}", field)
+        for type_name, field in _reads(planner, holder, argument)
+    )
+    return ContextInput(argument=argument, reads=reads), parents
+
+
+def _local_reads(planner: Planner, holder: Scope, argument: ContextArgument) -> bool:
+    return all(
+        planner.is_local(holder.at(type_name=type_name), field)
+        for type_name, field in _reads(planner, holder, argument)
+    )
 
 
 def bind_contexts(group: Group, item: FieldNode, inputs: list[ContextInput]) -> FieldNode:

@@ -290,6 +290,7 @@ def jump(
         renames=scope.renames,
         requires_out=None,
         keys_at_hand=True,
+        origin=scope,
     )
     return planner.plan_selection(child, items) | parents
 

@@ -67,6 +67,58 @@ def test_context_two_levels_up_matches_apollos_plan() -> None:
     )
 
 
+def test_field_stays_in_the_fetch_entered_at_the_context_object() -> None:
+    """As Apollo plans it: `name` comes with the parent fetch, and the entity fetch entered at
+    the User reads it with no `..` (Apollo numbers the variable `_2_0`, from its own counter)."""
+    assert_plan(
+        "context",
+        "{ user { post { comments { text } } } }",
+        """
+        QueryPlan {
+          Sequence {
+            Fetch(service: "accounts") {
+              {
+                user {
+                  __typename
+                  id
+                  name
+                }
+              }
+            },
+            Flatten(path: "user") {
+              Fetch(service: "posts") {
+                {
+                  ... on User {
+                    __typename
+                    id
+                  }
+                } =>
+                {
+                  ... on User {
+                    post {
+                      comments {
+                        text(author: $contextualArgument_1_0)
+                      }
+                    }
+                  }
+                }
+              },
+            },
+          },
+        }
+        """,
+    )
+    graph = supergraph("context")
+    plan = build_query_plan(graph, prepare(graph, "{ user { post { comments { text } } } }"))
+    assert isinstance(plan.node, SequenceNode)
+    last = plan.node.nodes[-1]
+    assert isinstance(last, FlattenNode)
+    assert isinstance(last.node, FetchNode)
+    assert last.node.context_rewrites == (
+        KeyRenamer(path=("... on User", "name"), rename_key_to="contextualArgument_1_0"),
+    )
+
+
 def test_context_rewrite_reads_the_owner_field_two_fields_up() -> None:
     graph = supergraph("context")
     plan = build_query_plan(graph, prepare(graph, "{ me { post { comments { text } } } }"))
