@@ -137,14 +137,23 @@ def _local_reads(planner: Planner, holder: Scope, argument: ContextArgument) -> 
 
 
 def bind_contexts(group: Group, item: FieldNode, inputs: list[ContextInput]) -> FieldNode:
-    """`item` with each contextual argument passed as a variable of `group`'s fetch."""
+    """`item` with each contextual argument passed as a variable of `group`'s fetch.
+
+    The same field reached through several type conditions (`... on Page`, `... on Note`) is
+    one field of the fetch, so it shares one variable; each way adds its own reads."""
     added: list[ArgumentNode] = []
+    response_key = (item.alias or item.name).value
     for planned in inputs:
-        variable = f"contextualArgument_{group.id}_{len(group.context_variables)}"
-        group.context_variables[variable] = planned.argument.type
-        group.context_rewrites.extend(
-            KeyRenamer(path=path, rename_key_to=variable) for path in planned.reads
+        binding = (response_key, planned.argument.name)
+        variable = group.context_bindings.get(binding) or (
+            f"contextualArgument_{group.id}_{len(group.context_variables)}"
         )
+        group.context_bindings[binding] = variable
+        group.context_variables[variable] = planned.argument.type
+        for path in planned.reads:
+            renamer = KeyRenamer(path=path, rename_key_to=variable)
+            if renamer not in group.context_rewrites:
+                group.context_rewrites.append(renamer)
         added.append(
             ArgumentNode(
                 name=NameNode(value=planned.argument.name),

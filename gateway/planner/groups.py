@@ -34,6 +34,7 @@ class Group:
     input_rewrites: list[Rewrite] = field(default_factory=list)
     context_rewrites: list[KeyRenamer] = field(default_factory=list)
     context_variables: dict[str, str] = field(default_factory=dict)
+    context_bindings: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
 @dataclass(slots=True)

@@ -164,6 +164,85 @@ def test_batched_plans_keep_context_fetches_apart() -> None:
     assert len(context_fetches) == 2
 
 
+def test_context_set_by_an_interface_is_read_under_each_implementation() -> None:
+    """`Node` sets the context; the value is read under `... on Page` or `... on Note`, one
+    variable for the one `tag` field of the fetch (as Apollo plans it)."""
+    assert_plan(
+        "context-interface",
+        "{ nodes { id ... on Page { item { size tag } } ... on Note { item { tag } } } }",
+        """
+        QueryPlan {
+          Sequence {
+            Fetch(service: "a") {
+              {
+                nodes {
+                  __typename
+                  id
+                  ... on Page {
+                    __typename
+                    item {
+                      __typename
+                      id
+                    }
+                    label
+                  }
+                  ... on Note {
+                    __typename
+                    item {
+                      __typename
+                      id
+                    }
+                    label
+                  }
+                }
+              }
+            },
+            Parallel {
+              Flatten(path: "nodes.@.item") {
+                Fetch(service: "a") {
+                  {
+                    ... on Item {
+                      __typename
+                      id
+                    }
+                  } =>
+                  {
+                    ... on Item {
+                      tag(prefix: $contextualArgument_1_0)
+                    }
+                  }
+                },
+              },
+              Flatten(path: "nodes.@.item") {
+                Fetch(service: "b") {
+                  {
+                    ... on Item {
+                      __typename
+                      id
+                    }
+                  } =>
+                  {
+                    ... on Item {
+                      size
+                    }
+                  }
+                },
+              },
+            },
+          },
+        }
+        """,
+    )
+    graph = supergraph("context-interface")
+    query = "{ nodes { ... on Page { item { tag } } ... on Note { item { tag } } } }"
+    plan = build_query_plan(graph, prepare(graph, query))
+    (fetch,) = [n for n in _fetches(plan.node) if n.context_rewrites]
+    assert {(r.path, r.rename_key_to) for r in fetch.context_rewrites} == {
+        (("..", "... on Page", "label"), "contextualArgument_1_0"),
+        (("..", "... on Note", "label"), "contextualArgument_1_0"),
+    }
+
+
 def _fetches(node: object) -> list[FetchNode]:
     if isinstance(node, FetchNode):
         return [node]
