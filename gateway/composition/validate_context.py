@@ -26,7 +26,7 @@ from graphql import (
 )
 
 from gateway.composition.errors import CompositionError, Location, codes
-from gateway.composition.model import Argument, Field, Subgraph, TypeDef
+from gateway.composition.model import Argument, Field, Subgraph, TypeDef, base_type
 
 __all__ = ["ContextReference", "context_owners", "parse_reference", "validate_contexts"]
 
@@ -196,7 +196,8 @@ class _Checker:
         return {name}
 
     def _field_problem(self, owner: str, selection: SelectionSetNode, expected: str) -> str | None:
-        """The selection on `owner` must be one field, unaliased, of the argument's type."""
+        """The selection on `owner` must be one unaliased field, or a path of them down to one
+        leaf (`{ address { city } }`), whose type fits the argument's."""
         typedef = self.subgraph.types.get(owner)
         nodes = selection.selections
         if len(nodes) != 1 or not isinstance(nodes[0], FieldNode):
@@ -209,7 +210,9 @@ class _Checker:
         field = typedef.fields.get(node.name.value)
         if field is None:
             return f'Cannot query field "{node.name.value}" on type "{owner}".'
-        if node.selection_set is None and not _matches(field.type, expected):
+        if node.selection_set is not None:
+            return self._field_problem(base_type(field.type), node.selection_set, expected)
+        if not _matches(field.type, expected):
             return (
                 f'the type of the selection "{field.type}" does not match the expected type '
                 f'"{expected}"'

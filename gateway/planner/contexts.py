@@ -123,16 +123,16 @@ def _plan_input(
     parents = planner.plan_selection(at_holder, argument.selection.selections)
     ups = ("..",) * sum(1 for element in relative_to[len(holder.path) :] if element != "@")
     reads = tuple(
-        (*ups, f"... on {type_name}", field)
-        for type_name, field in _reads(planner, holder, argument)
+        (*ups, f"... on {type_name}", *fields)
+        for type_name, fields in _reads(planner, holder, argument)
     )
     return ContextInput(argument=argument, reads=reads), parents
 
 
 def _local_reads(planner: Planner, holder: Scope, argument: ContextArgument) -> bool:
     return all(
-        planner.is_local(holder.at(type_name=type_name), field)
-        for type_name, field in _reads(planner, holder, argument)
+        planner.is_local(holder.at(type_name=type_name), fields[0])
+        for type_name, fields in _reads(planner, holder, argument)
     )
 
 
@@ -192,23 +192,35 @@ def _holder(planner: Planner, scope: Scope, context: str) -> Scope | None:
     return None
 
 
-def _reads(planner: Planner, holder: Scope, argument: ContextArgument) -> list[tuple[str, str]]:
-    """(type condition, field) pairs the value is read with, one per owner type possible here."""
+def _reads(
+    planner: Planner, holder: Scope, argument: ContextArgument
+) -> list[tuple[str, tuple[str, ...]]]:
+    """(type condition, field path) pairs the value is read with, one per owner type possible
+    here; a nested selection (`{ address { city } }`) reads the leaf at its end."""
     owners = _owners(planner, argument.context)
     possible = {holder.type_name, *planner.view.possible_types(holder.type_name)}
-    reads: list[tuple[str, str]] = []
+    reads: list[tuple[str, tuple[str, ...]]] = []
     for node in argument.selection.selections:
         if isinstance(node, InlineFragmentNode) and node.type_condition is not None:
             condition = node.type_condition.name.value
-            field = _field(node.selection_set)
-            if field is not None and condition in possible:
-                reads.append((condition, field))
+            fields = _leaf_path(node.selection_set)
+            if fields and condition in possible:
+                reads.append((condition, fields))
         elif isinstance(node, FieldNode):
+            fields = _leaf_path(SelectionSetNode(selections=(node,)))
             concrete = sorted(t for t in possible & owners if not planner.view.is_abstract(t))
-            reads.extend((type_name, node.name.value) for type_name in concrete)
+            reads.extend((type_name, fields) for type_name in concrete)
     return reads
 
 
-def _field(selection: SelectionSetNode) -> str | None:
-    first = selection.selections[0] if selection.selections else None
-    return first.name.value if isinstance(first, FieldNode) else None
+def _leaf_path(selection: SelectionSetNode) -> tuple[str, ...]:
+    """The field names from `selection` down to the one leaf it selects."""
+    path: list[str] = []
+    current: SelectionSetNode | None = selection
+    while current is not None and current.selections:
+        first = current.selections[0]
+        if not isinstance(first, FieldNode):
+            break
+        path.append(first.name.value)
+        current = first.selection_set
+    return tuple(path)

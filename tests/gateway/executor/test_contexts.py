@@ -68,3 +68,18 @@ def test_one_request_per_distinct_context_value() -> None:
         (["c1", "c2"], {"contextualArgument_2_0": "ada"}),
         (["c1"], {"contextualArgument_2_0": "docs"}),
     ]
+
+
+def test_a_nested_selection_reads_the_leaf_below_the_owner() -> None:
+    data = {
+        "u": {
+            "__typename": "User",
+            "address": {"city": "Paris", "zip": "75001"},
+            "post": {"__typename": "Post", "id": "p1"},
+        }
+    }
+    (post,) = _comments(data, ("u", "post"))
+    rewrite = KeyRenamer(
+        path=("..", "... on User", "address", "city"), rename_key_to="contextualArgument_1_0"
+    )
+    assert context_values(post, (rewrite,), data, {}) == {"contextualArgument_1_0": "Paris"}

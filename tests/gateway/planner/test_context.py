@@ -243,6 +243,59 @@ def test_context_set_by_an_interface_is_read_under_each_implementation() -> None
     }
 
 
+def test_a_nested_context_selection_reads_its_leaf() -> None:
+    """`$ctx { address { city } }` selects `city` below `address` on the context object; the
+    rewrite reads that path (as Apollo's does), beside the client's own `address` fields."""
+    assert_plan(
+        "context-nested",
+        "{ u { address { zip } post { text } } }",
+        """
+        QueryPlan {
+          Sequence {
+            Fetch(service: "a") {
+              {
+                u {
+                  __typename
+                  address {
+                    zip
+                    city
+                  }
+                  post {
+                    __typename
+                    id
+                  }
+                }
+              }
+            },
+            Flatten(path: "u.post") {
+              Fetch(service: "a") {
+                {
+                  ... on Post {
+                    __typename
+                    id
+                  }
+                } =>
+                {
+                  ... on Post {
+                    text(where: $contextualArgument_1_0)
+                  }
+                }
+              },
+            },
+          },
+        }
+        """,
+    )
+    graph = supergraph("context-nested")
+    plan = build_query_plan(graph, prepare(graph, "{ u { post { text } } }"))
+    (fetch,) = [n for n in _fetches(plan.node) if n.context_rewrites]
+    assert fetch.context_rewrites == (
+        KeyRenamer(
+            path=("..", "... on User", "address", "city"), rename_key_to="contextualArgument_1_0"
+        ),
+    )
+
+
 def _fetches(node: object) -> list[FetchNode]:
     if isinstance(node, FetchNode):
         return [node]
