@@ -12,21 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from graphql import (
-    FieldNode,
-    GraphQLSyntaxError,
-    InlineFragmentNode,
-    ListTypeNode,
-    NamedTypeNode,
-    NonNullTypeNode,
-    SelectionSetNode,
-    TypeNode,
-    parse,
-    parse_type,
-)
-
+from gateway.composition.context_selection import selection_problem
 from gateway.composition.errors import CompositionError, Location, codes
-from gateway.composition.model import Argument, Field, Subgraph, TypeDef, base_type
+from gateway.composition.model import Argument, Field, Subgraph, TypeDef
 
 __all__ = ["ContextReference", "context_owners", "parse_reference", "validate_contexts"]
 
@@ -67,7 +55,9 @@ def validate_contexts(subgraph: Subgraph) -> list[CompositionError]:
             if not _NAME.match(name):
                 checker.error(
                     codes.CONTEXT_NAME_INVALID,
-                    f'Context name "{name}" is invalid. It should have only alphanumeric '
+                    f'Context name "{name}" may not contain an underscore.'
+                    if "_" in name
+                    else f'Context name "{name}" is invalid. It should have only alphanumeric '
                     "characters.",
                     typedef.name,
                     typedef.line,
@@ -128,7 +118,7 @@ class _Checker:
             )
             self.error(codes.CONTEXT_NOT_SET, message, where, line)
             return
-        problem = self.selection_problem(reference.selection, owners, argument.type)
+        problem = selection_problem(self.subgraph, reference.selection, owners, argument.type)
         if problem is not None:
             message = (
                 f'Context "{reference.context}" is used in "{where}" but the selection is '
@@ -141,102 +131,3 @@ class _Checker:
                 "contextual argument."
             )
             self.error(codes.CONTEXT_NO_RESOLVABLE_KEY, message, where, line)
-
-    def selection_problem(self, text: str, owners: list[str], expected: str) -> str | None:
-        """Why the selection cannot give the argument's value on every owner, or None."""
-        wrapped = text if text.strip().startswith("{") else "{" + text + "}"
-        try:
-            document = parse("{ value " + wrapped + " }", no_location=True)
-        except GraphQLSyntaxError as error:
-            return error.message
-        outer = document.definitions[0].selection_set  # type: ignore[attr-defined]
-        selection = outer.selections[0].selection_set if len(outer.selections) == 1 else None
-        if not isinstance(selection, SelectionSetNode):
-            return "no selection is made"
-        fragments = [n for n in selection.selections if isinstance(n, InlineFragmentNode)]
-        if fragments and len(fragments) != len(selection.selections):
-            return "multiple fields could be selected"
-        for owner in owners:
-            problem = self._owner_problem(owner, selection, fragments, expected)
-            if problem is not None:
-                return problem
-        return None
-
-    def _owner_problem(
-        self,
-        owner: str,
-        selection: SelectionSetNode,
-        fragments: list[InlineFragmentNode],
-        expected: str,
-    ) -> str | None:
-        if not fragments:
-            return self._field_problem(owner, selection, expected)
-        runtimes = self._runtimes(owner)
-        matched = False
-        for fragment in fragments:
-            condition = fragment.type_condition.name.value if fragment.type_condition else owner
-            typedef = self.subgraph.types.get(condition)
-            if typedef is None or typedef.kind != "object":
-                return "type conditions must be an object type"
-            if condition in runtimes:
-                matched = True
-                problem = self._field_problem(condition, fragment.selection_set, expected)
-                if problem is not None:
-                    return problem
-        return None if matched else f'no type condition matches the location "{owner}"'
-
-    def _runtimes(self, name: str) -> set[str]:
-        typedef = self.subgraph.types.get(name)
-        if typedef is None:
-            return set()
-        if typedef.kind == "union":
-            return set(typedef.members)
-        if typedef.kind == "interface":
-            return {t.name for t in self.subgraph.types.values() if name in t.interfaces}
-        return {name}
-
-    def _field_problem(self, owner: str, selection: SelectionSetNode, expected: str) -> str | None:
-        """The selection on `owner` must be one unaliased field, or a path of them down to one
-        leaf (`{ address { city } }`), whose type fits the argument's."""
-        typedef = self.subgraph.types.get(owner)
-        nodes = selection.selections
-        if len(nodes) != 1 or not isinstance(nodes[0], FieldNode):
-            return "multiple fields could be selected"
-        node = nodes[0]
-        if node.alias is not None:
-            return "aliases are not allowed in the selection"
-        if typedef is None or typedef.kind == "union":
-            return f'the selection cannot be made on type "{owner}"'
-        field = typedef.fields.get(node.name.value)
-        if field is None:
-            return f'Cannot query field "{node.name.value}" on type "{owner}".'
-        if node.selection_set is not None:
-            return self._field_problem(base_type(field.type), node.selection_set, expected)
-        if not _matches(field.type, expected):
-            return (
-                f'the type of the selection "{field.type}" does not match the expected type '
-                f'"{expected}"'
-            )
-        return None
-
-
-def _matches(selected: str, expected: str) -> bool:
-    """Whether a field of type `selected` can fill an argument of type `expected` (the
-    reference's rule: a non-null argument needs a non-null value, lists must line up)."""
-    return _match_nodes(parse_type(selected), parse_type(expected))
-
-
-def _match_nodes(selected: TypeNode, expected: TypeNode) -> bool:
-    if isinstance(expected, NonNullTypeNode):
-        return isinstance(selected, NonNullTypeNode) and _match_nodes(selected.type, expected.type)
-    if isinstance(selected, NonNullTypeNode):
-        return _match_nodes(selected.type, expected)
-    if isinstance(expected, ListTypeNode):
-        return isinstance(selected, ListTypeNode) and _match_nodes(selected.type, expected.type)
-    if isinstance(selected, ListTypeNode):
-        return False
-    return (
-        isinstance(selected, NamedTypeNode)
-        and isinstance(expected, NamedTypeNode)
-        and selected.name.value == expected.name.value
-    )
