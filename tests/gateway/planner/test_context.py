@@ -4,6 +4,8 @@ planned where the context object is, and the value is passed as a variable (Apol
 from __future__ import annotations
 
 from gateway.planner import build_query_plan, plan_to_json
+from gateway.planner.groups import Group
+from gateway.planner.merge_leaves import merge_leaf_fetches
 from gateway.planner.plan import FetchNode, FlattenNode, KeyRenamer, SequenceNode
 
 from .support import assert_plan, prepare, supergraph
@@ -306,3 +308,17 @@ def _fetches(node: object) -> list[FetchNode]:
     if inner is not None:
         found += _fetches(inner)
     return found
+
+
+def test_a_contextual_leaf_fetch_is_not_merged_into_another() -> None:
+    """Its variable is named after its own fetch and its request is split by value, so it
+    keeps its fetch even where a plain leaf would be folded into a later one."""
+    root = Group(id=0, service="a")
+    later = Group(id=1, service="b", path=("u",), entity=True, parents=frozenset({0}))
+    contextual = Group(id=2, service="b", path=("u",), entity=True, parents=frozenset({0}))
+    contextual.context_rewrites.append(
+        KeyRenamer(path=("... on User", "name"), rename_key_to="contextualArgument_2_0")
+    )
+    plain = Group(id=3, service="b", path=("u",), entity=True, parents=frozenset({0}))
+    assert [g.id for g in merge_leaf_fetches([root, later, contextual])] == [0, 1, 2]
+    assert len(merge_leaf_fetches([root, later, plain])) == 2  # two plain leaves: one fetch
