@@ -181,9 +181,11 @@ def _owners(planner: Planner, context: str) -> set[str]:
 
 
 def _holder(planner: Planner, scope: Scope, context: str) -> Scope | None:
-    """The nearest position at or above `scope` whose objects may set `context`."""
+    """The nearest position above `scope` whose objects may set `context` (a field's own
+    parent does not count: Apollo's composition refuses a context read on the type that sets
+    it)."""
     owners = _owners(planner, context)
-    current: Scope | None = scope
+    current: Scope | None = scope.parent
     while current is not None:
         kinds = {current.type_name, *planner.view.possible_types(current.type_name)}
         if kinds & owners:

@@ -108,6 +108,43 @@ def test_valid_selections_compose() -> None:
         _compose(_value("... on User { name } ... on Folder { name }")), CompositionSuccess
     )
     owners = OWNERS.replace(
-        'type Folder @key(fields: "id") @context(name: "c")', 'type Folder @key(fields: "id")'
+        'type Folder @key(fields: "id") @context(name: "c") { id: ID! name: String post: Post }',
+        'type Folder @key(fields: "id") { id: ID! name: String }',
     )
     assert isinstance(_compose(_value("{ address { city } }"), owners=owners), CompositionSuccess)
+
+
+def test_a_contextual_field_reachable_without_its_context_is_unsatisfiable() -> None:
+    """`f { post { text } }` has no object setting the context above it (Apollo's rule)."""
+    owners = OWNERS.replace(
+        'type Folder @key(fields: "id") @context(name: "c")', 'type Folder @key(fields: "id")'
+    )
+    result = _compose(_value("{ name }"), owners=owners)
+    assert isinstance(result, CompositionFailure)
+    assert [e.code for e in result.errors] == ["SATISFIABILITY_ERROR"]
+    assert "f {\n    post {\n      text" in result.errors[0].message
+
+
+def test_a_context_read_on_the_type_that_sets_it_is_unsatisfiable() -> None:
+    """Apollo's composition refuses it (no object above `User` sets the context, so no plan
+    can fill the argument); @theguild/federation-composition 0.26 accepts it."""
+    header = HEADER.replace('"@fromContext"]', '"@fromContext", "@external"]')
+    sources = [
+        SubgraphSource(
+            name="a",
+            routing_url="http://127.0.0.1:1/a",
+            sdl=header
+            + 'type Query { u: User }\ntype User @key(fields: "id") { id: ID! name: String }',
+        ),
+        SubgraphSource(
+            name="b",
+            routing_url="http://127.0.0.1:1/b",
+            sdl=header
+            + 'type User @key(fields: "id") @context(name: "c") { id: ID! name: String @external '
+            'greeting(n: String @fromContext(field: "$c { name }")): String }',
+        ),
+    ]
+    result = compose(sources)
+    assert isinstance(result, CompositionFailure)
+    assert [e.code for e in result.errors] == ["SATISFIABILITY_ERROR"]
+    assert 'could not find a match for required context for field "User.greeting"' in str(result)
