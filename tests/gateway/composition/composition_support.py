@@ -113,6 +113,10 @@ def run_reference(sets: dict[str, list[SubgraphSource]]) -> dict[str, dict[str, 
     ):
         if not chosen:
             continue
+        assert (modules / "@theguild" / "federation-composition").exists(), (
+            f"{modules} lacks @theguild/federation-composition (`make peers` installs the one "
+            "the context sets need)"
+        )
         payload = {
             "sets": {
                 name: [

@@ -298,6 +298,59 @@ def test_a_nested_context_selection_reads_its_leaf() -> None:
     )
 
 
+def test_context_set_by_a_union_reads_a_field_per_member() -> None:
+    """`Owner` (a union) sets the context; `... on Person { name } ... on Team { title }`
+    becomes one read per member, one variable (Apollo's plan)."""
+    assert_plan(
+        "context-union",
+        "{ owners { ... on Person { board { heading } } ... on Team { board { heading } } } }",
+        """
+        QueryPlan {
+          Sequence {
+            Fetch(service: "a") {
+              {
+                owners {
+                  __typename
+                  ... on Person {
+                    __typename
+                    board {
+                      __typename
+                      id
+                    }
+                    name
+                  }
+                  ... on Team {
+                    __typename
+                    board {
+                      __typename
+                      id
+                    }
+                    title
+                  }
+                }
+              }
+            },
+            Flatten(path: "owners.@.board") {
+              Fetch(service: "a") {
+                {
+                  ... on Board {
+                    __typename
+                    id
+                  }
+                } =>
+                {
+                  ... on Board {
+                    heading(by: $contextualArgument_1_0)
+                  }
+                }
+              },
+            },
+          },
+        }
+        """,
+    )
+
+
 def _fetches(node: object) -> list[FetchNode]:
     if isinstance(node, FetchNode):
         return [node]
