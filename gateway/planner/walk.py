@@ -131,9 +131,10 @@ class Walker:
             return not view.is_interface_object(type_name, service)
         if provides_field(view, scope, name):
             return True
-        if view.requires(type_name, name, service) is not None:
+        info = view.in_graph(type_name, name, service)
+        if info is not None and info.requires is not None:
             return name in scope.satisfied
-        if view.contexts(type_name, name, service):
+        if info is not None and info.context_arguments:
             return name in scope.satisfied or context_stays_local(self, scope, name)
         if view.resolves(type_name, name, service):
             return True
