@@ -21,7 +21,6 @@ import orjson
 from graphql import FieldNode, OperationDefinitionNode, Source
 from graphql.language.parser import Parser
 
-from gateway.executor.contexts import run_with_contexts
 from gateway.executor.merge import deep_merge
 from gateway.executor.paths import Located, flatten_path
 from gateway.executor.representations import FlatSpec, apply_rewrites, flat_spec, representer
@@ -100,20 +99,18 @@ def timed_out_errors(ctx: FetchContext, seconds: float) -> list[dict[str, Any]]:
     return errors
 
 
-async def run_fetch(fetch: FetchNode, targets: Sequence[Located], ctx: FetchContext) -> None:
-    """Execute `fetch` against `targets` (the root, or the objects a Flatten found)."""
+async def run_fetch(
+    fetch: FetchNode,
+    targets: Sequence[Located],
+    ctx: FetchContext,
+    variables: Mapping[str, Any] | None = None,
+) -> None:
+    """Execute `fetch` against `targets` (the root, or the objects a Flatten found);
+    `variables` go beside the client's (context values, `executor/contexts.py`)."""
     if fetch.requires is None:
         await _root_fetch(fetch, targets, ctx)
-    elif fetch.context_rewrites:
-        await run_with_contexts(
-            fetch,
-            targets,
-            ctx.root,
-            ctx.possible_types,
-            lambda members, values: _entity_fetch(fetch, members, ctx, values),
-        )
     else:
-        await _entity_fetch(fetch, targets, ctx)
+        await _entity_fetch(fetch, targets, ctx, variables)
 
 
 def request_for(

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Mapping
 from typing import Any
 
-from gateway.executor.contexts import context_values, run_with_contexts
+from gateway.executor.contexts import aliased_fetch, context_values, group_by_context
 from gateway.executor.paths import Located, collect
 from gateway.planner.plan import FetchNode, FieldSelection, KeyRenamer
 
@@ -48,26 +46,47 @@ def test_an_object_with_no_owner_of_the_context_gets_null() -> None:
     assert context_values(found[0], REWRITES, data, {}) == {"contextualArgument_2_0": None}
 
 
-def test_one_request_per_distinct_context_value() -> None:
-    """The same entity (c1) under two owners is asked twice, once with each owner's value."""
+FETCH = FetchNode(
+    service_name="posts",
+    operation=(
+        "query Q__posts__2($representations:[_Any!]!$loud:Boolean"
+        "$contextualArgument_2_0:String){_entities(representations:$representations)"
+        "{...on Comment{text(loud:$loud author:$contextualArgument_2_0)}}}"
+    ),
+    operation_name="Q__posts__2",
+    variable_usages=("loud", "contextualArgument_2_0"),
+    requires=(FieldSelection(name="__typename"), FieldSelection(name="id")),
+    context_rewrites=REWRITES,
+)
+
+
+def test_objects_are_grouped_by_their_context_values() -> None:
+    """The same entity (c1) under two owners lands in two groups, one per owner's value."""
     data = _data()
     found = _comments(data, ("owners", "@", "post", "comments", "@"))
-    fetch = FetchNode(
-        service_name="posts",
-        operation="query($representations:[_Any!]!$contextualArgument_2_0:String){...}",
-        requires=(FieldSelection(name="__typename"), FieldSelection(name="id")),
-        context_rewrites=REWRITES,
-    )
-    sent: list[tuple[list[str], dict[str, Any]]] = []
-
-    async def send(members: list[Located], values: Mapping[str, Any]) -> None:
-        sent.append(([m[0]["id"] for m in members], dict(values)))
-
-    asyncio.run(run_with_contexts(fetch, found, data, {}, send))  # type: ignore[arg-type]
-    assert sorted(sent, key=lambda s: str(s[1])) == [
+    groups = group_by_context(FETCH, found, data, {})
+    assert [([m[0]["id"] for m in members], values) for values, members in groups] == [
         (["c1", "c2"], {"contextualArgument_2_0": "ada"}),
         (["c1"], {"contextualArgument_2_0": "docs"}),
     ]
+
+
+def test_several_groups_become_one_request_with_aliased_entities() -> None:
+    node = aliased_fetch(FETCH, 2)
+    assert node.operation == (
+        "query Q__posts__2($__context_reps_0:[_Any!]!$contextualArgument_2_0_0:String"
+        "$__context_reps_1:[_Any!]!$contextualArgument_2_0_1:String$loud:Boolean)"
+        "{_0:_entities(representations:$__context_reps_0)"
+        "{...on Comment{text(loud:$loud author:$contextualArgument_2_0_0)}}"
+        "_1:_entities(representations:$__context_reps_1)"
+        "{...on Comment{text(loud:$loud author:$contextualArgument_2_0_1)}}}"
+    )
+    assert [(e.alias, e.variable) for e in node.entities] == [
+        ("_0", "__context_reps_0"),
+        ("_1", "__context_reps_1"),
+    ]
+    assert node.variable_usages == ("loud",)
+    assert node.operation_name == "Q__posts__2"
 
 
 def test_a_nested_selection_reads_the_leaf_below_the_owner() -> None:
