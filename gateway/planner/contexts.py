@@ -19,6 +19,7 @@ from graphql import (
     FieldNode,
     InlineFragmentNode,
     NameNode,
+    SelectionNode,
     SelectionSetNode,
     VariableNode,
 )
@@ -117,16 +118,63 @@ def _local_holders(
 def _plan_input(
     planner: Planner, holder: Scope, argument: ContextArgument, relative_to: tuple[str, ...]
 ) -> tuple[ContextInput, set[int]]:
-    """Plan `argument`'s selection at `holder`; read it `..` up from `relative_to`."""
+    """Plan `argument`'s selection at `holder`; read it `..` up from `relative_to`.
+
+    A field the client's selection there uses as the response key of another field (`name:
+    id`) is fetched as `fed__<field>`, wherever it comes from, so neither overwrites the other.
+    """
     holder.out.add_typename()
+    selection = _aliased(argument.selection, _taken_keys(holder))
     at_holder = holder.at(planned=True, renames=None, requires_out=None)
-    parents = planner.plan_selection(at_holder, argument.selection.selections)
+    parents = planner.plan_selection(at_holder, selection.selections)
     ups = ("..",) * sum(1 for element in relative_to[len(holder.path) :] if element != "@")
     reads = tuple(
         (*ups, f"... on {type_name}", *fields)
-        for type_name, fields in _reads(planner, holder, argument)
+        for type_name, fields in _reads(planner, holder, argument, selection)
     )
     return ContextInput(argument=argument, reads=reads), parents
+
+
+def _taken_keys(holder: Scope) -> set[str]:
+    """Response keys the client's selection at `holder` gives to something else than the plain
+    field of that name."""
+    taken: set[str] = set()
+    via = holder.via
+    stack = list(via.selection_set.selections) if via and via.selection_set else []
+    while stack:
+        node = stack.pop()
+        if isinstance(node, InlineFragmentNode):
+            stack.extend(node.selection_set.selections)
+        elif isinstance(node, FieldNode) and node.alias is not None:
+            if node.alias.value != node.name.value or node.arguments:
+                taken.add(node.alias.value)
+        elif isinstance(node, FieldNode) and node.arguments:
+            taken.add(node.name.value)
+    return taken
+
+
+def _aliased(selection: SelectionSetNode, taken: set[str]) -> SelectionSetNode:
+    """`selection` with its first-level fields whose names are `taken` aliased `fed__<name>`."""
+    if not taken:
+        return selection
+    nodes: list[SelectionNode] = []
+    for node in selection.selections:
+        if isinstance(node, FieldNode) and node.name.value in taken:
+            node = FieldNode(
+                alias=NameNode(value=f"fed__{node.name.value}"),
+                name=node.name,
+                arguments=node.arguments,
+                directives=node.directives,
+                selection_set=node.selection_set,
+            )
+        elif isinstance(node, InlineFragmentNode):
+            node = InlineFragmentNode(
+                type_condition=node.type_condition,
+                directives=node.directives,
+                selection_set=_aliased(node.selection_set, taken),
+            )
+        nodes.append(node)
+    return SelectionSetNode(selections=tuple(nodes))
 
 
 def _local_reads(planner: Planner, holder: Scope, argument: ContextArgument) -> bool:
@@ -195,14 +243,17 @@ def _holder(planner: Planner, scope: Scope, context: str) -> Scope | None:
 
 
 def _reads(
-    planner: Planner, holder: Scope, argument: ContextArgument
+    planner: Planner,
+    holder: Scope,
+    argument: ContextArgument,
+    selection: SelectionSetNode | None = None,
 ) -> list[tuple[str, tuple[str, ...]]]:
-    """(type condition, field path) pairs the value is read with, one per owner type possible
-    here; a nested selection (`{ address { city } }`) reads the leaf at its end."""
+    """(type condition, response key path) pairs the value is read with, one per owner type
+    possible here; a nested selection (`{ address { city } }`) reads the leaf at its end."""
     owners = _owners(planner, argument.context)
     possible = {holder.type_name, *planner.view.possible_types(holder.type_name)}
     reads: list[tuple[str, tuple[str, ...]]] = []
-    for node in argument.selection.selections:
+    for node in (selection or argument.selection).selections:
         if isinstance(node, InlineFragmentNode) and node.type_condition is not None:
             condition = node.type_condition.name.value
             fields = _leaf_path(node.selection_set)
@@ -223,6 +274,6 @@ def _leaf_path(selection: SelectionSetNode) -> tuple[str, ...]:
         first = current.selections[0]
         if not isinstance(first, FieldNode):
             break
-        path.append(first.name.value)
+        path.append((first.alias or first.name).value)
         current = first.selection_set
     return tuple(path)

@@ -135,3 +135,13 @@ async def test_one_request_per_distinct_context_value(
 
 def _context_values(requests: list[dict[str, Any]]) -> list[Any]:
     return [v for r in requests for k, v in r.items() if k.startswith("contextualArgument_")]
+
+
+@pytest.mark.parametrize("root", ["me", "user"])
+async def test_a_client_alias_on_the_context_field_name_is_kept(
+    context_server: Service, gateway: Gateway, root: str
+) -> None:
+    """The client names `id` `name`; the context still reads the user's real `name`."""
+    query = f"{{ {root} {{ name: id post {{ comments {{ text }} }} }} }}"
+    body, _ = await _answer(context_server, gateway, query)
+    assert body == {"data": {root: {"name": "u1", "post": {"comments": _comments("ada")}}}}

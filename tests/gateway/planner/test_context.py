@@ -351,6 +351,24 @@ def test_context_set_by_a_union_reads_a_field_per_member() -> None:
     )
 
 
+def test_a_client_alias_on_the_context_field_name_gets_the_value_its_own_key() -> None:
+    """`name: id` takes the response key `name`, so the context value is fetched as
+    `fed__name`, in the parent fetch or in an entity fetch, and read from there."""
+    graph = supergraph("context")
+    for query, path in (
+        ("{ user { name: id post { comments { text } } } }", ("... on User", "fed__name")),
+        (
+            "{ me { name: id post { comments { text } } } }",
+            ("..", "..", "... on User", "fed__name"),
+        ),
+    ):
+        plan = build_query_plan(graph, prepare(graph, query))
+        fetches = _fetches(plan.node)
+        (contextual,) = [n for n in fetches if n.context_rewrites]
+        assert [r.path for r in contextual.context_rewrites] == [path]
+        assert any("fed__name:name" in n.operation for n in fetches)
+
+
 def _fetches(node: object) -> list[FetchNode]:
     if isinstance(node, FetchNode):
         return [node]
