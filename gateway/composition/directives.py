@@ -34,10 +34,8 @@ class Applied:
     provides: str | None = None
     override_from: str | None = None
     override_label: str | None = None
-    unsupported: list[str] = field(default_factory=list)
-
-
-_UNSUPPORTED = ("context", "fromContext")
+    contexts: list[str] = field(default_factory=list)
+    from_context: str | None = None
 
 
 def _args(directive: ConstDirectiveNode) -> dict[str, ValueNode]:
@@ -135,8 +133,12 @@ def _federation(applied: Applied, name: str, directive: ConstDirectiveNode) -> N
         case "override":
             applied.override_from = _str(args.get("from"))
             applied.override_label = _str(args.get("label"))
-        case name if name in _UNSUPPORTED:
-            applied.unsupported.append(name)
+        case "context":
+            context = _str(args.get("name"))
+            if context is not None:
+                applied.contexts.append(context)
+        case "fromContext":
+            applied.from_context = _str(args.get("field")) or ""
         case _:
             _carry(applied, name, args)
 

@@ -129,6 +129,7 @@ def _merge_type(
     )
     for graph, typedef in sources.items():
         stype.join_types.extend(_join_types(ctx, graph, typedef))
+        stype.contexts.extend(f"{graph}__{context}" for context in typedef.contexts)
     if stype.kind in ("object", "interface"):
         _merge_composite(ctx, stype)
     elif stype.kind == "union":

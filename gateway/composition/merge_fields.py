@@ -12,8 +12,15 @@ from gateway.composition.carry import merge_carried, pick_description
 from gateway.composition.context import MergeContext
 from gateway.composition.errors import codes
 from gateway.composition.model import Argument, Field, TypeDef, field_set_names
-from gateway.composition.supermodel import JoinField, SuperArgument, SuperField, SuperType
+from gateway.composition.supermodel import (
+    ContextArgument,
+    JoinField,
+    SuperArgument,
+    SuperField,
+    SuperType,
+)
 from gateway.composition.typeref import merge_input_types, merge_output_types
+from gateway.composition.validate_context import parse_reference
 
 __all__ = ["merge_arguments", "merge_fields"]
 
@@ -152,6 +159,7 @@ def _joins(
             provides=f.provides,
             override=f.override_from,
             override_label=f.override_label,
+            context_arguments=_context_arguments(graph, f),
         )
         if graph in overridden:
             label = overridden[graph]
@@ -170,6 +178,49 @@ def _joins(
     return joins, resolved_in
 
 
+def _context_arguments(graph: str, f: Field) -> list[ContextArgument]:
+    """The arguments of `f` in `graph` filled from a context (named `<graph>__<context>`)."""
+    found: list[ContextArgument] = []
+    for argument in f.args.values():
+        reference = parse_reference(argument.from_context or "")
+        if reference is not None:
+            found.append(
+                ContextArgument(
+                    context=f"{graph}__{reference.context}",
+                    name=argument.name,
+                    type=argument.type,
+                    selection=reference.selection,
+                )
+            )
+    return found
+
+
+def _client_arguments(f: Field) -> dict[str, Argument]:
+    """The arguments clients pass: contextual ones are the gateway's to fill, not the API's."""
+    return {n: a for n, a in f.args.items() if a.from_context is None}
+
+
+def _check_contextual(ctx: MergeContext, coordinate: str, sources: Mapping[str, Field]) -> None:
+    """An argument contextual somewhere may not be required (and not contextual) elsewhere."""
+    contextual = {
+        n for f in sources.values() for n, a in f.args.items() if a.from_context is not None
+    }
+    for name in contextual:
+        where = f"{coordinate}({name}:)"
+        for graph, f in sources.items():
+            argument = f.args.get(name)
+            if argument is None or argument.from_context is not None:
+                continue
+            if argument.type.endswith("!") and argument.default is None:
+                ctx.error(
+                    codes.CONTEXTUAL_ARGUMENT_NOT_CONTEXTUAL_IN_ALL_SUBGRAPHS,
+                    f'Argument "{where}" is contextual in at least one subgraph but in '
+                    f'"{where}" it does not have @fromContext, is not nullable and has no '
+                    "default value.",
+                    (graph, coordinate),
+                )
+
+
 def merge_fields(ctx: MergeContext, stype: SuperType) -> None:
     """Merge the output fields of an object or interface type into `stype.fields`."""
     names = list(dict.fromkeys(n for t in stype.sources.values() for n in t.fields))
@@ -177,11 +228,15 @@ def merge_fields(ctx: MergeContext, stype: SuperType) -> None:
         sources = {g: t.fields[name] for g, t in stype.sources.items() if name in t.fields}
         coordinate = f"{stype.name}.{name}"
         resolving = {g: f for g, f in sources.items() if not f.external} or dict(sources)
+        _check_contextual(ctx, coordinate, sources)
         sfield = SuperField(
             name=name,
             type=_field_type(ctx, coordinate, sources),
             args=merge_arguments(
-                ctx, coordinate, {g: f.args for g, f in resolving.items()}, "argument"
+                ctx,
+                coordinate,
+                {g: _client_arguments(f) for g, f in resolving.items()},
+                "argument",
             ),
             description=pick_description(f.description for f in sources.values()),
             carried=merge_carried([f.carried for f in sources.values()]),

@@ -69,6 +69,7 @@ class Argument:
     description: str | None = None
     carried: Carried = field(default_factory=Carried)
     line: int | None = None
+    from_context: str | None = None
 
 
 @dataclass(slots=True, kw_only=True)
@@ -126,6 +127,7 @@ class TypeDef:
     extends_directive: bool = False
     interface_object: bool = False
     line: int | None = None
+    contexts: list[str] = field(default_factory=list)
 
     @property
     def is_entity(self) -> bool:

@@ -100,19 +100,8 @@ class _Reader:
         return printed.replace(base, renamed) if renamed else printed
 
     def read(self, directives: Sequence[ConstDirectiveNode] | None, line: int | None) -> Applied:
-        """Interpret directives; refuse the federation features this composer does not know."""
-        applied = read_directives(directives, self.links.local_to_canonical, self.composed)
-        for name in applied.unsupported:
-            self.errors.append(
-                CompositionError(
-                    code=codes.UNSUPPORTED_FEATURE,
-                    message=f"[{self.source.name}] @{name} is not supported by this composer",
-                    locations=(
-                        Location(subgraph=self.source.name, coordinate=f"@{name}", line=line),
-                    ),
-                )
-            )
-        return applied
+        """Interpret the federation (and carried) directives applied to one element."""
+        return read_directives(directives, self.links.local_to_canonical, self.composed)
 
     def invalid(self, message: str, coordinate: str, node: Node) -> None:
         """Record an INVALID_GRAPHQL problem at `node`."""
@@ -138,6 +127,7 @@ class _Reader:
             description=node.description.value if node.description else None,
             carried=applied.carried,
             line=node.loc.start_token.line if node.loc else None,
+            from_context=applied.from_context,
         )
 
     def output_field(self, node: FieldDefinitionNode, parent_shareable: bool) -> Field:
@@ -187,6 +177,7 @@ class _Reader:
         directives = cast(Sequence[ConstDirectiveNode], node.directives)
         applied = self.read(directives, node.loc.start_token.line if node.loc else None)
         typedef.keys.extend(applied.keys)
+        typedef.contexts.extend(c for c in applied.contexts if c not in typedef.contexts)
         typedef.interface_object = typedef.interface_object or applied.interface_object
         if applied.extends:
             typedef.extension = True

@@ -123,6 +123,13 @@ def _join_field(join: JoinField) -> str:
         args.append("usedOverridden: true")
     if join.override_label is not None:
         args.append(f"overrideLabel: {_s(join.override_label)}")
+    if join.context_arguments:
+        entries = ", ".join(
+            f"{{context: {_s(c.context)}, name: {_s(c.name)}, type: {_s(c.type)}, "
+            f"selection: {_s(c.selection)}}}"
+            for c in join.context_arguments
+        )
+        args.append(f"contextArguments: [{entries}]")
     return f" @join__field({', '.join(args)})"
 
 
@@ -190,6 +197,7 @@ def _type(stype: SuperType) -> str:
     head += "".join(
         f" @join__unionMember(graph: {g}, member: {_s(m)})" for g, m in stype.member_graphs
     )
+    head += "".join(f" @context(name: {_s(name)})" for name in stype.contexts)
     head += _carried(stype.carried)
     if stype.kind == "union" and stype.members:
         head += " = " + " | ".join(stype.members)
@@ -220,6 +228,8 @@ def used_specs(supergraph: Supergraph) -> set[str]:
             "listSize": carried.list_size is not None,
         }
         used.update(name for name, on in flags.items() if on)
+    if any(stype.contexts for stype in supergraph.types.values()):
+        used.add("context")
     return used
 
 

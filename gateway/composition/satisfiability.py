@@ -5,6 +5,8 @@ planner could be at: (type, subgraph, fields provided on the path). A field can 
 such a place if that subgraph resolves it, or if a chain of resolvable keys leads to a subgraph
 that does (its `@requires` satisfiable there too). A path where no place can resolve the next
 field is an error carrying that path as an example query, like Apollo's SATISFIABILITY_ERROR.
+A field with `@fromContext` arguments resolves only below a type that sets each context (the
+contexts set strictly above the current position travel with the path).
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from dataclasses import dataclass
 from gateway.composition.errors import CompositionError, Location, codes
 from gateway.composition.fieldsets import selected_fields
 from gateway.composition.model import Subgraph, TypeDef, base_type, field_set_names
-from gateway.composition.supermodel import Supergraph, SuperType
+from gateway.composition.supermodel import Supergraph
+from gateway.composition.validate_context import parse_reference
 
 __all__ = ["check_satisfiability"]
 
@@ -105,7 +108,19 @@ class _Checker:
                 return False
         return True
 
-    def resolve(self, place: _Place, field: str) -> list[_Place]:
+    def _contexts_ok(self, graph: str, place: _Place, field: str, active: frozenset[str]) -> bool:
+        """Whether every context `field` reads in `graph` is set above this position."""
+        typedef = self.typedef(graph, place.type)
+        arguments = typedef.fields[field].args.values() if typedef else ()
+        for argument in arguments:
+            reference = parse_reference(argument.from_context or "")
+            if reference is not None and f"{graph}__{reference.context}" not in active:
+                return False
+        return True
+
+    def resolve(
+        self, place: _Place, field: str, active: frozenset[str] = frozenset()
+    ) -> list[_Place]:
         """The places a planner could be at after resolving `field` from `place`."""
         stype = self.supergraph.types[place.type]
         target = base_type(stype.fields[field].type)
@@ -118,6 +133,8 @@ class _Checker:
                 continue
             if not self._requires_ok(place, graph, field, reach):
                 continue
+            if not self._contexts_ok(graph, place, field, active):
+                continue
             provides = typedef.fields[field].provides
             provided = candidate.provided
             if provides:
@@ -125,10 +142,12 @@ class _Checker:
             results.append(_Place(target, graph, frozenset(provided)))
         results.extend(self._through_interface_objects(place, field, reach, target))
         if not results and stype.kind == "interface":
-            results = self._through_implementations(place, field)
+            results = self._through_implementations(place, field, active)
         return results
 
-    def _through_implementations(self, place: _Place, field: str) -> list[_Place]:
+    def _through_implementations(
+        self, place: _Place, field: str, active: frozenset[str]
+    ) -> list[_Place]:
         """An interface field no subgraph resolves as such, asked of each possible type."""
         results: list[_Place] = []
         implementations = [
@@ -136,7 +155,7 @@ class _Checker:
         ]
         for object_type in implementations:
             for runtime in self.runtime_places([place], object_type):
-                found = self.resolve(runtime, field)
+                found = self.resolve(runtime, field, active)
                 if not found:
                     return []
                 results.extend(found)
@@ -222,7 +241,11 @@ class _Checker:
         if place.graph not in sfield.resolved_in:
             lines.append(f'  - cannot find field "{coordinate}".')
         for graph in sfield.resolved_in:
-            if graph in reach:
+            if graph in reach and self._reads_context(graph, type_name, name):
+                lines.append(
+                    f'  - could not find a match for required context for field "{coordinate}".'
+                )
+            elif graph in reach:
                 lines.append(
                     f'  - cannot satisfy @requires conditions on field "{coordinate}" in '
                     f'subgraph "{graph}".'
@@ -230,6 +253,11 @@ class _Checker:
             else:
                 lines.append(f"  - {self._why_not_reached(type_name, coordinate, place, graph)}")
         return "\n".join(lines)
+
+    def _reads_context(self, graph: str, type_name: str, name: str) -> bool:
+        typedef = self.typedef(graph, type_name)
+        field = typedef.fields.get(name) if typedef else None
+        return field is not None and any(a.from_context for a in field.args.values())
 
     def _why_not_reached(self, type_name: str, coordinate: str, place: _Place, graph: str) -> str:
         typedef = self.typedef(graph, type_name)
@@ -254,25 +282,28 @@ def _example(path: _Path) -> str:
     return keyword + "{\n" + "\n".join(lines) + "\n}"
 
 
-def _walk_type(
-    checker: _Checker,
-    stype: SuperType,
-    places: frozenset[_Place],
-    path: _Path,
-    queue: deque[tuple[str, frozenset[_Place], _Path]],
-) -> None:
+_Step = tuple[str, frozenset[_Place], _Path, frozenset[str], frozenset[str]]
+"""(type, places, path, contexts set above, contexts set here) of one position to walk."""
+
+
+def _walk_type(checker: _Checker, step: _Step, queue: deque[_Step]) -> None:
+    type_name, places, path, active, here = step
+    stype = checker.supergraph.types[type_name]
+    below = active | here
     for name, sfield in stype.fields.items():
         if sfield.carried.inaccessible:  # not in the API schema: no query can ask for it
             continue
         found: set[_Place] = set()
         for place in places:
-            found.update(checker.resolve(place, name))
+            found.update(checker.resolve(place, name, active))
         if not found:
             checker.fail(f"{stype.name}.{name}", (*path, name), places)
             continue
         target = checker.supergraph.types.get(base_type(sfield.type))
         if target is not None and target.kind in _COMPOSITE and not target.carried.inaccessible:
-            queue.append((target.name, frozenset(found), (*path, name)))
+            queue.append(
+                (target.name, frozenset(found), (*path, name), below, frozenset(target.contexts))
+            )
     if stype.kind in ("interface", "union"):
         candidates = (
             stype.members
@@ -284,7 +315,8 @@ def _walk_type(
                 continue
             runtime = checker.runtime_places(places, object_type)
             if runtime:
-                queue.append((object_type, runtime, (*path, f"... on {object_type}")))
+                sets = here | frozenset(checker.supergraph.types[object_type].contexts)
+                queue.append((object_type, runtime, (*path, f"... on {object_type}"), active, sets))
 
 
 def check_satisfiability(
@@ -292,7 +324,7 @@ def check_satisfiability(
 ) -> list[CompositionError]:
     """SATISFIABILITY_ERROR for every field no query plan could reach."""
     checker = _Checker(supergraph, {s.name: s for s in subgraphs})
-    queue: deque[tuple[str, frozenset[_Place], _Path]] = deque()
+    queue: deque[_Step] = deque()
     for root, prefix in (
         ("Query", ""),
         ("Mutation", "mutation:"),
@@ -301,12 +333,14 @@ def check_satisfiability(
         stype = supergraph.types.get(root)
         if stype is not None:
             places = frozenset(_Place(root, graph) for graph in stype.sources)
-            queue.append((root, places, (prefix,) if prefix else ()))
-    seen: set[tuple[str, frozenset[_Place]]] = set()
+            here = frozenset(stype.contexts)
+            queue.append((root, places, (prefix,) if prefix else (), frozenset(), here))
+    seen: set[tuple[str, frozenset[_Place], frozenset[str], frozenset[str]]] = set()
     while queue:
-        type_name, places, path = queue.popleft()
-        if (type_name, places) in seen:
+        step = queue.popleft()
+        type_name, places, _, active, here = step
+        if (type_name, places, active, here) in seen:
             continue
-        seen.add((type_name, places))
-        _walk_type(checker, supergraph.types[type_name], places, path, queue)
+        seen.add((type_name, places, active, here))
+        _walk_type(checker, step, queue)
     return list(checker.errors.values())

@@ -106,6 +106,12 @@ _SPECS: dict[str, tuple[str, str]] = {
         "directive @policy(policies: [[policy__Policy!]!]!) on FIELD_DEFINITION | OBJECT | "
         "INTERFACE | SCALAR | ENUM\n\nscalar policy__Policy",
     ),
+    "context": (
+        '@link(url: "https://specs.apollo.dev/context/v0.1", for: SECURITY)',
+        "directive @context(name: String!) repeatable on OBJECT | INTERFACE | UNION\n\n"
+        "directive @context__fromContext(field: context__ContextFieldValue) on "
+        "ARGUMENT_DEFINITION\n\nscalar context__ContextFieldValue",
+    ),
     "cost": (
         '@link(url: "https://specs.apollo.dev/cost/v0.1"{imports})',
         "directive @cost(weight: Int!) on ARGUMENT_DEFINITION | ENUM | FIELD_DEFINITION | "

@@ -8,6 +8,7 @@ from gateway.composition.model import Carried, TypeDef, TypeKind
 from gateway.composition.model import Field as SubgraphField
 
 __all__ = [
+    "ContextArgument",
     "JoinField",
     "JoinType",
     "SuperArgument",
@@ -30,6 +31,16 @@ class JoinType:
     interface_object: bool = False
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ContextArgument:
+    """One `join__ContextArgument`: an argument the gateway fills from a context."""
+
+    context: str
+    name: str
+    type: str
+    selection: str
+
+
 @dataclass(slots=True, kw_only=True)
 class JoinField:
     """One `@join__field` application."""
@@ -42,11 +53,13 @@ class JoinField:
     override: str | None = None
     override_label: str | None = None
     used_overridden: bool = False
+    context_arguments: list[ContextArgument] = field(default_factory=list)
 
     @property
     def is_plain(self) -> bool:
         return not (
-            self.type
+            self.context_arguments
+            or self.type
             or self.external
             or self.requires
             or self.provides
@@ -111,6 +124,7 @@ class SuperType:
     members: list[str] = field(default_factory=list)
     member_graphs: list[tuple[str, str]] = field(default_factory=list)
     values: dict[str, SuperEnumValue] = field(default_factory=dict)
+    contexts: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

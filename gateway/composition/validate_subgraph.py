@@ -14,6 +14,7 @@ from gateway.composition.fieldsets import (
     selected_fields,
 )
 from gateway.composition.model import Field, Subgraph, TypeDef, base_type
+from gateway.composition.validate_context import context_owners, parse_reference, validate_contexts
 
 __all__ = ["validate_subgraph"]
 
@@ -161,6 +162,24 @@ def _used_externals(subgraph: Subgraph) -> set[str]:
                 used |= selected_fields(subgraph, typedef.name, field.requires)
             if field.provides:
                 used |= selected_fields(subgraph, base_type(field.type), field.provides)
+    return used | _context_uses(subgraph)
+
+
+def _context_uses(subgraph: Subgraph) -> set[str]:
+    """Coordinates a `@fromContext` selection reads on the types that set its context."""
+    owners = context_owners(subgraph)
+    used: set[str] = set()
+    for typedef in subgraph.types.values():
+        for field in typedef.fields.values():
+            for argument in field.args.values():
+                reference = parse_reference(argument.from_context or "")
+                if reference is None:
+                    continue
+                text = reference.selection.strip()
+                if text.startswith("{") and text.endswith("}"):
+                    text = text[1:-1]
+                for owner in owners.get(reference.context, ()):
+                    used |= selected_fields(subgraph, owner, text)
     return used
 
 
@@ -317,4 +336,4 @@ def validate_subgraph(subgraph: Subgraph) -> list[CompositionError]:
         errors += _check_implements(subgraph, typedef)
         for field in typedef.fields.values():
             errors += _check_field(subgraph, typedef, field, used)
-    return errors
+    return errors + validate_contexts(subgraph)

@@ -9,7 +9,7 @@ batch that had something to fetch, at its first object's path.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from gateway.executor.entities import entity_representations
@@ -27,19 +27,35 @@ from gateway.executor.representations import apply_rewrites
 from gateway.planner import BatchFetchNode
 from gateway.transports import SubgraphFailure
 
-__all__ = ["run_batch"]
+__all__ = ["run_batch", "send_batch"]
 
 
 async def run_batch(node: BatchFetchNode, index: PathIndex, ctx: FetchContext) -> None:
     """Send the batch and merge each `_entities` alias into the objects it was asked for."""
-    owners_by: list[list[list[Located]]] = []
-    extra: dict[str, Any] = {}
+    targets = [[found for path in e.paths for found in index.find(path)] for e in node.entities]
+    await send_batch(node, targets, ctx)
     for entity in node.entities:
-        targets = [found for path in entity.paths for found in index.find(path)]
-        reps, owners = entity_representations(entity, targets, ctx)
+        for merged in entity.paths:
+            index.merged_below(merged)
+
+
+async def send_batch(
+    node: BatchFetchNode,
+    targets: Sequence[Sequence[Located]],
+    ctx: FetchContext,
+    variables: Mapping[str, Any] | None = None,
+) -> None:
+    """Send the batch for the objects of each entity batch (with `variables` beside the
+    client's) and merge the answers into them."""
+    owners_by: list[list[list[Located]]] = []
+    extra: dict[str, Any] = dict(variables or {})
+    sent = False
+    for entity, found in zip(node.entities, targets, strict=True):
+        reps, owners = entity_representations(entity, found, ctx)
         extra[entity.variable] = reps
         owners_by.append(owners)
-    if not any(extra.values()):
+        sent = sent or bool(reps)
+    if not sent:
         return
     key = ctx.sending(node.service_name, lambda: _failure_paths(owners_by))
     try:
@@ -62,9 +78,6 @@ async def run_batch(node: BatchFetchNode, index: PathIndex, ctx: FetchContext) -
     for entity, owners in zip(node.entities, owners_by, strict=True):
         if owners:
             _merge_entities(node, entity.alias, entity.output_rewrites, data, owners, ctx)
-    for entity in node.entities:
-        for merged in entity.paths:
-            index.merged_below(merged)
 
 
 def _failure_paths(owners_by: list[list[list[Located]]]) -> list[list[str | int]]:

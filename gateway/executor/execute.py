@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gateway.executor.batch import run_batch
+from gateway.executor.contexts import run_with_contexts
 from gateway.executor.fetch import GATEWAY_TIMEOUT, FetchContext, run_fetch, timed_out_errors
 from gateway.executor.paths import Located, PathIndex, collect
 from gateway.planner import (
@@ -71,6 +72,7 @@ async def execute_plan(
         headers=request_context.headers,
         possible_types=request_context.possible_types,
         errors=[],
+        root=data,
     )
     if plan.node is not None:
         index = PathIndex((data, None), request_context.possible_types)
@@ -121,7 +123,9 @@ async def _run(
         case FlattenNode(path=path, node=inner):
             found = index.find(path) if at_root else collect(targets, path, ctx.possible_types)
             if found:
-                if inner.__class__ is FetchNode:  # the common case, one coroutine less
+                if inner.__class__ is FetchNode and inner.context_rewrites:
+                    await run_with_contexts(inner, found, ctx)
+                elif inner.__class__ is FetchNode:  # the common case, one coroutine less
                     await run_fetch(inner, found, ctx)
                 else:
                     await _run(inner, found, ctx, index)

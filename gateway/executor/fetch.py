@@ -71,6 +71,7 @@ class FetchContext:
     possible_types: Mapping[str, frozenset[str]]
     errors: list[dict[str, Any]]
     in_flight: dict[int, tuple[str, ErrorPaths]] = field(default_factory=dict)
+    root: Mapping[str, Any] = field(default_factory=dict)  # the merged data (context values)
 
     def sending(self, service_name: str, paths: ErrorPaths) -> int:
         """Record a fetch about to wait for `service_name`; `answered` forgets it."""
@@ -96,12 +97,18 @@ def timed_out_errors(ctx: FetchContext, seconds: float) -> list[dict[str, Any]]:
     return errors
 
 
-async def run_fetch(fetch: FetchNode, targets: Sequence[Located], ctx: FetchContext) -> None:
-    """Execute `fetch` against `targets` (the root, or the objects a Flatten found)."""
+async def run_fetch(
+    fetch: FetchNode,
+    targets: Sequence[Located],
+    ctx: FetchContext,
+    variables: Mapping[str, Any] | None = None,
+) -> None:
+    """Execute `fetch` against `targets` (the root, or the objects a Flatten found);
+    `variables` go beside the client's (context values, `executor/contexts.py`)."""
     if fetch.requires is None:
         await _root_fetch(fetch, targets, ctx)
     else:
-        await _entity_fetch(fetch, targets, ctx)
+        await _entity_fetch(fetch, targets, ctx, variables)
 
 
 def request_for(
@@ -148,11 +155,16 @@ async def _root_fetch(fetch: FetchNode, targets: Sequence[Located], ctx: FetchCo
     merge_into(targets, result.data, ctx.possible_types)
 
 
-async def _entity_fetch(fetch: FetchNode, targets: Sequence[Located], ctx: FetchContext) -> None:
+async def _entity_fetch(
+    fetch: FetchNode,
+    targets: Sequence[Located],
+    ctx: FetchContext,
+    context: Mapping[str, Any] | None = None,
+) -> None:
     representations, owners = entity_representations(fetch, targets, ctx)
     if not representations:
         return
-    request = request_for(fetch, ctx, {"representations": representations})
+    request = request_for(fetch, ctx, {"representations": representations, **(context or {})})
     key = ctx.sending(fetch.service_name, lambda: [flatten_path(owners[0][0][1])])
     try:
         result = await ctx.transport.fetch(fetch.service_name, request)

@@ -16,6 +16,7 @@ from typing import Protocol
 from graphql import FieldNode, SelectionNode, SelectionSetNode
 
 from gateway.planner.climb import RootPlace, choose_other_root, root_scope, wrap_for_parent
+from gateway.planner.contexts import ContextInput, bind_contexts, plan_context_inputs
 from gateway.planner.coverage import coverage
 from gateway.planner.graph import SubgraphView
 from gateway.planner.groups import Group, Groups
@@ -74,7 +75,11 @@ def candidates(planner: Planner, scope: Scope, item: SelectionNode) -> list[Targ
             )
             ok = real and graph != service
         else:
-            needs_jump = graph != service or view.requires(type_name, name, graph) is not None
+            needs_jump = (
+                graph != service
+                or view.requires(type_name, name, graph) is not None
+                or bool(view.contexts(type_name, name, graph))
+            )
             ok = needs_jump and view.resolves(type_name, name, graph)
         if ok and view.keys(type_name, graph):
             found.append(Target(graph, type_name))
@@ -202,16 +207,16 @@ def _send(
     input selecting the same field with other arguments is the one aliased.
     """
     view = planner.view
-    needs: dict[int, SelectionSetNode] = {}
+    needs: dict[int, SelectionSetNode | None] = {}
     for index, item in enumerate(items):
         name = _field_name(item)
         requires = view.requires(target.entity_type, name, target.graph) if name else None
-        if requires is not None:
+        if requires is not None or (name and view.contexts(target.entity_type, name, target.graph)):
             needs[index] = requires
     plain = tuple(item for index, item in enumerate(items) if index not in needs)
     touched = jump(planner, scope, target, plain, None) if plain else set()
     for index, requires in needs.items():
-        touched |= jump(planner, scope, target, (items[index],), requires)
+        touched |= jump(planner, scope, target, (items[index],), requires, contextual=True)
     return touched
 
 
@@ -221,8 +226,13 @@ def jump(
     target: Target,
     items: tuple[SelectionNode, ...],
     requires: SelectionSetNode | None,
+    *,
+    contextual: bool = False,
 ) -> set[int]:
-    """Add an `_entities` fetch for `items`, after the groups holding its key and requires."""
+    """Add an `_entities` fetch for `items`, after the groups holding its key and requires.
+
+    A `contextual` jump is for one field with `@requires` or context arguments (or both): it
+    is marked satisfied in the new fetch, and its context values are planned (`contexts.py`)."""
     view, type_name = planner.view, scope.type_name
     keys = view.keys(target.entity_type, target.graph)
     key = next((k for k in keys if _local_key(planner, scope, k)), keys[0])
@@ -244,6 +254,12 @@ def jump(
         # Inputs may come from the target subgraph itself (an earlier fetch), so no hop guard.
         out = scope.requires_out or scope.out
         parents |= planner.plan_object(inputs.at(hops=scope.hops, out=out), requires.selections)
+    context_inputs: list[ContextInput] = []
+    if contextual and isinstance(items[0], FieldNode):
+        context_inputs, context_parents = plan_context_inputs(
+            planner, scope, target.graph, items[0]
+        )
+        parents |= context_parents
     renamed = {name: alias for (path, name), alias in renames.items() if path == scope.path}
     variant = tuple(sorted(renamed.items()))
     group = planner.groups.entity(target.graph, scope.path, parents, scope.conditions, variant)
@@ -260,7 +276,10 @@ def jump(
         if setter not in group.input_rewrites:
             group.input_rewrites.append(setter)
     out = group.selection.add_fragment(target.entity_type)
-    satisfied = frozenset(n for n in map(_field_name, items) if n) if requires else frozenset()
+    satisfied = frozenset(n for n in map(_field_name, items) if n) if contextual else frozenset()
+    if context_inputs:
+        assert isinstance(items[0], FieldNode)
+        items = (bind_contexts(group, items[0], context_inputs),)
     child = scope.at(
         group=group,
         type_name=target.entity_type,
@@ -271,6 +290,7 @@ def jump(
         renames=scope.renames,
         requires_out=None,
         keys_at_hand=True,
+        origin=scope,
     )
     return planner.plan_selection(child, items) | parents
 

@@ -109,6 +109,8 @@ def fetch_node(
     definitions = [context.definitions[name] for name in usages]
     body = print_ast(selection)
     kind: OperationKind = "query" if group.entity or group.reentry else context.kind
+    usages += tuple(group.context_variables)
+    definitions += [f"${name}: {type_}" for name, type_ in group.context_variables.items()]
     if group.entity:
         definitions.insert(0, "$representations: [_Any!]!")
         body = f"{{ _entities(representations: $representations) {body} }}"
@@ -126,6 +128,7 @@ def fetch_node(
         requires=_requires(group.requires) if group.entity else None,
         input_rewrites=tuple(group.input_rewrites),
         output_rewrites=output_rewrites,
+        context_rewrites=tuple(group.context_rewrites),
     )
 
 

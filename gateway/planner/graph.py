@@ -22,7 +22,7 @@ from graphql import (
     is_leaf_type,
 )
 
-from gateway.supergraph import FieldInGraph, Key, Supergraph
+from gateway.supergraph import ContextArgument, FieldInGraph, Key, Supergraph
 
 __all__ = ["SubgraphView", "list_depth"]
 
@@ -103,6 +103,11 @@ class SubgraphView:
     def requires(self, type_name: str, field_name: str, graph: str) -> SelectionSetNode | None:
         info = self.in_graph(type_name, field_name, graph)
         return info.requires if info else None
+
+    def contexts(self, type_name: str, field_name: str, graph: str) -> tuple[ContextArgument, ...]:
+        """The arguments of the field in `graph` that the gateway fills from a context."""
+        info = self.in_graph(type_name, field_name, graph)
+        return info.context_arguments if info else ()
 
     def provides(self, type_name: str, field_name: str, graph: str) -> SelectionSetNode | None:
         info = self.in_graph(type_name, field_name, graph)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from gateway.planner.normalize import Condition
-from gateway.planner.plan import Rewrite
+from gateway.planner.plan import KeyRenamer, Rewrite
 from gateway.planner.selections import Sel
 
 __all__ = ["Group", "Groups"]
@@ -32,6 +32,9 @@ class Group:
     parents: frozenset[int] = frozenset()
     conditions: tuple[Condition, ...] = ()
     input_rewrites: list[Rewrite] = field(default_factory=list)
+    context_rewrites: list[KeyRenamer] = field(default_factory=list)
+    context_variables: dict[str, str] = field(default_factory=dict)
+    context_bindings: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
 @dataclass(slots=True)

@@ -67,6 +67,8 @@ def _can_merge(leaf: Group, target: Group, by_id: dict[int, Group]) -> bool:
         return False  # another subgraph, another place, or another @skip/@include guard
     if leaf.input_rewrites != target.input_rewrites:
         return False  # representations built differently (aliased or retyped inputs)
+    if leaf.context_rewrites or target.context_rewrites:
+        return False  # context variables are numbered per fetch and split its request
     target_waits = _ancestors(target, by_id)
     if leaf.id in target_waits or target.id in _ancestors(leaf, by_id):
         return False  # one feeds the other: merged, the fetch would wait for itself

@@ -86,6 +86,9 @@ class FetchNode:
     the root. With `requires` set it is an entity fetch: the executor builds one representation
     per object found at the enclosing Flatten's path (deduplicated), sends them as
     `$representations`, and merges `_entities[i]` back into the i-th object by position.
+    `context_rewrites` (Apollo's `contextRewrites`) fill `@fromContext` arguments: each reads,
+    from the object at the Flatten path, a value `..` levels up (response fields, lists not
+    counted) under a `... on T` condition, into the variable `rename_key_to`.
     """
 
     service_name: str
@@ -96,6 +99,7 @@ class FetchNode:
     requires: tuple[RequiresSelection, ...] | None = None
     input_rewrites: tuple[Rewrite, ...] = ()
     output_rewrites: tuple[Rewrite, ...] = ()
+    context_rewrites: tuple[KeyRenamer, ...] = ()
     id: int | None = None
 
 

@@ -182,6 +182,8 @@ def _fetch_json(node: FetchNode) -> dict[str, Any]:
     result["operationKind"] = node.operation_kind
     if node.input_rewrites:
         result["inputRewrites"] = [_rewrite_json(r) for r in node.input_rewrites]
+    if node.context_rewrites:
+        result["contextRewrites"] = [_rewrite_json(r) for r in node.context_rewrites]
     if node.output_rewrites:
         result["outputRewrites"] = [_rewrite_json(r) for r in node.output_rewrites]
     if node.id is not None:

@@ -30,7 +30,8 @@ class Scope:
     parent instead (`climb.py`); `roots_tried` names the subgraphs whose root fetch has already
     been given a shared root field that they could not complete.
     `keys_at_hand` is set where an entity fetch starts: its representation carries the key
-    fields, so even `@external` key fields can be selected there.
+    fields, so even `@external` key fields can be selected there, and `origin` is the position
+    in the fetch it was entered from (same path), where context values are read.
     """
 
     group: Group
@@ -48,6 +49,7 @@ class Scope:
     via: FieldNode | None = None
     roots_tried: frozenset[str] = frozenset()
     keys_at_hand: bool = False
+    origin: Scope | None = None
 
     def at(self, **changes: object) -> Scope:
         return replace(self, **changes)  # type: ignore[arg-type]

@@ -21,6 +21,7 @@ from graphql import (
 )
 
 from gateway.planner.climb import RootPlace
+from gateway.planner.contexts import context_stays_local, plan_local_contexts
 from gateway.planner.entities import plan_remote
 from gateway.planner.graph import SubgraphView, list_depth
 from gateway.planner.groups import Groups
@@ -130,8 +131,11 @@ class Walker:
             return not view.is_interface_object(type_name, service)
         if provides_field(view, scope, name):
             return True
-        if view.requires(type_name, name, service) is not None:
+        info = view.in_graph(type_name, name, service)
+        if info is not None and info.requires is not None:
             return name in scope.satisfied
+        if info is not None and info.context_arguments:
+            return name in scope.satisfied or context_stays_local(self, scope, name)
         if view.resolves(type_name, name, service):
             return True
         # An `@external` key field: only the representation of an entity fetch carries it.
@@ -213,6 +217,10 @@ class Walker:
 
     def _local_field(self, scope: Scope, node: FieldNode) -> set[int]:
         name = node.name.value
+        if name not in scope.satisfied and self.view.contexts(
+            scope.type_name, name, scope.group.service
+        ):
+            node = plan_local_contexts(self, scope, node)
         key = node.alias.value if node.alias else name
         directives = tuple(node.directives or ())
         if name == "__typename":
@@ -253,6 +261,7 @@ class Walker:
             parent=scope,
             via=node,
             keys_at_hand=False,
+            origin=None,
         )
         assert node.selection_set is not None
         return self.plan_selection(child, node.selection_set.selections)

@@ -54,7 +54,9 @@ def schedule_waves(
         for group in groups:
             if levels[group.id] != wave:
                 continue
-            if group.entity:
+            if group.entity and not group.context_rewrites:
+                # A fetch with context arguments is sent once per distinct context value,
+                # so it is not folded into a batch.
                 entities.setdefault(group.service, []).append(group)
             else:
                 nodes.append(node_for(group))

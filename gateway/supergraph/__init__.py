@@ -2,6 +2,7 @@
 
 from .load import load_supergraph
 from .model import (
+    ContextArgument,
     FieldInGraph,
     FieldMeta,
     Key,
@@ -15,6 +16,7 @@ from .model import (
 from .problems import SupergraphProblem, SupergraphProblems
 
 __all__ = [
+    "ContextArgument",
     "FieldInGraph",
     "FieldMeta",
     "Key",

@@ -13,6 +13,7 @@ from graphql import (
 
 from .arguments import directives_named
 from .context import ReadContext
+from .join_context import read_context_arguments
 from .model import FieldInGraph
 
 __all__ = ["read_join_fields"]
@@ -55,6 +56,7 @@ def read_join_fields(
             override_from=_string(args.get("override")),
             override_label=_string(args.get("overrideLabel")),
             used_overridden=args.get("usedOverridden") is True,
+            context_arguments=read_context_arguments(args.get("contextArguments"), ctx, location),
         )
     return found
 

@@ -15,7 +15,7 @@ from .problems import SupergraphProblem
 __all__ = ["Feature", "Links", "read_links"]
 
 _URL = re.compile(r"^(?P<base>.*?)/(?P<name>[A-Za-z_][\w-]*)/v(?P<major>\d+)\.(?P<minor>\d+)/?$")
-_SUPPORTED = {"link", "core", "join", "inaccessible", "tag"}
+_SUPPORTED = {"link", "core", "join", "inaccessible", "tag", "context"}
 # Authorization specs: read into `Supergraph.security` for the runtime to enforce.
 _SECURITY = {"authenticated", "requiresScopes", "policy"}
 _JOIN_VERSIONS = {(0, 1), (0, 2), (0, 3), (0, 4), (0, 5)}

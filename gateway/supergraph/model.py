@@ -13,6 +13,7 @@ from typing import Literal, TypeAlias
 from graphql import GraphQLSchema, SelectionSetNode
 
 __all__ = [
+    "ContextArgument",
     "FieldInGraph",
     "FieldMeta",
     "Key",
@@ -58,6 +59,21 @@ class TypeInGraph:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ContextArgument:
+    """An argument the gateway fills from a context (`@join__field(contextArguments:)`).
+
+    `context` names the context (as `<subgraph>__<name>`), `type` is the argument's type as the
+    subgraph declares it, and `selection` is what to read from the nearest enclosing object of
+    a type that sets the context: one field, or one per `... on T` condition.
+    """
+
+    context: str
+    name: str
+    type: str
+    selection: SelectionSetNode
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class FieldInGraph:
     """A field as one subgraph declares it (one `@join__field`, or implied by `@join__type`).
 
@@ -75,6 +91,7 @@ class FieldInGraph:
     override_from: str | None = None
     override_label: str | None = None
     used_overridden: bool = False
+    context_arguments: tuple[ContextArgument, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -97,6 +114,7 @@ class TypeMeta:
     implements: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     union_members: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     enum_values: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    contexts: tuple[str, ...] = ()
 
     @property
     def keys(self) -> tuple[Key, ...]:

@@ -20,6 +20,7 @@ from graphql import (
 )
 
 from .context import ReadContext
+from .join_context import read_contexts
 from .join_enum_value import read_join_enum_values
 from .join_field import read_join_fields
 from .join_implements import read_join_implements
@@ -49,11 +50,16 @@ def read_types(document: DocumentNode, links: Links, ctx: ReadContext) -> dict[s
             continue
         if any(feature.owns_type(node.name.value) for feature in machinery):
             continue
-        found[node.name.value] = _read_type(node, ctx)
+        found[node.name.value] = _read_type(node, ctx, _context_directive(links))
     return found
 
 
-def _read_type(node: TypeDefinitionNode, ctx: ReadContext) -> TypeMeta:
+def _context_directive(links: Links) -> str | None:
+    feature = links.get("context")
+    return feature.directive("context") if feature is not None else None
+
+
+def _read_type(node: TypeDefinitionNode, ctx: ReadContext, context: str | None) -> TypeMeta:
     graphs = read_join_types(node, ctx)
     if not graphs:
         graphs = {info.name: TypeInGraph(graph=info.name) for info in ctx.graphs.values()}
@@ -79,4 +85,5 @@ def _read_type(node: TypeDefinitionNode, ctx: ReadContext) -> TypeMeta:
         enum_values=(
             read_join_enum_values(node, ctx) if isinstance(node, EnumTypeDefinitionNode) else {}
         ),
+        contexts=read_contexts(node, context),
     )

@@ -50,7 +50,10 @@ __all__ = [
 ROOT = Path(__file__).resolve().parents[3]
 FIXTURES = ROOT / "tests" / "fixtures" / "composition"
 NODE_MODULES = ROOT / ".cache" / "npm" / "node_modules"
-_SPEC_PREFIXES = ("join__", "link__", "policy__", "requiresScopes__")
+# `@context`/`@fromContext` came to the reference composer after 0.20 (the dev tools' pin); the
+# peer-gateway tools carry a newer one (0.26), which composes the `context-` sets.
+CONTEXT_NODE_MODULES = ROOT / ".cache" / "bench-npm" / "node_modules"
+_SPEC_PREFIXES = ("join__", "link__", "policy__", "requiresScopes__", "context__")
 _KEPT = {"deprecated", "specifiedBy"}
 _CARRIED = {"tag", "inaccessible", "authenticated", "requiresScopes", "policy", "cost", "listSize"}
 
@@ -77,8 +80,8 @@ def expected_codes(name: str) -> list[str] | None:
     return codes
 
 
-def _node(script: str, payload: str) -> Any:
-    env = {**os.environ, "NODE_PATH": str(NODE_MODULES)}
+def _node(script: str, payload: str, modules: Path = NODE_MODULES) -> Any:
+    env = {**os.environ, "NODE_PATH": str(modules)}
     completed = subprocess.run(
         ["node", str(ROOT / "tools" / "npm" / script)],
         input=payload,
@@ -102,17 +105,28 @@ def _for_reference(sdl: str) -> str:
 
 
 def run_reference(sets: dict[str, list[SubgraphSource]]) -> dict[str, dict[str, Any]]:
-    """Compose each set with @theguild/federation-composition, in one node process."""
-    payload = {
-        "sets": {
-            name: [
-                {"name": s.name, "url": s.routing_url, "sdl": _for_reference(s.sdl)}
-                for s in sources
-            ]
-            for name, sources in sets.items()
+    """Compose each set with @theguild/federation-composition (one node process per version)."""
+    result: dict[str, dict[str, Any]] = {}
+    for modules, chosen in (
+        (NODE_MODULES, {n: s for n, s in sets.items() if "context" not in n}),
+        (CONTEXT_NODE_MODULES, {n: s for n, s in sets.items() if "context" in n}),
+    ):
+        if not chosen:
+            continue
+        assert (modules / "@theguild" / "federation-composition").exists(), (
+            f"{modules} lacks @theguild/federation-composition (`make peers` installs the one "
+            "the context sets need)"
+        )
+        payload = {
+            "sets": {
+                name: [
+                    {"name": s.name, "url": s.routing_url, "sdl": _for_reference(s.sdl)}
+                    for s in sources
+                ]
+                for name, sources in chosen.items()
+            }
         }
-    }
-    result: dict[str, dict[str, Any]] = _node("compose.mjs", json.dumps(payload))
+        result.update(_node("compose.mjs", json.dumps(payload), modules))
     return result
 
 
@@ -260,7 +274,9 @@ def _field_joins(
 ) -> set[tuple[object, ...]]:
     joins = [_args(d) for d in directives or () if d.name.value == "join__field"]
     if not joins:
-        return {(coordinate, g, None, None, False, None, None, False, None) for g in type_graphs}
+        return {
+            (coordinate, g, None, None, False, None, None, False, None, None) for g in type_graphs
+        }
     return {
         (
             coordinate,
@@ -271,6 +287,9 @@ def _field_joins(
             j.get("override"),
             j.get("overrideLabel"),
             bool(j.get("usedOverridden", False)),
+            json.dumps(j.get("contextArguments"), sort_keys=True)
+            if j.get("contextArguments")
+            else None,
             j.get("type"),
         )
         for j in joins

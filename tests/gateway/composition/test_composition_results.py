@@ -128,7 +128,9 @@ def test_duplicate_subgraph_names_are_reported() -> None:
     assert "INVALID_SUBGRAPH_NAME" in {e.code for e in result.errors}
 
 
-def test_context_features_are_refused_rather_than_composed_wrongly() -> None:
+def test_context_is_encoded_as_apollo_writes_it() -> None:
+    """@context on a type becomes `@context(name: "<subgraph>__<name>")`; the contextual
+    argument leaves the API and is described by `@join__field(contextArguments:)`."""
     header = (
         'extend schema @link(url: "https://specs.apollo.dev/federation/v2.8", '
         'import: ["@key", "@context", "@fromContext"])\n'
@@ -136,16 +138,19 @@ def test_context_features_are_refused_rather_than_composed_wrongly() -> None:
     sdl = (
         'type Query { u: User }\ntype User @key(fields: "id") @context(name: "userCtx") '
         "{ id: ID! name: String post: Post }\n"
-        'type Post { text(author: String @fromContext(field: "$userCtx { name }")): String }'
+        'type Post @key(fields: "id") { id: ID! '
+        'text(author: String @fromContext(field: "$userCtx { name }"), loud: Boolean): String }'
     )
     source = SubgraphSource(name="a", routing_url="http://127.0.0.1:4000/a", sdl=header + sdl)
     result = compose([source])
-    assert isinstance(result, CompositionFailure)
-    assert sorted(e.message for e in result.errors) == [
-        "[a] @context is not supported by this composer",
-        "[a] @fromContext is not supported by this composer",
-    ]
-    assert {e.code for e in result.errors} == {"UNSUPPORTED_FEATURE"}
+    assert isinstance(result, CompositionSuccess), str(result)
+    sdl_out = result.supergraph_sdl
+    assert '@link(url: "https://specs.apollo.dev/context/v0.1", for: SECURITY)' in sdl_out
+    assert '@join__type(graph: A, key: "id") @context(name: "a__userCtx")' in sdl_out
+    assert (
+        "text(loud: Boolean): String @join__field(graph: A, contextArguments: "
+        '[{context: "a__userCtx", name: "author", type: "String", selection: " { name }"}])'
+    ) in sdl_out
 
 
 def test_satisfiability_example_of_a_mutation_starts_with_its_keyword() -> None:

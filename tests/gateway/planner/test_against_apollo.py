@@ -66,6 +66,9 @@ DIFFERENT = {
         "Apollo's one fetch carries a single `price`, the EUR one, for both estimates"
     ),
     "test_nested_conditions_guard_each_fetch": "Apollo doubles an inline fragment",
+    "test_field_stays_in_the_fetch_entered_at_the_context_object": (
+        "the same plan; Apollo numbers `$contextualArgument_2_0` from its own counter"
+    ),
     "test_client_alias_colliding_with_a_key_or_requires_input": (
         "Apollo drops the client's aliased field"
     ),
