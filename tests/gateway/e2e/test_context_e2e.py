@@ -16,14 +16,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from e2e_support import node_env, run
-from feature_support import get_json
 
 from devstack.processes import Service, free_port, start_service
 from gateway.composition import CompositionSuccess, SubgraphSource, compose
-from gateway.executor import HttpTransport, HttpTransportOptions
 from gateway.runtime import Gateway
 from gateway.supergraph import Supergraph, load_supergraph
+from gateway.transports import HttpTransport, HttpTransportOptions
+from tests.gateway.e2e.e2e_support import node_env, run
+from tests.gateway.e2e.feature_support import get_json
 
 pytestmark = [pytest.mark.node, pytest.mark.integration]
 

@@ -7,8 +7,7 @@ from gateway.planner import build_query_plan, plan_to_json
 from gateway.planner.groups import Group
 from gateway.planner.merge_leaves import merge_leaf_fetches
 from gateway.planner.plan import FetchNode, FlattenNode, KeyRenamer, SequenceNode
-
-from .support import assert_plan, prepare, supergraph
+from tests.gateway.planner.support import assert_plan, prepare, supergraph
 
 
 def test_context_two_levels_up_matches_apollos_plan() -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from graphql import InlineFragmentNode
+
 from gateway.supergraph import ContextArgument, Supergraph, SupergraphProblems, load_supergraph
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "supergraphs"
@@ -23,7 +25,8 @@ def test_contexts_and_context_arguments_are_read() -> None:
     (argument,) = graph.types["Comment"].fields["text"].graphs["posts"].context_arguments
     assert isinstance(argument, ContextArgument)
     assert (argument.context, argument.name, argument.type) == ("posts__owner", "author", "String")
-    conditions = [s.type_condition.name.value for s in argument.selection.selections]  # type: ignore[union-attr]
+    fragments = [s for s in argument.selection.selections if isinstance(s, InlineFragmentNode)]
+    conditions = [f.type_condition.name.value for f in fragments if f.type_condition is not None]
     assert conditions == ["User", "Folder"]
 
 
