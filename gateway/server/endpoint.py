@@ -51,6 +51,8 @@ log = logging.getLogger("gateway.server")
 HtmlPage = Callable[[Request], Awaitable[Response]]
 Removed = tuple[tuple[str, ...], ...]
 _FALSE = frozenset({"", "0", "false", "off", "no"})
+SUPERGRAPH_HEADER = "x-supergraph-hash"
+"""On every executed answer: the short hash of the supergraph that ran it (see `/ready`)."""
 
 
 class GraphQLEndpoint:
@@ -124,8 +126,9 @@ class GraphQLEndpoint:
         checked = self._checked(gateway, parsed, claims)
         if isinstance(checked, Refusal):
             return _refused(checked, media)
+        served = {SUPERGRAPH_HEADER: self._state.hash_of(gateway)}
         if isinstance(checked, GatewayResult):
-            return self._respond(request, parsed, checked, (), media)
+            return self._respond(request, parsed, checked, (), media, served)
         operation, removed = checked
         if operation is None and removed:  # nothing the caller may see is left to run
             return graphql_response(self._guard.finish({}, removed), 200, media)
@@ -142,7 +145,7 @@ class GraphQLEndpoint:
             log.exception("unexpected failure while executing a request")
             body = error_body("The gateway failed to run this request.", "INTERNAL_SERVER_ERROR")
             return graphql_response(body, 500, media)
-        return self._respond(request, parsed, result, removed, media)
+        return self._respond(request, parsed, result, removed, media, served)
 
     def _checked(
         self, gateway: Gateway, parsed: GraphQLRequest, claims: Claims
@@ -175,7 +178,9 @@ class GraphQLEndpoint:
         result: GatewayResult,
         removed: Removed,
         media: str,
+        served: dict[str, str],
     ) -> Response:
+        """The answer; `served` names the supergraph that ran it (a header)."""
         is_get = request.method == "GET"
         if is_get and result.is_request_error and self._is_mutation(parsed):
             message = "Mutations cannot be sent with GET: send them with POST."
@@ -183,9 +188,10 @@ class GraphQLEndpoint:
             return graphql_response(body, 405, media, {"allow": "POST"})
         body = self._guard.finish(result.body, removed)
         if whole_outage(body, media):
-            return graphql_response(body, 503, media, RETRY_HEADERS)
-        vary = {"vary": "accept"} if is_get else None  # a GET answer may be cached per Accept
-        return graphql_response(body, _status(result, media), media, vary)
+            return graphql_response(body, 503, media, {**RETRY_HEADERS, **served})
+        if is_get:
+            served["vary"] = "accept"  # a GET answer may be cached per Accept
+        return graphql_response(body, _status(result, media), media, served)
 
     def _is_mutation(self, request: GraphQLRequest) -> bool:
         """Whether the operation to run is a mutation (only asked when the runtime refused it)."""
