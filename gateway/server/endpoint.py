@@ -141,6 +141,12 @@ class GraphQLEndpoint:
                 operation=operation,
                 deadline=deadline,
             )
+        except asyncio.CancelledError:
+            if not _cut_off_by_shutdown():
+                raise
+            message = "The gateway is shutting down and could not finish this request in time."
+            body = error_body(message, "SERVICE_UNAVAILABLE")
+            return graphql_response(body, 503, media, RETRY_HEADERS)
         except Exception:  # a bug in the pipeline: log it, never show it
             log.exception("unexpected failure while executing a request")
             body = error_body("The gateway failed to run this request.", "INTERNAL_SERVER_ERROR")
@@ -210,6 +216,21 @@ class GraphQLEndpoint:
             return False
         value = request.headers.get(self._config.query_plan.header)
         return value is not None and value.strip().lower() not in _FALSE
+
+
+def _cut_off_by_shutdown() -> bool:
+    """Whether the server cancelled this request at its shutdown deadline (and only that).
+
+    uvicorn cancels the requests still running when `server.shutdown_timeout` has passed; the
+    client then gets a 503 it may retry elsewhere, rather than a dropped connection. The
+    cancellation is taken back only when it is the only one pending.
+    """
+    task = asyncio.current_task()
+    if task is None or task.cancelling() != 1:
+        return False
+    task.uncancel()
+    log.warning("a request was cut off by the shutdown deadline (server.shutdown_timeout)")
+    return True
 
 
 def _refused(refusal: Refusal, media: str) -> Response:
