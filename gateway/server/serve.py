@@ -5,7 +5,9 @@ body read deadlines and a connection cap (`server.header_timeout`, `server.body_
 `server.max_connections`), so slow clients cannot hold the gateway's connections open.
 
 On SIGTERM or Ctrl-C uvicorn stops accepting connections, lets requests in flight finish for up
-to `shutdown_timeout` seconds, then runs the lifespan shutdown that closes the subgraph pool.
+to `shutdown_timeout` seconds (those still running then answer 503, see `endpoint.py`), then
+runs the lifespan shutdown that closes the subgraph pool. SIGHUP reloads the supergraph file
+(`reload.py`); with workers, the parent passes it on to each of them.
 Workers are separate processes that each build their own app: they find the same settings
 because every option can be given as an environment variable (the CLI exports its flags), and
 `app_from_environment` is the factory they import.
