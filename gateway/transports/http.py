@@ -27,20 +27,20 @@ import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
-from typing import Literal
 from urllib.parse import urljoin
 
 import orjson
 
 from gateway.transports.deadlines import Deadlines
 from gateway.transports.headers import header_bytes
-from gateway.transports.http1 import (
-    ConnectFailed,
-    ConnectionLost,
-    Http1Pool,
-    HttpClientError,
-    Origin,
-    StaleConnection,
+from gateway.transports.http1 import Http1Pool, HttpClientError, Origin
+from gateway.transports.outcomes import (
+    Failed,
+    Outcome,
+    RawAnswer,
+    failure_kind,
+    retryable,
+    unavailable,
 )
 from gateway.transports.policy import SubgraphGuard, SubgraphPolicy, circuit_open
 from gateway.transports.protocol import (
@@ -53,7 +53,7 @@ from gateway.transports.protocol import (
     parse_response_body,
     response_from_payload,
 )
-from gateway.transports.retry import REQUEST_DEADLINE, RETRYABLE_STATUSES, backoff
+from gateway.transports.retry import REQUEST_DEADLINE, backoff
 
 __all__ = ["HttpTransport", "HttpTransportOptions"]
 
@@ -64,19 +64,6 @@ DEADLINE_RESOLUTION = 0.05
 MAX_REDIRECTS = 3
 MIN_ATTEMPT_SECONDS = 0.05
 """A retry is not started with less time than this left: it could not finish."""
-
-
-@dataclass(frozen=True, slots=True)
-class _RawAnswer:
-    """What the subgraph sent, undecoded: the only thing deduplicated waiters may share."""
-
-    status: int
-    reason: str | None
-    payload: bytes
-
-
-# A failure is a frozen value with no dicts inside, so it is safe to share as is.
-_Outcome = _RawAnswer | SubgraphFailure
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -103,7 +90,7 @@ class HttpTransport:
     def __init__(self, options: HttpTransportOptions) -> None:
         self._options = options
         self._pool: Http1Pool | None = None
-        self._in_flight: dict[_DedupKey, asyncio.Future[_Outcome]] = {}
+        self._in_flight: dict[_DedupKey, asyncio.Future[Outcome]] = {}
         self._deadlines = Deadlines(DEADLINE_RESOLUTION)
         self._guards: dict[str, SubgraphGuard] = {}
 
@@ -142,7 +129,7 @@ class HttpTransport:
         """Each called subgraph's circuit: closed, open or half_open (for metrics and logs)."""
         return {name: guard.breaker.state for name, guard in self._guards.items()}
 
-    async def _shared(self, service_name: str, body: bytes, headers: Mapping[str, str]) -> _Outcome:
+    async def _shared(self, service_name: str, body: bytes, headers: Mapping[str, str]) -> Outcome:
         """The raw answer to an identical in-flight query, or a new request if there is none.
 
         The shared request runs in a task of its own, and every caller (the first included)
@@ -158,7 +145,7 @@ class HttpTransport:
             pending.add_done_callback(partial(self._finished, key))
         return await asyncio.shield(pending)
 
-    def _finished(self, key: _DedupKey, task: asyncio.Future[_Outcome]) -> None:
+    def _finished(self, key: _DedupKey, task: asyncio.Future[Outcome]) -> None:
         """Forget a shared request once it ends, and retrieve an error nobody may wait for."""
         if self._in_flight.get(key) is task:
             del self._in_flight[key]
@@ -179,7 +166,7 @@ class HttpTransport:
 
     async def _send(
         self, service_name: str, body: bytes, headers: Mapping[str, str], *, idempotent: bool = True
-    ) -> _Outcome:
+    ) -> Outcome:
         """POST `body` through the subgraph's breaker, retrying a query when it is worth it.
 
         Refused at once while the circuit is open. The subgraph's timeout bounds all attempts
@@ -201,8 +188,8 @@ class HttpTransport:
             except BaseException:
                 breaker.abandon()
                 raise
-            breaker.record(_unavailable(result))
-            if not idempotent or retries >= policy.retry.max_retries or not _retryable(result):
+            breaker.record(unavailable(result))
+            if not idempotent or retries >= policy.retry.max_retries or not retryable(result):
                 break
             delay = backoff(retries, policy.retry)
             request_ends = REQUEST_DEADLINE.get()
@@ -213,7 +200,7 @@ class HttpTransport:
                 break
             await asyncio.sleep(delay)
             retries += 1
-        return result.failure if isinstance(result, _Failed) else result
+        return result.failure if isinstance(result, Failed) else result
 
     async def _exchange(
         self,
@@ -223,7 +210,7 @@ class HttpTransport:
         headers: Mapping[str, str],
         ends: float,
         idempotent: bool,
-    ) -> _Outcome | _Failed:
+    ) -> Outcome | Failed:
         """One attempt; a query whose pooled connection turns out to be closed is sent again.
 
         A subgraph server may close an idle keep-alive connection at the moment we reuse it
@@ -232,7 +219,7 @@ class HttpTransport:
         failure of the subgraph); mutations are never sent twice.
         """
         result = await self._attempt(guard, service_name, body, headers, ends)
-        if idempotent and isinstance(result, _Failed) and result.kind == "stale":
+        if idempotent and isinstance(result, Failed) and result.kind == "stale":
             result = await self._attempt(guard, service_name, body, headers, ends)
         return result
 
@@ -243,7 +230,7 @@ class HttpTransport:
         body: bytes,
         headers: Mapping[str, str],
         ends: float,
-    ) -> _Outcome | _Failed:
+    ) -> Outcome | Failed:
         url = self._options.urls.get(service_name)
         if url is None:
             return SubgraphFailure(
@@ -260,22 +247,22 @@ class HttpTransport:
         )
         seconds = ends - asyncio.get_running_loop().time()
         if seconds <= 0:
-            return _Failed(timed_out, "timeout")
+            return Failed(timed_out, "timeout")
         try:
             block = header_bytes(headers)
             return await self._post(guard, url, block, body, seconds=seconds)
         except TimeoutError:
-            return _Failed(timed_out, "timeout")
+            return Failed(timed_out, "timeout")
         except (HttpClientError, ValueError) as error:
             failure = SubgraphFailure(
                 message=f"HTTP fetch failed from '{service_name}': {error}",
                 code=SUBREQUEST_HTTP_ERROR,
             )
-            return _Failed(failure, _kind(error))
+            return Failed(failure, failure_kind(error))
 
     async def _post(
         self, guard: SubgraphGuard, url: str, headers: bytes, body: bytes, *, seconds: float
-    ) -> _RawAnswer:
+    ) -> RawAnswer:
         """POST within `seconds`, following same-origin 307 and 308 redirects (which keep the
         method and body, as fetch does): a subgraph mounted at `/graphql/` answers `/graphql`
         with one. A redirect to another origin is not followed, so forwarded credentials never
@@ -301,48 +288,13 @@ class HttpTransport:
                     ):
                         raise HttpClientError(f"{answer.status}: redirected to another origin")
                     answer = await self._pool.post(target, headers, body, connect_timeout=connect)
-            return _RawAnswer(answer.status, answer.reason, answer.body)
+            return RawAnswer(answer.status, answer.reason, answer.body)
         except asyncio.CancelledError:
             if deadlines.expired(task) and task.uncancel() == 0:
                 raise TimeoutError from None
             raise
         finally:
             deadlines.leave(task)
-
-
-FailureKind = Literal["stale", "connect", "lost", "timeout", "other"]
-
-
-@dataclass(frozen=True, slots=True)
-class _Failed:
-    """An attempt that failed, and how: what the breaker and the retry rules look at."""
-
-    failure: SubgraphFailure
-    kind: FailureKind
-
-
-def _kind(error: Exception) -> FailureKind:
-    if isinstance(error, StaleConnection):
-        return "stale"
-    if isinstance(error, ConnectFailed):
-        return "connect"
-    if isinstance(error, ConnectionLost):
-        return "lost"
-    return "other"
-
-
-def _unavailable(result: _Outcome | _Failed) -> bool:
-    """Whether the attempt says the subgraph is down: the breaker counts these."""
-    if isinstance(result, _Failed):
-        return result.kind != "other"
-    return isinstance(result, _RawAnswer) and result.status >= 500
-
-
-def _retryable(result: _Outcome | _Failed) -> bool:
-    """Whether a second try may succeed where this one failed (never a timeout or a 500)."""
-    if isinstance(result, _Failed):
-        return result.kind in ("stale", "connect", "lost")
-    return isinstance(result, _RawAnswer) and result.status in RETRYABLE_STATUSES
 
 
 @lru_cache(maxsize=256)
@@ -354,7 +306,7 @@ def _origin(url: str) -> Origin:
     return Origin.parse(url)
 
 
-def _decode(service_name: str, outcome: _Outcome) -> SubgraphResult:
+def _decode(service_name: str, outcome: Outcome) -> SubgraphResult:
     """This waiter's own decoded copy of a (possibly shared) answer."""
     if isinstance(outcome, SubgraphFailure):
         return outcome

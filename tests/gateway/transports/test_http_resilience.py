@@ -53,6 +53,13 @@ class Upstream:
             return web.Response(status=503, text="down")
         return web.Response(body=OK, content_type="application/json")
 
+    async def outage(self, request: web.Request) -> web.Response:
+        """A subgraph whose database is down: 503 with a GraphQL error saying so."""
+        self.count += 1
+        error = {"message": "db down", "extensions": {"code": "SERVICE_UNAVAILABLE"}}
+        body = orjson.dumps({"errors": [error], "data": None})
+        return web.Response(status=503, body=body, content_type="application/json")
+
     async def broken(self, request: web.Request) -> web.Response:
         self.count += 1
         return web.Response(status=500, text="bug")
@@ -78,6 +85,7 @@ async def upstream() -> AsyncIterator[tuple[Upstream, str]]:
     app.router.add_post("/unavailable", state.unavailable)
     app.router.add_post("/every-other", state.every_other)
     app.router.add_post("/broken", state.broken)
+    app.router.add_post("/outage", state.outage)
     app.router.add_post("/slow", state.slow)
     runner = web.AppRunner(app, shutdown_timeout=0.1)
     await runner.setup()
@@ -127,6 +135,23 @@ async def test_a_500_is_not_retried(upstream: tuple[Upstream, str]) -> None:
     finally:
         await http.close()
     assert state.count == 1
+
+
+async def test_a_503_with_graphql_errors_passes_through_unretried_and_uncounted(
+    upstream: tuple[Upstream, str],
+) -> None:
+    state, base = upstream
+    policy = SubgraphPolicy(breaker=BreakerSettings(consecutive_failures=1))
+    http = await _transport(f"{base}/outage", policy)
+    try:
+        for _ in range(3):
+            result = await http.fetch("s", QUERY)
+            assert isinstance(result, SubgraphResponse)
+            assert result.errors[0]["extensions"]["code"] == "SERVICE_UNAVAILABLE"
+        assert http.breaker_states() == {"s": "closed"}
+    finally:
+        await http.close()
+    assert state.count == 3
 
 
 async def test_the_retry_budget_caps_retries(upstream: tuple[Upstream, str]) -> None:
