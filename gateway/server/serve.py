@@ -64,9 +64,16 @@ def app_from_environment() -> Starlette:
     """The app for a worker process: `Config` from `GATEWAY_CONFIG` and `GATEWAY_*` variables."""
     config = load_config()
     configure_logging(config.server.log_level)
+    _hold_sighup()
     app = create_app(config, handle_sighup=True)
     tune_gc(config)
     return app
+
+
+def _hold_sighup() -> None:
+    """Ignore SIGHUP until the app's lifespan takes it over (`reload.py`): by default it would
+    end a process that is still starting, or one that serves no supergraph file."""
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
 
 
 def _uvicorn_config(config: Config, app: Starlette | str) -> uvicorn.Config:
@@ -90,6 +97,7 @@ def serve(config: Config) -> None:
     """Serve until SIGTERM/SIGINT. Start-up errors (config, supergraph) raise before binding."""
     configure_logging(config.server.log_level)
     # In the parent too, so a bad supergraph fails here, once.
+    _hold_sighup()
     app = create_app(config, handle_sighup=config.server.workers == 1)
     where = f"http://{config.server.host}:{config.server.port}{config.server.graphql_path}"
     log.info("gateway (%s mode) on %s, %d worker(s)", config.mode, where, config.server.workers)
