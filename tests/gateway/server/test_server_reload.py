@@ -207,3 +207,19 @@ def test_sighup_reloads_every_worker(
         assert gateway.is_running()
     finally:
         gateway.stop()
+
+
+def test_every_worker_watches_the_file(old_sdl: str, new_sdl: str, tmp_path: Path) -> None:
+    path = tmp_path / "supergraph.graphql"
+    path.write_text(old_sdl, encoding="utf-8")
+    env = {"GATEWAY_RELOAD_POLL_INTERVAL": "0.2"}
+    args = ["--supergraph", str(path), "--workers", "2"]
+    log_path = tmp_path / "gateway.log"
+    gateway = start_gateway_process(args, log_path, env)
+    new = supergraph_hash(new_sdl)
+    try:
+        _replace(path, new_sdl)
+        _wait_for(lambda: all(_served(gateway.port) == new for _ in range(20)), "reload")
+        _wait_for(lambda: log_path.read_text().count("hot-reloaded the supergraph") == 2, "both")
+    finally:
+        gateway.stop()
