@@ -240,19 +240,14 @@ class HttpTransport:
         if self._pool is None:
             await self.start()
         assert self._pool is not None
-        total = guard.policy.timeout
-        timed_out = SubgraphFailure(
-            message=f"Subgraph '{service_name}' did not answer within {total:g}s",
-            code=SUBREQUEST_TIMEOUT,
-        )
         seconds = ends - asyncio.get_running_loop().time()
         if seconds <= 0:
-            return Failed(timed_out, "timeout")
+            return _timed_out(service_name, guard.policy.timeout)
         try:
             block = header_bytes(headers)
             return await self._post(guard, url, block, body, seconds=seconds)
         except TimeoutError:
-            return Failed(timed_out, "timeout")
+            return _timed_out(service_name, guard.policy.timeout)
         except (HttpClientError, ValueError) as error:
             failure = SubgraphFailure(
                 message=f"HTTP fetch failed from '{service_name}': {error}",
@@ -304,6 +299,14 @@ def _origin(url: str) -> Origin:
     Keyed by the string, not the subgraph, because the URL map may change while serving.
     """
     return Origin.parse(url)
+
+
+def _timed_out(service_name: str, seconds: float) -> Failed:
+    failure = SubgraphFailure(
+        message=f"Subgraph '{service_name}' did not answer within {seconds:g}s",
+        code=SUBREQUEST_TIMEOUT,
+    )
+    return Failed(failure, "timeout")
 
 
 def _decode(service_name: str, outcome: Outcome) -> SubgraphResult:
