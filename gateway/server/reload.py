@@ -58,6 +58,7 @@ class SupergraphWatcher:
         self._signature = file_signature(path)
         self._refused_hash: str | None = None
         self._lock = asyncio.Lock()
+        self._signalled: set[asyncio.Task[bool]] = set()
 
     async def run(self, *, poll: bool = True, handle_sighup: bool = False) -> None:
         """Poll the file (with `poll`) until cancelled; with `handle_sighup`, SIGHUP reloads.
@@ -77,12 +78,15 @@ class SupergraphWatcher:
                     await self.check()
         finally:
             if handle_sighup:
-                with contextlib.suppress(Exception):
+                with contextlib.suppress(Exception):  # the loop may be closing
                     loop.remove_signal_handler(signal.SIGHUP)
+                    signal.signal(signal.SIGHUP, signal.SIG_IGN)  # not the default: exit
 
     def _on_sighup(self) -> None:
         log.info("SIGHUP: reloading the supergraph from %s", self._path)
         task = asyncio.ensure_future(self.check(forced=True))
+        self._signalled.add(task)  # the loop keeps only a weak reference to a task
+        task.add_done_callback(self._signalled.discard)
         task.add_done_callback(_log_crash)
 
     async def check(self, *, forced: bool = False) -> bool:
@@ -119,6 +123,6 @@ class SupergraphWatcher:
         return False
 
 
-def _log_crash(task: asyncio.Future[bool]) -> None:
+def _log_crash(task: asyncio.Task[bool]) -> None:
     if not task.cancelled() and task.exception() is not None:
         log.error("reloading the supergraph failed", exc_info=task.exception())
