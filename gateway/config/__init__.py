@@ -18,6 +18,7 @@ expected. Adding a setting is one field in one section; nothing else names it.
 from gateway.config.declare import subgraph_env_name
 from gateway.config.model import Config
 from gateway.config.parsers import Mode
+from gateway.config.resilience import BreakerConfig, ReloadConfig, RetryConfig
 from gateway.config.sections import (
     ComposeConfig,
     CorsConfig,
@@ -44,6 +45,7 @@ from gateway.config.sources import ConfigError, load_config
 __all__ = [
     "AuthConfig",
     "AuthorizationConfig",
+    "BreakerConfig",
     "ComposeConfig",
     "Config",
     "ConfigError",
@@ -59,6 +61,8 @@ __all__ = [
     "RateLimitConfig",
     "ReadinessConfig",
     "RedisConfig",
+    "ReloadConfig",
+    "RetryConfig",
     "SecurityConfig",
     "ServerConfig",
     "SubgraphSettings",

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gateway.config.declare import family, section, setting, subgraph_env_name
-from gateway.config.parsers import Mode, mode, optional_path, seconds
+from gateway.config.parsers import Mode, integer, mode, optional_path, seconds
+from gateway.config.resilience import BreakerConfig, ReloadConfig, RetryConfig
 from gateway.config.sections import (
     ComposeConfig,
     CorsConfig,
@@ -65,7 +66,22 @@ class Config:
         env="GATEWAY_SUBGRAPH_TIMEOUT",
         parse=seconds,
         default=30.0,
-        help="default seconds to wait for one subgraph request",
+        help="default seconds to wait for one subgraph request, its retries included",
+    )
+    subgraph_connect_timeout: float = setting(
+        env="GATEWAY_SUBGRAPH_CONNECT_TIMEOUT",
+        parse=seconds,
+        default=2.0,
+        help="default seconds to open a connection to a subgraph",
+    )
+    """2 s: a connection inside a cluster opens in milliseconds, and 2 s leaves room for one
+    lost SYN (Linux resends it after 1 s) while a host that dropped off the network fails
+    fast enough to leave the request most of its 8 s deadline."""
+    subgraph_max_connections: int = setting(
+        env="GATEWAY_SUBGRAPH_MAX_CONNECTIONS",
+        parse=integer(1, 100_000),
+        default=256,
+        help="default connections (requests in flight) to one subgraph at once; more wait",
     )
     request_timeout: float = setting(
         env="GATEWAY_REQUEST_TIMEOUT",
@@ -90,6 +106,9 @@ class Config:
         "than A-Z and 0-9 as `_` (beta-billing: `GATEWAY_OVERRIDE_LABEL_HEADER_BETA_BILLING`)",
     )
     readiness: ReadinessConfig = section(ReadinessConfig)
+    reload: ReloadConfig = section(ReloadConfig)
+    breaker: BreakerConfig = section(BreakerConfig)
+    retry: RetryConfig = section(RetryConfig)
     headers: HeadersConfig = section(HeadersConfig)
     cors: CorsConfig = section(CorsConfig)
     limits: LimitsConfig = section(LimitsConfig)
@@ -119,6 +138,18 @@ class Config:
         """How a request turns on the custom override label `label`, if the settings say."""
         settings = self.override_labels.get(subgraph_env_name(label))
         return settings if settings is not None and settings.header else None
+
+    def connect_timeout_for(self, name: str) -> float:
+        settings = self.subgraphs.get(subgraph_env_name(name))
+        if settings is not None and settings.connect_timeout is not None:
+            return settings.connect_timeout
+        return self.subgraph_connect_timeout
+
+    def max_connections_for(self, name: str) -> int:
+        settings = self.subgraphs.get(subgraph_env_name(name))
+        if settings is not None and settings.max_connections is not None:
+            return settings.max_connections
+        return self.subgraph_max_connections
 
     def timeout_for(self, name: str) -> float:
         settings = self.subgraphs.get(subgraph_env_name(name))

@@ -23,6 +23,7 @@ __all__ = [
     "lower_text",
     "mode",
     "names",
+    "optional_integer",
     "optional_names",
     "optional_path",
     "optional_seconds",
@@ -48,6 +49,15 @@ def integer(low: int, high: int) -> Callable[[object], int]:
         if isinstance(value, str) and re.fullmatch(r"-?\d+", value) and low <= int(value) <= high:
             return int(value)
         raise Invalid(f"an integer from {low} to {high}")
+
+    return parse
+
+
+def optional_integer(low: int, high: int) -> Callable[[object], int | None]:
+    parse_integer = integer(low, high)
+
+    def parse(raw: object) -> int | None:
+        return None if raw is None else parse_integer(raw)
 
     return parse
 

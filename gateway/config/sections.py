@@ -18,6 +18,7 @@ from gateway.config.parsers import (
     lower_names,
     lower_text,
     names,
+    optional_integer,
     optional_names,
     optional_path,
     optional_seconds,
@@ -155,7 +156,19 @@ class SubgraphSettings:
         env="GATEWAY_SUBGRAPH_TIMEOUT_<NAME>",
         parse=optional_seconds,
         default=None,
-        help="seconds to wait for that subgraph (default: subgraph_timeout)",
+        help="seconds to wait for that subgraph, retries included (default: subgraph_timeout)",
+    )
+    connect_timeout: float | None = setting(
+        env="GATEWAY_SUBGRAPH_CONNECT_TIMEOUT_<NAME>",
+        parse=optional_seconds,
+        default=None,
+        help="seconds to open a connection to it (default: subgraph_connect_timeout)",
+    )
+    max_connections: int | None = setting(
+        env="GATEWAY_SUBGRAPH_MAX_CONNECTIONS_<NAME>",
+        parse=optional_integer(1, 100_000),
+        default=None,
+        help="connections (requests in flight) to it at once (default: subgraph_max_connections)",
     )
 
 

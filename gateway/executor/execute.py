@@ -27,7 +27,7 @@ from gateway.planner import (
     QueryPlan,
     SequenceNode,
 )
-from gateway.transports import Transport
+from gateway.transports import REQUEST_DEADLINE, Transport
 
 __all__ = ["ExecutionOutcome", "RequestContext", "execute_plan"]
 
@@ -97,6 +97,7 @@ async def _run_until(
     answer is ever half merged). A deduplicated query shared with other requests keeps
     running for them, bounded by its subgraph's timeout.
     """
+    token = REQUEST_DEADLINE.set(deadline)  # retries in the transport stop before it
     try:
         async with asyncio.timeout_at(deadline):
             await run
@@ -106,6 +107,8 @@ async def _run_until(
             message = f"The request's {budget:g}s deadline passed before it finished"
             late = [{"message": message, "extensions": {"code": GATEWAY_TIMEOUT}}]
         ctx.errors.extend(late)
+    finally:
+        REQUEST_DEADLINE.reset(token)
 
 
 async def _run(

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
@@ -34,6 +35,7 @@ from gateway.config import Config, ConfigError
 from gateway.server.endpoint import GraphQLEndpoint
 from gateway.server.graphiql import ASSET_ROUTE, GraphiQL
 from gateway.server.health import HealthEndpoints
+from gateway.server.reload import SupergraphWatcher
 from gateway.server.state import ServingState, load_supergraph_file
 from gateway.supergraph import Supergraph
 from gateway.transports import Transport
@@ -120,19 +122,31 @@ class _GatewayApp(Starlette):
         await response(scope, receive, send)
 
 
+def _watch(state: ServingState, path: Path, handle_sighup: bool) -> None:
+    poll = state.config.reload.watch
+    if not poll and not handle_sighup:
+        return
+    watcher = SupergraphWatcher(state, path, state.config.reload.poll_interval)
+    state.background.append(lambda: watcher.run(poll=poll, handle_sighup=handle_sighup))
+
+
 def create_app(
     config: Config,
     *,
     supergraph: Supergraph | None = None,
     transport: Transport | None = None,
+    handle_sighup: bool = False,
 ) -> Starlette:
     """Build the gateway app; `supergraph` and `transport` replace the configured ones.
 
-    Raises `ConfigError` when there is nothing to serve and `SupergraphLoadError` when the
-    supergraph file is missing or invalid, so start-up fails with a message instead of serving.
+    A `--supergraph` file is watched while the app runs (`reload.watch`), and with
+    `handle_sighup` (what `gateway serve` asks) SIGHUP reloads it too. Raises `ConfigError`
+    when there is nothing to serve and `SupergraphLoadError` when the supergraph file is
+    missing or invalid, so start-up fails with a message instead of serving.
     """
     state = ServingState(config, transport)
     if supergraph is None and config.supergraph is not None:
+        _watch(state, config.supergraph, handle_sighup)  # before reading: no change is missed
         supergraph = load_supergraph_file(config.supergraph)
     if supergraph is not None:
         state.install(supergraph)

@@ -56,6 +56,8 @@ log = logging.getLogger("gateway.server")
 HtmlPage = Callable[[Request], Awaitable[Response]]
 Removed = tuple[tuple[str, ...], ...]
 _FALSE = frozenset({"", "0", "false", "off", "no"})
+SUPERGRAPH_HEADER = "x-supergraph-hash"
+"""On every executed answer: the short hash of the supergraph that ran it (see `/ready`)."""
 
 
 class GraphQLEndpoint:
@@ -129,8 +131,9 @@ class GraphQLEndpoint:
         checked = self._checked(gateway, parsed, claims)
         if isinstance(checked, Refusal):
             return _refused(checked, media)
+        served = {SUPERGRAPH_HEADER: self._state.hash_of(gateway)}
         if isinstance(checked, GatewayResult):
-            return self._respond(request, parsed, checked, (), media)
+            return self._respond(request, parsed, checked, (), media, served)
         operation, removed = checked
         if operation is None and removed:  # nothing the caller may see is left to run
             return graphql_response(self._guard.finish({}, removed), 200, media)
@@ -150,11 +153,17 @@ class GraphQLEndpoint:
                 operation=operation,
                 deadline=deadline,
             )
+        except asyncio.CancelledError:
+            if not _cut_off_by_shutdown():
+                raise
+            message = "The gateway is shutting down and could not finish this request in time."
+            body = error_body(message, "SERVICE_UNAVAILABLE")
+            return graphql_response(body, 503, media, RETRY_HEADERS)
         except Exception:  # a bug in the pipeline: log it, never show it
             log.exception("unexpected failure while executing a request")
             body = error_body("The gateway failed to run this request.", "INTERNAL_SERVER_ERROR")
             return graphql_response(body, 500, media)
-        return self._respond(request, parsed, result, removed, media)
+        return self._respond(request, parsed, result, removed, media, served)
 
     def _checked(
         self, gateway: Gateway, parsed: GraphQLRequest, claims: Claims
@@ -187,7 +196,9 @@ class GraphQLEndpoint:
         result: GatewayResult,
         removed: Removed,
         media: str,
+        served: dict[str, str],
     ) -> Response:
+        """The answer; `served` names the supergraph that ran it (a header)."""
         is_get = request.method == "GET"
         if is_get and result.is_request_error and self._is_mutation(parsed):
             message = "Mutations cannot be sent with GET: send them with POST."
@@ -195,12 +206,13 @@ class GraphQLEndpoint:
             return graphql_response(body, 405, media, {"allow": "POST"})
         body = self._guard.finish(result.body, removed)
         if whole_outage(body, media):
-            return graphql_response(body, 503, media, RETRY_HEADERS)
+            return graphql_response(body, 503, media, {**RETRY_HEADERS, **served})
         wait = rate_limit_wait(body, media)
         if wait is not None:
-            return graphql_response(body, 429, media, {"retry-after": str(wait)})
-        vary = {"vary": "accept"} if is_get else None  # a GET answer may be cached per Accept
-        return graphql_response(body, _status(result, media), media, vary)
+            return graphql_response(body, 429, media, {**served, "retry-after": str(wait)})
+        if is_get:
+            served["vary"] = "accept"  # a GET answer may be cached per Accept
+        return graphql_response(body, _status(result, media), media, served)
 
     def _is_mutation(self, request: GraphQLRequest) -> bool:
         """Whether the operation to run is a mutation (only asked when the runtime refused it)."""
@@ -219,6 +231,21 @@ class GraphQLEndpoint:
             return False
         value = request.headers.get(self._config.query_plan.header)
         return value is not None and value.strip().lower() not in _FALSE
+
+
+def _cut_off_by_shutdown() -> bool:
+    """Whether the server cancelled this request at its shutdown deadline (and only that).
+
+    uvicorn cancels the requests still running when `server.shutdown_timeout` has passed; the
+    client then gets a 503 it may retry elsewhere, rather than a dropped connection. The
+    cancellation is taken back only when it is the only one pending.
+    """
+    task = asyncio.current_task()
+    if task is None or task.cancelling() != 1:
+        return False
+    task.uncancel()
+    log.warning("a request was cut off by the shutdown deadline (server.shutdown_timeout)")
+    return True
 
 
 def _refused(refusal: Refusal, media: str) -> Response:

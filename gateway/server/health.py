@@ -12,6 +12,9 @@ own health check; the gateway's readiness is about what the gateway itself can r
 
 Both answer within a second whatever the subgraphs do: probes are bounded, run concurrently,
 and one round of probes is shared by every `/ready` call for `PROBE_REUSE_SECONDS`.
+
+`/ready`'s body names the supergraph served (`supergraph`: the short sha256 of its SDL), so a
+rollout can check that every replica serves the new one.
 """
 
 from __future__ import annotations
@@ -55,11 +58,12 @@ class HealthEndpoints:
         subgraphs = sorted(gateway.supergraph.subgraphs)
         wanted = self._state.config.readiness.subgraphs
         required = tuple(subgraphs if wanted is None else (s for s in subgraphs if s in wanted))
+        served = self._state.hash_of(gateway)
         down = await self._down(required)
         if down:
             reason = "required subgraphs do not answer: " + ", ".join(down)
-            return _unavailable(reason, down)
-        return json_response({"status": "ready", "subgraphs": subgraphs})
+            return _unavailable(reason, down, served)
+        return json_response({"status": "ready", "supergraph": served, "subgraphs": subgraphs})
 
     async def _down(self, required: tuple[str, ...]) -> list[str]:
         """The required subgraphs that did not answer the latest probe (one round at a time)."""
@@ -93,8 +97,12 @@ def _answered(result: object) -> bool:
     return isinstance(result, SubgraphResponse) and isinstance(result.data, dict)
 
 
-def _unavailable(reason: str, subgraphs: list[str] | None = None) -> Response:
+def _unavailable(
+    reason: str, subgraphs: list[str] | None = None, served: str | None = None
+) -> Response:
     body: dict[str, object] = {"status": "unavailable", "reason": reason}
+    if served is not None:
+        body["supergraph"] = served
     if subgraphs:
         body["down"] = subgraphs
     return graphql_response(body, 503, JSON, RETRY_HEADERS)

@@ -39,7 +39,7 @@ METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
 NOT_ACCEPTABLE = "NOT_ACCEPTABLE"
 UNSUPPORTED_MEDIA_TYPE = "UNSUPPORTED_MEDIA_TYPE"
 PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
-OUTAGE_CODES = frozenset({"SERVICE_UNAVAILABLE", "GATEWAY_TIMEOUT"})
+OUTAGE_CODES = frozenset({"SERVICE_UNAVAILABLE", "GATEWAY_TIMEOUT", "SUBGRAPH_CIRCUIT_OPEN"})
 """Codes that mean a dependency is down or too slow: the client should retry, not give up."""
 RETRY_HEADERS = {"retry-after": "5"}
 """About one health-check period: long enough for a subgraph or its database to come back."""

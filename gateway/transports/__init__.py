@@ -2,12 +2,15 @@
 
 `protocol.py` is the contract (a `SubgraphRequest` in, a `SubgraphResponse` or a
 `SubgraphFailure` value out, never an exception); `http.py` is the pooled HTTP transport on the
-keep-alive client of `http1.py`; `inprocess.py` runs a subgraph schema in the gateway's own
-process (tests, mounted subgraphs).
+keep-alive client of `http1.py`, with a policy per subgraph (`policy.py`: timeouts, connection
+cap, the circuit breaker of `breaker.py`, the retries of `retry.py`); `inprocess.py` runs a
+subgraph schema in the gateway's own process (tests, mounted subgraphs).
 """
 
+from gateway.transports.breaker import BreakerSettings
 from gateway.transports.http import HttpTransport, HttpTransportOptions
 from gateway.transports.inprocess import InProcessTransport, RecordedRequest
+from gateway.transports.policy import SUBGRAPH_CIRCUIT_OPEN, SubgraphPolicy
 from gateway.transports.protocol import (
     SUBREQUEST_HTTP_ERROR,
     SUBREQUEST_MALFORMED_RESPONSE,
@@ -20,16 +23,22 @@ from gateway.transports.protocol import (
     parse_response_body,
     response_from_payload,
 )
+from gateway.transports.retry import REQUEST_DEADLINE, RetrySettings
 
 __all__ = [
+    "REQUEST_DEADLINE",
+    "SUBGRAPH_CIRCUIT_OPEN",
     "SUBREQUEST_HTTP_ERROR",
     "SUBREQUEST_MALFORMED_RESPONSE",
     "SUBREQUEST_TIMEOUT",
+    "BreakerSettings",
     "HttpTransport",
     "HttpTransportOptions",
     "InProcessTransport",
     "RecordedRequest",
+    "RetrySettings",
     "SubgraphFailure",
+    "SubgraphPolicy",
     "SubgraphRequest",
     "SubgraphResponse",
     "SubgraphResult",

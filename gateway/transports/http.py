@@ -1,11 +1,12 @@
-"""The HTTP transport: one keep-alive connection pool, orjson bodies, per-subgraph timeouts.
+"""The HTTP transport: one keep-alive connection pool, orjson bodies, per-subgraph policies.
 
 One `Http1Pool` (`http1.py`, which says why it is not aiohttp) is shared by every request so
 connections to subgraphs stay open; the application's lifespan calls `start()` and `close()`.
-Identical in-flight
-queries (same subgraph, body and forwarded headers) share one request: under load many clients
-ask the same thing at once, and the subgraph only needs to answer it once. Mutations are never
-shared, because each one must run.
+Each subgraph has a policy (`policy.py`): a total and a connect timeout, a cap on connections,
+a circuit breaker (`breaker.py`) and retries of queries under a budget (`retry.py`).
+Identical in-flight queries (same subgraph, body and forwarded headers) share one request:
+under load many clients ask the same thing at once, and the subgraph only needs to answer it
+once. Mutations are never shared, because each one must run.
 
 What is shared is the raw answer (status and bytes), never the decoded dicts: the executor
 merges subgraph data into its response tree by reference and mutates it afterwards, so every
@@ -13,29 +14,35 @@ waiter decodes its own copy (orjson makes that cheap) and no two client requests
 into the same dict.
 
 Deadlines are not a timer per call (uvloop backs each with its own libuv timer, about 15 us of
-CPU per subgraph call, and a query can make a dozen or more calls). `_Deadlines` keeps
+CPU per subgraph call, and a query can make a dozen or more calls). `Deadlines` keeps
 (task, deadline) in a dict that one sweeper task checks every `DEADLINE_RESOLUTION` seconds
-while requests are pending, cancelling the late ones the way `asyncio.timeout` does.
+while requests are pending, cancelling the late ones the way `asyncio.timeout` does
+(`deadlines.py`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
-from typing import Any
 from urllib.parse import urljoin
 
 import orjson
 
-from gateway.transports.http1 import (
-    Http1Pool,
-    HttpClientError,
-    Origin,
-    StaleConnection,
-    header_block,
+from gateway.transports.deadlines import Deadlines
+from gateway.transports.headers import header_bytes
+from gateway.transports.http1 import Http1Pool, HttpClientError, Origin
+from gateway.transports.outcomes import (
+    Failed,
+    Outcome,
+    RawAnswer,
+    failure_kind,
+    retryable,
+    unavailable,
 )
+from gateway.transports.policy import SubgraphGuard, SubgraphPolicy, circuit_open
 from gateway.transports.protocol import (
     SUBREQUEST_HTTP_ERROR,
     SUBREQUEST_TIMEOUT,
@@ -46,38 +53,35 @@ from gateway.transports.protocol import (
     parse_response_body,
     response_from_payload,
 )
+from gateway.transports.retry import REQUEST_DEADLINE, backoff
 
 __all__ = ["HttpTransport", "HttpTransportOptions"]
 
 _DedupKey = tuple[str, bytes, tuple[tuple[str, str], ...]]
 
 DEADLINE_RESOLUTION = 0.05
-MAX_REDIRECTS = 3
 """Seconds between deadline checks: a subgraph timeout fires at most this much late."""
-
-
-@dataclass(frozen=True, slots=True)
-class _RawAnswer:
-    """What the subgraph sent, undecoded: the only thing deduplicated waiters may share."""
-
-    status: int
-    reason: str | None
-    payload: bytes
-
-
-# A failure is a frozen value with no dicts inside, so it is safe to share as is.
-_Outcome = _RawAnswer | SubgraphFailure
+MAX_REDIRECTS = 3
+MIN_ATTEMPT_SECONDS = 0.05
+"""A retry is not started with less time than this left: it could not finish."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class HttpTransportOptions:
-    """Where each subgraph lives and how long to wait for it."""
+    """Where each subgraph lives and how it is called.
+
+    A subgraph's `policies` entry says everything (read on every call, so the server swaps
+    entries when a new supergraph comes); without one, `default_policy` applies with the
+    timeout of `timeouts` or `default_timeout`.
+    """
 
     urls: Mapping[str, str]
     default_timeout: float = 30.0
     timeouts: Mapping[str, float] = field(default_factory=dict)
     deduplicate: bool = True
     max_connections: int = 512
+    policies: Mapping[str, SubgraphPolicy] = field(default_factory=dict)
+    default_policy: SubgraphPolicy = field(default_factory=SubgraphPolicy)
 
 
 class HttpTransport:
@@ -86,8 +90,9 @@ class HttpTransport:
     def __init__(self, options: HttpTransportOptions) -> None:
         self._options = options
         self._pool: Http1Pool | None = None
-        self._in_flight: dict[_DedupKey, asyncio.Future[_Outcome]] = {}
-        self._deadlines = _Deadlines(DEADLINE_RESOLUTION)
+        self._in_flight: dict[_DedupKey, asyncio.Future[Outcome]] = {}
+        self._deadlines = Deadlines(DEADLINE_RESOLUTION)
+        self._guards: dict[str, SubgraphGuard] = {}
 
     async def start(self) -> None:
         """Open the shared connection pool.
@@ -112,7 +117,7 @@ class HttpTransport:
         # Every send runs in a task of its own: deadlines are kept per task, and the executor
         # starts Parallel children eagerly, so several fetches may begin in the caller's task.
         if request.is_mutation:
-            send = self._send(service_name, body, request.headers, retry=False)
+            send = self._send(service_name, body, request.headers, idempotent=False)
             outcome = await asyncio.ensure_future(send)
         elif not self._options.deduplicate:
             outcome = await asyncio.ensure_future(self._send(service_name, body, request.headers))
@@ -120,7 +125,11 @@ class HttpTransport:
             outcome = await self._shared(service_name, body, request.headers)
         return _decode(service_name, outcome)
 
-    async def _shared(self, service_name: str, body: bytes, headers: Mapping[str, str]) -> _Outcome:
+    def breaker_states(self) -> dict[str, str]:
+        """Each called subgraph's circuit: closed, open or half_open (for metrics and logs)."""
+        return {name: guard.breaker.state for name, guard in self._guards.items()}
+
+    async def _shared(self, service_name: str, body: bytes, headers: Mapping[str, str]) -> Outcome:
         """The raw answer to an identical in-flight query, or a new request if there is none.
 
         The shared request runs in a task of its own, and every caller (the first included)
@@ -136,32 +145,92 @@ class HttpTransport:
             pending.add_done_callback(partial(self._finished, key))
         return await asyncio.shield(pending)
 
-    def _finished(self, key: _DedupKey, task: asyncio.Future[_Outcome]) -> None:
+    def _finished(self, key: _DedupKey, task: asyncio.Future[Outcome]) -> None:
         """Forget a shared request once it ends, and retrieve an error nobody may wait for."""
         if self._in_flight.get(key) is task:
             del self._in_flight[key]
         if not task.cancelled():
             task.exception()
 
+    def _guard(self, service_name: str) -> SubgraphGuard:
+        """The subgraph's breaker, budget and slots, rebuilt when its policy object changes."""
+        policy = self._options.policies.get(service_name)
+        guard = self._guards.get(service_name)
+        if guard is not None and (policy is None or guard.policy is policy):
+            return guard
+        if policy is None:
+            timeout = self._options.timeouts.get(service_name, self._options.default_timeout)
+            policy = dataclasses.replace(self._options.default_policy, timeout=timeout)
+        guard = self._guards[service_name] = SubgraphGuard(policy)
+        return guard
+
     async def _send(
-        self, service_name: str, body: bytes, headers: Mapping[str, str], *, retry: bool = True
-    ) -> _Outcome:
-        """POST `body`; a query whose pooled connection turns out to be closed is sent once more.
+        self, service_name: str, body: bytes, headers: Mapping[str, str], *, idempotent: bool = True
+    ) -> Outcome:
+        """POST `body` through the subgraph's breaker, retrying a query when it is worth it.
+
+        Refused at once while the circuit is open. The subgraph's timeout bounds all attempts
+        together; a retry needs a retryable failure, an idempotent request (never a mutation),
+        time left before the subgraph's timeout and the request's deadline, budget, and a
+        circuit still closed (see `retry.py` for why each).
+        """
+        guard = self._guard(service_name)
+        policy, breaker = guard.policy, guard.breaker
+        if not breaker.allow():
+            return circuit_open(service_name, breaker.retry_in())
+        guard.budget.deposit()
+        loop = asyncio.get_running_loop()
+        ends = loop.time() + policy.timeout
+        retries = 0
+        while True:
+            try:
+                result = await self._exchange(guard, service_name, body, headers, ends, idempotent)
+            except BaseException:
+                breaker.abandon()
+                raise
+            breaker.record(unavailable(result))
+            if not idempotent or retries >= policy.retry.max_retries or not retryable(result):
+                break
+            delay = backoff(retries, policy.retry)
+            request_ends = REQUEST_DEADLINE.get()
+            latest = ends if request_ends is None else min(ends, request_ends)
+            if loop.time() + delay + MIN_ATTEMPT_SECONDS > latest:
+                break
+            if not guard.budget.withdraw() or not breaker.allow():
+                break
+            await asyncio.sleep(delay)
+            retries += 1
+        return result.failure if isinstance(result, Failed) else result
+
+    async def _exchange(
+        self,
+        guard: SubgraphGuard,
+        service_name: str,
+        body: bytes,
+        headers: Mapping[str, str],
+        ends: float,
+        idempotent: bool,
+    ) -> Outcome | Failed:
+        """One attempt; a query whose pooled connection turns out to be closed is sent again.
 
         A subgraph server may close an idle keep-alive connection at the moment we reuse it
         (uvicorn and Node close them after 5 s); the write then fails before the subgraph saw
-        the request. Queries are safe to resend; mutations are never sent twice.
+        the request. Queries are safe to resend at once (no backoff, no budget: it is not a
+        failure of the subgraph); mutations are never sent twice.
         """
-        result = await self._attempt(service_name, body, headers)
-        if retry and isinstance(result, _StaleConnection):
-            result = await self._attempt(service_name, body, headers)
-        if isinstance(result, _StaleConnection):
-            return result.failure
+        result = await self._attempt(guard, service_name, body, headers, ends)
+        if idempotent and isinstance(result, Failed) and result.kind == "stale":
+            result = await self._attempt(guard, service_name, body, headers, ends)
         return result
 
     async def _attempt(
-        self, service_name: str, body: bytes, headers: Mapping[str, str]
-    ) -> _Outcome | _StaleConnection:
+        self,
+        guard: SubgraphGuard,
+        service_name: str,
+        body: bytes,
+        headers: Mapping[str, str],
+        ends: float,
+    ) -> Outcome | Failed:
         url = self._options.urls.get(service_name)
         if url is None:
             return SubgraphFailure(
@@ -171,144 +240,56 @@ class HttpTransport:
         if self._pool is None:
             await self.start()
         assert self._pool is not None
-        timeout = self._options.timeouts.get(service_name, self._options.default_timeout)
+        seconds = ends - asyncio.get_running_loop().time()
+        if seconds <= 0:
+            return _timed_out(service_name, guard.policy.timeout)
         try:
-            block = _header_bytes(headers)
-            return await self._post(url, block, body, seconds=timeout)
+            block = header_bytes(headers)
+            return await self._post(guard, url, block, body, seconds=seconds)
         except TimeoutError:
-            return SubgraphFailure(
-                message=f"Subgraph '{service_name}' did not answer within {timeout:g}s",
-                code=SUBREQUEST_TIMEOUT,
-            )
+            return _timed_out(service_name, guard.policy.timeout)
         except (HttpClientError, ValueError) as error:
             failure = SubgraphFailure(
                 message=f"HTTP fetch failed from '{service_name}': {error}",
                 code=SUBREQUEST_HTTP_ERROR,
             )
-            return _StaleConnection(failure) if isinstance(error, StaleConnection) else failure
+            return Failed(failure, failure_kind(error))
 
-    async def _post(self, url: str, headers: bytes, body: bytes, *, seconds: float) -> _RawAnswer:
+    async def _post(
+        self, guard: SubgraphGuard, url: str, headers: bytes, body: bytes, *, seconds: float
+    ) -> RawAnswer:
         """POST within `seconds`, following same-origin 307 and 308 redirects (which keep the
         method and body, as fetch does): a subgraph mounted at `/graphql/` answers `/graphql`
         with one. A redirect to another origin is not followed, so forwarded credentials never
-        leave the configured subgraph."""
+        leave the configured subgraph. Waiting for one of the subgraph's connection slots
+        counts against the time."""
         assert self._pool is not None
         deadlines = self._deadlines
         task = deadlines.enter(seconds)
+        connect = guard.policy.connect_timeout
         try:
-            origin = _origin(url)
-            answer = await self._pool.post(origin, headers, body)
-            for _ in range(MAX_REDIRECTS):
-                if answer.status not in (307, 308) or not answer.location:
-                    break
-                url = urljoin(url, answer.location)
-                target = _origin(url)
-                if (target.host, target.port, target.tls) != (origin.host, origin.port, origin.tls):
-                    raise HttpClientError(f"{answer.status}: redirected to another origin")
-                answer = await self._pool.post(target, headers, body)
-            return _RawAnswer(answer.status, answer.reason, answer.body)
+            async with guard.slots:
+                origin = _origin(url)
+                answer = await self._pool.post(origin, headers, body, connect_timeout=connect)
+                for _ in range(MAX_REDIRECTS):
+                    if answer.status not in (307, 308) or not answer.location:
+                        break
+                    url = urljoin(url, answer.location)
+                    target = _origin(url)
+                    if (target.host, target.port, target.tls) != (
+                        origin.host,
+                        origin.port,
+                        origin.tls,
+                    ):
+                        raise HttpClientError(f"{answer.status}: redirected to another origin")
+                    answer = await self._pool.post(target, headers, body, connect_timeout=connect)
+            return RawAnswer(answer.status, answer.reason, answer.body)
         except asyncio.CancelledError:
             if deadlines.expired(task) and task.uncancel() == 0:
                 raise TimeoutError from None
             raise
         finally:
             deadlines.leave(task)
-
-
-class _Deadlines:
-    """Request deadlines enforced by one sweeper task instead of a timer per request.
-
-    A request registers its task and deadline on entry and leaves on exit. While any are
-    registered the sweeper wakes every `resolution` seconds and cancels the tasks past their
-    deadline, marking them expired so the request can turn the cancellation into a
-    `TimeoutError`; a cancellation from anyone else stays a cancellation (as with
-    `asyncio.timeout`, the task's cancel count says whether there was one).
-    """
-
-    def __init__(self, resolution: float) -> None:
-        self._resolution = resolution
-        self._pending: dict[asyncio.Task[Any], float] = {}
-        self._expired: set[asyncio.Task[Any]] = set()
-        self._sweeper: asyncio.Task[None] | None = None
-
-    def enter(self, seconds: float) -> asyncio.Task[Any]:
-        """Start the current task's deadline, `seconds` from now."""
-        task = asyncio.current_task()
-        assert task is not None, "subgraph requests run inside a task"
-        loop = task.get_loop()
-        self._pending[task] = loop.time() + seconds
-        sweeper = self._sweeper
-        if sweeper is None or sweeper.done() or sweeper.get_loop() is not loop:
-            self._sweeper = loop.create_task(self._sweep())
-        return task
-
-    def expired(self, task: asyncio.Task[Any]) -> bool:
-        """Whether the sweeper cancelled `task` (asked once, when the cancellation arrives)."""
-        if task in self._expired:
-            self._expired.discard(task)
-            return True
-        return False
-
-    def leave(self, task: asyncio.Task[Any]) -> None:
-        """End the task's deadline; a cancellation that never surfaced is taken back."""
-        self._pending.pop(task, None)
-        if task in self._expired:  # the request finished before the cancellation arrived
-            self._expired.discard(task)
-            task.uncancel()
-
-    def stop(self) -> None:
-        """Stop the sweeper (it would stop by itself once no request is pending)."""
-        sweeper, self._sweeper = self._sweeper, None
-        if sweeper is not None and not sweeper.get_loop().is_closed():
-            sweeper.cancel()
-
-    async def _sweep(self) -> None:
-        loop = asyncio.get_running_loop()
-        pending = self._pending
-        while pending:
-            await asyncio.sleep(self._resolution)
-            now = loop.time()
-            for task in [task for task, deadline in pending.items() if deadline <= now]:
-                del pending[task]
-                self._expired.add(task)
-                task.cancel()
-
-
-@dataclass(frozen=True, slots=True)
-class _StaleConnection:
-    """The pooled connection was closed under us; `failure` is the answer if a retry fails too."""
-
-    failure: SubgraphFailure
-
-
-_DEFAULT_HEADERS = {
-    "user-agent": "python-federation-gateway",
-    "accept-encoding": "identity",
-}
-"""Sent unless a forwarded header says otherwise."""
-_JSON_HEADERS = {
-    "content-type": "application/json",
-    "accept": "application/graphql-response+json, application/json",
-}
-_NEVER_FORWARDED = frozenset(
-    {"host", "content-length", "transfer-encoding", "connection", "keep-alive", "upgrade", "te",
-     "trailer", "expect", "proxy-connection"}
-)  # fmt: skip
-"""Framing and hop-by-hop headers: the client's values describe its own connection, not ours."""
-_PLAIN_HEADERS = header_block({**_DEFAULT_HEADERS, **_JSON_HEADERS}.items())
-
-
-def _header_bytes(headers: Mapping[str, str]) -> bytes:
-    """The forwarded headers plus ours, as header lines."""
-    if not headers:
-        return _PLAIN_HEADERS
-    sent = dict(_DEFAULT_HEADERS)
-    for name, value in headers.items():
-        lowered = name.lower()
-        if lowered not in _NEVER_FORWARDED:
-            sent[lowered] = value
-    sent.update(_JSON_HEADERS)
-    return header_block(sent.items())
 
 
 @lru_cache(maxsize=256)
@@ -320,7 +301,15 @@ def _origin(url: str) -> Origin:
     return Origin.parse(url)
 
 
-def _decode(service_name: str, outcome: _Outcome) -> SubgraphResult:
+def _timed_out(service_name: str, seconds: float) -> Failed:
+    failure = SubgraphFailure(
+        message=f"Subgraph '{service_name}' did not answer within {seconds:g}s",
+        code=SUBREQUEST_TIMEOUT,
+    )
+    return Failed(failure, "timeout")
+
+
+def _decode(service_name: str, outcome: Outcome) -> SubgraphResult:
     """This waiter's own decoded copy of a (possibly shared) answer."""
     if isinstance(outcome, SubgraphFailure):
         return outcome

@@ -38,7 +38,15 @@ from urllib.parse import urlsplit
 
 import httptools
 
-__all__ = ["Answer", "Http1Pool", "HttpClientError", "Origin", "StaleConnection"]
+__all__ = [
+    "Answer",
+    "ConnectFailed",
+    "ConnectionLost",
+    "Http1Pool",
+    "HttpClientError",
+    "Origin",
+    "StaleConnection",
+]
 
 DEFAULT_IDLE_SECONDS = 4.0
 DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024
@@ -53,6 +61,15 @@ class StaleConnection(HttpClientError):
 
     Usually a pooled connection the server closed as idle just as it was reused.
     """
+
+
+class ConnectFailed(HttpClientError):
+    """No connection could be opened (refused, unreachable, or the connect timeout passed), so
+    the subgraph never saw the request."""
+
+
+class ConnectionLost(HttpClientError):
+    """The connection closed or was reset while the answer was arriving."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +165,7 @@ class _Connection(asyncio.Protocol):
             if not self._received:
                 self._fail(StaleConnection("the subgraph closed the connection without answering"))
             else:
-                self._fail(HttpClientError("the connection closed before the answer was complete"))
+                self._fail(ConnectionLost("the connection closed before the answer was complete"))
 
     # -- httptools callbacks ------------------------------------------------------------------
 
@@ -235,11 +252,16 @@ class Http1Pool:
         self._tls: ssl.SSLContext | None = None
         self._closed = False
 
-    async def post(self, origin: Origin, headers: bytes, body: bytes) -> Answer:
-        """POST `body` with `headers` (from `header_block`) and read the whole answer."""
+    async def post(
+        self, origin: Origin, headers: bytes, body: bytes, *, connect_timeout: float | None = None
+    ) -> Answer:
+        """POST `body` with `headers` (from `header_block`) and read the whole answer.
+
+        A new connection must open within `connect_timeout` seconds (None: no bound of its own).
+        """
         request = b"%scontent-length: %d\r\n%s\r\n%s" % (origin.head, len(body), headers, body)
         async with self._slots:
-            connection = self._pooled(origin) or await self._connect(origin)
+            connection = self._pooled(origin) or await self._connect(origin, connect_timeout)
             loop = asyncio.get_running_loop()
             waiter: asyncio.Future[Answer] = loop.create_future()
             connection.send(request, waiter)
@@ -281,16 +303,21 @@ class Http1Pool:
         while idle and idle[0].idle_since < oldest_allowed:
             idle.popleft().close()
 
-    async def _connect(self, origin: Origin) -> _Connection:
+    async def _connect(self, origin: Origin, seconds: float | None) -> _Connection:
+        """A new connection; a timer only here, once per connection, not per request."""
         loop = asyncio.get_running_loop()
         tls = self._tls_context() if origin.tls else None
         try:
-            _, connection = await loop.create_connection(
-                lambda: _Connection(self._max_body), origin.host, origin.port, ssl=tls
-            )
+            async with asyncio.timeout(seconds):
+                _, connection = await loop.create_connection(
+                    lambda: _Connection(self._max_body), origin.host, origin.port, ssl=tls
+                )
+        except TimeoutError as error:  # ours, or the kernel's ETIMEDOUT
+            within = f" within {seconds:g}s" if seconds is not None else ""
+            raise ConnectFailed(f"cannot connect (no connection{within})") from error
         except OSError as error:
             reason = error.strerror or error.__class__.__name__
-            raise HttpClientError(f"cannot connect ({reason})") from error
+            raise ConnectFailed(f"cannot connect ({reason})") from error
         return connection
 
     def _tls_context(self) -> ssl.SSLContext:

@@ -49,3 +49,18 @@ def test_config_and_its_sections_are_frozen() -> None:
         config.mode = "production"  # type: ignore[misc]
     with pytest.raises(dataclasses.FrozenInstanceError):
         config.limits.max_depth = 1  # type: ignore[misc]
+
+
+def test_connect_timeout_and_connection_cap_fall_back_to_the_defaults() -> None:
+    config = with_subgraphs(
+        ACCOUNTS=SubgraphSettings(connect_timeout=0.5, max_connections=8),
+        FACEBOOK=SubgraphSettings(),
+    )
+    assert (config.connect_timeout_for("accounts"), config.max_connections_for("accounts")) == (
+        0.5,
+        8,
+    )
+    assert (config.connect_timeout_for("facebook"), config.max_connections_for("facebook")) == (
+        2.0,
+        256,
+    )

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import urllib.parse
+from pathlib import Path
 
 import orjson
 import pytest
 
 from devstack.processes import Service
+from gateway.server.state import supergraph_hash
 from tests.gateway.server.server_support import call, post_json
 
 pytestmark = pytest.mark.integration
@@ -160,11 +162,15 @@ def test_configured_headers_are_forwarded_and_others_are_not(gateway: Service) -
     assert reply.json() == {"data": {"a": "Bearer abc", "b": None}}
 
 
-def test_health_and_ready(gateway: Service) -> None:
+def test_health_and_ready(gateway: Service, supergraph_file: Path) -> None:
     health = call(gateway.port, "GET", "/health")
     ready = call(gateway.port, "GET", "/ready")
     assert (health.status, health.json()) == (200, {"status": "ok"})
-    assert (ready.status, ready.json()) == (200, {"status": "ready", "subgraphs": ["people"]})
+    served = supergraph_hash(supergraph_file.read_text(encoding="utf-8"))
+    expected = {"status": "ready", "supergraph": served, "subgraphs": ["people"]}
+    assert (ready.status, ready.json()) == (200, expected)
+    answer = post_json(gateway.port, {"query": "{ people { id } }"})
+    assert answer.headers["x-supergraph-hash"] == served
 
 
 def test_browsers_get_graphiql_with_local_assets(gateway: Service) -> None:

@@ -41,3 +41,35 @@ def test_sigterm_lets_the_request_in_flight_finish(supergraph_file: Path, server
         assert "Traceback" not in log
     finally:
         gateway.stop()
+
+
+def test_sigterm_stops_waiting_for_requests_at_the_shutdown_deadline(
+    supergraph_file: Path, server_dir: Path
+) -> None:
+    log_path = server_dir / "gateway-shutdown-deadline.log"
+    log_path.unlink(missing_ok=True)
+    env = {"GATEWAY_SHUTDOWN_TIMEOUT": "1"}
+    gateway = start_gateway_process(["--supergraph", str(supergraph_file)], log_path, env)
+    try:
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pending = pool.submit(
+                post_json, gateway.port, {"query": "{ slow(seconds: 6) }"}, "application/json"
+            )
+            time.sleep(0.7)
+            os.kill(gateway.pid, signal.SIGTERM)
+            stopped = time.monotonic()
+            deadline = stopped + 20
+            while gateway.is_running() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert not gateway.is_running()
+            assert time.monotonic() - stopped < 4  # the 1 s deadline, not the 6 s request
+            reply = pending.result(timeout=10)
+        assert reply.status == 503
+        assert reply.headers["retry-after"] == "5"
+        assert reply.json()["errors"][0]["extensions"]["code"] == "SERVICE_UNAVAILABLE"
+        log = log_path.read_text(encoding="utf-8")
+        assert "cut off by the shutdown deadline" in log
+        assert "Application shutdown complete" in log
+        assert "Traceback" not in log
+    finally:
+        gateway.stop()
