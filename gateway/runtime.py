@@ -175,7 +175,7 @@ class Gateway:
         variables = coerce_variables(self.supergraph.api_schema, prepared, request.variables)
         if isinstance(variables, OperationErrors):
             return _request_errors(variables.errors)
-        cached = self._planned(operation)
+        cached = self.planned(operation)
         if isinstance(cached, GatewayResult):
             return cached
         forwarded = self._forwarded(headers)
@@ -242,8 +242,9 @@ class Gateway:
             del self._in_flight[key]
         return body
 
-    def _planned(self, operation: Runnable) -> Planned | GatewayResult:
-        """The operation's plan and shaping cache, planning it on first sight."""
+    def planned(self, operation: Runnable) -> Planned | GatewayResult:
+        """The operation's plan and shaping cache, planning it on first sight (`execute` asks;
+        telemetry asks first to time planning in a span of its own)."""
         if operation.planned is not None:
             return operation.planned
         prepared = operation.prepared

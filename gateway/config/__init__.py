@@ -17,6 +17,7 @@ expected. Adding a setting is one field in one section; nothing else names it.
 
 from gateway.config.declare import subgraph_env_name
 from gateway.config.model import Config
+from gateway.config.observability import LogsConfig, MetricsConfig, TelemetryConfig
 from gateway.config.parsers import Mode
 from gateway.config.sections import (
     ComposeConfig,
@@ -52,6 +53,8 @@ __all__ = [
     "GraphiQLConfig",
     "HeadersConfig",
     "LimitsConfig",
+    "LogsConfig",
+    "MetricsConfig",
     "Mode",
     "PerformanceConfig",
     "PersistedConfig",
@@ -62,6 +65,7 @@ __all__ = [
     "SecurityConfig",
     "ServerConfig",
     "SubgraphSettings",
+    "TelemetryConfig",
     "load_config",
     "subgraph_env_name",
 ]

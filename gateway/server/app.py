@@ -36,6 +36,7 @@ from gateway.server.graphiql import ASSET_ROUTE, GraphiQL
 from gateway.server.health import HealthEndpoints
 from gateway.server.state import ServingState, load_supergraph_file
 from gateway.supergraph import Supergraph
+from gateway.telemetry import Telemetry
 from gateway.transports import Transport
 
 __all__ = ["create_app"]
@@ -46,7 +47,7 @@ _DIRECT_METHODS = frozenset({"GET", "POST"})
 
 
 def _lifespan(
-    state: ServingState,
+    state: ServingState, telemetry: Telemetry
 ) -> Callable[[Starlette], contextlib.AbstractAsyncContextManager[None]]:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -55,6 +56,7 @@ def _lifespan(
             yield
         finally:
             await state.stop()
+            telemetry.shutdown()
 
     return lifespan
 
@@ -131,7 +133,8 @@ def create_app(
     Raises `ConfigError` when there is nothing to serve and `SupergraphLoadError` when the
     supergraph file is missing or invalid, so start-up fails with a message instead of serving.
     """
-    state = ServingState(config, transport)
+    telemetry = Telemetry(config)
+    state = ServingState(config, transport, observer=telemetry.observer)
     if supergraph is None and config.supergraph is not None:
         supergraph = load_supergraph_file(config.supergraph)
     if supergraph is not None:
@@ -142,13 +145,16 @@ def create_app(
             "or --compose supergraph.yaml (GATEWAY_COMPOSE)"
         )
     graphiql = GraphiQL(config) if config.graphiql.enabled else None
-    endpoint = GraphQLEndpoint(state, config, graphiql.page if graphiql is not None else None)
+    page = graphiql.page if graphiql is not None else None
+    endpoint = GraphQLEndpoint(state, config, page, telemetry)
     health = HealthEndpoints(state)
     routes: list[BaseRoute] = [
         Route(config.server.graphql_path, endpoint.handle, methods=_GRAPHQL_METHODS),
         Route("/health", health.health, methods=["GET"]),
         Route("/ready", health.ready, methods=["GET"]),
     ]
+    if telemetry.metrics is not None:
+        routes.append(Route(config.metrics.path, telemetry.metrics.endpoint, methods=["GET"]))
     if graphiql is not None:
         routes.append(Route(ASSET_ROUTE, graphiql.asset, methods=["GET"]))
         routes.append(Route("/", _to_graphql(config.server.graphql_path), methods=["GET"]))
@@ -157,7 +163,7 @@ def create_app(
         endpoint=endpoint.handle,
         routes=routes,
         middleware=_middleware(config),
-        lifespan=_lifespan(state),
+        lifespan=_lifespan(state, telemetry),
     )
     app.state.serving = state
     return app

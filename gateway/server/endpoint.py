@@ -43,6 +43,7 @@ from gateway.server.responses import (
     whole_outage,
 )
 from gateway.server.state import ServingState
+from gateway.telemetry import Telemetry
 
 __all__ = ["GraphQLEndpoint"]
 
@@ -56,10 +57,17 @@ _FALSE = frozenset({"", "0", "false", "off", "no"})
 class GraphQLEndpoint:
     """Answers `GET` and `POST` on the GraphQL path; `graphiql` renders the IDE when set."""
 
-    def __init__(self, state: ServingState, config: Config, graphiql: HtmlPage | None) -> None:
+    def __init__(
+        self,
+        state: ServingState,
+        config: Config,
+        graphiql: HtmlPage | None,
+        telemetry: Telemetry | None = None,
+    ) -> None:
         self._state = state
         self._config = config
         self._graphiql = graphiql
+        self._telemetry = telemetry or Telemetry(config)
         self._guard = SecurityGuard(
             config.auth,
             config.limits,
@@ -71,6 +79,12 @@ class GraphQLEndpoint:
         )
 
     async def handle(self, request: Request) -> Response:
+        """Answer one request on the GraphQL path, observed when telemetry is on."""
+        if self._telemetry.active:
+            return await self._telemetry.observe(request, self._handle)
+        return await self._handle(request)
+
+    async def _handle(self, request: Request) -> Response:
         """Answer one request on the GraphQL path; its deadline starts now."""
         deadline = asyncio.get_running_loop().time() + self._config.request_timeout
         if request.method not in ("GET", "POST"):
@@ -129,6 +143,8 @@ class GraphQLEndpoint:
         operation, removed = checked
         if operation is None and removed:  # nothing the caller may see is left to run
             return graphql_response(self._guard.finish({}, removed), 200, media)
+        if operation is not None:
+            self._telemetry.plan(gateway, operation)
         try:
             result = await gateway.execute(
                 parsed,
@@ -152,11 +168,11 @@ class GraphQLEndpoint:
         query = parsed.query
         if not isinstance(query, str) or not query.strip():
             return None, ()
-        document = gateway.document(query, parsed.operation_name)
+        document = self._telemetry.document(gateway, query, parsed.operation_name)
         refusal = self._guard.check_operation(document)
         if refusal is not None:
             return refusal
-        validated = gateway.validated(document)
+        validated = self._telemetry.validated(gateway, document)
         if isinstance(validated, OperationErrors):
             return GatewayResult(body={"errors": list(validated.errors)}, is_request_error=True)
         authorized = self._guard.authorize(

@@ -19,7 +19,7 @@ from gateway.config import Config
 from gateway.operation import DocumentLimits
 from gateway.runtime import Gateway, GatewayOptions
 from gateway.supergraph import Supergraph, SupergraphProblems, load_supergraph
-from gateway.transports import HttpTransport, HttpTransportOptions, Transport
+from gateway.transports import FetchObserver, HttpTransport, HttpTransportOptions, Transport
 
 __all__ = ["ServingState", "SupergraphLoadError", "load_supergraph_file"]
 
@@ -45,7 +45,13 @@ def load_supergraph_file(path: Path) -> Supergraph:
 class ServingState:
     """The gateway currently served, swapped whole when the supergraph changes."""
 
-    def __init__(self, config: Config, transport: Transport | None = None) -> None:
+    def __init__(
+        self,
+        config: Config,
+        transport: Transport | None = None,
+        *,
+        observer: FetchObserver | None = None,
+    ) -> None:
         self.config = config
         self.gateway: Gateway | None = None
         self.not_ready_reason = "the supergraph is not loaded yet"
@@ -58,6 +64,7 @@ class ServingState:
                     urls=self._urls,
                     timeouts=self._timeouts,
                     default_timeout=config.subgraph_timeout,
+                    observer=observer,
                 )
             )
             transport = self._http
