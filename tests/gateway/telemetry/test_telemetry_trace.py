@@ -151,6 +151,18 @@ def test_one_trace_runs_gateway_subgraph_database(traced: Traced) -> None:
     assert all("application/x-protobuf" in c for c in traced.receiver.content_types)
 
 
+def test_a_callers_traceparent_makes_the_request_its_child(traced: Traced) -> None:
+    trace_id, parent = secrets.token_hex(16), secrets.token_hex(8)
+    headers = {"traceparent": f"00-{trace_id}-{parent}-01"}
+    query = "query Caller { me { displayName } }"
+    post_graphql(f"{traced.gateway.url}/graphql", query, token=traced.token, headers=headers)
+    spans = traced.receiver.wait_for(lambda found: any(s.name == "query Caller" for s in found))
+    request = _one(spans, service="gateway", name="query Caller")
+    assert (request.trace_id, request.parent_id) == (trace_id, parent)
+    fetch = _one(spans, trace_id=trace_id, name="subgraph accounts")
+    assert fetch.parent_id == request.span_id
+
+
 def test_no_variable_reaches_a_span(traced: Traced) -> None:
     spans = traced.receiver.wait_for(_complete)
     sign_up = [s for s in spans if s.service == "gateway" and s.name == "mutation SignUp"]
@@ -177,30 +189,27 @@ def _value(samples: list[tuple[dict[str, str], float]], **labels: str) -> float:
 
 
 def test_gateway_metrics_are_scraped(traced: Traced) -> None:
-    samples = _samples(traced.gateway.url)
-    requests = samples["gateway_requests_total"]
-    assert _value(requests, operation_type="query", operation_name="Me", outcome="success") == 1
+    before = _samples(traced.gateway.url)
+    requests = before["gateway_requests_total"]
     assert _value(requests, operation_type="mutation", operation_name="SignUp") == 1
-    latency = samples["gateway_request_duration_seconds_count"]
-    assert _value(latency, operation_type="query", operation_name="Me") == 1
-    assert samples["gateway_requests_in_flight"] == [({}, 0.0)]
-    assert _value(samples["gateway_document_cache_lookups_total"], result="miss") == 2
-    assert _value(samples["gateway_plan_cache_lookups_total"], result="miss") == 2
-    # The readiness probes are subgraph requests too: count one more query's fetch.
-    # A probe cut short by its own deadline under load counts as `cancelled`, not `ok`.
-    fetches = samples["gateway_subgraph_fetches_total"]
-    fetched = _value(fetches, subgraph="accounts", outcome="ok")
-    timed = samples["gateway_subgraph_fetch_duration_seconds_count"]
-    assert fetched >= 2
-    assert _value(timed, subgraph="accounts") == _value(fetches, subgraph="accounts")
-    post_graphql(f"{traced.gateway.url}/graphql", ME, token=traced.token)
+    assert before["gateway_requests_in_flight"] == [({}, 0.0)]
+    fresh = "query Fresh { me { displayName } }"
+    for _ in range(3):
+        post_graphql(f"{traced.gateway.url}/graphql", fresh, token=traced.token)
     after = _samples(traced.gateway.url)
-    fetches = after["gateway_subgraph_fetches_total"]
-    assert _value(fetches, subgraph="accounts", outcome="ok") == fetched + 1
-    requests = after["gateway_requests_total"]
-    assert _value(requests, operation_type="query", operation_name="Me", outcome="success") == 2
-    # Seen once before, the document is now kept; seen a third time it would be a hit.
-    assert _value(after["gateway_plan_cache_lookups_total"], result="miss") == 3
+
+    def added(name: str, **labels: str) -> float:
+        return _value(after[name], **labels) - _value(before.get(name, []), **labels)
+
+    assert added("gateway_requests_total", operation_name="Fresh", outcome="success") == 3
+    assert added("gateway_request_duration_seconds_count", operation_type="query") == 3
+    assert added("gateway_subgraph_fetches_total", subgraph="accounts", outcome="ok") == 3
+    assert added("gateway_subgraph_fetch_duration_seconds_count", subgraph="accounts") == 3
+    # Kept from its second sighting, so: miss, miss, hit; planned for each miss.
+    assert added("gateway_document_cache_lookups_total", result="miss") == 2
+    assert added("gateway_document_cache_lookups_total", result="hit") == 1
+    assert added("gateway_plan_cache_lookups_total", result="miss") == 2
+    assert added("gateway_plan_cache_lookups_total", result="hit") == 1
 
 
 def test_subgraph_metrics_are_scraped(traced: Traced) -> None:
