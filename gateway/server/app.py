@@ -166,4 +166,5 @@ def create_app(
         lifespan=_lifespan(state, telemetry),
     )
     app.state.serving = state
+    app.state.telemetry = telemetry
     return app
