@@ -50,7 +50,6 @@ def _accounts(mongodb_uri: str, prefix: str, log_dir: Path, otlp: str) -> Servic
     ports = {name: free_port() for name in ("accounts", "whatsapp", "facebook", "instagram")}
     env = subgraph_env("accounts", ports, mongodb_uri, prefix, secrets.token_urlsafe(16), "EU")
     env.update(OTEL_EXPORTER_OTLP_ENDPOINT=otlp, OTEL_BSP_SCHEDULE_DELAY="100")
-    env.pop("OTEL_SERVICE_NAME", None)
     port = ports["accounts"]
     return start_service(
         "accounts",
