@@ -109,7 +109,17 @@ class Telemetry:
             if context_token is not None:
                 otel_context.detach(context_token)
             leave_record(record_token)
-            self._finish(request, record, span, status, outcome, body, seconds)
+            if response is not None and body is None:  # GraphiQL's page, not a GraphQL answer
+                self._page(span)
+            else:
+                self._finish(request, record, span, status, outcome, body, seconds)
+
+    def _page(self, span: Span | None) -> None:
+        if self.metrics is not None:
+            self.metrics.in_flight.dec()
+        if span is not None:
+            span.update_name("graphiql")
+            span.end()
 
     def _finish(
         self,

@@ -48,6 +48,8 @@ def test_one_process_counts_requests_fetches_and_caches(
         bad = post_json(gateway.port, {"query": "{ nope }"}, "application/graphql-response+json")
         assert bad.status == 400
         assert call(gateway.port, "GET", "/metrics").status == 404  # the path was moved
+        page = call(gateway.port, "GET", "/graphql", headers={"accept": "text/html"})
+        assert page.status == 200  # GraphiQL: not a GraphQL request, not counted
         samples = _samples(gateway.port, "/ops/metrics")
     finally:
         gateway.stop()
@@ -56,6 +58,7 @@ def test_one_process_counts_requests_fetches_and_caches(
     # One name is labelled (GATEWAY_METRICS_OPERATION_NAMES=1): later ones are "other".
     assert _total(requests, operation_name="other", outcome="success") == 1
     assert _total(requests, operation_type="query", outcome="request_error") == 1
+    assert _total(requests) == 5
     fetches = samples["gateway_subgraph_fetches_total"]
     assert _total(fetches, subgraph="people", outcome="ok") >= 4
     documents = samples["gateway_document_cache_lookups_total"]

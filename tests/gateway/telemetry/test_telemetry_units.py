@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.trace import NonRecordingSpan, SpanContext, TraceState
 
-from gateway.config import Config, LogsConfig, MetricsConfig, TelemetryConfig
+from gateway.config import Config, LogsConfig, MetricsConfig, TelemetryConfig, load_config
 from gateway.telemetry import GatewayMetrics, Telemetry
 from gateway.telemetry.pipeline import _error_codes, _outcome
 from gateway.telemetry.record import fetch_outcome
@@ -32,6 +34,27 @@ def test_traces_follow_the_otlp_endpoints() -> None:
         assert telemetry.active
     finally:
         telemetry.shutdown()
+
+
+def test_the_yaml_file_turns_traces_and_the_access_log_on(tmp_path: Path) -> None:
+    path = tmp_path / "gateway.yaml"
+    path.write_text(
+        "telemetry:\n  endpoint: http://127.0.0.1:4318\n  service_name: edge\n"
+        "logs:\n  access: json\nmetrics:\n  enabled: false\n",
+        encoding="utf-8",
+    )
+    config = load_config(path, environ={})
+    assert config.telemetry.traces_url == "http://127.0.0.1:4318/v1/traces"
+    assert config.telemetry.service_name == "edge"
+    assert config.logs.access == "json"
+    telemetry = Telemetry(config)
+    try:
+        assert telemetry.tracer is not None
+        assert telemetry.metrics is None
+    finally:
+        telemetry.shutdown()
+    with_env = load_config(path, environ={"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": "http://c:1/t"})
+    assert with_env.telemetry.traces_url == "http://c:1/t"
 
 
 def test_trace_headers_name_the_fetch_span_and_replace_the_clients() -> None:
