@@ -212,9 +212,18 @@ def test_gateway_metrics_are_scraped(traced: Traced) -> None:
 
 
 def test_subgraph_metrics_are_scraped(traced: Traced) -> None:
-    samples = _samples(traced.accounts.url)
-    assert _value(samples["subgraph_requests_total"], outcome="ok") >= 2
-    assert _value(samples["subgraph_request_duration_seconds_count"]) >= 2
+    before = _samples(traced.accounts.url)
+    assert _value(before["subgraph_requests_total"], outcome="ok") >= 2
+    post_graphql(f"{traced.accounts.url}/graphql", "{ nope }")
+    post_graphql(f"{traced.accounts.url}/graphql", "{ _service { sdl } }")
+    after = _samples(traced.accounts.url)
+
+    def added(name: str, **labels: str) -> float:
+        return _value(after[name], **labels) - _value(before[name], **labels)
+
+    assert added("subgraph_requests_total", outcome="graphql_error") == 1
+    assert added("subgraph_requests_total", outcome="ok") == 1
+    assert added("subgraph_request_duration_seconds_count") == 2
 
 
 def _access_lines(log_path: Path) -> list[dict[str, Any]]:
