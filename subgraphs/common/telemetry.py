@@ -7,9 +7,10 @@ Traces are on when `OTEL_EXPORTER_OTLP_ENDPOINT` or `OTEL_EXPORTER_OTLP_TRACES_E
 - ASGI (`OpenTelemetryMiddleware`) around the app: one SERVER span per request, the child of
   the gateway's fetch span named in the request's `traceparent`;
 - PyMongo's `CommandTracer`, a pymongo `CommandListener` given to our client: one CLIENT span
-  per database command. Pymongo's async client (`AsyncMongoClient`) publishes command events
-  in the task that awaits the command, so the span finds the request's span as its parent (the
-  tests check it); the instrumentor's global registration is not used, only the listener.
+  per database command sent while serving a traced request. Pymongo's async client
+  (`AsyncMongoClient`) publishes command events in the task that awaits the command, so the
+  span finds the request's span as its parent (the tests check it); the instrumentor's global
+  registration is not used, only the listener.
 
 The provider is this app's own (not the process-global one), as in the gateway. Metrics are
 prometheus-client's, in the app's own registry: requests by outcome and their latency.
@@ -26,6 +27,7 @@ from opentelemetry.instrumentation.pymongo import CommandTracer
 from opentelemetry.sdk.resources import SERVICE_NAME, Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
+from opentelemetry.trace import get_current_span
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
@@ -33,7 +35,7 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
-from pymongo.monitoring import CommandListener
+from pymongo.monitoring import CommandListener, CommandStartedEvent
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
@@ -43,6 +45,18 @@ __all__ = ["SubgraphMetrics", "SubgraphTelemetry", "request_outcome"]
 ENDPOINT_VARIABLES = ("OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
 UNTRACED_PATHS = "/health,/metrics"
 BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+
+
+class RequestCommandTracer(CommandTracer):
+    """PyMongo's tracer, for commands sent while serving a traced request only.
+
+    The others (health probes' `ping` every few seconds, index creation, revocation polling)
+    would each start a trace of one span, burying the requests' traces.
+    """
+
+    def started(self, event: CommandStartedEvent) -> None:
+        if get_current_span().get_span_context().is_valid:
+            super().started(event)
 
 
 class SubgraphMetrics:
@@ -98,7 +112,7 @@ class SubgraphTelemetry:
         """Database command listeners: PyMongo's tracer when traces are on."""
         if self.provider is None:
             return []
-        return [CommandTracer(self.provider.get_tracer("subgraphs.database"))]
+        return [RequestCommandTracer(self.provider.get_tracer("subgraphs.database"))]
 
     def middleware(self) -> list[Middleware]:
         """The ASGI instrumentation when traces are on (health and metrics are not traced)."""

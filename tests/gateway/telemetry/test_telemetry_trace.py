@@ -162,6 +162,14 @@ def test_a_callers_traceparent_makes_the_request_its_child(traced: Traced) -> No
     assert fetch.parent_id == request.span_id
 
 
+def test_database_commands_outside_requests_are_not_traced(traced: Traced) -> None:
+    spans = traced.receiver.wait_for(_complete)
+    commands = [s for s in spans if s.service == "subgraph-accounts" and s.kind == CLIENT]
+    assert commands
+    # Index creation at start-up and the health checks' pings would each be a trace of one span.
+    assert all(s.parent_id for s in commands), [s.name for s in commands if not s.parent_id]
+
+
 def test_no_variable_reaches_a_span(traced: Traced) -> None:
     spans = traced.receiver.wait_for(_complete)
     sign_up = [s for s in spans if s.service == "gateway" and s.name == "mutation SignUp"]
