@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from time import perf_counter
 
-from opentelemetry.trace import Span, SpanKind, StatusCode, Tracer
+from opentelemetry.trace import Span, SpanKind, StatusCode, Tracer, get_current_span
 
 from gateway.telemetry.metrics import GatewayMetrics
 from gateway.telemetry.tracing import trace_headers
@@ -82,7 +82,8 @@ class FetchProbe:
         self._metrics = metrics
         self._record = _RECORD.get()
         self._span: Span | None = None
-        if tracer is not None:
+        # Only inside a traced request: a readiness probe would otherwise be a trace of its own.
+        if tracer is not None and get_current_span().get_span_context().is_valid:
             attributes = {"subgraph.name": service, "url.full": url, "http.request.method": "POST"}
             self._span = tracer.start_span(
                 f"subgraph {service}", kind=SpanKind.CLIENT, attributes=attributes

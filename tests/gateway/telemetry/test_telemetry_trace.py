@@ -168,6 +168,10 @@ def test_database_commands_outside_requests_are_not_traced(traced: Traced) -> No
     assert commands
     # Index creation at start-up and the health checks' pings would each be a trace of one span.
     assert all(s.parent_id for s in commands), [s.name for s in commands if not s.parent_id]
+    # So would the gateway's readiness probes (start_gateway waited for /ready).
+    fetches = [s for s in spans if s.service == "gateway" and s.kind == CLIENT]
+    assert fetches
+    assert all(s.parent_id for s in fetches)
 
 
 def test_no_variable_reaches_a_span(traced: Traced) -> None:
