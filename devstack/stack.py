@@ -69,6 +69,9 @@ def subgraph_env(
     )
     if redis_url:
         env["REDIS_URL"] = redis_url
+    # OTEL_* variables pass through like the rest of the environment (traces go where the
+    # caller's OTEL_EXPORTER_OTLP_ENDPOINT says); each subgraph gets a service name of its own.
+    env["OTEL_SERVICE_NAME"] = f"subgraph-{name}"
     for other, port in ports.items():
         env[f"{other.upper()}_URL"] = f"http://127.0.0.1:{port}"
     return env

@@ -183,6 +183,7 @@ class Gateway:
         allow_mutations: bool = True,
         operation: Runnable | None = None,
         deadline: float | None = None,
+        labels: frozenset[str] | None = None,
     ) -> GatewayResult:
         """Run one request end to end; problems come back as errors in the body.
 
@@ -206,7 +207,9 @@ class Gateway:
         variables = coerce_variables(self.supergraph.api_schema, prepared, request.variables)
         if isinstance(variables, OperationErrors):
             return _request_errors(variables.errors)
-        cached = self._planned(operation, self.overrides.decide(headers))
+        if labels is None:
+            labels = self.overrides.decide(headers)
+        cached = self.planned(operation, labels)
         if isinstance(cached, GatewayResult):
             return cached
         forwarded = self.header_policy.forwarded(headers)
@@ -230,8 +233,9 @@ class Gateway:
             return _request_errors(found.errors)
         return found
 
-    def _planned(self, operation: Runnable, labels: frozenset[str]) -> Planned | GatewayResult:
-        """The operation's plan for these override labels, and its shaping cache.
+    def planned(self, operation: Runnable, labels: frozenset[str]) -> Planned | GatewayResult:
+        """The operation's plan for these override labels, and its shaping cache (`execute`
+        asks; telemetry asks first, with the request's labels, to time planning in its span).
 
         Planned on first sight of each label set. Without labels that vary per request (the
         common case) there is one plan, in `planned`; otherwise one per label set seen, in

@@ -17,6 +17,7 @@ expected. Adding a setting is one field in one section; nothing else names it.
 
 from gateway.config.declare import subgraph_env_name
 from gateway.config.model import Config
+from gateway.config.observability import LogsConfig, MetricsConfig, TelemetryConfig
 from gateway.config.parsers import Mode
 from gateway.config.resilience import BreakerConfig, ReloadConfig, RetryConfig
 from gateway.config.sections import (
@@ -54,6 +55,8 @@ __all__ = [
     "GraphiQLConfig",
     "HeadersConfig",
     "LimitsConfig",
+    "LogsConfig",
+    "MetricsConfig",
     "Mode",
     "PerformanceConfig",
     "PersistedConfig",
@@ -66,6 +69,7 @@ __all__ = [
     "SecurityConfig",
     "ServerConfig",
     "SubgraphSettings",
+    "TelemetryConfig",
     "load_config",
     "subgraph_env_name",
 ]

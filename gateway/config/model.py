@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gateway.config.declare import family, section, setting, subgraph_env_name
+from gateway.config.observability import LogsConfig, MetricsConfig, TelemetryConfig
 from gateway.config.parsers import Mode, integer, mode, optional_path, seconds
 from gateway.config.resilience import BreakerConfig, ReloadConfig, RetryConfig
 from gateway.config.sections import (
@@ -122,6 +123,9 @@ class Config:
     documents: DocumentsConfig = section(DocumentsConfig)
     performance: PerformanceConfig = section(PerformanceConfig)
     graphiql: GraphiQLConfig = section(GraphiQLConfig)
+    telemetry: TelemetryConfig = section(TelemetryConfig)
+    metrics: MetricsConfig = section(MetricsConfig)
+    logs: LogsConfig = section(LogsConfig)
     source: Path | None = None
     """The YAML file the settings were read from (not a setting itself)."""
 

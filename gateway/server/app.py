@@ -38,6 +38,7 @@ from gateway.server.health import HealthEndpoints
 from gateway.server.reload import SupergraphWatcher
 from gateway.server.state import ServingState, load_supergraph_file
 from gateway.supergraph import Supergraph
+from gateway.telemetry import Telemetry
 from gateway.transports import Transport
 
 __all__ = ["create_app"]
@@ -48,7 +49,7 @@ _DIRECT_METHODS = frozenset({"GET", "POST"})
 
 
 def _lifespan(
-    state: ServingState,
+    state: ServingState, telemetry: Telemetry
 ) -> Callable[[Starlette], contextlib.AbstractAsyncContextManager[None]]:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -57,6 +58,7 @@ def _lifespan(
             yield
         finally:
             await state.stop()
+            telemetry.shutdown()
 
     return lifespan
 
@@ -144,7 +146,8 @@ def create_app(
     when there is nothing to serve and `SupergraphLoadError` when the supergraph file is
     missing or invalid, so start-up fails with a message instead of serving.
     """
-    state = ServingState(config, transport)
+    telemetry = Telemetry(config)
+    state = ServingState(config, transport, observer=telemetry.observer)
     if supergraph is None and config.supergraph is not None:
         _watch(state, config.supergraph, handle_sighup)  # before reading: no change is missed
         supergraph = load_supergraph_file(config.supergraph)
@@ -156,13 +159,16 @@ def create_app(
             "or --compose supergraph.yaml (GATEWAY_COMPOSE)"
         )
     graphiql = GraphiQL(config) if config.graphiql.enabled else None
-    endpoint = GraphQLEndpoint(state, config, graphiql.page if graphiql is not None else None)
+    page = graphiql.page if graphiql is not None else None
+    endpoint = GraphQLEndpoint(state, config, page, telemetry)
     health = HealthEndpoints(state)
     routes: list[BaseRoute] = [
         Route(config.server.graphql_path, endpoint.handle, methods=_GRAPHQL_METHODS),
         Route("/health", health.health, methods=["GET"]),
         Route("/ready", health.ready, methods=["GET"]),
     ]
+    if telemetry.metrics is not None:
+        routes.append(Route(config.metrics.path, telemetry.metrics.endpoint, methods=["GET"]))
     if graphiql is not None:
         routes.append(Route(ASSET_ROUTE, graphiql.asset, methods=["GET"]))
         routes.append(Route("/", _to_graphql(config.server.graphql_path), methods=["GET"]))
@@ -171,7 +177,8 @@ def create_app(
         endpoint=endpoint.handle,
         routes=routes,
         middleware=_middleware(config),
-        lifespan=_lifespan(state),
+        lifespan=_lifespan(state, telemetry),
     )
     app.state.serving = state
+    app.state.telemetry = telemetry
     return app

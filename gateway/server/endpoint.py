@@ -48,6 +48,7 @@ from gateway.server.responses import (
     whole_outage,
 )
 from gateway.server.state import ServingState
+from gateway.telemetry import Telemetry
 
 __all__ = ["GraphQLEndpoint", "with_client_address"]
 
@@ -63,10 +64,17 @@ SUPERGRAPH_HEADER = "x-supergraph-hash"
 class GraphQLEndpoint:
     """Answers `GET` and `POST` on the GraphQL path; `graphiql` renders the IDE when set."""
 
-    def __init__(self, state: ServingState, config: Config, graphiql: HtmlPage | None) -> None:
+    def __init__(
+        self,
+        state: ServingState,
+        config: Config,
+        graphiql: HtmlPage | None,
+        telemetry: Telemetry | None = None,
+    ) -> None:
         self._state = state
         self._config = config
         self._graphiql = graphiql
+        self._telemetry = telemetry or Telemetry(config)
         self._guard = SecurityGuard(
             config.auth,
             config.limits,
@@ -78,6 +86,12 @@ class GraphQLEndpoint:
         )
 
     async def handle(self, request: Request) -> Response:
+        """Answer one request on the GraphQL path, observed when telemetry is on."""
+        if self._telemetry.active:
+            return await self._telemetry.observe(request, self._handle)
+        return await self._handle(request)
+
+    async def _handle(self, request: Request) -> Response:
         """Answer one request on the GraphQL path; its deadline starts now."""
         deadline = asyncio.get_running_loop().time() + self._config.request_timeout
         if request.method not in ("GET", "POST"):
@@ -144,6 +158,9 @@ class GraphQLEndpoint:
         headers: Mapping[str, str] = request.headers
         if self._config.rate_limit.forward_client_address:
             headers = with_client_address(request.headers, peer)
+        labels = gateway.overrides.decide(headers)
+        if operation is not None:
+            self._telemetry.plan(gateway, operation, labels)
         try:
             result = await gateway.execute(
                 parsed,
@@ -152,6 +169,7 @@ class GraphQLEndpoint:
                 allow_mutations=request.method != "GET",
                 operation=operation,
                 deadline=deadline,
+                labels=labels,
             )
         except asyncio.CancelledError:
             if not _cut_off_by_shutdown():
@@ -173,11 +191,11 @@ class GraphQLEndpoint:
         query = parsed.query
         if not isinstance(query, str) or not query.strip():
             return None, ()
-        document = gateway.document(query, parsed.operation_name)
+        document = self._telemetry.document(gateway, query, parsed.operation_name)
         refusal = self._guard.check_operation(document)
         if refusal is not None:
             return refusal
-        validated = gateway.validated(document)
+        validated = self._telemetry.validated(gateway, document)
         if isinstance(validated, OperationErrors):
             return GatewayResult(body={"errors": list(validated.errors)}, is_request_error=True)
         authorized = self._guard.authorize(

@@ -74,6 +74,7 @@ class JsonBytesResponse(Response):
             extra = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
             raw = extra + raw
         self.raw_headers = raw
+        self.graphql_body: Mapping[str, Any] | None = None
 
 
 _CONTENT_TYPES: dict[str, tuple[str, bytes]] = {}
@@ -138,8 +139,14 @@ def graphql_response(
     media_type: str,
     headers: Mapping[str, str] | None = None,
 ) -> Response:
-    """`body` as `media_type` (one of the two GraphQL JSON types), UTF-8."""
-    return JsonBytesResponse(orjson.dumps(body), status, media_type, headers)
+    """`body` as `media_type` (one of the two GraphQL JSON types), UTF-8.
+
+    The body stays on the response as `graphql_body` (a reference, no copy) for telemetry,
+    which reads the outcome and error codes from it only when it is on.
+    """
+    response = JsonBytesResponse(orjson.dumps(body), status, media_type, headers)
+    response.graphql_body = body
+    return response
 
 
 def json_response(body: Mapping[str, Any], status: int = 200) -> Response:

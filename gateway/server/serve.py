@@ -36,6 +36,7 @@ from uvicorn.supervisors import Multiprocess
 from gateway.config import Config, load_config
 from gateway.http_protocol import limited_uvicorn_config
 from gateway.server.app import create_app
+from gateway.telemetry import multiprocess_folder
 
 __all__ = ["app_from_environment", "configure_logging", "serve", "tune_gc"]
 
@@ -108,7 +109,9 @@ def serve(config: Config) -> None:
         return
     worker_config = _uvicorn_config(config, "gateway.server.serve:app_from_environment")
     socket = worker_config.bind_socket()
-    _Workers(worker_config, sockets=[socket]).run()
+    # Workers share their metrics through files (see gateway/telemetry/metrics.py).
+    with multiprocess_folder() if config.metrics.enabled else contextlib.nullcontext():
+        _Workers(worker_config, sockets=[socket]).run()
 
 
 class _Workers(Multiprocess):

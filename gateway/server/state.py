@@ -38,6 +38,7 @@ from gateway.security.ratelimit import CLIENT_ADDRESS_HEADER
 from gateway.supergraph import Supergraph, SupergraphProblems, load_supergraph
 from gateway.transports import (
     BreakerSettings,
+    FetchObserver,
     HttpTransport,
     HttpTransportOptions,
     RetrySettings,
@@ -147,7 +148,13 @@ class SupergraphStatus:
 class ServingState:
     """The gateway currently served, swapped whole when the supergraph changes."""
 
-    def __init__(self, config: Config, transport: Transport | None = None) -> None:
+    def __init__(
+        self,
+        config: Config,
+        transport: Transport | None = None,
+        *,
+        observer: FetchObserver | None = None,
+    ) -> None:
         self.config = config
         self.gateway: Gateway | None = None
         self.not_ready_reason = "the supergraph is not loaded yet"
@@ -164,6 +171,7 @@ class ServingState:
                     urls=self._urls,
                     policies=self._policies,
                     default_policy=subgraph_policy(config, ""),
+                    observer=observer,
                 )
             )
             transport = self._http

@@ -46,6 +46,7 @@ from gateway.transports.policy import SubgraphGuard, SubgraphPolicy, circuit_ope
 from gateway.transports.protocol import (
     SUBREQUEST_HTTP_ERROR,
     SUBREQUEST_TIMEOUT,
+    FetchObserver,
     SubgraphFailure,
     SubgraphRequest,
     SubgraphResponse,
@@ -82,6 +83,8 @@ class HttpTransportOptions:
     max_connections: int = 512
     policies: Mapping[str, SubgraphPolicy] = field(default_factory=dict)
     default_policy: SubgraphPolicy = field(default_factory=SubgraphPolicy)
+    observer: FetchObserver | None = None
+    """Told about every request sent (traces, metrics); None costs nothing per request."""
 
 
 class HttpTransport:
@@ -165,6 +168,29 @@ class HttpTransport:
         return guard
 
     async def _send(
+        self, service_name: str, body: bytes, headers: Mapping[str, str], *, idempotent: bool = True
+    ) -> Outcome:
+        """`_deliver`, told to the observer when there is one (in this task: the fetch's
+        span is the current request's child, and only the request really sent is counted)."""
+        observer = self._options.observer
+        if observer is None:
+            return await self._deliver(service_name, body, headers, idempotent=idempotent)
+        probe = observer.begin(service_name, self._options.urls.get(service_name, ""))
+        outcome: Outcome | None = None
+        try:
+            outcome = await self._deliver(
+                service_name, body, probe.headers(headers), idempotent=idempotent
+            )
+        finally:
+            if outcome is None:
+                probe.end(None, 0, "CANCELLED")
+            elif isinstance(outcome, SubgraphFailure):
+                probe.end(None, 0, outcome.code)
+            else:
+                probe.end(outcome.status, len(outcome.payload), None)
+        return outcome
+
+    async def _deliver(
         self, service_name: str, body: bytes, headers: Mapping[str, str], *, idempotent: bool = True
     ) -> Outcome:
         """POST `body` through the subgraph's breaker, retrying a query when it is worth it.

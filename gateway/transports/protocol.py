@@ -17,6 +17,8 @@ __all__ = [
     "SUBREQUEST_HTTP_ERROR",
     "SUBREQUEST_MALFORMED_RESPONSE",
     "SUBREQUEST_TIMEOUT",
+    "FetchObserver",
+    "FetchProbe",
     "SubgraphFailure",
     "SubgraphRequest",
     "SubgraphResponse",
@@ -75,6 +77,26 @@ class Transport(Protocol):
 
     async def fetch(self, service_name: str, request: SubgraphRequest) -> SubgraphResult:
         """Send `request` to `service_name`; never raises for subgraph problems."""
+        ...
+
+
+class FetchProbe(Protocol):
+    """One subgraph request being watched (telemetry): headers to add, then how it ended."""
+
+    def headers(self, forwarded: Mapping[str, str]) -> Mapping[str, str]:
+        """The headers to send instead of `forwarded` (the trace context added)."""
+        ...
+
+    def end(self, status: int | None, size: int, failure: str | None) -> None:
+        """The answer's HTTP status and body size, or the failure's code (status None)."""
+        ...
+
+
+class FetchObserver(Protocol):
+    """What the HTTP transport tells about each request it sends, when telemetry is on."""
+
+    def begin(self, service_name: str, url: str) -> FetchProbe:
+        """A request to `service_name` at `url` starts now."""
         ...
 
 

@@ -5,16 +5,20 @@ create its indexes, opens one pooled aiohttp session for calls to other subgraph
 token verifier; it closes them all on shutdown. `GET /health` is 200 only once that is done and
 the database answers `ping`. `/graphql` is Strawberry's ASGI view with orjson encoding and a
 per-request context (fresh loaders, lazily verified caller). `GET /internal/debug/commands`
-reports database command counts to tests that hold the internal token. A response that is
+reports database command counts to tests that hold the internal token. `GET /metrics` is
+Prometheus' view of the GraphQL requests, and with an OTLP endpoint set the requests and their
+database commands are traced (`telemetry.py`). A response that is
 nothing but an outage (every error SERVICE_UNAVAILABLE, no data) is sent as 503 with
 `Retry-After`, and one that is nothing but RATE_LIMITED as 429 with the longest `retryAfter`.
 """
 
 from __future__ import annotations
 
+import contextvars
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from time import perf_counter
 from typing import Any, Generic, TypeVar, cast
 
 import aiohttp
@@ -53,6 +57,7 @@ from subgraphs.common.monitoring import CommandCounter
 from subgraphs.common.responses import OrjsonResponse
 from subgraphs.common.revocations import PushedRevocations
 from subgraphs.common.settings import Settings
+from subgraphs.common.telemetry import SubgraphMetrics, SubgraphTelemetry, request_outcome
 
 __all__ = ["SubgraphSpec", "create_app", "introspected_revocations", "jwks_keys"]
 
@@ -61,6 +66,12 @@ L = TypeVar("L")
 
 KeysFactory = Callable[[Settings, aiohttp.ClientSession, R], KeySource]
 RevocationFactory = Callable[[Settings, aiohttp.ClientSession, R], RevocationCheck]
+
+_ANSWERED_ERRORS: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "subgraph_answered_errors", default=False
+)
+"""Whether the answer being sent holds GraphQL errors: `create_response` sets it in the task of
+`__call__`, which reads it for the metrics (Strawberry gives the view no per-request state)."""
 
 HEALTH_SECONDS = 0.8
 """`GET /health` answers within a second whatever the database does (probes time out at 1 s)."""
@@ -96,11 +107,16 @@ class _GraphQLView(GraphQL[RequestContext[Any, Any], None]):
     """Strawberry's view with orjson and our per-request context."""
 
     def __init__(
-        self, schema: Schema, make_loaders: Callable[[Any], Any], database_budget: float
+        self,
+        schema: Schema,
+        make_loaders: Callable[[Any], Any],
+        database_budget: float,
+        metrics: SubgraphMetrics,
     ) -> None:
         super().__init__(schema, graphql_ide="graphiql")
         self._make_loaders = make_loaders
         self._database_budget = database_budget
+        self._metrics = metrics
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
@@ -112,6 +128,7 @@ class _GraphQLView(GraphQL[RequestContext[Any, Any], None]):
     ) -> Response:
         """Strawberry's response; all outage is 503, all RATE_LIMITED is 429 (with Retry-After)."""
         response = super().create_response(response_data, sub_response)
+        _ANSWERED_ERRORS.set(isinstance(response_data, dict) and bool(response_data.get("errors")))
         if not isinstance(response_data, dict):
             return response
         body = cast(Mapping[str, Any], response_data)
@@ -128,6 +145,8 @@ class _GraphQLView(GraphQL[RequestContext[Any, Any], None]):
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
+        started = perf_counter()
+        _ANSWERED_ERRORS.set(False)
         try:
             # One database budget for the whole request (pymongo's operation timeout, which the
             # request's tasks inherit): a stalled database costs it once, not once per query.
@@ -136,6 +155,8 @@ class _GraphQLView(GraphQL[RequestContext[Any, Any], None]):
         except HTTPException as exc:
             error = {"message": exc.reason, "extensions": {"code": "BAD_REQUEST"}}
             response = OrjsonResponse({"errors": [error]}, status_code=exc.status_code)
+        outcome = request_outcome(response.status_code, _ANSWERED_ERRORS.get())
+        self._metrics.request(outcome, perf_counter() - started)
         await response(scope, receive, send)
 
     async def get_context(
@@ -167,11 +188,11 @@ async def _commands(_: object, services: Services[Any]) -> dict[str, Any]:
     return {"commands": services.commands.snapshot()}
 
 
-def _lifespan(spec: SubgraphSpec[R, L]) -> Callable[[Starlette], Any]:
+def _lifespan(spec: SubgraphSpec[R, L], telemetry: SubgraphTelemetry) -> Callable[[Starlette], Any]:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         counter = CommandCounter()
-        client = create_client(spec.settings, listeners=[counter])
+        client = create_client(spec.settings, listeners=[counter, *telemetry.listeners()])
         try:
             repository = spec.make_repository(database_for(client, spec.settings))
             await repository.ensure_indexes()
@@ -199,6 +220,7 @@ def _lifespan(spec: SubgraphSpec[R, L]) -> Callable[[Starlette], Any]:
                 yield
         finally:
             await client.close()
+            telemetry.shutdown()
 
     return lifespan
 
@@ -225,11 +247,15 @@ async def _revocations(
 def create_app(spec: SubgraphSpec[R, L]) -> Starlette:
     """The ASGI app for one subgraph."""
     budget = spec.settings.database_timeouts.request_ms / 1000
-    view = _GraphQLView(spec.schema, spec.make_loaders, budget)
+    telemetry = SubgraphTelemetry(spec.settings.name)
+    view = _GraphQLView(spec.schema, spec.make_loaders, budget, telemetry.metrics)
     routes: list[BaseRoute] = [
         Route("/health", _health, methods=["GET"]),
+        Route("/metrics", telemetry.metrics.endpoint, methods=["GET"]),
         Route("/graphql", view, methods=["GET", "POST"]),
         internal_route("/internal/debug/commands", _commands, methods=("GET",)),
         *spec.routes,
     ]
-    return Starlette(routes=routes, lifespan=_lifespan(spec))
+    return Starlette(
+        routes=routes, middleware=telemetry.middleware(), lifespan=_lifespan(spec, telemetry)
+    )

@@ -102,7 +102,8 @@ def test_the_gateway_declares_each_key_and_variable_once() -> None:
     variables = [spec.setting.env for spec in found]
     assert len(keys) == len(set(keys))
     assert len(variables) == len(set(variables))
-    assert all(name.startswith("GATEWAY_") for name in variables)
+    # Traces read OpenTelemetry's standard OTEL_* variables; every other setting is GATEWAY_*.
+    assert all(name.startswith(("GATEWAY_", "OTEL_")) for name in variables)
 
 
 @pytest.mark.parametrize("name", sorted(sections(Config)))

@@ -112,7 +112,13 @@ def test_gateway_config_variable_names_the_file(tmp_path: Path) -> None:
 def test_every_option_has_its_own_environment_variable() -> None:
     names = [spec.setting.env for spec in specs(Config)]
     assert len(names) == len(set(names))
-    assert all(name.startswith("GATEWAY_") for name in names)
+    # Ours are GATEWAY_*; traces read OpenTelemetry's standard OTEL_* variables instead.
+    assert all(name.startswith(("GATEWAY_", "OTEL_")) for name in names)
+    assert {n for n in names if n.startswith("OTEL_")} == {
+        "OTEL_EXPORTER_OTLP_ENDPOINT",
+        "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+        "OTEL_SERVICE_NAME",
+    }
 
 
 @pytest.mark.parametrize(

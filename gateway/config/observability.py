@@ -1,0 +1,88 @@
+"""The operations sections of the settings: traces (`telemetry`), metrics and access logs.
+
+Traces read the standard OpenTelemetry variables (`OTEL_EXPORTER_OTLP_ENDPOINT`,
+`OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, `OTEL_SERVICE_NAME`), so a deployment that already sets
+them for its other services turns the gateway's traces on without learning new names; the YAML
+file can set the same values. Sampling is the SDK's own (`OTEL_TRACES_SAMPLER`,
+`OTEL_TRACES_SAMPLER_ARG`), read by the SDK itself. What each signal holds is described in
+`gateway/telemetry/`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gateway.config.declare import setting
+from gateway.config.parsers import boolean, choice, http_url, integer, text, url_path
+
+__all__ = ["LogsConfig", "MetricsConfig", "TelemetryConfig"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TelemetryConfig:
+    """OpenTelemetry traces over OTLP (HTTP/protobuf); off while no endpoint is set."""
+
+    endpoint: str | None = setting(
+        env="OTEL_EXPORTER_OTLP_ENDPOINT",
+        parse=http_url,
+        default=None,
+        help="OTLP/HTTP collector base URL (traces go to its /v1/traces); set: traces on",
+    )
+    traces_endpoint: str | None = setting(
+        env="OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+        parse=http_url,
+        default=None,
+        help="full OTLP/HTTP traces URL (wins over endpoint); set: traces on",
+    )
+    service_name: str = setting(
+        env="OTEL_SERVICE_NAME",
+        parse=text,
+        default="gateway",
+        help="service.name of the gateway's spans",
+    )
+
+    @property
+    def traces_url(self) -> str | None:
+        """Where spans are sent, as the OTLP exporter spec derives it; None: traces off."""
+        if self.traces_endpoint is not None:
+            return self.traces_endpoint
+        if self.endpoint is not None:
+            return self.endpoint.rstrip("/") + "/v1/traces"
+        return None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MetricsConfig:
+    """Prometheus metrics on the gateway's own port."""
+
+    enabled: bool = setting(
+        env="GATEWAY_METRICS_ENABLED",
+        parse=boolean,
+        default=True,
+        help="serve Prometheus metrics (requests, subgraph fetches, caches) at metrics.path",
+    )
+    path: str = setting(
+        env="GATEWAY_METRICS_PATH",
+        parse=url_path,
+        default="/metrics",
+        help="path of the Prometheus endpoint",
+    )
+    operation_names: int = setting(
+        env="GATEWAY_METRICS_OPERATION_NAMES",
+        parse=integer(0, 10_000),
+        default=200,
+        help="distinct operation names a process labels metrics with; later ones are 'other'",
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LogsConfig:
+    """The access log: one line per GraphQL request."""
+
+    access: str = setting(
+        env="GATEWAY_ACCESS_LOG",
+        parse=choice("off", "json"),
+        default="off",
+        help="off, or json: one JSON line per request on stderr (trace id, operation, "
+        "duration, status, subgraph calls; never variables or tokens)",
+    )
