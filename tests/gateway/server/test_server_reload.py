@@ -199,8 +199,11 @@ def test_sighup_reloads_every_worker(
     try:
         _wait_for(lambda: all(_served(gateway.port) == old for _ in range(10)), "start-up")
         _replace(path, new_sdl)
-        time.sleep(1.5)
-        assert all(_served(gateway.port) == old for _ in range(10))  # not watched
+        if workers == 1:
+            # Not watched. (With workers, uvicorn's supervisor restarts a worker that misses
+            # its health check on a loaded machine, and a new worker reads the file as it is.)
+            time.sleep(1.5)
+            assert all(_served(gateway.port) == old for _ in range(10))
         os.kill(gateway.pid, signal.SIGHUP)
         _wait_for(lambda: all(_served(gateway.port) == new for _ in range(20)), "SIGHUP reload")
         assert gateway.is_running()

@@ -24,7 +24,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from devstack.database import drop_prefixed, new_prefix
 from devstack.graphql_client import post_graphql
 from devstack.processes import Service, free_port, start_service
-from devstack.stack import ROOT, start_gateway, subgraph_env
+from devstack.stack import JWKS_PATH, JWKS_URL_ENV, ROOT, start_gateway, subgraph_env
 from tests.gateway.telemetry.otlp_receiver import OtlpReceiver, ReceivedSpan
 
 pytestmark = pytest.mark.integration
@@ -72,6 +72,7 @@ def traced(mongodb_uri: str, test_output_root: Path) -> Iterator[Traced]:
         try:
             env = {
                 "GATEWAY_SUBGRAPH_URL_ACCOUNTS": f"{accounts.url}/graphql",
+                JWKS_URL_ENV: f"{accounts.url}{JWKS_PATH}",  # the shipped config checks tokens
                 "GATEWAY_READINESS_SUBGRAPHS": "accounts",
                 "GATEWAY_FORWARD_HEADERS": "authorization",
                 "GATEWAY_ACCESS_LOG": "json",
