@@ -48,6 +48,7 @@ def load_supergraph(sdl: str) -> Supergraph | SupergraphProblems:
         subgraphs={info.name: info for info in graphs.values()},
         types=types,
         root_types=_root_types(schema),
+        links=links,
     )
 
 

@@ -12,6 +12,8 @@ from typing import Literal, TypeAlias
 
 from graphql import GraphQLSchema, SelectionSetNode
 
+from .links import Links
+
 __all__ = [
     "ContextArgument",
     "FieldInGraph",
@@ -135,3 +137,9 @@ class Supergraph:
     subgraphs: Mapping[str, SubgraphInfo]
     types: Mapping[str, TypeMeta]
     root_types: Mapping[OperationType, str]
+    links: Links = field(default_factory=lambda: Links(features={}))
+
+    def directive_name(self, spec: str, name: str | None = None) -> str:
+        """The local name of a linked spec's directive: `@auth` for `@authenticated` when the
+        supergraph imports it `as: "@auth"`, `@j__type` for `@join__type` under `as: "j"`."""
+        return self.links.directive_name(spec, name)
