@@ -40,6 +40,8 @@ from graphql import (
     is_leaf_type,
 )
 
+from gateway.supergraph import Supergraph
+
 __all__ = ["COST_LIMIT_EXCEEDED", "estimate_cost"]
 
 COST_LIMIT_EXCEEDED = "COST_LIMIT_EXCEEDED"
@@ -53,6 +55,8 @@ class _Costing:
     fragments: Mapping[str, FragmentDefinitionNode]
     variables: Mapping[str, Any]
     default_list_size: int
+    cost: str = "cost"  # the local names of `@cost` and `@listSize` in the supergraph
+    list_size: str = "listSize"
 
 
 def _directive(node: Any, name: str) -> DirectiveNode | None:
@@ -67,9 +71,9 @@ def _argument(directive: DirectiveNode | None, name: str) -> Any:
     return None
 
 
-def _weight(field: GraphQLField, type_: GraphQLNamedType) -> int:
+def _weight(costing: _Costing, field: GraphQLField, type_: GraphQLNamedType) -> int:
     for node in (field.ast_node, type_.ast_node):
-        value = _argument(_directive(node, "cost"), "weight")
+        value = _argument(_directive(node, costing.cost), "weight")
         if isinstance(value, IntValueNode | StringValueNode):
             return int(value.value)
     return 0 if is_leaf_type(type_) else 1
@@ -81,7 +85,7 @@ def _is_list(field: GraphQLField) -> bool:
 
 
 def _list_size(costing: _Costing, field: GraphQLField, node: FieldNode) -> int:
-    list_size = _directive(field.ast_node, "listSize")
+    list_size = _directive(field.ast_node, costing.list_size)
     names = list(SLICING_ARGUMENTS)
     sliced = _argument(list_size, "slicingArguments")
     if isinstance(sliced, ListValueNode):
@@ -129,7 +133,7 @@ def _field_cost(costing: _Costing, node: FieldNode, parent: Any, seen: frozenset
     if field is None:
         return 0
     type_ = get_named_type(field.type)
-    element = _weight(field, type_)
+    element = _weight(costing, field, type_)
     if node.selection_set is not None and isinstance(
         type_, GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType
     ):
@@ -138,17 +142,25 @@ def _field_cost(costing: _Costing, node: FieldNode, parent: Any, seen: frozenset
 
 
 def estimate_cost(
-    schema: GraphQLSchema,
+    supergraph: Supergraph,
     fragments: Mapping[str, FragmentDefinitionNode],
     operation: OperationDefinitionNode,
     variables: Mapping[str, Any] | None,
     default_list_size: int,
 ) -> int:
     """The operation's cost (a fragment cycle is followed once; validation refuses it later)."""
+    schema = supergraph.schema
     root = schema.get_root_type(operation.operation)
     if root is None:
         return 0
-    costing = _Costing(schema, fragments, variables or {}, default_list_size)
+    costing = _Costing(
+        schema,
+        fragments,
+        variables or {},
+        default_list_size,
+        cost=supergraph.directive_name("cost", "cost"),
+        list_size=supergraph.directive_name("cost", "listSize"),
+    )
     total = _selection_cost(costing, operation.selection_set, root, frozenset())
     if operation.operation == OperationType.MUTATION:
         total += MUTATION_COST * len(operation.selection_set.selections)

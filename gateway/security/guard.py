@@ -284,7 +284,7 @@ class SecurityGuard:
         prepared = operation.prepared
         default_size = self._limits.default_list_size
         cost = estimate_cost(
-            supergraph.schema, prepared.fragments, prepared.operation, variables, default_size
+            supergraph, prepared.fragments, prepared.operation, variables, default_size
         )
         if cost <= limit:
             return None
