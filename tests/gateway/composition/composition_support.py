@@ -117,6 +117,12 @@ def _apollo_only(sources: list[SubgraphSource]) -> bool:
     return any(_FEDERATION_AS.search(s.sdl) for s in sources)
 
 
+def _newer_only(name: str, sources: list[SubgraphSource]) -> bool:
+    """Sets the 0.20 reference cannot read: `@context` sets, and `@listSize(sizedFields:)`
+    (0.20 refuses sized fields that are lists, saying they are "not an integer")."""
+    return "context" in name or any("sizedFields" in s.sdl for s in sources)
+
+
 def run_reference(sets: dict[str, list[SubgraphSource]]) -> dict[str, dict[str, Any]]:
     """Compose each set with @theguild/federation-composition (one node process per version),
     or with @apollo/composition where the Guild's composer cannot read the set."""
@@ -124,8 +130,12 @@ def run_reference(sets: dict[str, list[SubgraphSource]]) -> dict[str, dict[str, 
     apollo = {n: s for n, s in sets.items() if _apollo_only(s)}
     guild = {n: s for n, s in sets.items() if n not in apollo}
     for modules, chosen, script in (
-        (NODE_MODULES, {n: s for n, s in guild.items() if "context" not in n}, "compose.mjs"),
-        (CONTEXT_NODE_MODULES, {n: s for n, s in guild.items() if "context" in n}, "compose.mjs"),
+        (NODE_MODULES, {n: s for n, s in guild.items() if not _newer_only(n, s)}, "compose.mjs"),
+        (
+            CONTEXT_NODE_MODULES,
+            {n: s for n, s in guild.items() if _newer_only(n, s)},
+            "compose.mjs",
+        ),
         (NODE_MODULES, apollo, "apollo-compose.mjs"),
     ):
         if not chosen:
