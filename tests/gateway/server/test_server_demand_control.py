@@ -24,6 +24,7 @@ def _start(supergraph_file: Path, log: Path, mode: str) -> Service:
         "GATEWAY_LIMITS_MAX_COST": "5",
         "GATEWAY_LIMITS_COST_MODE": mode,
         "GATEWAY_LIMITS_EXPOSE_COST": "true",
+        "GATEWAY_BATCHING_ENABLED": "true",
     }
     return start_gateway_process(["--supergraph", str(supergraph_file)], log, env)
 
@@ -80,3 +81,10 @@ def test_enforce_reports_a_cheap_operation(enforcing: Service) -> None:
 
 def test_costs_are_not_reported_unless_asked(gateway: Service) -> None:
     assert "extensions" not in post_json(gateway.port, PEOPLE).json()
+
+
+def test_each_batch_item_reports_its_own_cost(measuring: Service) -> None:
+    """The estimate travels with the request's own task: concurrent items never mix them."""
+    bodies = post_json(measuring.port, [PEOPLE, ONE, PEOPLE]).json()
+    assert [body["extensions"]["cost"]["estimated"] for body in bodies] == [10, 1, 10]
+    assert [body["extensions"]["cost"]["actual"] for body in bodies] == [2, 1, 2]
