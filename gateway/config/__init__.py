@@ -1,7 +1,7 @@
 """The gateway's settings: declared once as a typed, frozen `Config`, built once from its sources.
 
-- `model.py`, `sections.py`, `security.py`: the declaration. Each setting is one dataclass field
-  whose default is `setting(env=..., parse=..., help=...)`; code reads attributes
+- `model.py`, `sections.py`, `security.py`, `batching.py`: the declaration. Each setting is one
+  dataclass field whose default is `setting(env=..., parse=..., help=...)`; code reads attributes
   (`config.limits.max_depth`), so a misspelt key fails mypy.
 - `declare.py`: `setting()` and the walk over the declaration (`specs`, `families`).
 - `parsers.py`: raw text or YAML value -> typed value, or what was expected.
@@ -15,6 +15,7 @@ A mistake in any source is a `ConfigError` naming the file or variable, the key 
 expected. Adding a setting is one field in one section; nothing else names it.
 """
 
+from gateway.config.batching import BatchingConfig
 from gateway.config.declare import subgraph_env_name
 from gateway.config.model import Config
 from gateway.config.observability import LogsConfig, MetricsConfig, TelemetryConfig
@@ -46,6 +47,7 @@ from gateway.config.sources import ConfigError, load_config
 __all__ = [
     "AuthConfig",
     "AuthorizationConfig",
+    "BatchingConfig",
     "BreakerConfig",
     "ComposeConfig",
     "Config",

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from gateway.config.batching import BatchingConfig
 from gateway.config.declare import family, section, setting, subgraph_env_name
 from gateway.config.observability import LogsConfig, MetricsConfig, TelemetryConfig
 from gateway.config.parsers import Mode, integer, mode, optional_path, seconds
@@ -113,6 +114,7 @@ class Config:
     headers: HeadersConfig = section(HeadersConfig)
     cors: CorsConfig = section(CorsConfig)
     limits: LimitsConfig = section(LimitsConfig)
+    batching: BatchingConfig = section(BatchingConfig)
     auth: AuthConfig = section(AuthConfig)
     authorization: AuthorizationConfig = section(AuthorizationConfig)
     persisted: PersistedConfig = section(PersistedConfig)

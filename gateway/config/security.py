@@ -13,6 +13,7 @@ from pathlib import Path
 from gateway.config.declare import setting
 from gateway.config.parsers import (
     boolean,
+    choice,
     coordinates,
     integer,
     lower_names,
@@ -88,6 +89,18 @@ class LimitsConfig:
         parse=integer(0, 1_000_000),
         default=10,
         help="list size assumed for cost without @listSize or a slicing argument",
+    )
+    cost_mode: str = setting(
+        env="GATEWAY_LIMITS_COST_MODE",
+        parse=choice("enforce", "measure"),
+        default="enforce",
+        help="enforce: refuse above max_cost; measure: compute and report costs, refuse nothing",
+    )
+    expose_cost: bool = setting(
+        env="GATEWAY_LIMITS_EXPOSE_COST",
+        parse=boolean,
+        default=False,
+        help="report the estimated and actual cost in the response's extensions.cost",
     )
 
 

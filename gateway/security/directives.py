@@ -3,7 +3,8 @@
 Each field gets one `Requirement`: its own directives combined with those on the type it
 returns (a type-level directive guards every field that returns the type, as Apollo Router
 does). Requirements are read once per loaded supergraph and are pure data; whether a caller
-meets one is decided in `authorization.py`.
+meets one is decided in `authorization.py`. The directives are found by their local names in
+the supergraph (`@auth` when it imports `@authenticated` `as: "@auth"`).
 """
 
 from __future__ import annotations
@@ -24,7 +25,11 @@ from graphql import (
     get_named_type,
 )
 
+from gateway.supergraph import Supergraph
+
 __all__ = ["Requirement", "read_requirements"]
+
+_SPECS = ("authenticated", "requiresScopes", "policy")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -68,10 +73,17 @@ def _strings(value: ValueNode | None) -> tuple[frozenset[str], ...]:
     )
 
 
-def _from_directives(directives: tuple[DirectiveNode, ...]) -> Requirement:
+def _names(supergraph: Supergraph) -> dict[str, str]:
+    """Local directive name -> the spec it comes from."""
+    return {supergraph.directive_name(spec): spec for spec in _SPECS}
+
+
+def _from_directives(
+    directives: tuple[DirectiveNode, ...], names: Mapping[str, str]
+) -> Requirement:
     requirement = Requirement()
     for directive in directives:
-        name = directive.name.value
+        name = names.get(directive.name.value)
         arguments = {a.name.value: a.value for a in directive.arguments or ()}
         if name == "authenticated":
             requirement |= Requirement(authenticated=True)
@@ -82,17 +94,19 @@ def _from_directives(directives: tuple[DirectiveNode, ...]) -> Requirement:
     return requirement
 
 
-def _type_requirement(type_: GraphQLNamedType) -> Requirement:
+def _type_requirement(type_: GraphQLNamedType, names: Mapping[str, str]) -> Requirement:
     nodes = [type_.ast_node, *(type_.extension_ast_nodes or ())]
     requirement = Requirement()
     for node in nodes:
         if node is not None:
-            requirement |= _from_directives(tuple(node.directives or ()))
+            requirement |= _from_directives(tuple(node.directives or ()), names)
     return requirement
 
 
-def read_requirements(schema: GraphQLSchema) -> Mapping[tuple[str, str], Requirement]:
-    """(type name, field name) -> Requirement, for every guarded field of `schema`."""
+def read_requirements(supergraph: Supergraph) -> Mapping[tuple[str, str], Requirement]:
+    """(type name, field name) -> Requirement, for every guarded field of the supergraph."""
+    names = _names(supergraph)
+    schema: GraphQLSchema = supergraph.schema
     found: dict[tuple[str, str], Requirement] = {}
     for type_ in schema.type_map.values():
         if not isinstance(type_, GraphQLObjectType | GraphQLInterfaceType):
@@ -100,8 +114,8 @@ def read_requirements(schema: GraphQLSchema) -> Mapping[tuple[str, str], Require
         for name, field in type_.fields.items():
             own = Requirement()
             if field.ast_node is not None:
-                own = _from_directives(tuple(field.ast_node.directives or ()))
-            requirement = own | _type_requirement(get_named_type(field.type))
+                own = _from_directives(tuple(field.ast_node.directives or ()), names)
+            requirement = own | _type_requirement(get_named_type(field.type), names)
             if not requirement.empty:
                 found[(type_.name, name)] = requirement
     return found

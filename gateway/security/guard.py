@@ -43,8 +43,8 @@ from gateway.security.authorization import (
     filter_operation,
     null_removed,
 )
-from gateway.security.cost import COST_LIMIT_EXCEEDED, estimate_cost
 from gateway.security.csrf import CSRF_PREVENTION, csrf_refusal
+from gateway.security.demand import DemandControl
 from gateway.security.introspection import INTROSPECTION_DISABLED
 from gateway.security.limits import check_shape
 from gateway.security.masking import mask_errors
@@ -122,6 +122,7 @@ class SecurityGuard:
         self._auth = Authenticator(auth) if auth.enabled else None
         self._limits = limits
         self._security = security
+        self._demand = DemandControl(limits)
         settings = authorization or AuthorizationConfig()
         self._authorizer = Authorizer(settings) if auth.enabled and settings.enabled else None
         self._documents = PersistedDocuments(persisted or PersistedConfig(), redis_url=redis_url)
@@ -252,10 +253,14 @@ class SecurityGuard:
         found once per document; a request then asks the caller's verdict on those alone, and
         the filtered copy for one set of denied fields is built once and kept in the document.
         """
-        if self._limits.max_cost:
-            too_costly = self._check_cost(supergraph, operation, variables)
+        if self._demand.active:
+            too_costly = self._demand.check(supergraph, operation.prepared, variables)
             if too_costly is not None:
-                return too_costly
+                return Refusal(
+                    message=too_costly.message,
+                    code=too_costly.code,
+                    extensions=too_costly.extensions,
+                )
         if self._authorizer is None:
             return None
         if document.guarded is None:
@@ -275,26 +280,13 @@ class SecurityGuard:
             return Refusal(message=message, code=UNAUTHORIZED_FIELD_OR_TYPE, status=403)
         return Authorized(operation=variant.operation, removed=variant.removed)
 
-    def _check_cost(
-        self, supergraph: Supergraph, operation: Runnable, variables: Mapping[str, Any] | None
-    ) -> Refusal | None:
-        limit = self._limits.max_cost
-        if not limit:
-            return None
-        prepared = operation.prepared
-        default_size = self._limits.default_list_size
-        cost = estimate_cost(
-            supergraph.schema, prepared.fragments, prepared.operation, variables, default_size
-        )
-        if cost <= limit:
-            return None
-        message = f"The operation's estimated cost is {cost}; the limit is {limit}."
-        return Refusal(message=message, code=COST_LIMIT_EXCEEDED)
-
     def finish(self, body: dict[str, Any], removed: tuple[tuple[str, ...], ...]) -> dict[str, Any]:
-        """The response as the client gets it: nulls for removed fields, errors masked."""
+        """The response as the client gets it: nulls for removed fields, the costs when they
+        are reported (`extensions.cost`), errors masked."""
         if removed:
             body = null_removed(body, removed)
+        if self._demand.active:
+            body = self._demand.report(body)
         return self.mask(body)
 
     def mask(self, body: dict[str, Any]) -> dict[str, Any]:

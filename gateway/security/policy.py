@@ -44,7 +44,7 @@ class Authorizer:
 
     def _requirements_of(self, supergraph: Supergraph) -> Mapping[tuple[str, str], Requirement]:
         if supergraph is not self._source:
-            self._requirements = read_requirements(supergraph.schema)
+            self._requirements = read_requirements(supergraph)
             self._source = supergraph
         return self._requirements
 

@@ -36,8 +36,9 @@ from gateway.operation import OperationErrors
 from gateway.runtime import Gateway, GatewayResult, GraphQLRequest
 from gateway.security import Claims, Refusal, SecurityGuard
 from gateway.security.ratelimit import CLIENT_ADDRESS_HEADER
+from gateway.server.batch import answer_batch
 from gateway.server.negotiation import GRAPHQL_RESPONSE_JSON, JSON, negotiate
-from gateway.server.params import RequestProblem, from_get, from_post, read_body
+from gateway.server.params import BatchPayload, RequestProblem, from_get, from_post, read_body
 from gateway.server.responses import (
     METHOD_NOT_ALLOWED,
     NOT_ACCEPTABLE,
@@ -115,9 +116,16 @@ class GraphQLEndpoint:
         if isinstance(parsed, RequestProblem):
             body = error_body(parsed.message, parsed.code)
             return graphql_response(body, parsed.status, choice.media_type)
+        if isinstance(parsed, BatchPayload):  # a JSON array: each item runs as one request
+            media = choice.media_type
+
+            def run(item: GraphQLRequest) -> Awaitable[Response]:
+                return self._execute(request, item, media, deadline)
+
+            return await answer_batch(parsed, self._config.batching, media, run)
         return await self._execute(request, parsed, choice.media_type, deadline)
 
-    async def _read(self, request: Request) -> GraphQLRequest | RequestProblem:
+    async def _read(self, request: Request) -> GraphQLRequest | BatchPayload | RequestProblem:
         if request.method == "GET":
             return from_get(request.query_params)
         body = await read_body(request, self._config.limits.max_body_bytes)

@@ -17,7 +17,7 @@ from starlette.requests import Request
 from gateway.runtime import GraphQLRequest
 from gateway.server.responses import BAD_REQUEST, PAYLOAD_TOO_LARGE, UNSUPPORTED_MEDIA_TYPE
 
-__all__ = ["RequestProblem", "from_get", "from_post", "read_body"]
+__all__ = ["BatchPayload", "RequestProblem", "from_get", "from_json", "from_post", "read_body"]
 
 _JSON_TYPES = frozenset({"application/json"})
 
@@ -29,6 +29,13 @@ class RequestProblem:
     message: str
     code: str = BAD_REQUEST
     status: int = 400
+
+
+@dataclass(frozen=True, slots=True)
+class BatchPayload:
+    """A POST body that is a JSON array: a client batch, answered by `server/batch.py`."""
+
+    items: tuple[object, ...]
 
 
 def _decode_json_param(name: str, raw: str | None) -> Mapping[str, Any] | RequestProblem | None:
@@ -83,8 +90,10 @@ def from_get(params: Mapping[str, str]) -> GraphQLRequest | RequestProblem:
     )
 
 
-def from_post(content_type: str | None, body: bytes) -> GraphQLRequest | RequestProblem:
-    """The request a POST body carries; only JSON bodies are accepted."""
+def from_post(
+    content_type: str | None, body: bytes
+) -> GraphQLRequest | BatchPayload | RequestProblem:
+    """The request a POST body carries (or the batch, a JSON array); only JSON is accepted."""
     media = (content_type or "").split(";")[0].strip().lower()
     if media not in _JSON_TYPES:
         shown = media or "none"
@@ -100,7 +109,12 @@ def from_post(content_type: str | None, body: bytes) -> GraphQLRequest | Request
     except orjson.JSONDecodeError as error:
         return RequestProblem(message=f"The request body is not valid JSON: {error}.")
     if isinstance(payload, list):
-        return RequestProblem(message="Batched requests (a JSON array) are not supported.")
+        return BatchPayload(tuple(payload))
+    return from_json(payload)
+
+
+def from_json(payload: object) -> GraphQLRequest | RequestProblem:
+    """The request one decoded JSON value carries: a POST body, or one item of a batch."""
     if not isinstance(payload, dict):
         return RequestProblem(message="The request body must be a JSON object.")
     return _build(

@@ -64,6 +64,16 @@ class Links:
         """Features whose definitions are removed from the API schema."""
         return tuple(self.features.values())
 
+    def directive_name(self, spec: str, name: str | None = None) -> str:
+        """The local name of spec `spec`'s directive `@name` (the spec's own name by default).
+
+        An unlinked spec answers the plain name, as a supergraph from an older composer (or a
+        hand-written one) applies `@authenticated` or `@cost` without linking it.
+        """
+        feature = self.features.get(spec)
+        plain = name or spec
+        return feature.directive(plain) if feature is not None else plain
+
 
 def _schema_directives(document: DocumentNode) -> list[DirectiveNode]:
     found: list[DirectiveNode] = []

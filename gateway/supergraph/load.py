@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from graphql import (
+    ConstDirectiveNode,
     DocumentNode,
     GraphQLError,
     GraphQLSchema,
+    SchemaDefinitionNode,
+    SchemaExtensionNode,
     build_ast_schema,
     parse,
 )
@@ -13,6 +16,7 @@ from graphql.validation.validate import validate_sdl
 
 from .api_schema import build_api_schema
 from .context import ReadContext
+from .join_directive import read_join_directives
 from .join_graph import read_graphs
 from .links import read_links
 from .model import OperationType, Supergraph
@@ -38,6 +42,7 @@ def load_supergraph(sdl: str) -> Supergraph | SupergraphProblems:
     graphs = read_graphs(document, join, problems)
     ctx = ReadContext(join=join, schema=schema, graphs=graphs, problems=problems)
     types = read_types(document, links, ctx)
+    schema_directives = read_join_directives(_schema_directives(document), ctx, "schema")
     api_schema = build_api_schema(document, links, problems)
     if problems or api_schema is None:
         return SupergraphProblems(problems=tuple(problems))
@@ -48,6 +53,8 @@ def load_supergraph(sdl: str) -> Supergraph | SupergraphProblems:
         subgraphs={info.name: info for info in graphs.values()},
         types=types,
         root_types=_root_types(schema),
+        links=links,
+        schema_directives=schema_directives,
     )
 
 
@@ -60,6 +67,15 @@ def _full_schema(document: DocumentNode, problems: list[SupergraphProblem]) -> G
         if not errors:
             problems.append(SupergraphProblem(code="INVALID_GRAPHQL", message=str(error)))
         return None
+
+
+def _schema_directives(document: DocumentNode) -> list[ConstDirectiveNode]:
+    return [
+        directive
+        for definition in document.definitions
+        if isinstance(definition, SchemaDefinitionNode | SchemaExtensionNode)
+        for directive in definition.directives or ()
+    ]
 
 
 def _root_types(schema: GraphQLSchema) -> dict[OperationType, str]:

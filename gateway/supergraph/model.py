@@ -12,10 +12,13 @@ from typing import Literal, TypeAlias
 
 from graphql import GraphQLSchema, SelectionSetNode
 
+from .links import Links
+
 __all__ = [
     "ContextArgument",
     "FieldInGraph",
     "FieldMeta",
+    "JoinDirective",
     "Key",
     "OperationType",
     "SubgraphInfo",
@@ -95,12 +98,23 @@ class FieldInGraph:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class JoinDirective:
+    """One `@join__directive(graphs:, name:, args:)`: `@name(args)` as `graphs` apply it in
+    their own schemas (Apollo Connectors' `@connect`, `@source`, their `@link`)."""
+
+    name: str
+    graphs: tuple[str, ...]
+    args: Mapping[str, object]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class FieldMeta:
     """A field of an object, interface or input type, with every subgraph that declares it."""
 
     name: str
     type: str
     graphs: Mapping[str, FieldInGraph]
+    directives: tuple[JoinDirective, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -115,6 +129,7 @@ class TypeMeta:
     union_members: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     enum_values: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     contexts: tuple[str, ...] = ()
+    directives: tuple[JoinDirective, ...] = ()
 
     @property
     def keys(self) -> tuple[Key, ...]:
@@ -135,3 +150,10 @@ class Supergraph:
     subgraphs: Mapping[str, SubgraphInfo]
     types: Mapping[str, TypeMeta]
     root_types: Mapping[OperationType, str]
+    links: Links = field(default_factory=lambda: Links(features={}))
+    schema_directives: tuple[JoinDirective, ...] = ()
+
+    def directive_name(self, spec: str, name: str | None = None) -> str:
+        """The local name of a linked spec's directive: `@auth` for `@authenticated` when the
+        supergraph imports it `as: "@auth"`, `@j__type` for `@join__type` under `as: "j"`."""
+        return self.links.directive_name(spec, name)

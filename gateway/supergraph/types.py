@@ -21,6 +21,7 @@ from graphql import (
 
 from .context import ReadContext
 from .join_context import read_contexts
+from .join_directive import read_join_directives
 from .join_enum_value import read_join_enum_values
 from .join_field import read_join_fields
 from .join_implements import read_join_implements
@@ -70,8 +71,12 @@ def _read_type(node: TypeDefinitionNode, ctx: ReadContext, context: str | None) 
         per_graph = read_join_fields(field, node.name.value, ctx)
         if per_graph is None:
             per_graph = {graph: FieldInGraph(graph=graph) for graph in defaults}
+        coordinate = f"{node.name.value}.{field.name.value}"
         fields[field.name.value] = FieldMeta(
-            name=field.name.value, type=print_ast(field.type), graphs=per_graph
+            name=field.name.value,
+            type=print_ast(field.type),
+            graphs=per_graph,
+            directives=read_join_directives(field.directives, ctx, coordinate),
         )
     return TypeMeta(
         name=node.name.value,
@@ -86,4 +91,5 @@ def _read_type(node: TypeDefinitionNode, ctx: ReadContext, context: str | None) 
             read_join_enum_values(node, ctx) if isinstance(node, EnumTypeDefinitionNode) else {}
         ),
         contexts=read_contexts(node, context),
+        directives=read_join_directives(node.directives, ctx, node.name.value),
     )

@@ -21,17 +21,21 @@ from graphql import (
     DirectiveNode,
     DocumentNode,
     EnumTypeDefinitionNode,
+    NameNode,
     SchemaDefinitionNode,
     TypeDefinitionNode,
     UnionTypeDefinitionNode,
+    Visitor,
     build_ast_schema,
     lexicographic_sort_schema,
     parse,
     print_schema,
     value_from_ast_untyped,
+    visit,
 )
 
 from gateway.composition import SubgraphSource
+from gateway.supergraph.links import read_links
 
 __all__ = [
     "FIXTURES",
@@ -104,12 +108,35 @@ def _for_reference(sdl: str) -> str:
     return _NEWER_FEDERATION.sub(r"\1v2.9", sdl)
 
 
+# @theguild/federation-composition does not read a federation `@link` renamed with `as:`
+# (`@fed__key`: "Unknown directive"); sets that use one are composed by @apollo/composition.
+_FEDERATION_AS = re.compile(r"specs\.apollo\.dev/federation/v[\d.]+\"\s*,\s*as:")
+
+
+def _apollo_only(sources: list[SubgraphSource]) -> bool:
+    return any(_FEDERATION_AS.search(s.sdl) for s in sources)
+
+
+def _newer_only(name: str, sources: list[SubgraphSource]) -> bool:
+    """Sets the 0.20 reference cannot read: `@context` sets, and `@listSize(sizedFields:)`
+    (0.20 refuses sized fields that are lists, saying they are "not an integer")."""
+    return "context" in name or any("sizedFields" in s.sdl for s in sources)
+
+
 def run_reference(sets: dict[str, list[SubgraphSource]]) -> dict[str, dict[str, Any]]:
-    """Compose each set with @theguild/federation-composition (one node process per version)."""
+    """Compose each set with @theguild/federation-composition (one node process per version),
+    or with @apollo/composition where the Guild's composer cannot read the set."""
     result: dict[str, dict[str, Any]] = {}
-    for modules, chosen in (
-        (NODE_MODULES, {n: s for n, s in sets.items() if "context" not in n}),
-        (CONTEXT_NODE_MODULES, {n: s for n, s in sets.items() if "context" in n}),
+    apollo = {n: s for n, s in sets.items() if _apollo_only(s)}
+    guild = {n: s for n, s in sets.items() if n not in apollo}
+    for modules, chosen, script in (
+        (NODE_MODULES, {n: s for n, s in guild.items() if not _newer_only(n, s)}, "compose.mjs"),
+        (
+            CONTEXT_NODE_MODULES,
+            {n: s for n, s in guild.items() if _newer_only(n, s)},
+            "compose.mjs",
+        ),
+        (NODE_MODULES, apollo, "apollo-compose.mjs"),
     ):
         if not chosen:
             continue
@@ -126,7 +153,7 @@ def run_reference(sets: dict[str, list[SubgraphSource]]) -> dict[str, dict[str, 
                 for name, sources in chosen.items()
             }
         }
-        result.update(_node("compose.mjs", json.dumps(payload), modules))
+        result.update(_node(script, json.dumps(payload), modules))
     return result
 
 
@@ -177,7 +204,7 @@ def _strip_child(node: Any) -> Any:
 
 def api_schema(supergraph_sdl: str) -> str:
     """The API schema of a supergraph, printed in a canonical (sorted) form."""
-    document = parse(supergraph_sdl, no_location=True)
+    document = _canonicalise(parse(supergraph_sdl, no_location=True))
     kept = [d for d in (_strip(d) for d in document.definitions) if d is not None]
     names = {d.name.value for d in kept if isinstance(d, TypeDefinitionNode)}
     kept = [
@@ -296,18 +323,50 @@ def _field_joins(
     }
 
 
+def _canonical_names(document: DocumentNode) -> dict[str, str]:
+    """Local directive name -> the spec's own name, for directives the supergraph imports
+    renamed (`import: [{name: "@cost", as: "@weight"}]`): composers differ in which they print."""
+    links = read_links(document, [])
+    return {
+        local.removeprefix("@"): name.removeprefix("@")
+        for feature in links.machinery()
+        for name, local in feature.imports.items()
+        if name.startswith("@")
+    }
+
+
+class _Rename(Visitor):
+    def __init__(self, names: dict[str, str]) -> None:
+        super().__init__()
+        self.names = names
+
+    def enter_directive(self, node: DirectiveNode, *_: object) -> DirectiveNode | None:
+        name = self.names.get(node.name.value)
+        if name is None:
+            return None
+        return DirectiveNode(name=NameNode(value=name), arguments=node.arguments)
+
+
+def _canonicalise(document: DocumentNode) -> DocumentNode:
+    """The document with renamed spec directives (`@fed__inaccessible`) under their own names."""
+    renamed: DocumentNode = visit(document, _Rename(_canonical_names(document)))
+    return renamed
+
+
 def carried_info(supergraph_sdl: str) -> set[tuple[str, str, str]]:
     """(schema coordinate, directive, arguments) for every carried directive application."""
     document = parse(supergraph_sdl, no_location=True)
+    canonical = _canonical_names(document)
     found: set[tuple[str, str, str]] = set()
 
     def visit(coordinate: str, directives: Iterable[DirectiveNode] | None) -> None:
         for d in directives or ():
-            if d.name.value in _CARRIED or not d.name.value.startswith(
+            name = canonical.get(d.name.value, d.name.value)
+            if name in _CARRIED or not name.startswith(
                 ("join__", "link", "deprecated", "specifiedBy")
             ):
                 args = json.dumps(_args(d), sort_keys=True)
-                found.add((coordinate, d.name.value, args))
+                found.add((coordinate, name, args))
 
     for d in document.definitions:
         if not isinstance(d, TypeDefinitionNode) or d.name.value.startswith(_SPEC_PREFIXES):

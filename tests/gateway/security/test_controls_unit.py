@@ -66,7 +66,7 @@ def test_scopes_are_any_of_all_of() -> None:
 
 
 def test_requirements_are_read_from_the_supergraph() -> None:
-    rules = read_requirements(supergraph().schema)
+    rules = read_requirements(supergraph())
     assert rules[("Query", "me")] == Requirement(authenticated=True)
     assert rules[("Query", "person")].scopes == (frozenset({"people:read"}),)
     assert ("Query", "whatsAppStatus") not in rules

@@ -59,7 +59,7 @@ def cost_of(query: str, variables: dict[str, int] | None = None) -> int:
     fragments = {
         d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
     }
-    return estimate_cost(loaded.schema, fragments, operation, variables, 10)
+    return estimate_cost(loaded, fragments, operation, variables, 10).cost
 
 
 @pytest.fixture(scope="module")
