@@ -52,14 +52,8 @@ class PluginTransport:
 
 
 def _request_of(call: SubgraphCall, original: SubgraphRequest) -> SubgraphRequest:
-    """The request as the hooks left it (the original when nothing changed)."""
-    if (
-        call.query == original.query
-        and call.operation_name == original.operation_name
-        and call.variables == original.variables
-        and call.headers == original.headers
-    ):
-        return original
+    """The request as the hooks left it. Built afresh rather than compared with the original:
+    comparing the variables would walk every representation of an entity fetch."""
     return SubgraphRequest(
         query=call.query,
         operation_name=call.operation_name,

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
+import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -37,7 +38,7 @@ from gateway.plugins import (
 from gateway.runtime import Gateway, GraphQLRequest
 from gateway.security import Refusal
 from gateway.server.negotiation import JSON
-from gateway.server.responses import error_body, graphql_response
+from gateway.server.responses import JsonBytesResponse, error_body, graphql_response
 
 __all__ = ["around", "before_execution", "refusal_of"]
 
@@ -59,7 +60,7 @@ async def around(chain: PluginChain, request: Request, handler: Handler) -> Resp
     """Answer `request` with `handler` inside the plugins' scope and request hooks."""
     scope = RequestScope(
         method=request.method,
-        path=request.url.path,
+        path=request.scope["path"],  # not `request.url`: that parses the whole URL
         headers=request.headers,
         client=request.client.host if request.client is not None else None,
     )
@@ -139,10 +140,23 @@ async def _finish(chain: PluginChain, scope: RequestScope, response: Response) -
     )
     if chain.on_response and not await chain.response(outgoing):
         return _failed()
-    if outgoing.extensions:
+    if changed.get("errors") is errors and outgoing.extensions == (extensions or {}):
+        if not outgoing.headers:
+            return response
+        content = bytes(response.body)
+    elif changed.get("errors") is errors and not extensions and _content_is_object(response):
+        # Only extensions were added: spliced in after the body's last member, rather than
+        # serialising a response of perhaps hundreds of kilobytes again.
+        content = (
+            bytes(response.body)[:-1] + b',"extensions":' + orjson.dumps(outgoing.extensions) + b"}"
+        )
         changed["extensions"] = outgoing.extensions
     else:
-        changed.pop("extensions", None)
+        if outgoing.extensions:
+            changed["extensions"] = outgoing.extensions
+        else:
+            changed.pop("extensions", None)
+        content = orjson.dumps(changed)
     headers = {
         name.decode("latin-1"): value.decode("latin-1")
         for name, value in response.raw_headers
@@ -150,7 +164,15 @@ async def _finish(chain: PluginChain, scope: RequestScope, response: Response) -
     }
     headers.update(outgoing.headers)
     media = (response.media_type or JSON).partition(";")[0]  # without its charset
-    return graphql_response(changed, status, media, headers)
+    rebuilt = JsonBytesResponse(content, status, media, headers)
+    rebuilt.graphql_body = changed
+    return rebuilt
+
+
+def _content_is_object(response: Response) -> bool:
+    """Whether the serialised body is a non-empty JSON object (`{...}`), as orjson writes it."""
+    body = bytes(response.body)
+    return body.startswith(b"{") and body.endswith(b"}") and body != b"{}"
 
 
 def _failed() -> Response:

@@ -27,6 +27,7 @@ __all__ = [
     "PAYLOAD_TOO_LARGE",
     "RETRY_HEADERS",
     "UNSUPPORTED_MEDIA_TYPE",
+    "JsonBytesResponse",
     "error_body",
     "graphql_response",
     "json_response",
