@@ -207,3 +207,16 @@ def test_a_hook_that_is_not_async_fails_start_up() -> None:
 
     with pytest.raises(ConfigError, match="on_request must be an `async def` method"):
         plugged_app([Sync()], people_transport())
+
+
+async def test_on_response_keeps_the_extensions_the_answer_had() -> None:
+    class Decorate:
+        async def on_response(self, ctx: OutgoingResponse) -> None:
+            assert "queryPlan" in ctx.extensions
+            ctx.extensions["served"] = "yes"
+
+    app = plugged_app([Decorate()], people_transport(), **{"query_plan.expose": "true"})
+    plan_header = {"apollo-query-plan-experimental": "1"}
+    _, _, body = await ask(app, "{ people { name } }", headers=plan_header)
+    assert body["data"] == {"people": [{"name": "Ada Lovelace"}, {"name": "Grace Hopper"}]}
+    assert set(body["extensions"]) == {"queryPlan", "queryPlanText", "served"}
