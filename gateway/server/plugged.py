@@ -37,7 +37,7 @@ from gateway.plugins import (
 )
 from gateway.runtime import Gateway, GraphQLRequest
 from gateway.security import Refusal
-from gateway.server.negotiation import JSON
+from gateway.server.negotiation import JSON, negotiate
 from gateway.server.responses import JsonBytesResponse, error_body, graphql_response
 
 __all__ = ["around", "before_execution", "refusal_of"]
@@ -71,7 +71,8 @@ async def around(chain: PluginChain, request: Request, handler: Handler) -> Resp
             response = await handler(request)
         else:
             body = error_body(refused.message, refused.code, refused.extensions)
-            response = graphql_response(body, refused.status, JSON)
+            media = negotiate(request.headers.get("accept")).media_type or JSON
+            response = graphql_response(body, refused.status, media)
         if chain.on_error or chain.on_response:
             response = await _finish(chain, scope, response)
         return response

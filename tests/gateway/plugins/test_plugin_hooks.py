@@ -103,8 +103,11 @@ async def test_a_refusal_answers_its_code_and_status_and_runs_nothing(
     where: str, status: int, code: str
 ) -> None:
     transport = people_transport()
-    got, _, body = await ask(plugged_app([Refusing(where)], transport), "{ people { name } }")
+    accept = {"accept": "application/graphql-response+json"}
+    app = plugged_app([Refusing(where)], transport)
+    got, headers, body = await ask(app, "{ people { name } }", headers=accept)
     assert got == status
+    assert headers["content-type"].startswith("application/graphql-response+json")
     assert body["errors"][0]["extensions"]["code"] == code
     assert "data" not in body
     assert transport.requests == []
