@@ -20,6 +20,7 @@ from gateway.config.declare import subgraph_env_name
 from gateway.config.model import Config
 from gateway.config.observability import LogsConfig, MetricsConfig, TelemetryConfig
 from gateway.config.parsers import Mode
+from gateway.config.plugins import PluginRef
 from gateway.config.resilience import BreakerConfig, ReloadConfig, RetryConfig
 from gateway.config.sections import (
     ComposeConfig,
@@ -62,6 +63,7 @@ __all__ = [
     "Mode",
     "PerformanceConfig",
     "PersistedConfig",
+    "PluginRef",
     "QueryPlanConfig",
     "RateLimitConfig",
     "ReadinessConfig",

@@ -64,6 +64,8 @@ class Setting:
     """Flags with the same group name cannot be given together."""
     shown: str | None = None
     """How `--help` and the README show the default, when its value would mislead."""
+    repeatable: bool = False
+    """The flag may be given again and again; the parser then gets the list of values."""
 
 
 def setting(
@@ -78,6 +80,7 @@ def setting(
     metavar: str | None = None,
     exclusive: str | None = None,
     shown: str | None = None,
+    repeatable: bool = False,
 ) -> T:
     """Declare one setting as a dataclass field (its default and where else it may come from)."""
     declared = Setting(
@@ -90,6 +93,7 @@ def setting(
         metavar=metavar,
         exclusive=exclusive,
         shown=shown,
+        repeatable=repeatable,
     )
     return dataclasses.field(default=default, metadata={_META: declared})
 

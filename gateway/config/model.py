@@ -15,6 +15,7 @@ from gateway.config.batching import BatchingConfig
 from gateway.config.declare import family, section, setting, subgraph_env_name
 from gateway.config.observability import LogsConfig, MetricsConfig, TelemetryConfig
 from gateway.config.parsers import Mode, integer, mode, optional_path, seconds
+from gateway.config.plugins import PluginRef, plugin_refs
 from gateway.config.resilience import BreakerConfig, ReloadConfig, RetryConfig
 from gateway.config.sections import (
     ComposeConfig,
@@ -106,6 +107,17 @@ class Config:
         OverrideLabelSettings,
         help="per custom @override label: `<NAME>` is the label upper-cased, other characters "
         "than A-Z and 0-9 as `_` (beta-billing: `GATEWAY_OVERRIDE_LABEL_HEADER_BETA_BILLING`)",
+    )
+    plugins: tuple[PluginRef, ...] = setting(
+        env="GATEWAY_PLUGINS",
+        parse=plugin_refs,
+        default=(),
+        flag="--plugin",
+        metavar="MODULE:ATTRIBUTE",
+        repeatable=True,
+        shown="none",
+        help="plugins to load, in order: `module:attribute`, or in YAML "
+        "`{use: module:attribute, config: {...}}` (see Plugins)",
     )
     readiness: ReadinessConfig = section(ReadinessConfig)
     reload: ReloadConfig = section(ReloadConfig)

@@ -143,6 +143,7 @@ def add_setting_flags(parser: argparse.ArgumentParser) -> None:
             target.add_argument(
                 declared.flag,
                 dest=spec.key,
+                action="append" if declared.repeatable else "store",
                 metavar=declared.metavar or spec.name.upper(),
                 help=f"{declared.help} (default: {shown_default(spec)})",
             )

@@ -165,7 +165,8 @@ class AuthorizationConfig:
         parse=optional_text,
         default=None,
         shown="none: every policy refused",
-        help="`module:function` deciding @policy, `f(policies: frozenset[str], claims) -> bool`",
+        help="`module:function` deciding @policy, `f(policies: frozenset[str], claims) -> bool` "
+        "(or a plugin's `authorize_policies`)",
     )
 
 

@@ -209,4 +209,9 @@ def export_flags(overrides: Mapping[str, object], environ: MutableMapping[str, s
             continue
         spec = by_key[key]
         value = _parse(spec.setting.parse, raw, f"command-line option for '{key}'")
-        environ[spec.setting.env] = str(value.resolve()) if isinstance(value, Path) else str(raw)
+        if isinstance(value, Path):
+            environ[spec.setting.env] = str(value.resolve())
+        elif isinstance(raw, list):  # a repeated flag: its variable takes a comma-separated list
+            environ[spec.setting.env] = ",".join(str(item) for item in raw)
+        else:
+            environ[spec.setting.env] = str(raw)

@@ -17,12 +17,14 @@ Their settings are sections of the gateway's `Config`, declared in `gateway/conf
 """
 
 from gateway.security.authentication import Authenticator, AuthFailure, Claims, bearer_token
+from gateway.security.authorization import PolicyHook
 from gateway.security.guard import Refusal, SecurityGuard
 
 __all__ = [
     "AuthFailure",
     "Authenticator",
     "Claims",
+    "PolicyHook",
     "Refusal",
     "SecurityGuard",
     "bearer_token",

@@ -40,6 +40,7 @@ from gateway.security.authorization import (
     UNAUTHORIZED_FIELD_OR_TYPE,
     Authorized,
     Filtered,
+    PolicyHook,
     filter_operation,
     null_removed,
 )
@@ -117,14 +118,19 @@ class SecurityGuard:
         persisted: PersistedConfig | None = None,
         rate_limit: RateLimitConfig | None = None,
         redis_url: str | None = None,
+        policy_hook: PolicyHook | None = None,
     ) -> None:
-        """`redis_url` names the store replicas share for APQ and rate limits (else memory)."""
+        """`redis_url` names the store replicas share for APQ and rate limits (else memory);
+        `policy_hook` decides `@policy` (a plugin's `authorize_policies`) instead of the
+        configured `authorization.policy_hook`."""
         self._auth = Authenticator(auth) if auth.enabled else None
         self._limits = limits
         self._security = security
         self._demand = DemandControl(limits)
         settings = authorization or AuthorizationConfig()
-        self._authorizer = Authorizer(settings) if auth.enabled and settings.enabled else None
+        self._authorizer = (
+            Authorizer(settings, policy_hook) if auth.enabled and settings.enabled else None
+        )
         self._documents = PersistedDocuments(persisted or PersistedConfig(), redis_url=redis_url)
         rate = rate_limit or RateLimitConfig()
         self._rate = rate if rate.requests else None

@@ -3,7 +3,8 @@
 Requirements are read once per supergraph (a recomposition brings a new object). `@policy`
 groups are decided by a Python hook named in the config as `module:function`, called with the
 group's policy names and the caller's `Claims`; without a hook every policy is refused, which
-fails closed.
+fails closed. A plugin may decide instead (`authorize_policies`, `gateway/plugins/`): the
+server hands its method here; naming both is a start-up error, so one place decides.
 """
 
 from __future__ import annotations
@@ -36,9 +37,14 @@ def load_policy_hook(target: str | None) -> PolicyHook:
 class Authorizer:
     """Decides field by field for one request."""
 
-    def __init__(self, config: AuthorizationConfig) -> None:
+    def __init__(self, config: AuthorizationConfig, hook: PolicyHook | None = None) -> None:
         self.reject = config.reject_unauthorized
-        self._hook = load_policy_hook(config.policy_hook)
+        if hook is not None and config.policy_hook is not None:
+            raise ValueError(
+                "@policy is decided twice: by authorization.policy_hook and by a plugin's "
+                "authorize_policies; keep one"
+            )
+        self._hook = hook or load_policy_hook(config.policy_hook)
         self._source: Supergraph | None = None
         self._requirements: Mapping[tuple[str, str], Requirement] = {}
 

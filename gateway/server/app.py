@@ -19,7 +19,7 @@ full Starlette stack.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,7 @@ from starlette.routing import BaseRoute, Route
 from starlette.types import Receive, Scope, Send
 
 from gateway.config import Config, ConfigError
+from gateway.plugins import PluginChain, PluginLoadError, PluginTransport, load_plugins
 from gateway.server.endpoint import GraphQLEndpoint
 from gateway.server.graphiql import ASSET_ROUTE, GraphiQL
 from gateway.server.health import HealthEndpoints
@@ -132,14 +133,25 @@ def _watch(state: ServingState, path: Path, handle_sighup: bool) -> None:
     state.background.append(lambda: watcher.run(poll=poll, handle_sighup=handle_sighup))
 
 
+def _plugin_chain(config: Config, plugins: Sequence[object]) -> PluginChain:
+    try:
+        return PluginChain([*load_plugins(config.plugins), *plugins])
+    except (PluginLoadError, TypeError) as error:
+        raise ConfigError(f"plugins: {error}") from None
+
+
 def create_app(
     config: Config,
     *,
     supergraph: Supergraph | None = None,
     transport: Transport | None = None,
     handle_sighup: bool = False,
+    plugins: Sequence[object] = (),
 ) -> Starlette:
     """Build the gateway app; `supergraph` and `transport` replace the configured ones.
+
+    `plugins` run after the configured ones (`plugins:`, `--plugin`), in their order; a
+    plugin that cannot be loaded or has a hook that is not `async def` is a `ConfigError`.
 
     A `--supergraph` file is watched while the app runs (`reload.watch`), and with
     `handle_sighup` (what `gateway serve` asks) SIGHUP reloads it too. Raises `ConfigError`
@@ -147,7 +159,10 @@ def create_app(
     missing or invalid, so start-up fails with a message instead of serving.
     """
     telemetry = Telemetry(config)
+    chain = _plugin_chain(config, plugins)
     state = ServingState(config, transport, observer=telemetry.observer)
+    if chain.touches_subgraphs:  # otherwise the executor calls the transport directly
+        state.transport = PluginTransport(state.transport, chain)
     if supergraph is None and config.supergraph is not None:
         _watch(state, config.supergraph, handle_sighup)  # before reading: no change is missed
         supergraph = load_supergraph_file(config.supergraph)
@@ -160,7 +175,7 @@ def create_app(
         )
     graphiql = GraphiQL(config) if config.graphiql.enabled else None
     page = graphiql.page if graphiql is not None else None
-    endpoint = GraphQLEndpoint(state, config, page, telemetry)
+    endpoint = GraphQLEndpoint(state, config, page, telemetry, chain)
     health = HealthEndpoints(state)
     routes: list[BaseRoute] = [
         Route(config.server.graphql_path, endpoint.handle, methods=_GRAPHQL_METHODS),

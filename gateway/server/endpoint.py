@@ -25,6 +25,7 @@ import asyncio
 import dataclasses
 import logging
 from collections.abc import Awaitable, Callable, Mapping
+from functools import partial
 
 from graphql import OperationDefinitionNode, OperationType
 from starlette.requests import Request
@@ -33,12 +34,14 @@ from starlette.responses import Response
 from gateway.config import Config
 from gateway.documents import Runnable
 from gateway.operation import OperationErrors
+from gateway.plugins import PluginChain
 from gateway.runtime import Gateway, GatewayResult, GraphQLRequest
 from gateway.security import Claims, Refusal, SecurityGuard
 from gateway.security.ratelimit import CLIENT_ADDRESS_HEADER
 from gateway.server.batch import answer_batch
 from gateway.server.negotiation import GRAPHQL_RESPONSE_JSON, JSON, negotiate
 from gateway.server.params import BatchPayload, RequestProblem, from_get, from_post, read_body
+from gateway.server.plugged import around, before_execution
 from gateway.server.responses import (
     METHOD_NOT_ALLOWED,
     NOT_ACCEPTABLE,
@@ -71,6 +74,7 @@ class GraphQLEndpoint:
         config: Config,
         graphiql: HtmlPage | None,
         telemetry: Telemetry | None = None,
+        plugins: PluginChain | None = None,
     ) -> None:
         self._state = state
         self._config = config
@@ -84,13 +88,19 @@ class GraphQLEndpoint:
             persisted=config.persisted,
             rate_limit=config.rate_limit,
             redis_url=config.redis.url,
+            policy_hook=plugins.policy_hook if plugins is not None else None,
         )
+        # Decided once: without request hooks the endpoint is exactly what it was.
+        self._plugins = plugins if plugins is not None and plugins.active else None
+        self._inner: HtmlPage = self._handle
+        if self._plugins is not None:
+            self._inner = partial(around, self._plugins, handler=self._handle)
 
     async def handle(self, request: Request) -> Response:
         """Answer one request on the GraphQL path, observed when telemetry is on."""
         if self._telemetry.active:
-            return await self._telemetry.observe(request, self._handle)
-        return await self._handle(request)
+            return await self._telemetry.observe(request, self._inner)
+        return await self._inner(request)
 
     async def _handle(self, request: Request) -> Response:
         """Answer one request on the GraphQL path; its deadline starts now."""
@@ -169,6 +179,10 @@ class GraphQLEndpoint:
         labels = gateway.overrides.decide(headers)
         if operation is not None:
             self._telemetry.plan(gateway, operation, labels)
+            if self._plugins is not None:
+                refused = await before_execution(self._plugins, gateway, parsed, operation, labels)
+                if refused is not None:
+                    return _refused(refused, media)
         try:
             result = await gateway.execute(
                 parsed,

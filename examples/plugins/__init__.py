@@ -1,0 +1,1 @@
+"""Example gateway plugins, each loadable as `--plugin examples.plugins.<module>:<attribute>`."""

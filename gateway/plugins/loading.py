@@ -1,0 +1,47 @@
+"""Plugins named in the settings (`module:attribute`), imported and built at start-up.
+
+`use: module:attribute` names the plugin. With a `config` mapping, the attribute is a factory
+(a class or a function) called with that mapping as its one argument; without one, a class is
+instantiated with no arguments and anything else is the plugin itself (a module-level object,
+or a module used as a plugin). A name that does not import fails start-up with a message.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterable
+
+from gateway.config import PluginRef
+
+__all__ = ["PluginLoadError", "PluginRef", "load_plugin", "load_plugins"]
+
+
+class PluginLoadError(ValueError):
+    """A configured plugin could not be imported or built; the message says which and why."""
+
+
+def load_plugin(ref: PluginRef) -> object:
+    """The plugin `ref` names, built with its config."""
+    module_name, colon, attribute = ref.use.partition(":")
+    if not colon or not module_name or not attribute:
+        raise PluginLoadError(f"plugin {ref.use!r}: expected `module:attribute`")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as error:
+        raise PluginLoadError(f"plugin {ref.use!r}: cannot import {module_name}: {error}") from None
+    target: object = module
+    for part in attribute.split("."):
+        if not hasattr(target, part):
+            raise PluginLoadError(f"plugin {ref.use!r}: {module_name} has no {attribute}")
+        target = getattr(target, part)
+    if ref.config is not None:
+        if not callable(target):
+            raise PluginLoadError(f"plugin {ref.use!r} has a config but is not a factory")
+        return target(dict(ref.config))
+    if isinstance(target, type):
+        return target()
+    return target
+
+
+def load_plugins(refs: Iterable[PluginRef]) -> list[object]:
+    return [load_plugin(ref) for ref in refs]

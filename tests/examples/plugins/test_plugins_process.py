@@ -1,0 +1,101 @@
+"""The example plugins in a real gateway process before the real `people` subgraph: `stamp`
+from `--plugin`, the allowlist and the request log from a YAML `plugins:` list."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import orjson
+import pytest
+
+from devstack.processes import Service
+from tests.gateway.server.server_support import (
+    people_supergraph,
+    post_json,
+    start_gateway_process,
+    start_people_subgraph,
+)
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def work_dir(test_output_root: Path) -> Path:
+    path = test_output_root / "examples-plugins"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@pytest.fixture(scope="module")
+def supergraph_file(work_dir: Path) -> Iterator[Path]:
+    people = start_people_subgraph(work_dir)
+    try:
+        file = work_dir / "supergraph.graphql"
+        file.write_text(people_supergraph(people.url + "/graphql"), encoding="utf-8")
+        yield file
+    finally:
+        people.stop()
+
+
+@pytest.fixture(scope="module")
+def stamped(work_dir: Path, supergraph_file: Path) -> Iterator[Service]:
+    args = ["--supergraph", str(supergraph_file), "--plugin", "examples.plugins.stamp:plugin"]
+    gateway = start_gateway_process(args, work_dir / "stamped.log")
+    try:
+        yield gateway
+    finally:
+        gateway.stop()
+
+
+@pytest.fixture(scope="module")
+def guarded(work_dir: Path, supergraph_file: Path) -> Iterator[tuple[Service, Path]]:
+    log = work_dir / "requests.jsonl"
+    log.unlink(missing_ok=True)
+    config = work_dir / "gateway.yaml"
+    config.write_text(
+        "plugins:\n"
+        f"  - use: examples.plugins.request_log:RequestLog\n    config: {{path: {log}}}\n"
+        "  - use: examples.plugins.allowlist:ClientAllowlist\n"
+        "    config: {clients: {ios-app: [Names]}}\n",
+        encoding="utf-8",
+    )
+    args = ["--config", str(config), "--supergraph", str(supergraph_file)]
+    gateway = start_gateway_process(args, work_dir / "guarded.log")
+    try:
+        yield gateway, log
+    finally:
+        gateway.stop()
+
+
+def test_every_subgraph_request_is_stamped_and_every_answer_too(stamped: Service) -> None:
+    query = 'query Stamped { header(name: "x-stamp") people { name } }'
+    reply = post_json(stamped.port, {"query": query})
+    assert reply.status == 200
+    body = reply.json()
+    assert body["data"]["header"] == "Stamped"  # what the subgraph received
+    assert body["extensions"] == {"stamp": True}
+    anonymous = post_json(stamped.port, {"query": '{ header(name: "x-stamp") }'}).json()
+    assert anonymous == {"data": {"header": ""}, "extensions": {"stamp": True}}
+
+
+def test_yaml_plugins_refuse_unlisted_operations_and_log_each_request(
+    guarded: tuple[Service, Path],
+) -> None:
+    gateway, log = guarded
+    listed = {"x-client-name": "ios-app"}
+    ok = post_json(gateway.port, {"query": "query Names { people { name } }"}, headers=listed)
+    assert ok.status == 200
+    assert ok.json()["data"]["people"][0]["name"] == "Ada Lovelace"
+    other = post_json(gateway.port, {"query": "query Other { people { id } }"}, headers=listed)
+    assert other.status == 403
+    assert other.json()["errors"][0]["extensions"]["code"] == "OPERATION_NOT_ALLOWED"
+    stranger = post_json(gateway.port, {"query": "query Names { people { name } }"})
+    assert stranger.status == 403
+    assert stranger.json()["errors"][0]["extensions"]["code"] == "UNKNOWN_CLIENT"
+    lines = [orjson.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    assert [(x["operation"], x["status"], x["errors"]) for x in lines] == [
+        ("Names", 200, []),
+        ("Other", 403, ["OPERATION_NOT_ALLOWED"]),
+        ("Names", 403, ["UNKNOWN_CLIENT"]),
+    ]
