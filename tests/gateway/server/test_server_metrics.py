@@ -37,7 +37,11 @@ def _total(samples: list[tuple[dict[str, str], float]], **labels: str) -> float:
 def test_one_process_counts_requests_fetches_and_caches(
     supergraph_file: Path, server_dir: Path
 ) -> None:
-    env = {"GATEWAY_METRICS_PATH": "/ops/metrics", "GATEWAY_METRICS_OPERATION_NAMES": "1"}
+    env = {
+        "GATEWAY_METRICS_ENABLED": "true",
+        "GATEWAY_METRICS_PATH": "/ops/metrics",
+        "GATEWAY_METRICS_OPERATION_NAMES": "1",
+    }
     gateway = start_gateway_process(
         ["--supergraph", str(supergraph_file)], server_dir / "gateway-metrics.log", env
     )
@@ -77,7 +81,8 @@ def test_workers_share_their_counts(
     log_path = server_dir / "gateway-workers-metrics.log"
     log_path.unlink(missing_ok=True)
     args = ["--supergraph", str(supergraph_file), "--workers", "2"]
-    gateway = start_gateway_process(args, log_path, {"TMPDIR": str(tmp_path)})
+    env = {"TMPDIR": str(tmp_path), "GATEWAY_METRICS_ENABLED": "true"}
+    gateway = start_gateway_process(args, log_path, env)
     try:
         for _ in range(10):
             assert post_json(gateway.port, QUERY).status == 200

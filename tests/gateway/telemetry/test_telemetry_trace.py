@@ -76,6 +76,7 @@ def traced(mongodb_uri: str, test_output_root: Path) -> Iterator[Traced]:
                 "GATEWAY_READINESS_SUBGRAPHS": "accounts",
                 "GATEWAY_FORWARD_HEADERS": "authorization",
                 "GATEWAY_ACCESS_LOG": "json",
+                "GATEWAY_METRICS_ENABLED": "true",
                 "OTEL_EXPORTER_OTLP_ENDPOINT": receiver.endpoint,
                 "OTEL_SERVICE_NAME": "gateway",
                 "OTEL_BSP_SCHEDULE_DELAY": "100",
