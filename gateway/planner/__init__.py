@@ -14,6 +14,8 @@ from gateway.planner.entities import PlanningError
 from gateway.planner.plan import (
     BatchFetchNode,
     ConditionNode,
+    DeferNode,
+    DeferredNode,
     EntityBatch,
     FetchNode,
     FieldSelection,
@@ -33,6 +35,8 @@ from gateway.planner.printer import plan_to_json, print_plan
 __all__ = [
     "BatchFetchNode",
     "ConditionNode",
+    "DeferNode",
+    "DeferredNode",
     "EntityBatch",
     "FetchNode",
     "FieldSelection",

@@ -20,6 +20,7 @@ from graphql import (
     get_named_type,
 )
 
+from gateway.operation import defer_label, defer_mark, without_defer_mark
 from gateway.planner.climb import RootPlace
 from gateway.planner.contexts import context_stays_local, plan_local_contexts
 from gateway.planner.entities import plan_remote
@@ -192,6 +193,9 @@ class Walker:
     def _fragment(
         self, scope: Scope, node: InlineFragmentNode, remote: list[SelectionNode]
     ) -> set[int]:
+        mark = defer_mark(tuple(node.directives or ()))
+        if mark is not None:
+            return self._deferred(scope, node, mark)
         view, type_name = self.view, scope.type_name
         condition = node.type_condition.name.value if node.type_condition else None
         directives = tuple(node.directives or ())
@@ -214,6 +218,23 @@ class Walker:
         conditions = scope.conditions + conditions_of(directives)
         inner = scope.at(type_name=condition, out=sub, conditions=conditions)
         return self.plan_selection(inner, items)
+
+    def _deferred(self, scope: Scope, node: InlineFragmentNode, mark: int) -> set[int]:
+        """A deferred fragment: the fetches its jumps need serve it alone (they run after the
+        primary part); the fields the current fetch resolves stay in it and are delivered
+        with the deferred part. The marker never reaches a subgraph."""
+        label = defer_label(tuple(node.directives or ()))
+        outer = self.groups.defer
+        with self.groups.deferred(mark, label, scope.path):
+            plain = InlineFragmentNode(
+                type_condition=node.type_condition,
+                directives=without_defer_mark(tuple(node.directives or ())),
+                selection_set=node.selection_set,
+            )
+            remote: list[SelectionNode] = []
+            touched = self._fragment(scope, plain, remote) | self._remote(scope, remote)
+        # Nothing outside the fragment may wait for a fetch that runs only after the answer.
+        return {g for g in touched if self.groups.items[g].defer == outer}
 
     def _local_field(self, scope: Scope, node: FieldNode) -> set[int]:
         name = node.name.value
