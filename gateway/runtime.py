@@ -218,8 +218,8 @@ class Gateway:
             return cached
         forwarded = self.header_policy.forwarded(headers)
         if incremental:
-            run = execute_incremental(self, operation, variables, labels, forwarded, deadline)
-            if (streamed := await run) is not None:
+            parts = execute_incremental(self, operation, variables, labels, forwarded, deadline)
+            if (streamed := await parts) is not None:
                 return streamed
         if self.options.deduplicate_inbound and prepared.kind == "query":
             identity = self.header_policy.credentials(headers)

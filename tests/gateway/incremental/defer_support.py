@@ -50,7 +50,7 @@ async def parts_of(
 
 def merge_parts(parts: list[dict[str, Any]]) -> dict[str, Any]:
     """What a client has once every part arrived: items merged at their paths, errors kept."""
-    data = parts[0].get("data")
+    data: dict[str, Any] = parts[0]["data"]
     errors = list(parts[0].get("errors", ()))
     for part in parts[1:]:
         for item in part.get("incremental", ()):
