@@ -16,6 +16,7 @@ planned with every `@defer` off (`plannable`), as any other.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator, Mapping
+from contextlib import aclosing
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -107,17 +108,18 @@ async def execute_incremental(
         blocks = {block.id: block for block in planned.split.blocks}
         remaining = len(node.deferred)
         parts = execute_deferred(node, variables, transport, context, outcome.data)
-        async for done in parts:
-            remaining -= 1
-            block = blocks[done.part.id]
-            shape = _shape(gateway, planned, block.id, block.slice, variables)
-            shaped = shape_response(
-                block.slice, api, variables, outcome.data, done.errors, compiled=shape
-            )
-            items = _items(done.part, delivered, shaped)
-            payload: dict[str, Any] = {"incremental": items} if items else {}
-            payload["hasNext"] = remaining > 0
-            yield payload
+        async with aclosing(parts):  # a client gone away stops the parts still running
+            async for done in parts:
+                remaining -= 1
+                block = blocks[done.part.id]
+                shape = _shape(gateway, planned, block.id, block.slice, variables)
+                shaped = shape_response(
+                    block.slice, api, variables, outcome.data, done.errors, compiled=shape
+                )
+                items = _items(done.part, delivered, shaped)
+                payload: dict[str, Any] = {"incremental": items} if items else {}
+                payload["hasNext"] = remaining > 0
+                yield payload
 
     return GatewayResult(body={**body, "hasNext": True}, subsequent=subsequent())
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncGenerator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,7 +53,7 @@ async def execute_deferred(
     transport: Transport,
     request_context: RequestContext,
     data: dict[str, Any],
-) -> AsyncIterator[DeferredOutcome]:
+) -> AsyncGenerator[DeferredOutcome, None]:
     """Every deferred part, in the order they complete; children start when their parent is
     done (its outcome is yielded before theirs)."""
     children: dict[int | None, list[DeferredNode]] = {}
