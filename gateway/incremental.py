@@ -28,7 +28,7 @@ from gateway.operation import (
     has_defer,
     split_defers,
 )
-from gateway.planner import DeferNode, DeferredNode, QueryPlan
+from gateway.planner import DeferNode, DeferredNode, QueryPlan, plan_extensions
 from gateway.shaping import CompiledShape, compile_shape, directive_variables, shape_response
 
 if TYPE_CHECKING:
@@ -74,9 +74,11 @@ async def execute_incremental(
     labels: frozenset[str],
     forwarded: dict[str, str],
     deadline: float | None,
+    include_plan: bool = False,
 ) -> GatewayResult | None:
     """The first payload and an iterator of the rest, or None when nothing is deferred for
-    these variables (the caller answers in one response)."""
+    these variables (the caller answers in one response). With `include_plan` the first
+    payload's `extensions` hold the `Defer` plan, as a whole answer's hold its plan."""
     from gateway.runtime import GatewayResult  # the runtime imports this module
 
     if not uses_defer(operation) or operation.prepared.kind != "query":
@@ -121,7 +123,10 @@ async def execute_incremental(
                 payload["hasNext"] = remaining > 0
                 yield payload
 
-    return GatewayResult(body={**body, "hasNext": True}, subsequent=subsequent())
+    first = {**body, "hasNext": True}
+    if include_plan:
+        first["extensions"] = plan_extensions(planned.plan)
+    return GatewayResult(body=first, subsequent=subsequent())
 
 
 def _planned(

@@ -51,8 +51,7 @@ from gateway.planner import (
     QueryPlan,
     build_query_plan,
     override_labels_in,
-    plan_to_json,
-    print_plan,
+    plan_extensions,
 )
 from gateway.shaping import (
     INTROSPECTION_FIELDS,
@@ -217,10 +216,11 @@ class Gateway:
         if isinstance(cached, GatewayResult):
             return cached
         forwarded = self.header_policy.forwarded(headers)
-        if incremental:
-            parts = execute_incremental(self, operation, variables, labels, forwarded, deadline)
-            if (streamed := await parts) is not None:
-                return streamed
+        streamed = incremental and await execute_incremental(
+            self, operation, variables, labels, forwarded, deadline, include_plan
+        )
+        if isinstance(streamed, GatewayResult):  # `@defer` answered in parts
+            return streamed
         if self.options.deduplicate_inbound and prepared.kind == "query":
             identity = self.header_policy.credentials(headers)
             key = inbound_key(request.query, operation, variables, forwarded, identity)
@@ -229,7 +229,7 @@ class Gateway:
         else:
             body = await self._run(operation, cached, variables, request, forwarded, deadline)
         if include_plan:
-            body = {**body, "extensions": _plan_extensions(cached.plan)}
+            body = {**body, "extensions": plan_extensions(cached.plan)}
         return GatewayResult(body=body)
 
     def _operation(self, request: GraphQLRequest) -> Runnable | GatewayResult:
@@ -364,10 +364,6 @@ def _refuse(prepared: PreparedOperation, allow_mutations: bool) -> GatewayResult
 
 def _request_errors(errors: tuple[dict[str, Any], ...]) -> GatewayResult:
     return GatewayResult(body={"errors": list(errors)}, is_request_error=True)
-
-
-def _plan_extensions(plan: QueryPlan) -> dict[str, Any]:
-    return {"queryPlan": plan_to_json(plan), "queryPlanText": print_plan(plan)}
 
 
 def _static_root_names(prepared: PreparedOperation) -> set[str]:

@@ -30,7 +30,7 @@ from gateway.planner.plan import (
     SequenceNode,
     ValueSetter,
 )
-from gateway.planner.printer import plan_to_json, print_plan
+from gateway.planner.printer import plan_extensions, plan_to_json, print_plan
 
 __all__ = [
     "BatchFetchNode",
@@ -54,6 +54,7 @@ __all__ = [
     "build_query_plan",
     "default_override_labels",
     "override_labels_in",
+    "plan_extensions",
     "plan_to_json",
     "print_plan",
 ]

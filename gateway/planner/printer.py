@@ -36,7 +36,7 @@ from gateway.planner.plan import (
     ValueSetter,
 )
 
-__all__ = ["plan_to_json", "print_plan"]
+__all__ = ["plan_extensions", "plan_to_json", "print_plan"]
 
 _INDENT = "  "
 
@@ -163,6 +163,11 @@ def _requires_ast(selections: tuple[RequiresSelection, ...]) -> SelectionSetNode
                 )
             )
     return SelectionSetNode(selections=tuple(nodes))
+
+
+def plan_extensions(plan: QueryPlan) -> dict[str, Any]:
+    """The plan as a response's `extensions` carry it when the client asks (both forms)."""
+    return {"queryPlan": plan_to_json(plan), "queryPlanText": print_plan(plan)}
 
 
 def plan_to_json(plan: QueryPlan) -> dict[str, Any]:

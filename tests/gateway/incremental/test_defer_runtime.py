@@ -174,3 +174,13 @@ async def test_closing_the_stream_early_cancels_the_deferred_parts() -> None:
     await asyncio.sleep(0)
     assert all(task.done() for task in running)
     assert not [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+
+
+async def test_the_first_part_carries_the_defer_plan_when_asked() -> None:
+    gateway, _ = in_process_gateway()
+    request = GraphQLRequest(query=REVIEWS)
+    result = await gateway.execute(request, {}, incremental=True, include_plan=True)
+    text = result.body["extensions"]["queryPlanText"]
+    assert "Defer {" in text
+    assert 'Deferred(id: 0, depends: [], path: "topProducts/@", label: "reviews")' in text
+    assert result.body["extensions"]["queryPlan"]["node"]["kind"] == "Defer"
