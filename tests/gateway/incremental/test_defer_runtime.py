@@ -117,7 +117,7 @@ async def test_a_client_without_multipart_gets_the_deferred_fields_in_one_answer
         assert "defer" not in recorded.request.query
 
 
-async def test_fields_from_the_primary_fetch_are_still_delivered_later() -> None:
+async def test_an_entitys_own_fields_are_fetched_again_by_key() -> None:
     query = "{ topProducts(first: 1) { upc ... @defer { name price } } }"
     gateway, transport = in_process_gateway()
     first, last = await parts_of(gateway, query)
@@ -126,7 +126,22 @@ async def test_fields_from_the_primary_fetch_are_still_delivered_later() -> None
         "incremental": [{"data": {"name": "Table", "price": 899}, "path": ["topProducts", 0]}],
         "hasNext": False,
     }
-    assert transport.count("products") == 1  # no second fetch for them
+    assert transport.count("products") == 2  # the first part never waits for them
+
+
+async def test_a_value_types_fields_come_with_the_first_fetch_and_later_part() -> None:
+    query = "{ topReviews(first: 2) { id ... @defer { body } } }"
+    gateway, transport = in_process_gateway()
+    first, last = await parts_of(gateway, query)
+    assert first == {"data": {"topReviews": [{"id": "r1"}, {"id": "r2"}]}, "hasNext": True}
+    assert last == {
+        "incremental": [
+            {"data": {"body": "Love it!"}, "path": ["topReviews", 0]},
+            {"data": {"body": "Too expensive."}, "path": ["topReviews", 1]},
+        ],
+        "hasNext": False,
+    }
+    assert transport.count("reviews") == 1  # no key to ask again by
 
 
 class FailingReviews:

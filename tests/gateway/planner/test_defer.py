@@ -1,11 +1,13 @@
 """Planner: `@defer` gives Apollo's `DeferNode`: the primary part, then deferred parts with their
 paths, labels and the part each depends on; subgraph operations never carry `@defer`.
 
-As in Apollo's plans, a deferred fragment's jumps to other subgraphs become fetches of its own
-part, entered from keys the primary fetch adds, and deferred root fields get a root fetch of
-their own. Unlike Apollo (which asks the same subgraph again for a deferred entity's fields),
-fields the enclosing fetch resolves stay in that fetch: the part has no fetch and is delivered
-after the primary one (the spec allows both), so no subgraph is asked twice for one object.
+Each plan here was set beside Apollo's query planner with `incrementalDelivery.enableDefer`
+(they agree but for printing: Apollo nests a deferred fragment's children in a `Defer` of
+their own, its `depends` lists fetch ids, and its paths leave out `@`). A deferred fragment's
+fields become fetches of its own part, entered by key from the primary fetch: fields of other
+subgraphs, and an entity's fields its current subgraph resolves (asked again, so a slow field
+never holds the first part back). A value type's fields (no key to ask by) come with the
+enclosing fetch and are delivered with the part. Deferred root fields get a root fetch.
 """
 
 from __future__ import annotations
@@ -76,7 +78,7 @@ def test_fields_of_other_subgraphs_are_fetched_in_the_deferred_part() -> None:
     )
 
 
-def test_fields_the_enclosing_fetch_resolves_need_no_fetch_of_their_own() -> None:
+def test_an_entitys_own_fields_are_asked_again_by_key_as_apollo_does() -> None:
     _assert(
         supergraph("keys-entity-stub"),
         "{ me { ... @defer { displayName } } }",
@@ -87,12 +89,54 @@ def test_fields_the_enclosing_fetch_resolves_need_no_fetch_of_their_own() -> Non
               Fetch(service: "accounts") {
                 {
                   me {
-                    displayName
+                    __typename
+                    id
                   }
                 }
               },
             }, [
-              Deferred(id: 0, depends: [], path: "me") {},
+              Deferred(id: 0, depends: [], path: "me") {
+                Flatten(path: "me") {
+                  Fetch(service: "accounts") {
+                    {
+                      ... on Person {
+                        __typename
+                        id
+                      }
+                    } =>
+                    {
+                      ... on Person {
+                        displayName
+                      }
+                    }
+                  },
+                },
+              },
+            ]
+          },
+        }
+        """,
+    )
+
+
+def test_a_value_types_fields_come_with_the_enclosing_fetch() -> None:
+    _assert(
+        e2e_supergraph(),
+        "{ topReviews { id ... @defer { body } } }",
+        """
+        QueryPlan {
+          Defer {
+            Primary {
+              Fetch(service: "reviews") {
+                {
+                  topReviews {
+                    id
+                    body
+                  }
+                }
+              },
+            }, [
+              Deferred(id: 0, depends: [], path: "topReviews/@") {},
             ]
           },
         }
