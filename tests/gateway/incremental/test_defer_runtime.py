@@ -199,3 +199,27 @@ async def test_the_first_part_carries_the_defer_plan_when_asked() -> None:
     assert "Defer {" in text
     assert 'Deferred(id: 0, depends: [], path: "topProducts/@", label: "reviews")' in text
     assert result.body["extensions"]["queryPlan"]["node"]["kind"] == "Defer"
+
+
+async def test_a_skipped_deferred_fragment_delivers_no_item() -> None:
+    query = """query ($x: Boolean!) {
+      topProducts(first: 1) { name ... @defer @include(if: $x) { reviews { body } } } }"""
+    gateway, _ = in_process_gateway()
+    first, last = await parts_of(gateway, query, {"x": False})
+    assert first == {"data": {"topProducts": [{"name": "Table"}]}, "hasNext": True}
+    assert last == {"hasNext": False}
+    parts = await parts_of(gateway, query, {"x": True})
+    assert merge_parts(parts) == await _whole(query, {"x": True})
+
+
+async def test_mutations_and_introspection_with_defer_answer_in_one_part() -> None:
+    gateway, _ = in_process_gateway()
+    mutation = "mutation { stampAccounts ... @defer { stampReviews } }"
+    (answer,) = await parts_of(gateway, mutation)
+    assert set(answer["data"]) == {"stampAccounts", "stampReviews"}
+    assert "hasNext" not in answer
+    query = "{ __schema { queryType { name } } ... @defer { topReviews(first: 1) { id } } }"
+    (answer,) = await parts_of(gateway, query)
+    assert answer == {
+        "data": {"__schema": {"queryType": {"name": "Query"}}, "topReviews": [{"id": "r1"}]}
+    }
