@@ -39,6 +39,8 @@ __all__ = ["DeferPlanned", "execute_incremental", "plannable", "uses_defer"]
 
 MAX_DEFER_PLANS_PER_DOCUMENT = 8
 """Splits kept per operation (one per set of `@defer(if:)` values and labels seen)."""
+MAX_SHAPES_PER_PART = 4
+"""Compiled shapes kept per part of a split (one per set of `@skip`/`@include` values)."""
 
 
 @dataclass(slots=True, kw_only=True, eq=False)
@@ -171,7 +173,7 @@ def _shape(
     compiled = planned.shapes.get(key)
     if compiled is None:
         compiled = compile_shape(prepared, gateway.supergraph.api_schema, variables)
-        if len(planned.shapes) < 4 * (len(planned.split.blocks) + 1):
+        if len(planned.shapes) < MAX_SHAPES_PER_PART * (len(planned.split.blocks) + 1):
             planned.shapes[key] = compiled
     return compiled
 

@@ -177,7 +177,11 @@ class DeferredNode:
     """One deferred fragment's part (Apollo's `DeferredNode`): `node` fetches what it needs
     (None: its fields came with an earlier fetch) once the part it `depends` on (None: the
     primary part) is done; its data is delivered at every object found at `path` (response
-    keys, `"@"` per list level), under `label`."""
+    keys, `"@"` per list level), under `label`.
+
+    Apollo nests a fragment's children in a `Defer` inside its node and lists fetch ids in
+    `depends`; here parts are flat and `depends` names the enclosing deferred fragment, which
+    is all the executor needs to order them."""
 
     id: int
     label: str | None
