@@ -31,6 +31,7 @@ from gateway.operation import (
 )
 
 if TYPE_CHECKING:
+    from gateway.incremental import DeferPlanned
     from gateway.planner import QueryPlan
     from gateway.shaping import CompiledShape
 
@@ -81,6 +82,12 @@ class Runnable:
     planned: Planned | None = None
     plans_by_labels: dict[frozenset[str], Planned] = field(default_factory=dict)
     """Plans per set of progressive-override labels, when labels vary per request."""
+    uses_defer: bool | None = None
+    """Whether the operation has `@defer`, None until looked for (`gateway/incremental.py`)."""
+    defer_variables: tuple[str, ...] = ()
+    """The variables its `@defer(if:)`s read."""
+    deferred: dict[tuple[object, ...], DeferPlanned] = field(default_factory=dict)
+    """`@defer` plans and shapes per (override labels, `@defer(if:)` values)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, Protocol
@@ -36,6 +36,7 @@ from gateway.documents import Document, DocumentCache, Planned, Runnable
 from gateway.executor import RequestContext, execute_plan
 from gateway.headers import HeaderPolicy
 from gateway.inbound import InboundDedup, inbound_key
+from gateway.incremental import execute_incremental, plannable
 from gateway.operation import (
     BAD_REQUEST,
     DocumentLimits,
@@ -50,8 +51,7 @@ from gateway.planner import (
     QueryPlan,
     build_query_plan,
     override_labels_in,
-    plan_to_json,
-    print_plan,
+    plan_extensions,
 )
 from gateway.shaping import (
     INTROSPECTION_FIELDS,
@@ -105,6 +105,8 @@ class GatewayResult:
 
     body: dict[str, Any]
     is_request_error: bool = False
+    subsequent: AsyncIterator[dict[str, Any]] | None = None
+    """With `@defer` answered in parts: `body` is the first payload, these are the rest."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -151,7 +153,7 @@ class Gateway:
         self.documents = DocumentCache(
             self.options.document_cache_bytes, self.options.document_limits
         )
-        self._possible_types = _possible_types(supergraph.schema)
+        self.possible_types = _possible_types(supergraph.schema)
         self.header_policy = HeaderPolicy(self.options.forward_headers)
         self.overrides = OverridePolicy(override_labels_in(supergraph), self.options.overrides)
         self._inbound = InboundDedup()
@@ -184,14 +186,15 @@ class Gateway:
         operation: Runnable | None = None,
         deadline: float | None = None,
         labels: frozenset[str] | None = None,
+        incremental: bool = False,
     ) -> GatewayResult:
         """Run one request end to end; problems come back as errors in the body.
 
         `operation` is the request's operation already validated (by the server, between its
         checks), possibly filtered by authorization; without it the request's document is
         looked up here. `deadline` (event-loop time) is when the server must answer; without it
-        the request's budget, `request_timeout`, starts now.
-        """
+        the request's budget, `request_timeout`, starts now. With `incremental`, `@defer` is
+        answered in parts (`gateway/incremental.py`); otherwise all in one answer."""
         timeout = self.options.request_timeout
         if deadline is None and timeout is not None:
             deadline = asyncio.get_running_loop().time() + timeout
@@ -213,6 +216,11 @@ class Gateway:
         if isinstance(cached, GatewayResult):
             return cached
         forwarded = self.header_policy.forwarded(headers)
+        streamed = incremental and await execute_incremental(
+            self, operation, variables, labels, forwarded, deadline, include_plan
+        )
+        if isinstance(streamed, GatewayResult):  # `@defer` answered in parts
+            return streamed
         if self.options.deduplicate_inbound and prepared.kind == "query":
             identity = self.header_policy.credentials(headers)
             key = inbound_key(request.query, operation, variables, forwarded, identity)
@@ -221,7 +229,7 @@ class Gateway:
         else:
             body = await self._run(operation, cached, variables, request, forwarded, deadline)
         if include_plan:
-            body = {**body, "extensions": _plan_extensions(cached.plan)}
+            body = {**body, "extensions": plan_extensions(cached.plan)}
         return GatewayResult(body=body)
 
     def _operation(self, request: GraphQLRequest) -> Runnable | GatewayResult:
@@ -274,22 +282,30 @@ class Gateway:
     ) -> Planned | GatewayResult:
         prepared = operation.prepared
         names = _static_root_names(prepared)
-        try:
-            if names <= INTROSPECTION_FIELDS | {"__typename"}:
-                plan = QueryPlan(node=None)  # answered by the gateway alone
-            else:
-                plan = self._planner(self.supergraph, prepared, override_labels=labels)
-        except Exception:  # a planner bug must not become a 500 with a traceback
-            log.exception("query planning failed")
-            message = "The gateway could not plan this operation."
-            error = request_error(message, "QUERY_PLANNING_FAILED")
-            return GatewayResult(body={"errors": [error]}, is_request_error=False)
+        if names <= INTROSPECTION_FIELDS | {"__typename"}:
+            plan: QueryPlan | GatewayResult = QueryPlan(node=None)  # the gateway answers alone
+        else:
+            plan = self.plan_operation(plannable(operation), labels)
+        if isinstance(plan, GatewayResult):
+            return plan
         return Planned(
             plan=plan,
             directive_variables=directive_variables(prepared),
             has_introspection=bool(names & INTROSPECTION_FIELDS),
             shapes=shapes,
         )
+
+    def plan_operation(
+        self, prepared: PreparedOperation, labels: frozenset[str]
+    ) -> QueryPlan | GatewayResult:
+        """The planner's plan, or QUERY_PLANNING_FAILED (a planner bug is never a 500)."""
+        try:
+            return self._planner(self.supergraph, prepared, override_labels=labels)
+        except Exception:
+            log.exception("query planning failed")
+            message = "The gateway could not plan this operation."
+            error = request_error(message, "QUERY_PLANNING_FAILED")
+            return GatewayResult(body={"errors": [error]}, is_request_error=False)
 
     async def _run(
         self,
@@ -311,7 +327,7 @@ class Gateway:
                 errors.extend(introspection.errors)
         context = RequestContext(
             headers=forwarded,
-            possible_types=self._possible_types,
+            possible_types=self.possible_types,
             deadline=deadline,
             budget=self.options.request_timeout or 0.0,
         )
@@ -348,10 +364,6 @@ def _refuse(prepared: PreparedOperation, allow_mutations: bool) -> GatewayResult
 
 def _request_errors(errors: tuple[dict[str, Any], ...]) -> GatewayResult:
     return GatewayResult(body={"errors": list(errors)}, is_request_error=True)
-
-
-def _plan_extensions(plan: QueryPlan) -> dict[str, Any]:
-    return {"queryPlan": plan_to_json(plan), "queryPlanText": print_plan(plan)}
 
 
 def _static_root_names(prepared: PreparedOperation) -> set[str]:

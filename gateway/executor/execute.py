@@ -20,6 +20,7 @@ from gateway.executor.paths import Located, PathIndex, collect
 from gateway.planner import (
     BatchFetchNode,
     ConditionNode,
+    DeferNode,
     FetchNode,
     FlattenNode,
     ParallelNode,
@@ -143,6 +144,10 @@ async def _run(
             chosen = if_clause if ctx.variables.get(name) else else_clause
             if chosen is not None:
                 await _run(chosen, targets, ctx, index)
+        case DeferNode(primary=primary, deferred=deferred):  # merged: parents come first
+            for part in (primary, *(d.node for d in deferred)):
+                if part is not None:
+                    await _run(part, targets, ctx, index)
 
 
 async def _parallel(children: list[Coroutine[Any, Any, None]]) -> None:

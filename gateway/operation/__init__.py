@@ -1,6 +1,16 @@
 """The operation stage: parse (within size and token limits), measure, validate and pick the
 client's operation; coerce its variables."""
 
+from gateway.operation.defer import (
+    DeferBlock,
+    DeferSplit,
+    defer_label,
+    defer_mark,
+    defer_variables,
+    has_defer,
+    split_defers,
+    without_defer_mark,
+)
 from gateway.operation.errors import (
     BAD_REQUEST,
     MAX_FIELDS_EXCEEDED,
@@ -26,6 +36,8 @@ __all__ = [
     "MAX_EXPANDED_FIELDS",
     "MAX_FIELDS_EXCEEDED",
     "MAX_TOKENS_EXCEEDED",
+    "DeferBlock",
+    "DeferSplit",
     "DocumentLimits",
     "FastLexer",
     "OperationErrors",
@@ -33,10 +45,16 @@ __all__ = [
     "ParsedDocument",
     "PreparedOperation",
     "coerce_variables",
+    "defer_label",
+    "defer_mark",
+    "defer_variables",
+    "has_defer",
     "parse_operation",
     "prepare_operation",
     "request_error",
+    "split_defers",
     "strip_ignored_characters",
     "too_many_fields",
     "validate_operation",
+    "without_defer_mark",
 ]

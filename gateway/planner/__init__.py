@@ -14,6 +14,8 @@ from gateway.planner.entities import PlanningError
 from gateway.planner.plan import (
     BatchFetchNode,
     ConditionNode,
+    DeferNode,
+    DeferredNode,
     EntityBatch,
     FetchNode,
     FieldSelection,
@@ -28,11 +30,13 @@ from gateway.planner.plan import (
     SequenceNode,
     ValueSetter,
 )
-from gateway.planner.printer import plan_to_json, print_plan
+from gateway.planner.printer import plan_extensions, plan_to_json, print_plan
 
 __all__ = [
     "BatchFetchNode",
     "ConditionNode",
+    "DeferNode",
+    "DeferredNode",
     "EntityBatch",
     "FetchNode",
     "FieldSelection",
@@ -50,6 +54,7 @@ __all__ = [
     "build_query_plan",
     "default_override_labels",
     "override_labels_in",
+    "plan_extensions",
     "plan_to_json",
     "print_plan",
 ]

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from gateway.operation import PreparedOperation
 from gateway.planner.conflicts import alias_conflicts
+from gateway.planner.defer import defer_node
 from gateway.planner.fetch import FetchContext, batch_fetch_node, fetch_node
 from gateway.planner.graph import SubgraphView
 from gateway.planner.groups import Group, Groups
@@ -93,20 +94,23 @@ def build_query_plan(
         return schedule(kept, node_for)
 
     if prepared.kind != "mutation":
-        roots: dict[str, Group] = {}
+        roots: dict[tuple[str, int | None], Group] = {}
         groups = Groups()
 
         def root_group(service: str) -> Group:
-            if service not in roots:
-                roots[service] = groups.root(service)
-            return roots[service]
+            key = (service, groups.defer)  # a deferred fragment's root fields fetch apart
+            if key not in roots:
+                roots[key] = groups.root(service)
+            return roots[key]
 
         walker = Walker(view=view, groups=groups, root_place=root_group)
 
         def place(service: str) -> tuple[Walker, Group]:
             return walker, root_group(service)
 
-        RootPlanner(view=view, root_type=root_type, place=place).plan(items)
+        RootPlanner(view=view, root_type=root_type, place=place, groups=groups).plan(items)
+        if groups.defers:
+            return QueryPlan(node=defer_node(groups, scheduled))
         return QueryPlan(node=scheduled(walker.groups.items))
     steps: list[Walker] = []
 

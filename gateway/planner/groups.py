@@ -8,13 +8,25 @@ it does not delay the others, as Apollo's planner does.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from gateway.planner.normalize import Condition
 from gateway.planner.plan import KeyRenamer, Rewrite
 from gateway.planner.selections import Sel
 
-__all__ = ["Group", "Groups"]
+__all__ = ["DeferAt", "Group", "Groups"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DeferAt:
+    """Where a deferred fragment was met: its response path, the enclosing deferred fragment
+    (None: the primary part) and its label."""
+
+    path: tuple[str, ...]
+    parent: int | None
+    label: str | None
 
 
 @dataclass(eq=False, slots=True, kw_only=True)
@@ -35,6 +47,8 @@ class Group:
     context_rewrites: list[KeyRenamer] = field(default_factory=list)
     context_variables: dict[str, str] = field(default_factory=dict)
     context_bindings: dict[tuple[str, str], str] = field(default_factory=dict)
+    defer: int | None = None
+    """The deferred fragment this fetch serves (None: the primary part)."""
 
 
 @dataclass(slots=True)
@@ -43,9 +57,24 @@ class Groups:
 
     items: list[Group] = field(default_factory=list)
     _entities: dict[tuple[object, ...], Group] = field(default_factory=dict)
+    defer: int | None = None
+    """The deferred fragment being planned: groups made meanwhile serve it alone."""
+    defers: dict[int, DeferAt] = field(default_factory=dict)
+    """Every deferred fragment met, by marker id."""
+
+    @contextmanager
+    def deferred(self, mark: int, label: str | None, path: tuple[str, ...]) -> Iterator[None]:
+        """Plan a deferred fragment: fetches made meanwhile serve it alone."""
+        outer = self.defer
+        self.defers[mark] = DeferAt(path=path, parent=outer, label=label)
+        self.defer = mark
+        try:
+            yield
+        finally:
+            self.defer = outer
 
     def root(self, service: str) -> Group:
-        group = Group(id=len(self.items), service=service)
+        group = Group(id=len(self.items), service=service, defer=self.defer)
         self.items.append(group)
         return group
 
@@ -99,7 +128,7 @@ class Groups:
     ) -> Group:
         """The group of this kind found again by its inputs, or a new one."""
         reduced = self.reduce(parents)
-        key = (kind, service, path, reduced, conditions, variant)
+        key = (kind, service, path, reduced, conditions, variant, self.defer)
         group = self._entities.get(key)
         if group is None:
             group = Group(
@@ -110,6 +139,7 @@ class Groups:
                 reentry=kind == "reentry",
                 parents=reduced,
                 conditions=conditions,
+                defer=self.defer,
             )
             self.items.append(group)
             self._entities[key] = group

@@ -1,6 +1,7 @@
 """Query plans as immutable data, in Apollo's model, so ours can be set beside theirs.
 
-A plan is a tree of six node kinds: Apollo's five and Hive Router's `BatchFetch`. Behaviour
+A plan is a tree of seven node kinds: Apollo's six (`Defer` only at the top) and Hive
+Router's `BatchFetch`. Behaviour
 (execution, printing) lives in functions that
 `match` on the node type; these classes carry no logic. The JSON form (`plan_to_json`) uses
 Apollo's field names: `kind`, `serviceName`, `requires`, `variableUsages`, `operation`, ...
@@ -14,6 +15,8 @@ from typing import Literal, TypeAlias
 __all__ = [
     "BatchFetchNode",
     "ConditionNode",
+    "DeferNode",
+    "DeferredNode",
     "EntityBatch",
     "FetchNode",
     "FieldSelection",
@@ -169,8 +172,42 @@ class ConditionNode:
     else_clause: PlanNode | None = None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DeferredNode:
+    """One deferred fragment's part (Apollo's `DeferredNode`): `node` fetches what it needs
+    (None: its fields came with an earlier fetch) once the part it `depends` on (None: the
+    primary part) is done; its data is delivered at every object found at `path` (response
+    keys, `"@"` per list level), under `label`.
+
+    Apollo nests a fragment's children in a `Defer` inside its node and lists fetch ids in
+    `depends`; here parts are flat and `depends` names the enclosing deferred fragment, which
+    is all the executor needs to order them."""
+
+    id: int
+    label: str | None
+    path: tuple[str, ...]
+    depends: int | None
+    node: PlanNode | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DeferNode:
+    """A plan with `@defer` (Apollo's `DeferNode`, only ever at the top): the primary part
+    answers first, then each deferred part as it completes (`executor/defer.py`). Run as
+    an ordinary node, the parts run one after another and merge into one answer."""
+
+    primary: PlanNode | None
+    deferred: tuple[DeferredNode, ...]
+
+
 PlanNode: TypeAlias = (
-    FetchNode | BatchFetchNode | FlattenNode | SequenceNode | ParallelNode | ConditionNode
+    FetchNode
+    | BatchFetchNode
+    | FlattenNode
+    | SequenceNode
+    | ParallelNode
+    | ConditionNode
+    | DeferNode
 )
 
 

@@ -20,6 +20,7 @@ from graphql import (
 from gateway.planner.plan import (
     BatchFetchNode,
     ConditionNode,
+    DeferNode,
     EntityBatch,
     FetchNode,
     FieldSelection,
@@ -35,7 +36,7 @@ from gateway.planner.plan import (
     ValueSetter,
 )
 
-__all__ = ["plan_to_json", "print_plan"]
+__all__ = ["plan_extensions", "plan_to_json", "print_plan"]
 
 _INDENT = "  "
 
@@ -43,6 +44,23 @@ _INDENT = "  "
 def print_plan(plan: QueryPlan) -> str:
     """The plan in Apollo's text form."""
     return "QueryPlan {" + _nodes((plan.node,) if plan.node else (), "") + "}"
+
+
+def _defer(node: DeferNode, indentation: str) -> str:
+    """Apollo's `Defer { Primary {...}, [ Deferred(...) {...}, ] }` (without the
+    subselections Apollo prints: the client operation says them)."""
+    inner = indentation + _INDENT
+    primary = (node.primary,) if node.primary else ()
+    text = "Defer {\n" + inner + "Primary {" + _nodes(primary, inner) + "}, [\n"
+    for part in node.deferred:
+        depends = "" if part.depends is None else str(part.depends)
+        label = "" if part.label is None else f', label: "{part.label}"'
+        head = (
+            f'Deferred(id: {part.id}, depends: [{depends}], path: "{"/".join(part.path)}"{label})'
+        )
+        body = _nodes((part.node,) if part.node else (), inner + _INDENT)
+        text += inner + _INDENT + head + " {" + body + "},\n"
+    return text + inner + "]\n" + indentation + "}"
 
 
 def _nodes(nodes: tuple[PlanNode, ...], indentation: str) -> str:
@@ -71,6 +89,8 @@ def _node(node: PlanNode, indentation: str) -> str:
             return "Parallel {" + _nodes(node.nodes, indentation) + "}"
         case ConditionNode():
             return _condition(node, indentation)
+        case DeferNode():
+            return _defer(node, indentation)
 
 
 def _condition(node: ConditionNode, indentation: str) -> str:
@@ -145,9 +165,29 @@ def _requires_ast(selections: tuple[RequiresSelection, ...]) -> SelectionSetNode
     return SelectionSetNode(selections=tuple(nodes))
 
 
+def plan_extensions(plan: QueryPlan) -> dict[str, Any]:
+    """The plan as a response's `extensions` carry it when the client asks (both forms)."""
+    return {"queryPlan": plan_to_json(plan), "queryPlanText": print_plan(plan)}
+
+
 def plan_to_json(plan: QueryPlan) -> dict[str, Any]:
     """The plan as JSON-ready data with Apollo's field names."""
     return {"kind": "QueryPlan", "node": _json(plan.node) if plan.node else None}
+
+
+def _defer_json(node: DeferNode) -> dict[str, Any]:
+    deferred = [
+        {
+            "id": str(part.id),
+            "depends": [] if part.depends is None else [{"id": str(part.depends)}],
+            "label": part.label,
+            "queryPath": list(part.path),
+            "node": _json(part.node) if part.node else None,
+        }
+        for part in node.deferred
+    ]
+    primary = {"node": _json(node.primary) if node.primary else None}
+    return {"kind": "Defer", "primary": primary, "deferred": deferred}
 
 
 def _json(node: PlanNode) -> dict[str, Any]:
@@ -169,6 +209,8 @@ def _json(node: PlanNode) -> dict[str, Any]:
                 "ifClause": _json(node.if_clause) if node.if_clause else None,
                 "elseClause": _json(node.else_clause) if node.else_clause else None,
             }
+        case DeferNode():
+            return _defer_json(node)
 
 
 def _fetch_json(node: FetchNode) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from graphql import FieldNode, InlineFragmentNode, SelectionNode
 
+from gateway.operation import defer_label, defer_mark, without_defer_mark
 from gateway.planner.coverage import coverage
 from gateway.planner.entities import PlanningError
 from gateway.planner.graph import SubgraphView
@@ -72,6 +73,8 @@ class RootPlanner:
     root_type: str
     place: Place
     used: list[str] = field(default_factory=list)
+    groups: Groups | None = None
+    """Where deferred root fragments are noted (queries); None ignores `@defer` markers."""
 
     def plan(
         self,
@@ -105,6 +108,20 @@ class RootPlanner:
         conditions: tuple[Condition, ...],
     ) -> None:
         directives = tuple(node.directives or ())
+        mark = defer_mark(directives)
+        if mark is not None:
+            plain = InlineFragmentNode(
+                type_condition=node.type_condition,
+                directives=without_defer_mark(directives),
+                selection_set=node.selection_set,
+            )
+            groups = self.groups
+            if groups is None:
+                self._fragment(plain, out, conditions)
+                return
+            with groups.deferred(mark, defer_label(directives), ()):
+                self._fragment(plain, out, conditions)
+            return
         if not directives:
             self.plan(node.selection_set.selections, out, conditions)
             return

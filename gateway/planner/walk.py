@@ -20,9 +20,10 @@ from graphql import (
     get_named_type,
 )
 
+from gateway.operation import defer_label, defer_mark, without_defer_mark
 from gateway.planner.climb import RootPlace
 from gateway.planner.contexts import context_stays_local, plan_local_contexts
-from gateway.planner.entities import plan_remote
+from gateway.planner.entities import Target, jump, plan_remote
 from gateway.planner.graph import SubgraphView, list_depth
 from gateway.planner.groups import Groups
 from gateway.planner.members import safe_members
@@ -192,6 +193,9 @@ class Walker:
     def _fragment(
         self, scope: Scope, node: InlineFragmentNode, remote: list[SelectionNode]
     ) -> set[int]:
+        mark = defer_mark(tuple(node.directives or ()))
+        if mark is not None:
+            return self._deferred(scope, node, mark)
         view, type_name = self.view, scope.type_name
         condition = node.type_condition.name.value if node.type_condition else None
         directives = tuple(node.directives or ())
@@ -214,6 +218,54 @@ class Walker:
         conditions = scope.conditions + conditions_of(directives)
         inner = scope.at(type_name=condition, out=sub, conditions=conditions)
         return self.plan_selection(inner, items)
+
+    def _deferred(self, scope: Scope, node: InlineFragmentNode, mark: int) -> set[int]:
+        """A deferred fragment: the fetches it needs serve it alone and run after the part
+        it is in. As in Apollo's plans, fields of an entity that the current subgraph resolves
+        are asked again by key (`_entities`), so a slow field never holds back the first part;
+        those of a value type (no key to ask by) stay in the current fetch and are delivered
+        with the deferred part. The marker never reaches a subgraph."""
+        directives = without_defer_mark(tuple(node.directives or ()))
+        outer = self.groups.defer
+        with self.groups.deferred(mark, defer_label(tuple(node.directives or ())), scope.path):
+            items = node.selection_set.selections
+            touched: set[int] = set()
+            local = self._refetched(scope, node, directives)
+            if local:
+                target = Target(scope.group.service, scope.type_name)
+                touched = jump(self, scope, target, local, None)
+                items = tuple(n for n in items if n not in local)
+            plain = InlineFragmentNode(
+                type_condition=node.type_condition,
+                directives=directives,
+                selection_set=SelectionSetNode(selections=items),
+            )
+            remote: list[SelectionNode] = []
+            touched |= self._fragment(scope, plain, remote) | self._remote(scope, remote)
+        # Nothing outside the fragment may wait for a fetch that runs only after the answer.
+        return {g for g in touched if self.groups.items[g].defer == outer}
+
+    def _refetched(
+        self, scope: Scope, node: InlineFragmentNode, directives: tuple[DirectiveNode, ...]
+    ) -> tuple[FieldNode, ...]:
+        """The deferred fragment's fields to ask the current subgraph for again by key: its
+        plain fields resolved here, when the object is an entity with a key here (not the
+        root, not an abstract type, no condition on the fragment)."""
+        view, type_name, service = self.view, scope.type_name, scope.group.service
+        condition = node.type_condition.name.value if node.type_condition else type_name
+        if directives or condition != type_name or not scope.path or scope.planned:
+            return ()
+        if view.is_abstract(type_name) or not view.keys(type_name, service):
+            return ()
+        if (type_name, service) in scope.hops:
+            return ()
+        return tuple(
+            n
+            for n in node.selection_set.selections
+            if isinstance(n, FieldNode)
+            and not _is_typename(n)
+            and self.is_local(scope, n.name.value)
+        )
 
     def _local_field(self, scope: Scope, node: FieldNode) -> set[int]:
         name = node.name.value

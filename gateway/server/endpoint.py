@@ -39,6 +39,7 @@ from gateway.runtime import Gateway, GatewayResult, GraphQLRequest
 from gateway.security import Claims, Refusal, SecurityGuard
 from gateway.security.ratelimit import CLIENT_ADDRESS_HEADER
 from gateway.server.batch import answer_batch
+from gateway.server.multipart import accepts_multipart, multipart_response
 from gateway.server.negotiation import GRAPHQL_RESPONSE_JSON, JSON, negotiate
 from gateway.server.params import BatchPayload, RequestProblem, from_get, from_post, read_body
 from gateway.server.plugged import around, before_execution
@@ -113,6 +114,9 @@ class GraphQLEndpoint:
         choice = negotiate(request.headers.get("accept"))
         if request.method == "GET" and choice.wants_html and self._graphiql is not None:
             return await self._graphiql(request)
+        multipart = accepts_multipart(request.headers.get("accept"))
+        if choice.media_type is None and multipart:  # errors before any part go as JSON
+            choice = dataclasses.replace(choice, media_type=JSON)
         if choice.media_type is None:
             message = (
                 "None of the media types in Accept can be served: accept "
@@ -130,10 +134,10 @@ class GraphQLEndpoint:
             media = choice.media_type
 
             def run(item: GraphQLRequest) -> Awaitable[Response]:
-                return self._execute(request, item, media, deadline)
+                return self._execute(request, item, media, deadline, False)
 
             return await answer_batch(parsed, self._config.batching, media, run)
-        return await self._execute(request, parsed, choice.media_type, deadline)
+        return await self._execute(request, parsed, choice.media_type, deadline, multipart)
 
     async def _read(self, request: Request) -> GraphQLRequest | BatchPayload | RequestProblem:
         if request.method == "GET":
@@ -144,7 +148,12 @@ class GraphQLEndpoint:
         return from_post(request.headers.get("content-type"), body)
 
     async def _execute(
-        self, request: Request, parsed: GraphQLRequest, media: str, deadline: float
+        self,
+        request: Request,
+        parsed: GraphQLRequest,
+        media: str,
+        deadline: float,
+        multipart: bool = False,
     ) -> Response:
         gateway = self._state.gateway
         if gateway is None:
@@ -192,6 +201,7 @@ class GraphQLEndpoint:
                 operation=operation,
                 deadline=deadline,
                 labels=labels,
+                incremental=multipart,
             )
         except asyncio.CancelledError:
             if not _cut_off_by_shutdown():
@@ -245,6 +255,8 @@ class GraphQLEndpoint:
             body = error_body(message, METHOD_NOT_ALLOWED)
             return graphql_response(body, 405, media, {"allow": "POST"})
         body = self._guard.finish(result.body, removed)
+        if result.subsequent is not None:  # `@defer`: the first part now, the rest as they come
+            return multipart_response(body, result.subsequent, served)
         if whole_outage(body, media):
             return graphql_response(body, 503, media, {**RETRY_HEADERS, **served})
         wait = rate_limit_wait(body, media)

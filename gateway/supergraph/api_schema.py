@@ -19,6 +19,7 @@ from graphql import (
     SchemaExtensionNode,
     TypeDefinitionNode,
     build_ast_schema,
+    parse,
 )
 
 from .links import Links
@@ -96,12 +97,23 @@ class _Filter:
         return node
 
 
+DEFER_DIRECTIVE = (
+    "directive @defer(label: String, if: Boolean! = true) on FRAGMENT_SPREAD | INLINE_FRAGMENT"
+)
+"""As Apollo Router adds it to the API schema, so a client's `@defer` validates (the gateway
+answers it with incremental delivery; subgraphs never see it)."""
+
+
 def build_api_schema(
     document: DocumentNode, links: Links, problems: list[SupergraphProblem]
 ) -> GraphQLSchema | None:
     """The client-facing schema, or None (with a problem) when what remains is not valid."""
     keep = _Filter(document, links)
     definitions = [d for d in map(keep.definition, document.definitions) if d is not None]
+    if not any(
+        isinstance(d, DirectiveDefinitionNode) and d.name.value == "defer" for d in definitions
+    ):
+        definitions.extend(parse(DEFER_DIRECTIVE).definitions)
     try:
         schema = build_ast_schema(DocumentNode(definitions=tuple(definitions)))
     except (GraphQLError, TypeError) as error:

@@ -82,7 +82,8 @@
   function requestHeaders(fromEditor, introspection, anonymous) {
     var headers = {
       "content-type": "application/json",
-      accept: "application/graphql-response+json, application/json",
+      // multipart: an operation with @defer is answered in parts, which GraphiQL merges
+      accept: "application/graphql-response+json, application/json, multipart/mixed;deferSpec=20220824",
     };
     var ownAuthorization = false;
     Object.keys(fromEditor || {}).forEach(function (name) {
@@ -206,6 +207,9 @@
       body: JSON.stringify(params),
       credentials: "same-origin",
     });
+    if ((response.headers.get("content-type") || "").indexOf("multipart/mixed") === 0) {
+      return multipartParts(response);
+    }
     var text = await response.text();
     var body;
     try {
@@ -221,10 +225,47 @@
     return body;
   }
 
+  // The JSON payloads of a `multipart/mixed; boundary="-"` answer, each as soon as the
+  // delimiter after it arrives (payloads are JSON, so they never hold a raw line break).
+  async function* multipartParts(response) {
+    var reader = response.body.getReader();
+    var decoder = new TextDecoder();
+    var buffer = "";
+    var delimiter = /\r\n---(?:--)?\r\n/;
+    for (;;) {
+      var chunk = await reader.read();
+      if (chunk.done) {
+        return;
+      }
+      buffer += decoder.decode(chunk.value, { stream: true });
+      var match;
+      while ((match = delimiter.exec(buffer)) !== null) {
+        var part = buffer.slice(0, match.index);
+        buffer = buffer.slice(match.index + match[0].length);
+        var start = part.indexOf("\r\n\r\n");
+        if (start >= 0) {
+          yield JSON.parse(part.slice(start + 4));
+        }
+      }
+    }
+  }
+
+  async function* withPlans(parts, operationName) {
+    for await (var part of parts) {
+      yield takePlan(part, operationName);
+    }
+  }
+
   async function fetcher(graphiqlParams, options) {
     var params = withCurrentOperationName(graphiqlParams);
     var body = await post(params, options && options.headers);
-    return params.operationName === "IntrospectionQuery" ? body : takePlan(body, params.operationName);
+    if (params.operationName === "IntrospectionQuery") {
+      return body;
+    }
+    if (body && typeof body[Symbol.asyncIterator] === "function") {
+      return withPlans(body, params.operationName);
+    }
+    return takePlan(body, params.operationName);
   }
 
   // The badge's Sign out: runs the sign-out example (revoking the token in every subgraph) when
