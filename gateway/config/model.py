@@ -37,6 +37,7 @@ from gateway.config.security import (
     RedisConfig,
     SecurityConfig,
 )
+from gateway.config.subscriptions import SubscriptionsConfig
 
 __all__ = ["Config"]
 
@@ -108,6 +109,7 @@ class Config:
     )
     readiness: ReadinessConfig = section(ReadinessConfig)
     reload: ReloadConfig = section(ReloadConfig)
+    subscriptions: SubscriptionsConfig = section(SubscriptionsConfig)
     breaker: BreakerConfig = section(BreakerConfig)
     retry: RetryConfig = section(RetryConfig)
     headers: HeadersConfig = section(HeadersConfig)

@@ -17,7 +17,7 @@ from starlette.requests import Request
 from gateway.runtime import GraphQLRequest
 from gateway.server.responses import BAD_REQUEST, PAYLOAD_TOO_LARGE, UNSUPPORTED_MEDIA_TYPE
 
-__all__ = ["RequestProblem", "from_get", "from_post", "read_body"]
+__all__ = ["RequestProblem", "from_get", "from_payload", "from_post", "read_body"]
 
 _JSON_TYPES = frozenset({"application/json"})
 
@@ -103,6 +103,16 @@ def from_post(content_type: str | None, body: bytes) -> GraphQLRequest | Request
         return RequestProblem(message="Batched requests (a JSON array) are not supported.")
     if not isinstance(payload, dict):
         return RequestProblem(message="The request body must be a JSON object.")
+    return _build(
+        payload.get("query"),
+        payload.get("operationName"),
+        _object_or_null("variables", payload.get("variables")),
+        _object_or_null("extensions", payload.get("extensions")),
+    )
+
+
+def from_payload(payload: Mapping[str, Any]) -> GraphQLRequest | RequestProblem:
+    """The request a decoded JSON object carries (a WebSocket `subscribe` message's payload)."""
     return _build(
         payload.get("query"),
         payload.get("operationName"),

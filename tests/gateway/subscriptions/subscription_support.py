@@ -1,0 +1,125 @@
+"""Test support for subscriptions: the `graphql-ws` library's client, an SSE reader, and a
+stack of the four real subgraphs with a real gateway process in front.
+
+Both clients run beside the test (a Node process, a thread) and hand what they hear to a queue,
+so a test can post a Status while a subscription is open and then wait for its event.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import queue
+import subprocess
+import threading
+import urllib.parse
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+CLIENT_SCRIPT = Path(__file__).with_name("graphql_ws_client.mjs")
+NODE_MODULE_DIRS = (
+    ROOT / ".cache" / "npm" / "node_modules",
+    ROOT / ".cache" / "bench-npm" / "node_modules",
+)
+WAIT = 15.0
+
+__all__ = ["SseReader", "WsClient", "graphql_ws_modules"]
+
+
+def graphql_ws_modules() -> Path | None:
+    """The node_modules that hold `graphql-ws` and `ws` (tools/npm/package.json lists both)."""
+    for folder in NODE_MODULE_DIRS:
+        if (folder / "graphql-ws").is_dir() and (folder / "ws").is_dir():
+            return folder
+    return None
+
+
+class WsClient:
+    """One subscription through the `graphql-ws` client, in a Node process of its own."""
+
+    def __init__(self, url: str, token: str | None, query: str) -> None:
+        modules = graphql_ws_modules()
+        if modules is None:
+            pytest.skip("graphql-ws and ws are not installed (make npm-tools)")
+        ws_url = url.replace("http://", "ws://", 1)
+        self._process = subprocess.Popen(
+            ["node", str(CLIENT_SCRIPT), ws_url, token or "", query],
+            stdout=subprocess.PIPE,
+            env={**os.environ, "GRAPHQL_WS_MODULES": str(modules)},
+            text=True,
+        )
+        self._lines: queue.Queue[dict[str, Any]] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self._process.stdout is not None
+        for line in self._process.stdout:
+            self._lines.put(json.loads(line))
+
+    def next_line(self, timeout: float = WAIT) -> dict[str, Any]:
+        """What the client heard next (`event` says what); fails after `timeout` seconds."""
+        try:
+            return self._lines.get(timeout=timeout)
+        except queue.Empty:
+            raise AssertionError(f"the graphql-ws client heard nothing in {timeout} s") from None
+
+    def try_line(self, timeout: float) -> dict[str, Any] | None:
+        try:
+            return self._lines.get(timeout=timeout)
+        except queue.Empty:
+            return None
+
+    def close(self) -> None:
+        if self._process.poll() is None:
+            self._process.terminate()
+        self._process.wait(timeout=WAIT)
+
+
+class SseReader:
+    """One GraphQL-over-SSE request (graphql-sse's distinct connections mode), read in a thread."""
+
+    def __init__(self, url: str, token: str | None, query: str) -> None:
+        parts = urllib.parse.urlsplit(url)
+        self._connection = http.client.HTTPConnection(parts.netloc, timeout=WAIT)
+        headers = {"Accept": "text/event-stream", "Content-Type": "application/json"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        self._connection.request("POST", parts.path, json.dumps({"query": query}), headers)
+        self.response = self._connection.getresponse()
+        self.events: queue.Queue[tuple[str, str]] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        event, data = "", ""
+        for raw in self._lines():
+            line = raw.rstrip("\r\n")
+            if line.startswith("event:"):
+                event = line[6:].strip()
+            elif line.startswith("data:"):
+                data = line[5:].strip()
+            elif line == "" and event:
+                self.events.put((event, data))
+                event, data = "", ""
+
+    def _lines(self) -> Iterator[str]:
+        try:
+            while raw := self.response.readline():
+                yield raw.decode()
+        except (OSError, ValueError, AttributeError, http.client.HTTPException):
+            return  # closed by the test (http.client's closed response has no file left)
+
+    def next_event(self, timeout: float = WAIT) -> tuple[str, Any]:
+        """(`next` or `complete`, the data decoded)."""
+        try:
+            event, data = self.events.get(timeout=timeout)
+        except queue.Empty:
+            raise AssertionError(f"no server-sent event in {timeout} s") from None
+        return event, json.loads(data) if data else None
+
+    def close(self) -> None:
+        self._connection.close()
