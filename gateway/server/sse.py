@@ -89,7 +89,7 @@ async def _events_of(stream: SubscriptionStream, keepalive: float) -> AsyncItera
             if body is None:
                 break
             yield _next(body)
+        if not stream.overflowed:
+            yield _COMPLETE
     finally:
         await stream.finish()
-    if not stream.overflowed:
-        yield _COMPLETE

@@ -93,9 +93,10 @@ class _Connection:
         self._peer = client.host if client is not None else None
 
     async def serve(self) -> None:
-        keepalive = asyncio.create_task(self._keepalive())
+        keepalive: asyncio.Task[None] | None = None
         try:
             await self._initialise()
+            keepalive = asyncio.create_task(self._keepalive())  # pings once acknowledged
             while True:
                 await self._dispatch(await self._receive())
         except _Closed as closed:
@@ -104,10 +105,10 @@ class _Connection:
         except WebSocketDisconnect:
             pass
         finally:
-            keepalive.cancel()
-            for task in self._operations.values():
+            tasks = [*self._operations.values(), *([keepalive] if keepalive else [])]
+            for task in tasks:
                 task.cancel()
-            await asyncio.gather(keepalive, *self._operations.values(), return_exceptions=True)
+            await asyncio.gather(*tasks, return_exceptions=True)
 
     async def _initialise(self) -> None:
         try:
@@ -172,12 +173,13 @@ class _Connection:
             try:
                 while (body := await started.next()) is not None:
                     await self._send({"id": identifier, "type": NEXT, "payload": body})
+                if started.overflowed:
+                    reason = "Slow consumer: too many events waiting"
+                    await self._socket.close(SLOW_CONSUMER, reason)
+                    return
+                await self._send({"id": identifier, "type": COMPLETE})
             finally:
-                await started.finish()
-            if started.overflowed:
-                await self._socket.close(SLOW_CONSUMER, "Slow consumer: too many events waiting")
-                return
-            await self._send({"id": identifier, "type": COMPLETE})
+                await started.finish()  # after `complete`: shutdown waits for it
         except (WebSocketDisconnect, RuntimeError):
             return  # the client left; its other operations stop with the connection
         finally:

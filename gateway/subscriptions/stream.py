@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
 from typing import Any
 
@@ -32,10 +33,13 @@ from gateway.subscriptions.upstream import subscribe_upstream
 
 __all__ = ["SubscriptionStream", "Subscriptions"]
 
+log = logging.getLogger("gateway.subscriptions")
+
 UrlFor = Callable[[str, str], str]
 """(subgraph name, the supergraph's URL) -> the URL to call (`Config.subgraph_url`)."""
 DRAIN_SECONDS = 1.0
 """How long shutdown waits for clients to be told `complete` before the server closes them."""
+CLOSE_AFTER_COMPLETE_SECONDS = 0.2
 _END = None
 
 
@@ -183,6 +187,8 @@ class Subscriptions:
         `DRAIN_SECONDS` for the clients to be told, then close the subgraph connections."""
         self.closing = True
         live = tuple(self._live)
+        if live:
+            log.info("completing %d subscription(s) before shutting down", len(live))
         for stream in live:
             stream.end()
         if live:
@@ -190,6 +196,9 @@ class Subscriptions:
             _, pending = await asyncio.wait(waits, timeout=DRAIN_SECONDS)
             for waiting in pending:
                 waiting.cancel()
+            # A close frame right behind `complete` reaches some clients first: the
+            # graphql-ws client then reports the close as the stream's error.
+            await asyncio.sleep(CLOSE_AFTER_COMPLETE_SECONDS)
         if self._session is not None:
             await self._session.close()
 

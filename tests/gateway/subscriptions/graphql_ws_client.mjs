@@ -21,7 +21,8 @@ const client = createClient({
     connected: () => print({ event: "connected" }),
     closed: (event) => {
       print({ event: "closed", code: event.code, reason: event.reason });
-      process.exit(0);
+      // The sink hears `complete` a few ticks after the socket's close event: let it print.
+      setTimeout(() => process.exit(0), 200);
     },
   },
 });

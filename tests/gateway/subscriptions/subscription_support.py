@@ -14,11 +14,13 @@ import queue
 import subprocess
 import threading
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.subgraphs.whatsapp.platform_world import Graph, Person
 
 ROOT = Path(__file__).resolve().parents[3]
 CLIENT_SCRIPT = Path(__file__).with_name("graphql_ws_client.mjs")
@@ -28,7 +30,20 @@ NODE_MODULE_DIRS = (
 )
 WAIT = 15.0
 
-__all__ = ["SseReader", "WsClient", "graphql_ws_modules"]
+__all__ = [
+    "POST",
+    "STATUS_POSTED",
+    "SseReader",
+    "WsClient",
+    "first_event",
+    "graphql_ws_modules",
+    "post_status",
+]
+
+STATUS_POSTED = (
+    "subscription { statusPosted { id text account { phoneNumber person { id displayName } } } }"
+)
+POST = "mutation($t: String!) { postStatus(text: $t, crossPost: false) { status { id } } }"
 
 
 def graphql_ws_modules() -> Path | None:
@@ -123,3 +138,26 @@ class SseReader:
 
     def close(self) -> None:
         self._connection.close()
+
+
+def post_status(graph: Graph, person: Person, text: str) -> str:
+    status_id: str = graph.data("whatsapp", POST, {"t": text}, person.token)["postStatus"][
+        "status"
+    ]["id"]
+    return status_id
+
+
+def first_event(
+    graph: Graph, person: Person, heard: Callable[[float], Any | None], tag: str
+) -> tuple[Any, set[str]]:
+    """Post until the open subscription hears one (it starts listening a moment after the
+    client's `subscribe`, with no acknowledgement in the protocol); the texts posted."""
+    posted: set[str] = set()
+    for attempt in range(15):
+        text = f"{tag} {attempt}"
+        post_status(graph, person, text)
+        posted.add(text)
+        event = heard(1.0)
+        if event is not None:
+            return event, posted
+    raise AssertionError("no event reached the subscriber")

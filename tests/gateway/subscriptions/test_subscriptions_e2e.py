@@ -22,16 +22,19 @@ from devstack.graphql_client import post_graphql
 from devstack.processes import free_port
 from devstack.stack import gateway_env, start_gateway
 from gateway.subscriptions import SUBGRAPH_SUBSCRIPTION_CLOSED
-from tests.gateway.subscriptions.subscription_support import ROOT, SseReader, WsClient
+from tests.gateway.subscriptions.subscription_support import (
+    ROOT,
+    STATUS_POSTED,
+    SseReader,
+    WsClient,
+    first_event,
+    post_status,
+)
 from tests.subgraphs.whatsapp.platform_world import Graph, Person
 
 pytestmark = pytest.mark.integration
 
 SUPERGRAPH = ROOT / "schema" / "supergraph.graphql"
-STATUS_POSTED = (
-    "subscription { statusPosted { id text account { phoneNumber person { id displayName } } } }"
-)
-POST = "mutation($t: String!) { postStatus(text: $t, crossPost: false) { status { id } } }"
 
 
 @pytest.fixture(scope="module")
@@ -56,29 +59,6 @@ def person(own_graph: Graph) -> Person:
     return person
 
 
-def _post(graph: Graph, person: Person, text: str) -> str:
-    status_id: str = graph.data("whatsapp", POST, {"t": text}, person.token)["postStatus"][
-        "status"
-    ]["id"]
-    return status_id
-
-
-def _first_event(
-    graph: Graph, person: Person, heard: Callable[[float], Any | None], tag: str
-) -> tuple[Any, set[str]]:
-    """Post until the open subscription hears one (it starts listening a moment after the
-    client's `subscribe`, with no acknowledgement in the protocol); the texts posted."""
-    posted: set[str] = set()
-    for attempt in range(15):
-        text = f"{tag} {attempt}"
-        _post(graph, person, text)
-        posted.add(text)
-        event = heard(1.0)
-        if event is not None:
-            return event, posted
-    raise AssertionError("no event reached the subscriber")
-
-
 def _ws_next(client: WsClient) -> Callable[[float], dict[str, Any] | None]:
     return client.try_line
 
@@ -89,7 +69,7 @@ def test_graphql_ws_client_gets_events_with_federated_fields(
     client = WsClient(gateway, person.token, STATUS_POSTED)
     try:
         assert client.next_line()["event"] == "connected"
-        first, posted = _first_event(own_graph, person, _ws_next(client), "first")
+        first, posted = first_event(own_graph, person, _ws_next(client), "first")
         assert first["event"] == "next", first
         assert "errors" not in first["payload"], first
         event = first["payload"]["data"]["statusPosted"]
@@ -97,8 +77,8 @@ def test_graphql_ws_client_gets_events_with_federated_fields(
         assert event["account"]["person"] == {"id": person.id, "displayName": "Test Person"}
         stranger = own_graph.sign_up()
         own_graph.register_whatsapp(stranger)
-        _post(own_graph, stranger, "not yours")
-        second_id = _post(own_graph, person, "second")
+        post_status(own_graph, stranger, "not yours")
+        second_id = post_status(own_graph, person, "second")
         while (line := client.next_line())["payload"]["data"]["statusPosted"]["text"] in posted:
             pass  # a post from the first loop that arrived late
         assert line["payload"]["data"]["statusPosted"]["id"] == second_id
@@ -131,7 +111,7 @@ def test_sse_streams_events_until_the_client_leaves(
             except AssertionError:
                 return None
 
-        (kind, body), posted = _first_event(own_graph, person, heard, "sse")
+        (kind, body), posted = first_event(own_graph, person, heard, "sse")
         assert kind == "next"
         assert body["data"]["statusPosted"]["text"] in posted
         assert body["data"]["statusPosted"]["account"]["person"]["displayName"] == "Test Person"
@@ -164,7 +144,7 @@ def test_a_subgraph_killed_mid_stream_gives_an_error_then_complete(
     client = WsClient(gateway, person.token, STATUS_POSTED)
     try:
         assert client.next_line()["event"] == "connected"
-        first, _ = _first_event(own_graph, person, _ws_next(client), "before the kill")
+        first, _ = first_event(own_graph, person, _ws_next(client), "before the kill")
         assert first["event"] == "next"
         whatsapp = own_graph.services["whatsapp"]
         os.kill(whatsapp.pid, signal.SIGKILL)
