@@ -1,20 +1,18 @@
-"""Test support for subscriptions: the `graphql-ws` library's client, an SSE reader, and a
-stack of the four real subgraphs with a real gateway process in front.
+"""Test support for subscriptions: the `graphql-ws` library's client, and posting Statuses
+until an open subscription hears one (the SSE reader is `devstack/event_stream.py`).
 
-Both clients run beside the test (a Node process, a thread) and hand what they hear to a queue,
-so a test can post a Status while a subscription is open and then wait for its event.
+The client runs beside the test in a Node process and hands what it hears to a queue, so a
+test can post a Status while a subscription is open and then wait for its event.
 """
 
 from __future__ import annotations
 
-import http.client
 import json
 import os
 import queue
 import subprocess
 import threading
-import urllib.parse
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +31,6 @@ WAIT = 15.0
 __all__ = [
     "POST",
     "STATUS_POSTED",
-    "SseReader",
     "WsClient",
     "first_event",
     "graphql_ws_modules",
@@ -93,51 +90,6 @@ class WsClient:
         if self._process.poll() is None:
             self._process.terminate()
         self._process.wait(timeout=WAIT)
-
-
-class SseReader:
-    """One GraphQL-over-SSE request (graphql-sse's distinct connections mode), read in a thread."""
-
-    def __init__(self, url: str, token: str | None, query: str) -> None:
-        parts = urllib.parse.urlsplit(url)
-        self._connection = http.client.HTTPConnection(parts.netloc, timeout=WAIT)
-        headers = {"Accept": "text/event-stream", "Content-Type": "application/json"}
-        if token:
-            headers["Authorization"] = f"Bearer {token}"
-        self._connection.request("POST", parts.path, json.dumps({"query": query}), headers)
-        self.response = self._connection.getresponse()
-        self.events: queue.Queue[tuple[str, str]] = queue.Queue()
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        event, data = "", ""
-        for raw in self._lines():
-            line = raw.rstrip("\r\n")
-            if line.startswith("event:"):
-                event = line[6:].strip()
-            elif line.startswith("data:"):
-                data = line[5:].strip()
-            elif line == "" and event:
-                self.events.put((event, data))
-                event, data = "", ""
-
-    def _lines(self) -> Iterator[str]:
-        try:
-            while raw := self.response.readline():
-                yield raw.decode()
-        except (OSError, ValueError, AttributeError, http.client.HTTPException):
-            return  # closed by the test (http.client's closed response has no file left)
-
-    def next_event(self, timeout: float = WAIT) -> tuple[str, Any]:
-        """(`next` or `complete`, the data decoded)."""
-        try:
-            event, data = self.events.get(timeout=timeout)
-        except queue.Empty:
-            raise AssertionError(f"no server-sent event in {timeout} s") from None
-        return event, json.loads(data) if data else None
-
-    def close(self) -> None:
-        self._connection.close()
 
 
 def post_status(graph: Graph, person: Person, text: str) -> str:

@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from devstack.event_stream import EventStream
 from devstack.graphql_client import post_graphql
 from devstack.processes import free_port
 from devstack.stack import gateway_env, start_gateway
@@ -25,7 +26,6 @@ from gateway.subscriptions import SUBGRAPH_SUBSCRIPTION_CLOSED
 from tests.gateway.subscriptions.subscription_support import (
     ROOT,
     STATUS_POSTED,
-    SseReader,
     WsClient,
     first_event,
     post_status,
@@ -100,7 +100,7 @@ def test_a_token_the_gateway_refuses_closes_with_4403(gateway: str) -> None:
 def test_sse_streams_events_until_the_client_leaves(
     own_graph: Graph, person: Person, gateway: str
 ) -> None:
-    reader = SseReader(gateway, person.token, STATUS_POSTED)
+    reader = EventStream(gateway, person.token, STATUS_POSTED)
     try:
         assert reader.response.status == 200
         assert reader.response.getheader("content-type", "").startswith("text/event-stream")
@@ -120,7 +120,7 @@ def test_sse_streams_events_until_the_client_leaves(
 
 
 def test_a_query_over_sse_is_one_event_then_complete(person: Person, gateway: str) -> None:
-    reader = SseReader(gateway, person.token, "{ me { id displayName } }")
+    reader = EventStream(gateway, person.token, "{ me { id displayName } }")
     try:
         assert reader.next_event() == (
             "next",
