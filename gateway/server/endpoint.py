@@ -123,6 +123,9 @@ class GraphQLEndpoint:
             return graphql_response(body, 405, JSON, {"allow": "GET, POST"})
         accept = request.headers.get("accept")
         if self.event_stream is not None and wants_event_stream(accept):
+            refused = self._guard.csrf(request.headers)
+            if refused is not None:
+                return _refused(refused, JSON)
             return await self.event_stream(request)
         choice = negotiate(accept)
         if request.method == "GET" and choice.wants_html and self._graphiql is not None:

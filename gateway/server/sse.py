@@ -47,7 +47,12 @@ class EventStreamEndpoint:
             return graphql_response(body, parsed.status, JSON)
         peer = request.client.host if request.client is not None else None
         started = await start_operation(
-            self._endpoint, self._subscriptions, parsed, request.headers, peer
+            self._endpoint,
+            self._subscriptions,
+            parsed,
+            request.headers,
+            peer,
+            allow_mutations=request.method != "GET",
         )
         events = (
             _events_of(started, self._subscriptions.settings.keepalive)

@@ -32,8 +32,11 @@ async def start_operation(
     request: GraphQLRequest,
     headers: Mapping[str, str],
     peer: str | None,
+    *,
+    allow_mutations: bool = True,
 ) -> SubscriptionStream | RequestErrors:
-    """The operation's answers, or the request errors when it cannot run."""
+    """The operation's answers, or the request errors when it cannot run (a mutation where
+    `allow_mutations` is off: an SSE request sent with GET, as over plain HTTP)."""
     admitted = await endpoint.admit_operation(request, headers, peer)
     if isinstance(admitted, Refusal):
         return list(error_body(admitted.message, admitted.code, admitted.extensions)["errors"])
@@ -41,7 +44,7 @@ async def start_operation(
         return _errors_or_single(admitted, subscriptions)
     operation = admitted.operation
     if operation is None or operation.prepared.kind != "subscription":
-        return await _single(endpoint, admitted, subscriptions)
+        return await _single(endpoint, admitted, subscriptions, allow_mutations)
     gateway = admitted.gateway
     raw = admitted.request.variables
     variables = coerce_variables(gateway.supergraph.api_schema, operation.prepared, raw)
@@ -54,7 +57,10 @@ async def start_operation(
 
 
 async def _single(
-    endpoint: GraphQLEndpoint, admitted: Admitted, subscriptions: Subscriptions
+    endpoint: GraphQLEndpoint,
+    admitted: Admitted,
+    subscriptions: Subscriptions,
+    allow_mutations: bool,
 ) -> SubscriptionStream | RequestErrors:
     """A query or mutation: one answer, then the stream is over."""
     result = await admitted.gateway.execute(
@@ -62,6 +68,7 @@ async def _single(
         admitted.headers,
         operation=admitted.operation,
         labels=admitted.labels,
+        allow_mutations=allow_mutations,
     )
     finished = GatewayResult(
         body=endpoint.finish(result.body, admitted.removed),

@@ -143,6 +143,10 @@ class Subscriptions:
             async for body in self._events(gateway, operation, planned, variables, headers):
                 if not stream.put(finish(body)):
                     return
+        except Exception:  # a bug in the pipeline: log it, end the stream with a plain error
+            log.exception("unexpected failure while streaming a subscription")
+            message = "The gateway failed to run this subscription."
+            stream.put({"errors": [request_error(message, "INTERNAL_SERVER_ERROR")]})
         finally:
             stream.end()
 

@@ -12,6 +12,9 @@ from __future__ import annotations
 import os
 import signal
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -24,6 +27,7 @@ from devstack.processes import free_port
 from devstack.stack import gateway_env, start_gateway
 from gateway.subscriptions import SUBGRAPH_SUBSCRIPTION_CLOSED
 from tests.gateway.subscriptions.subscription_support import (
+    POST,
     ROOT,
     STATUS_POSTED,
     WsClient,
@@ -44,6 +48,7 @@ def gateway(own_graph: Graph, test_output_root: Path) -> Iterator[str]:
         **gateway_env(own_graph.services),
         "GATEWAY_LOG_LEVEL": "warning",
         "GATEWAY_SUBSCRIPTIONS_KEEPALIVE": "1",
+        "GATEWAY_CSRF_PREVENTION": "true",
     }
     service = start_gateway(SUPERGRAPH, free_port(), env, log)
     try:
@@ -129,6 +134,33 @@ def test_a_query_over_sse_is_one_event_then_complete(person: Person, gateway: st
         assert reader.next_event() == ("complete", None)
     finally:
         reader.close()
+
+
+def _sse_get(gateway: str, query: str, headers: dict[str, str]) -> tuple[int, str]:
+    """A GET asking for an event stream: its status and whole body (the stream completes)."""
+    url = f"{gateway}?{urllib.parse.urlencode({'query': query})}"
+    request = urllib.request.Request(url, headers={"Accept": "text/event-stream", **headers})
+    try:
+        with urllib.request.urlopen(request, timeout=15) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def test_an_sse_get_is_checked_like_any_get(person: Person, gateway: str) -> None:
+    status, body = _sse_get(gateway, "{ __typename }", {})
+    assert status == 400
+    assert "CSRF_PREVENTION" in body
+    preflight = {"apollo-require-preflight": "1", "Authorization": f"Bearer {person.token}"}
+    status, body = _sse_get(gateway, "{ __typename }", preflight)
+    assert status == 200
+    assert (
+        body == 'event: next\ndata: {"data":{"__typename":"Query"}}\n\nevent: complete\ndata:\n\n'
+    )
+    status, body = _sse_get(gateway, POST, preflight)
+    assert status == 200
+    assert "Mutations can only be sent with POST" in body
+    assert body.endswith("event: complete\ndata:\n\n")
 
 
 def test_a_subscription_in_a_json_request_says_where_to_send_it(
