@@ -9,6 +9,8 @@ connection with 4403; a WhatsApp process killed mid-stream gives the client an e
 
 from __future__ import annotations
 
+import http.client
+import json
 import os
 import signal
 import time
@@ -122,6 +124,24 @@ def test_sse_streams_events_until_the_client_leaves(
         assert body["data"]["statusPosted"]["account"]["person"]["displayName"] == "Test Person"
     finally:
         reader.close()
+
+
+def test_an_idle_sse_stream_gets_keep_alive_comments(person: Person, gateway: str) -> None:
+    parts = urllib.parse.urlsplit(gateway)
+    connection = http.client.HTTPConnection(parts.netloc, timeout=5)
+    try:
+        headers = {
+            "Accept": "text/event-stream",
+            "Content-Type": "application/json",
+            "Authorization": f"Bearer {person.token}",
+        }
+        connection.request("POST", parts.path, json.dumps({"query": STATUS_POSTED}), headers)
+        response = connection.getresponse()
+        started = time.monotonic()
+        assert response.readline() == b":\n"  # keep-alive is 1 s here; nothing is posted
+        assert 0.5 < time.monotonic() - started < 3
+    finally:
+        connection.close()
 
 
 def test_a_query_over_sse_is_one_event_then_complete(person: Person, gateway: str) -> None:
