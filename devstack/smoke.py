@@ -14,8 +14,11 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from graphql import OperationDefinitionNode, OperationType, parse
+
 from devstack.checks import lookup, missing_data
 from devstack.demo import DEMO_PERSON, load_demo_world, sign_in
+from devstack.event_stream import EventStream
 from devstack.examples import Example, load_examples
 from devstack.graphql_client import GraphQLError, post_graphql
 from devstack.processes import ServiceStartError, free_port
@@ -26,6 +29,10 @@ __all__ = ["SmokeFailure", "check_cross_post", "run_examples", "smoke"]
 
 LOG_ROOT = ROOT / "test-output" / "smoke"
 CROSS_POST_CAPTURE = "crossPostedStatusId"
+SUBSCRIBE_SECONDS = 1.0
+"""After opening a subscription example: the gateway subscribes at the subgraph in the
+background (the protocol has no acknowledgement), so the next example's event is not missed."""
+EVENT_SECONDS = 10.0
 
 
 class SmokeFailure(RuntimeError):
@@ -97,8 +104,15 @@ def run_examples(url: str, examples: list[Example], state: SmokeState) -> None:
     if not examples:
         raise SmokeFailure("no examples found in examples/")
     signed_out: str | None = None
+    streams: dict[str, EventStream] = {}
     for example in examples:
         started = time.monotonic()
+        if is_subscription(example.query):
+            token = state.token if example.needs_auth else None
+            streams[example.name] = EventStream(url, token, example.query, example.variables)
+            time.sleep(SUBSCRIBE_SECONDS)
+            print(f"  ..  {example.name:<28} open; its first event is checked at the end")
+            continue
         sent = state.token
         data = run_example(url, example, state)
         state.results[example.name] = data
@@ -115,6 +129,31 @@ def run_examples(url: str, examples: list[Example], state: SmokeState) -> None:
         raise SmokeFailure(f"no example captured {CROSS_POST_CAPTURE}: nothing was cross-posted")
     if signed_out is not None:
         check_signed_out(url, signed_out)
+    for example in examples:
+        if example.name in streams:
+            check_first_event(example, streams.pop(example.name))
+
+
+def is_subscription(query: str) -> bool:
+    """Whether the example's (first) operation is a subscription."""
+    operations = [d for d in parse(query).definitions if isinstance(d, OperationDefinitionNode)]
+    return bool(operations) and operations[0].operation == OperationType.SUBSCRIPTION
+
+
+def check_first_event(example: Example, stream: EventStream) -> None:
+    """A subscription example heard an event, with all its data, while the others ran."""
+    try:
+        kind, body = stream.next_event(EVENT_SECONDS)
+    except AssertionError as error:
+        raise SmokeFailure(f"{example.name}: {error}") from None
+    finally:
+        stream.close()
+    if kind != "next" or not isinstance(body, dict) or body.get("errors"):
+        raise SmokeFailure(f"{example.name}: expected an event with data, got {kind}: {body}")
+    missing = missing_data(body.get("data") or {}, example.allow_null, example.allow_empty)
+    if missing:
+        raise SmokeFailure(f"{example.name}: missing data: {'; '.join(missing[:20])}")
+    print(f"  ok  {example.name:<28} heard an event")
 
 
 def check_signed_out(url: str, token: str) -> None:

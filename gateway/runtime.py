@@ -307,6 +307,24 @@ class Gateway:
             error = request_error(message, "QUERY_PLANNING_FAILED")
             return GatewayResult(body={"errors": [error]}, is_request_error=False)
 
+    async def run_planned(
+        self,
+        operation: Runnable,
+        cached: Planned,
+        variables: Mapping[str, Any],
+        forwarded: dict[str, str],
+        transport: Transport,
+    ) -> dict[str, Any]:
+        """Run a plan already made, through `transport`, and shape the answer: a subscription
+        (`gateway/subscriptions/`) runs its plan once per event, with a transport that answers
+        the subscription's own fetch with the event, so the rest is an ordinary query plan."""
+        request = GraphQLRequest(query=None)
+        timeout = self.options.request_timeout
+        deadline = None if timeout is None else asyncio.get_running_loop().time() + timeout
+        return await self._run(
+            operation, cached, variables, request, forwarded, deadline, transport
+        )
+
     async def _run(
         self,
         operation: Runnable,
@@ -315,6 +333,7 @@ class Gateway:
         request: GraphQLRequest,
         forwarded: dict[str, str],
         deadline: float | None,
+        transport: Transport | None = None,
     ) -> dict[str, Any]:
         api = self.supergraph.api_schema
         prepared = operation.prepared
@@ -332,7 +351,7 @@ class Gateway:
             budget=self.options.request_timeout or 0.0,
         )
         outcome = await execute_plan(
-            cached.plan, variables, self.transport, context, initial_data=data
+            cached.plan, variables, transport or self.transport, context, initial_data=data
         )
         errors.extend(outcome.errors)
         compiled = self._shape(operation, cached, variables)
@@ -354,7 +373,10 @@ class Gateway:
 
 def _refuse(prepared: PreparedOperation, allow_mutations: bool) -> GatewayResult | None:
     if prepared.kind == "subscription":
-        message = "Subscriptions are not supported by this gateway."
+        message = (
+            "Subscriptions are served over WebSocket (graphql-transport-ws) or Server-Sent "
+            "Events (Accept: text/event-stream) at this path, not in a JSON response."
+        )
         return _request_errors((request_error(message, BAD_REQUEST),))
     if prepared.kind == "mutation" and not allow_mutations:
         message = "Mutations can only be sent with POST."

@@ -44,6 +44,7 @@ from gateway.config.security import (
     SecurityConfig,
 )
 from gateway.config.sources import ConfigError, load_config
+from gateway.config.subscriptions import SubscriptionsConfig
 
 __all__ = [
     "AuthConfig",
@@ -73,6 +74,7 @@ __all__ = [
     "SecurityConfig",
     "ServerConfig",
     "SubgraphSettings",
+    "SubscriptionsConfig",
     "TelemetryConfig",
     "load_config",
     "subgraph_env_name",

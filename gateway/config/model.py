@@ -39,6 +39,7 @@ from gateway.config.security import (
     RedisConfig,
     SecurityConfig,
 )
+from gateway.config.subscriptions import SubscriptionsConfig
 
 __all__ = ["Config"]
 
@@ -121,6 +122,7 @@ class Config:
     )
     readiness: ReadinessConfig = section(ReadinessConfig)
     reload: ReloadConfig = section(ReloadConfig)
+    subscriptions: SubscriptionsConfig = section(SubscriptionsConfig)
     breaker: BreakerConfig = section(BreakerConfig)
     retry: RetryConfig = section(RetryConfig)
     headers: HeadersConfig = section(HeadersConfig)

@@ -28,7 +28,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute, Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 
 from gateway.config import Config, ConfigError
@@ -37,7 +37,10 @@ from gateway.server.endpoint import GraphQLEndpoint
 from gateway.server.graphiql import ASSET_ROUTE, GraphiQL
 from gateway.server.health import HealthEndpoints
 from gateway.server.reload import SupergraphWatcher
+from gateway.server.sse import EventStreamEndpoint
 from gateway.server.state import ServingState, load_supergraph_file
+from gateway.server.websocket import WebSocketEndpoint
+from gateway.subscriptions import Subscriptions
 from gateway.supergraph import Supergraph
 from gateway.telemetry import Telemetry
 from gateway.transports import Transport
@@ -50,7 +53,7 @@ _DIRECT_METHODS = frozenset({"GET", "POST"})
 
 
 def _lifespan(
-    state: ServingState, telemetry: Telemetry
+    state: ServingState, telemetry: Telemetry, subscriptions: Subscriptions
 ) -> Callable[[Starlette], contextlib.AbstractAsyncContextManager[None]]:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -58,6 +61,7 @@ def _lifespan(
         try:
             yield
         finally:
+            await subscriptions.close()
             await state.stop()
             telemetry.shutdown()
 
@@ -176,12 +180,17 @@ def create_app(
     graphiql = GraphiQL(config) if config.graphiql.enabled else None
     page = graphiql.page if graphiql is not None else None
     endpoint = GraphQLEndpoint(state, config, page, telemetry, chain)
+    subscriptions = Subscriptions(config.subscriptions, config.subgraph_url)
     health = HealthEndpoints(state)
     routes: list[BaseRoute] = [
         Route(config.server.graphql_path, endpoint.handle, methods=_GRAPHQL_METHODS),
         Route("/health", health.health, methods=["GET"]),
         Route("/ready", health.ready, methods=["GET"]),
     ]
+    if config.subscriptions.enabled:
+        endpoint.event_stream = EventStreamEndpoint(endpoint, subscriptions).handle
+        websocket = WebSocketEndpoint(endpoint, subscriptions)
+        routes.append(WebSocketRoute(config.server.graphql_path, websocket.handle))
     if telemetry.metrics is not None:
         routes.append(Route(config.metrics.path, telemetry.metrics.endpoint, methods=["GET"]))
     if graphiql is not None:
@@ -192,8 +201,9 @@ def create_app(
         endpoint=endpoint.handle,
         routes=routes,
         middleware=_middleware(config),
-        lifespan=_lifespan(state, telemetry),
+        lifespan=_lifespan(state, telemetry, subscriptions),
     )
     app.state.serving = state
     app.state.telemetry = telemetry
+    app.state.subscriptions = subscriptions  # `serve.py` completes them before closing sockets
     return app

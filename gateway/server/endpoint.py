@@ -26,6 +26,7 @@ import dataclasses
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from functools import partial
+from typing import Any
 
 from graphql import OperationDefinitionNode, OperationType
 from starlette.requests import Request
@@ -40,7 +41,12 @@ from gateway.security import Claims, Refusal, SecurityGuard
 from gateway.security.ratelimit import CLIENT_ADDRESS_HEADER
 from gateway.server.batch import answer_batch
 from gateway.server.multipart import accepts_multipart, multipart_response
-from gateway.server.negotiation import GRAPHQL_RESPONSE_JSON, JSON, negotiate
+from gateway.server.negotiation import (
+    GRAPHQL_RESPONSE_JSON,
+    JSON,
+    negotiate,
+    wants_event_stream,
+)
 from gateway.server.params import BatchPayload, RequestProblem, from_get, from_post, read_body
 from gateway.server.plugged import around, before_execution
 from gateway.server.responses import (
@@ -55,7 +61,7 @@ from gateway.server.responses import (
 from gateway.server.state import ServingState
 from gateway.telemetry import Telemetry
 
-__all__ = ["GraphQLEndpoint", "with_client_address"]
+__all__ = ["Admitted", "GraphQLEndpoint", "with_client_address"]
 
 log = logging.getLogger("gateway.server")
 
@@ -64,6 +70,18 @@ Removed = tuple[tuple[str, ...], ...]
 _FALSE = frozenset({"", "0", "false", "off", "no"})
 SUPERGRAPH_HEADER = "x-supergraph-hash"
 """On every executed answer: the short hash of the supergraph that ran it (see `/ready`)."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class Admitted:
+    """An operation that passed the document pipeline, ready to run (`admit_operation`)."""
+
+    gateway: Gateway
+    request: GraphQLRequest
+    operation: Runnable | None
+    removed: Removed
+    headers: Mapping[str, str]
+    labels: frozenset[str]
 
 
 class GraphQLEndpoint:
@@ -81,6 +99,10 @@ class GraphQLEndpoint:
         self._config = config
         self._graphiql = graphiql
         self._telemetry = telemetry or Telemetry(config)
+        self.event_stream: HtmlPage | None = None
+        """Answers requests that accept `text/event-stream` (`sse.py`), when subscriptions
+        are on; otherwise such a request gets the 406 of an `Accept` nothing can serve."""
+        self.max_body_bytes = config.limits.max_body_bytes
         self._guard = SecurityGuard(
             config.auth,
             config.limits,
@@ -111,7 +133,13 @@ class GraphQLEndpoint:
                 f"{request.method} is not supported: use GET or POST.", METHOD_NOT_ALLOWED
             )
             return graphql_response(body, 405, JSON, {"allow": "GET, POST"})
-        choice = negotiate(request.headers.get("accept"))
+        accept = request.headers.get("accept")
+        if self.event_stream is not None and wants_event_stream(accept):
+            refused = self._guard.csrf(request.headers)
+            if refused is not None:
+                return _refused(refused, JSON)
+            return await self.event_stream(request)
+        choice = negotiate(accept)
         if request.method == "GET" and choice.wants_html and self._graphiql is not None:
             return await self._graphiql(request)
         multipart = accepts_multipart(request.headers.get("accept"))
@@ -238,6 +266,55 @@ class GraphQLEndpoint:
         if isinstance(authorized, Refusal):
             return authorized
         return authorized.operation, authorized.removed
+
+    async def admit_operation(
+        self, parsed: GraphQLRequest, headers: Mapping[str, str], peer: str | None
+    ) -> Admitted | GatewayResult | Refusal:
+        """The document pipeline up to execution, for the streaming transports (WebSocket and
+        SSE, `gateway/server/streaming.py`): the same checks, in the same order, as `_execute`.
+        """
+        gateway = self._state.gateway
+        if gateway is None:
+            message = f"The gateway is not ready: {self._state.not_ready_reason}."
+            return GatewayResult(body=error_body(message, "SERVICE_UNAVAILABLE"))
+        document = await self._guard.resolve(parsed.query, parsed.extensions)
+        if isinstance(document, Refusal):
+            return document
+        if document is not parsed.query:
+            parsed = dataclasses.replace(parsed, query=document)
+        claims = await self._guard.admit(headers, peer)
+        if isinstance(claims, Refusal):
+            return claims
+        checked = self._checked(gateway, parsed, claims)
+        if isinstance(checked, Refusal | GatewayResult):
+            return checked
+        operation, removed = checked
+        if operation is None and removed:
+            return GatewayResult(body=self._guard.finish({}, removed))
+        if operation is not None:
+            limited = await self._guard.limit_fields(gateway.supergraph, operation, peer)
+            if limited is not None:
+                return limited
+        if self._config.rate_limit.forward_client_address:
+            headers = with_client_address(headers, peer)
+        labels = gateway.overrides.decide(headers)
+        return Admitted(
+            gateway=gateway,
+            request=parsed,
+            operation=operation,
+            removed=removed,
+            headers=headers,
+            labels=labels,
+        )
+
+    async def authenticate(self, headers: Mapping[str, str], peer: str | None) -> Refusal | None:
+        """Whether these headers' credentials are accepted (a WebSocket's `connection_init`)."""
+        claims = await self._guard.admit(headers, peer)
+        return claims if isinstance(claims, Refusal) else None
+
+    def finish(self, body: dict[str, Any], removed: Removed) -> dict[str, Any]:
+        """The answer as the client gets it (authorization's removed fields, masked errors)."""
+        return self._guard.finish(body, removed)
 
     def _respond(
         self,

@@ -15,17 +15,20 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 __all__ = [
+    "EVENT_STREAM",
     "GRAPHQL_RESPONSE_JSON",
     "HTML",
     "JSON",
     "Choice",
     "negotiate",
     "parse_accept",
+    "wants_event_stream",
 ]
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 JSON = "application/json"
 HTML = "text/html"
+EVENT_STREAM = "text/event-stream"
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,3 +100,8 @@ def negotiate(accept: str | None) -> Choice:
     if json_quality > 0:
         media_type = GRAPHQL_RESPONSE_JSON if modern >= legacy else JSON
     return Choice(media_type=media_type, wants_html=html > 0 and html >= json_quality)
+
+
+def wants_event_stream(accept: str | None) -> bool:
+    """Whether the client asks for Server-Sent Events (graphql-sse clients name the type)."""
+    return any(r.media == EVENT_STREAM and r.quality > 0 for r in parse_accept(accept))

@@ -114,7 +114,8 @@ def from_post(
 
 
 def from_json(payload: object) -> GraphQLRequest | RequestProblem:
-    """The request one decoded JSON value carries: a POST body, or one item of a batch."""
+    """The request one decoded JSON value carries: a POST body, one item of a batch, or a
+    WebSocket `subscribe` message's payload."""
     if not isinstance(payload, dict):
         return RequestProblem(message="The request body must be a JSON object.")
     return _build(

@@ -28,6 +28,7 @@ import gc
 import logging
 import os
 import signal
+import socket
 
 import uvicorn
 from starlette.applications import Starlette
@@ -36,6 +37,7 @@ from uvicorn.supervisors import Multiprocess
 from gateway.config import Config, load_config
 from gateway.http_protocol import limited_uvicorn_config
 from gateway.server.app import create_app
+from gateway.subscriptions import Subscriptions
 from gateway.telemetry import multiprocess_folder
 
 __all__ = ["app_from_environment", "configure_logging", "serve", "tune_gc"]
@@ -103,15 +105,31 @@ def serve(config: Config) -> None:
     where = f"http://{config.server.host}:{config.server.port}{config.server.graphql_path}"
     log.info("gateway (%s mode) on %s, %d worker(s)", config.mode, where, config.server.workers)
     if config.server.workers == 1:
-        server = uvicorn.Server(_uvicorn_config(config, app))
+        server = _Server(_uvicorn_config(config, app), app.state.subscriptions)
         tune_gc(config)
         server.run()
         return
     worker_config = _uvicorn_config(config, "gateway.server.serve:app_from_environment")
-    socket = worker_config.bind_socket()
+    bound = worker_config.bind_socket()
     # Workers share their metrics through files (see gateway/telemetry/metrics.py).
     with multiprocess_folder() if config.metrics.enabled else contextlib.nullcontext():
-        _Workers(worker_config, sockets=[socket]).run()
+        _Workers(worker_config, sockets=[bound]).run()
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server, but live subscriptions are completed before connections close.
+
+    uvicorn closes every WebSocket with 1012 as soon as shutdown starts, giving the app no
+    chance to end its streams; here each client is told `complete` first (up to a second).
+    """
+
+    def __init__(self, config: uvicorn.Config, subscriptions: Subscriptions) -> None:
+        super().__init__(config)
+        self._subscriptions = subscriptions
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        await self._subscriptions.close()
+        await super().shutdown(sockets)
 
 
 class _Workers(Multiprocess):

@@ -2,14 +2,15 @@
 
 The lifespan opens the database client (with a command counter attached), lets the repository
 create its indexes, opens one pooled aiohttp session for calls to other subgraphs, and builds the
-token verifier; it closes them all on shutdown. `GET /health` is 200 only once that is done and
-the database answers `ping`. `/graphql` is Strawberry's ASGI view with orjson encoding and a
-per-request context (fresh loaders, lazily verified caller). `GET /internal/debug/commands`
-reports database command counts to tests that hold the internal token. `GET /metrics` is
-Prometheus' view of the GraphQL requests, and with an OTLP endpoint set the requests and their
-database commands are traced (`telemetry.py`). A response that is
-nothing but an outage (every error SERVICE_UNAVAILABLE, no data) is sent as 503 with
-`Retry-After`, and one that is nothing but RATE_LIMITED as 429 with the longest `retryAfter`.
+token verifier; it closes them all on shutdown. `GET /health` is 200 only once that is done and the
+database answers `ping`. `/graphql` is Strawberry's ASGI view with orjson encoding and a per-
+request context (fresh loaders, lazily verified caller); the same path takes WebSocket
+subscriptions (graphql-transport-ws), whose caller is the upgrade request's `Authorization`. `GET
+/internal/debug/commands` reports database command counts to tests that hold the internal token.
+`GET /metrics` is Prometheus' view of the GraphQL requests, and with an OTLP endpoint set the
+requests and their database commands are traced (`telemetry.py`). A response that is nothing but an
+outage (every error SERVICE_UNAVAILABLE, no data) is sent as 503 with `Retry-After`, and one that
+is nothing but RATE_LIMITED as 429 with the longest `retryAfter`.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from cross_web import HTTPException
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute, Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
@@ -162,8 +163,7 @@ class _GraphQLView(GraphQL[RequestContext[Any, Any], None]):
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> RequestContext[Any, Any]:
-        assert isinstance(request, Request), "subscriptions are not served"
-        services = services_of(request)
+        services = services_of(request)  # a WebSocket for subscriptions: its upgrade headers
         return RequestContext(
             request=request,
             services=services,
@@ -253,6 +253,7 @@ def create_app(spec: SubgraphSpec[R, L]) -> Starlette:
         Route("/health", _health, methods=["GET"]),
         Route("/metrics", telemetry.metrics.endpoint, methods=["GET"]),
         Route("/graphql", view, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", view),  # subscriptions (graphql-transport-ws)
         internal_route("/internal/debug/commands", _commands, methods=("GET",)),
         *spec.routes,
     ]

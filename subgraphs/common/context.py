@@ -12,7 +12,7 @@ from typing import Generic, Protocol, TypeVar
 
 import aiohttp
 import redis.asyncio as aioredis
-from starlette.requests import Request
+from starlette.requests import HTTPConnection
 
 from subgraphs.common.auth import RequestAuth, TokenVerifier
 from subgraphs.common.database import MongoClient
@@ -48,9 +48,9 @@ class Services(Generic[R]):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RequestContext(Generic[R, L]):
-    """One GraphQL request: its HTTP request, the caller and per-request loaders."""
+    """One GraphQL request (or one subscription's WebSocket): the caller and its loaders."""
 
-    request: Request
+    request: HTTPConnection
     services: Services[R]
     auth: RequestAuth
     loaders: L

@@ -16,7 +16,7 @@ from typing import Any, TypeVar, cast
 import aiohttp
 import orjson
 from pymongo.errors import PyMongoError
-from starlette.requests import Request
+from starlette.requests import HTTPConnection, Request
 from starlette.responses import Response
 from starlette.routing import Route
 
@@ -50,7 +50,7 @@ class InternalCallError(RuntimeError):
     """Calling another subgraph's internal route failed (unreachable, or not a 2xx answer)."""
 
 
-def services_of(request: Request) -> Services[Any]:
+def services_of(request: HTTPConnection) -> Services[Any]:
     """The services the lifespan stored on the app."""
     return cast(Services[Any], request.app.state.services)
 

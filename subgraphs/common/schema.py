@@ -22,6 +22,7 @@ __all__ = [
     "federation_schema",
     "print_schema_sdl",
     "resolver",
+    "subscription",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -46,12 +47,17 @@ class SubgraphSchema(Schema):
 
 
 def federation_schema(
-    *, query: type, mutation: type | None = None, types: Iterable[type] = ()
+    *,
+    query: type,
+    mutation: type | None = None,
+    subscription: type | None = None,
+    types: Iterable[type] = (),
 ) -> Schema:
     """A federation 2 schema whose errors all carry `extensions.code`."""
     return SubgraphSchema(
         query=query,
         mutation=mutation,
+        subscription=subscription,
         types=tuple(types),
         extensions=[ErrorCodes],
         federation_version=FEDERATION_VERSION,
@@ -71,3 +77,8 @@ def resolver(**options: Any) -> Callable[[F], F]:
     an untyped decorator on async resolvers; the runtime object is Strawberry's field as usual.
     """
     return cast(Callable[[F], F], strawberry.federation.field(**options))
+
+
+def subscription(**options: Any) -> Callable[[F], F]:
+    """`strawberry.subscription(**options)` as a typed decorator (see `resolver`)."""
+    return cast(Callable[[F], F], strawberry.subscription(**options))

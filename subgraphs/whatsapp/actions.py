@@ -32,6 +32,7 @@ from subgraphs.whatsapp.delivery import (
     deliver_status,
     next_due,
 )
+from subgraphs.whatsapp.events import status_events
 from subgraphs.whatsapp.loaders import WhatsAppLoaders
 from subgraphs.whatsapp.records import AccountRecord, CrossPostRecord, DeliveryState, StatusRecord
 from subgraphs.whatsapp.repository import DuplicateError, WhatsAppRepository
@@ -162,7 +163,7 @@ async def post_status(
     claim = datetime.now(UTC) + INLINE_CLAIM
     status = await context.repository.insert_status(account, checked, entries, claim)
     if not entries:
-        return status
+        return await _announced(context, status)
     settled = await deliver_status(
         context.services.http,
         context.settings,
@@ -172,4 +173,11 @@ async def post_status(
         per_attempt=INLINE_ATTEMPT_TIMEOUT,
     )
     saved = await context.repository.save_delivery(status, settled, next_due(settled))
-    return saved or status
+    return await _announced(context, saved or status)
+
+
+async def _announced(context: Context, status: StatusRecord) -> StatusRecord:
+    """`status` once its owner's `statusPosted` streams have been told (after the in-line
+    delivery try, so the event shows where it was shared)."""
+    await status_events(context.request).publish(status.owner_id, status.id)
+    return status

@@ -1,6 +1,6 @@
-"""WhatsApp's Starlette app: the common subgraph app, link-proof verification, and the
-cross-post delivery worker, which runs inside the app's lifespan (started after the database and
-HTTP session are up, stopped before they close)."""
+"""WhatsApp's Starlette app: the common subgraph app, link-proof verification, the cross-post
+delivery worker and the Status events of `statusPosted` (`events.py`), both run inside the app's
+lifespan (started after the database, HTTP session and Redis are up, stopped before they close)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from subgraphs.common.app import SubgraphSpec, create_app
 from subgraphs.common.link_proofs import verify_route
 from subgraphs.common.settings import Settings
 from subgraphs.whatsapp.delivery import DeliveryPolicy
+from subgraphs.whatsapp.events import StatusEvents
 from subgraphs.whatsapp.loaders import make_loaders
 from subgraphs.whatsapp.repository import make_repository
 from subgraphs.whatsapp.schema import schema
@@ -32,10 +33,14 @@ def _with_worker(inner: Lifespan, settings: Settings) -> Lifespan:
             worker = DeliveryWorker(
                 services.repository, services.http, settings, DeliveryPolicy.from_env()
             )
+            events = StatusEvents(services.redis)
+            app.state.status_events = events
             worker.start()
+            events.start()
             try:
                 yield
             finally:
+                await events.close()
                 await worker.stop()
 
     return lifespan

@@ -8,6 +8,7 @@ completes from their own subgraph.
 
 from __future__ import annotations
 
+from collections.abc import AsyncGenerator
 from datetime import datetime
 from enum import Enum
 
@@ -15,12 +16,19 @@ import strawberry
 from strawberry.federation.schema_directives import Key
 from strawberry.federation.types import FieldSet
 
+from subgraphs.common.auth import require_viewer
 from subgraphs.common.context import RequestContext
 from subgraphs.common.ownership import require_self
 from subgraphs.common.platform_types import LinkProof, OwnedNode, Platform, photo_fields
 from subgraphs.common.profile_photo import set_own_photo
-from subgraphs.common.schema import federation_schema, print_schema_sdl, resolver
+from subgraphs.common.schema import (
+    federation_schema,
+    print_schema_sdl,
+    resolver,
+    subscription,
+)
 from subgraphs.whatsapp import actions
+from subgraphs.whatsapp.events import status_events
 from subgraphs.whatsapp.loaders import WhatsAppLoaders
 from subgraphs.whatsapp.records import AccountRecord, CrossPostRecord, DeliveryState, StatusRecord
 from subgraphs.whatsapp.repository import WhatsAppRepository
@@ -256,8 +264,31 @@ class Query:
         return await WhatsAppStatus.resolve_reference(info, id)
 
 
+@strawberry.type
+class Subscription:
+    @subscription(
+        description=(
+            "Each Status the caller posts from now on (on any replica), once its in-line"
+            " cross-posts were tried; only the owner's own Statuses, and only with a token."
+        )
+    )
+    async def status_posted(self, info: Info) -> AsyncGenerator[WhatsAppStatus, None]:
+        viewer = await require_viewer(info.context)
+        repository = info.context.repository
+        async for status_id in status_events(info.context.request).stream(viewer.person_id):
+            # Read afresh (not through the connection's loaders, which would cache): current
+            # and still the owner's, or gone (expired) and skipped.
+            found = await repository.live_statuses_by_ids((status_id,))
+            record = found.get(status_id)
+            if record is not None and record.owner_id == viewer.person_id:
+                yield WhatsAppStatus.from_record(record)
+
+
 schema = federation_schema(
-    query=Query, mutation=Mutation, types=(Person, FacebookStory, InstagramStory)
+    query=Query,
+    mutation=Mutation,
+    subscription=Subscription,
+    types=(Person, FacebookStory, InstagramStory),
 )
 
 

@@ -230,3 +230,40 @@ def test_first_five_minutes_in_graphiql(
     page.screenshot(path=str(output_dir / "6-token-refused.png"))
     assert log.blocked == []
     assert log.page_errors == []
+
+
+POST_STATUS = "mutation($t: String!) { postStatus(text: $t, crossPost: false) { status { id } } }"
+
+
+@pytest.mark.timeout(600)
+def test_the_subscription_tab_streams_each_posted_status(
+    accounts_center_gateway: Service, laptop_page: tuple[Page, PageLog], output_dir: Path
+) -> None:
+    page, log = laptop_page
+    url = f"http://127.0.0.1:{accounts_center_gateway.port}/graphql"
+    page.goto(url)
+    expect(page.locator(".graphiql-container")).to_be_visible(timeout=20_000)
+    open_tab(page, "SignIn")
+    run(page, "SignIn")
+    expect(page.locator(BADGE)).to_contain_text("Signed in as")
+    token = stored_session(page)["token"]
+
+    # GraphiQL streams the subscription over SSE, with the session's token.
+    open_tab(page, "StatusPosted")
+    sent = run(page, "StatusPosted")
+    assert sent.all_headers().get("accept") == "text/event-stream"
+    assert authorization(sent) == f"Bearer {token}"
+    for attempt in range(15):  # the gateway subscribes at WhatsApp a moment after the request
+        post_graphql(url, POST_STATUS, {"t": f"streamed {attempt}"}, token=token)
+        try:
+            expect(page.locator(".graphiql-response")).to_contain_text("streamed", timeout=1_000)
+            break
+        except AssertionError:
+            continue
+    event = answer(page, "streamed")
+    assert "errors" not in event, event
+    person = event["data"]["statusPosted"]["account"]["person"]
+    assert person["displayName"] == DEMO_PERSON.display_name  # from accounts, per event
+    page.screenshot(path=str(output_dir / "subscription-event.png"))
+    assert log.blocked == []
+    assert log.page_errors == []

@@ -256,8 +256,64 @@
     }
   }
 
+  // Whether the operation to run is a subscription (named, or the document's only one).
+  function isSubscription(params) {
+    var code = String(params.query || "").replace(/"""[\s\S]*?"""|"(?:[^"\\\n]|\\.)*"|#[^\n]*/g, " ");
+    if (params.operationName) {
+      return new RegExp("\\bsubscription\\s+" + params.operationName + "\\b").test(code);
+    }
+    return /^\s*subscription\b/.test(code);
+  }
+
+  // A subscription runs over Server-Sent Events at the same URL (graphql-sse's distinct
+  // connections mode): each `next` event is one result for GraphiQL, `complete` ends it, and
+  // GraphiQL's stop button (the iterator's return) closes the stream.
+  async function* subscribed(params, editorHeaders) {
+    var sent = requestHeaders(editorHeaders, false, isAnonymous(params));
+    var headers = Object.assign({}, sent.headers, { accept: "text/event-stream" });
+    var response = await fetch(config.url, {
+      method: "POST",
+      headers: headers,
+      body: JSON.stringify(params),
+      credentials: "same-origin",
+    });
+    if (!response.body || (response.headers.get("content-type") || "").indexOf("text/event-stream") !== 0) {
+      yield await response.json();
+      return;
+    }
+    var reader = response.body.getReader();
+    var decoder = new TextDecoder();
+    var buffer = "";
+    try {
+      for (;;) {
+        var chunk = await reader.read();
+        if (chunk.done) {
+          return;
+        }
+        buffer += decoder.decode(chunk.value, { stream: true });
+        var events = buffer.split("\n\n");
+        buffer = events.pop();
+        for (var i = 0; i < events.length; i++) {
+          var kind = (/^event: *(.*)$/m.exec(events[i]) || [])[1];
+          var data = (/^data: *(.*)$/m.exec(events[i]) || [])[1];
+          if (kind === "complete") {
+            return;
+          }
+          if (kind === "next" && data) {
+            yield JSON.parse(data);
+          }
+        }
+      }
+    } finally {
+      reader.cancel().catch(function () {});
+    }
+  }
+
   async function fetcher(graphiqlParams, options) {
     var params = withCurrentOperationName(graphiqlParams);
+    if (params.operationName !== "IntrospectionQuery" && isSubscription(params)) {
+      return subscribed(params, options && options.headers);
+    }
     var body = await post(params, options && options.headers);
     if (params.operationName === "IntrospectionQuery") {
       return body;

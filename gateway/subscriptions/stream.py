@@ -1,0 +1,212 @@
+"""Live subscriptions: each one a pump task from its subgraph into a bounded queue.
+
+`Subscriptions` belongs to one app. It owns the WebSocket client session to the subgraphs, the
+settings, and the set of live streams, so that shutdown can end every one of them with a
+`complete` before the server closes the connections. `Subscriptions.open` starts one
+`SubscriptionStream`: a task reads the subgraph's events (`upstream.py`), runs the rest of the
+plan for each (`events.py`, through `Gateway.run_planned`) and puts the shaped answer in the
+stream's queue. A failed entity fetch is an event with partial data and errors, like a query's
+answer, and the stream goes on; when the subgraph ends the stream with an error (it stopped,
+or dropped the connection), that error is the stream's last event, and then it completes.
+
+The queue is bounded (`subscriptions.queue_size`): a client that does not read its events would
+otherwise make the gateway hold every event for it. When the queue is full the stream stops
+and says so (`overflowed`); the protocol closes the client's connection with a clear code.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
+from typing import Any
+
+import aiohttp
+
+from gateway.config import SubscriptionsConfig
+from gateway.documents import Planned, Runnable
+from gateway.operation import request_error
+from gateway.runtime import Gateway, GatewayResult
+from gateway.subscriptions.events import EventTransport, subscription_fetch, upstream_request
+from gateway.subscriptions.upstream import subscribe_upstream
+
+__all__ = ["SubscriptionStream", "Subscriptions"]
+
+log = logging.getLogger("gateway.subscriptions")
+
+UrlFor = Callable[[str, str], str]
+"""(subgraph name, the supergraph's URL) -> the URL to call (`Config.subgraph_url`)."""
+DRAIN_SECONDS = 1.0
+"""How long shutdown waits for clients to be told `complete` before the server closes them."""
+CLOSE_AFTER_COMPLETE_SECONDS = 0.2
+_END = None
+
+
+class SubscriptionStream:
+    """One client subscription: iterate it for the answers; `overflowed` once it gave up."""
+
+    def __init__(self, queue_size: int) -> None:
+        self._queue: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue(queue_size + 1)
+        self._limit = queue_size
+        self._task: asyncio.Task[None] | None = None
+        self.overflowed = False
+        self.drained = asyncio.Event()
+
+    def start(self, pump: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+        """Run the pump that fills this stream."""
+        self._task = asyncio.create_task(pump)
+        return self._task
+
+    def put(self, body: dict[str, Any]) -> bool:
+        """Queue one answer; False (and the stream ends) when the client fell too far behind."""
+        if self._queue.qsize() >= self._limit:
+            self.overflowed = True
+            self.end()
+            return False
+        self._queue.put_nowait(body)
+        return True
+
+    def end(self) -> None:
+        """No more answers: the client gets `complete` after those already queued. The last
+        slot is kept for this mark, so it always fits."""
+        if self._task is not None and self._task is not asyncio.current_task():
+            self._task.cancel()
+        with contextlib.suppress(asyncio.QueueFull):
+            self._queue.put_nowait(_END)
+
+    async def next(self) -> dict[str, Any] | None:
+        """The next answer, or None once the stream is over (safe to cancel: a caller may
+        wait under `asyncio.timeout` and send a keep-alive)."""
+        body = await self._queue.get()
+        if body is _END or self.overflowed:
+            self._queue.put_nowait(_END)  # asked again, still over
+            return None
+        return body
+
+    async def finish(self) -> None:
+        """The client is done with this stream (told `complete`, or gone): stop the pump."""
+        self.drained.set()
+        task, self._task = self._task, None
+        if task is not None and task is not asyncio.current_task():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+
+class Subscriptions:
+    """The app's subscriptions (see the module docstring)."""
+
+    def __init__(self, settings: SubscriptionsConfig, url_for: UrlFor) -> None:
+        self.settings = settings
+        self._url_for = url_for
+        self._session: aiohttp.ClientSession | None = None
+        self._live: set[SubscriptionStream] = set()
+        self.closing = False
+
+    def open(
+        self,
+        gateway: Gateway,
+        operation: Runnable,
+        variables: Mapping[str, Any],
+        headers: Mapping[str, str],
+        labels: frozenset[str],
+        finish: Callable[[dict[str, Any]], dict[str, Any]],
+    ) -> SubscriptionStream:
+        """Start streaming `operation` (validated, authorized, its variables coerced);
+        `finish` is applied to every answer (authorization's removed paths)."""
+        stream = SubscriptionStream(self.settings.queue_size)
+        if self.closing:
+            stream.put(_closing())
+            stream.end()
+            return stream
+        pump = self._pump(stream, gateway, operation, variables, headers, labels, finish)
+        self._live.add(stream)
+        stream.start(pump).add_done_callback(lambda _: self._live.discard(stream))
+        return stream
+
+    async def _pump(
+        self,
+        stream: SubscriptionStream,
+        gateway: Gateway,
+        operation: Runnable,
+        variables: Mapping[str, Any],
+        headers: Mapping[str, str],
+        labels: frozenset[str],
+        finish: Callable[[dict[str, Any]], dict[str, Any]],
+    ) -> None:
+        try:
+            planned = gateway.planned(operation, labels)
+            if isinstance(planned, GatewayResult):
+                stream.put(finish(planned.body))
+                return
+            async for body in self._events(gateway, operation, planned, variables, headers):
+                if not stream.put(finish(body)):
+                    return
+        except Exception:  # a bug in the pipeline: log it, end the stream with a plain error
+            log.exception("unexpected failure while streaming a subscription")
+            message = "The gateway failed to run this subscription."
+            stream.put({"errors": [request_error(message, "INTERNAL_SERVER_ERROR")]})
+        finally:
+            stream.end()
+
+    async def _events(
+        self,
+        gateway: Gateway,
+        operation: Runnable,
+        planned: Planned,
+        variables: Mapping[str, Any],
+        headers: Mapping[str, str],
+    ) -> AsyncIterator[dict[str, Any]]:
+        fetch = subscription_fetch(planned.plan)
+        if fetch is None:
+            message = "The gateway could not plan this subscription: no subgraph serves its root."
+            yield {"errors": [request_error(message, "QUERY_PLANNING_FAILED")]}
+            return
+        forwarded = gateway.header_policy.forwarded(headers)
+        service = fetch.service_name
+        url = self._url_for(service, gateway.supergraph.subgraphs[service].url)
+        events = subscribe_upstream(
+            self._client(),
+            service,
+            url,
+            upstream_request(fetch, variables, forwarded),
+            ack_timeout=self.settings.init_timeout,
+            heartbeat=self.settings.keepalive,
+        )
+        try:
+            async for event in events:
+                transport = EventTransport(fetch, event, gateway.transport)
+                yield await gateway.run_planned(operation, planned, variables, forwarded, transport)
+        finally:
+            await events.aclose()
+
+    def _client(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession()
+        return self._session
+
+    async def close(self) -> None:
+        """Complete every live stream (each client is told `complete`), wait up to
+        `DRAIN_SECONDS` for the clients to be told, then close the subgraph connections."""
+        self.closing = True
+        live = tuple(self._live)
+        if live:
+            log.info("completing %d subscription(s) before shutting down", len(live))
+        for stream in live:
+            stream.end()
+        if live:
+            waits = [asyncio.create_task(stream.drained.wait()) for stream in live]
+            _, pending = await asyncio.wait(waits, timeout=DRAIN_SECONDS)
+            for waiting in pending:
+                waiting.cancel()
+            # A close frame right behind `complete` reaches some clients first: the
+            # graphql-ws client then reports the close as the stream's error.
+            await asyncio.sleep(CLOSE_AFTER_COMPLETE_SECONDS)
+        if self._session is not None:
+            await self._session.close()
+
+
+def _closing() -> dict[str, Any]:
+    message = "The gateway is shutting down: subscribe again on another instance."
+    return {"errors": [request_error(message, "SERVICE_UNAVAILABLE")]}

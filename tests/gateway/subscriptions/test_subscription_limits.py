@@ -1,0 +1,132 @@
+"""Subscriptions when parts fail or clients misbehave, through a real gateway process.
+
+Here the gateway reaches accounts at a port where nothing listens (tokens are still checked
+against accounts' real keys): every event's entity fetch to accounts fails, so each event is
+partial data with errors, and the stream goes on. One operation at a time per connection,
+pings every half second, and a stopped gateway completes its streams before it closes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from devstack.processes import Service, free_port
+from devstack.stack import gateway_env, start_gateway
+from tests.gateway.subscriptions.protocol_client import Closed, connected
+from tests.gateway.subscriptions.subscription_support import (
+    ROOT,
+    STATUS_POSTED,
+    WsClient,
+    first_event,
+)
+from tests.subgraphs.whatsapp.platform_world import Graph, Person
+
+pytestmark = pytest.mark.integration
+
+SUPERGRAPH = ROOT / "schema" / "supergraph.graphql"
+
+
+def _start(graph: Graph, log: Path, level: str = "warning") -> Service:
+    env = {
+        **gateway_env(graph.services),
+        "GATEWAY_SUBGRAPH_URL_ACCOUNTS": f"http://127.0.0.1:{free_port()}/graphql",
+        "GATEWAY_READINESS_SUBGRAPHS": "whatsapp",
+        "GATEWAY_SUBSCRIPTIONS_MAX_PER_CONNECTION": "1",
+        "GATEWAY_SUBSCRIPTIONS_KEEPALIVE": "0.5",
+        "GATEWAY_LOG_LEVEL": level,
+    }
+    return start_gateway(SUPERGRAPH, free_port(), env, log)
+
+
+@pytest.fixture(scope="module")
+def gateway(own_graph: Graph, test_output_root: Path) -> Iterator[str]:
+    service = _start(own_graph, test_output_root / "subscription-limits" / "gateway.log")
+    try:
+        yield f"{service.url}/graphql"
+    finally:
+        service.stop()
+
+
+@pytest.fixture(scope="module")
+def person(own_graph: Graph) -> Person:
+    person = own_graph.sign_up()
+    own_graph.register_whatsapp(person)
+    return person
+
+
+def test_a_failed_entity_fetch_is_partial_data_and_the_stream_goes_on(
+    own_graph: Graph, person: Person, gateway: str
+) -> None:
+    client = WsClient(gateway, person.token, STATUS_POSTED)
+    try:
+        assert client.next_line()["event"] == "connected"
+        for round_ in ("one", "two"):
+            line, posted = first_event(own_graph, person, client.try_line, round_)
+            assert line["event"] == "next", line
+            payload = line["payload"]
+            assert payload["data"] is not None, payload
+            assert payload["data"]["statusPosted"]["text"] in posted
+            # `person: Person!` could not be completed, so its nullable parent is null
+            assert payload["data"]["statusPosted"]["account"] is None
+            assert {e["extensions"]["serviceName"] for e in payload["errors"]} == {"accounts"}
+    finally:
+        client.close()
+
+
+def test_one_operation_too_many_on_a_connection_is_an_error(person: Person, gateway: str) -> None:
+    async def run() -> None:
+        async with connected(gateway, person.token) as client:
+            await client.subscribe("a", STATUS_POSTED)
+            await client.subscribe("b", STATUS_POSTED)
+            message = await client.receive()
+            assert message["id"] == "b"
+            assert message["type"] == "error"
+            assert message["payload"][0]["extensions"]["code"] == "TOO_MANY_SUBSCRIPTIONS"
+
+    asyncio.run(run())
+
+
+def test_the_gateway_pings_and_answers_pings(gateway: str) -> None:
+    async def run() -> None:
+        async with connected(gateway) as client:
+            await client.send({"type": "ping"})
+            assert await client.receive(2.0) == {"type": "pong"}
+            assert await client.receive(2.0) == {"type": "ping"}
+
+    asyncio.run(run())
+
+
+def test_a_client_that_never_initialises_is_closed_with_4408_and_a_second_init_4429(
+    gateway: str,
+) -> None:
+    async def run() -> None:
+        async with connected(gateway, init=False) as client:
+            with pytest.raises(Closed) as closed:
+                await client.receive(10.0)
+            assert closed.value.code == 4408
+        async with connected(gateway) as client:
+            await client.send({"type": "connection_init"})
+            with pytest.raises(Closed) as closed:
+                await client.receive()
+            assert closed.value.code == 4429
+
+    asyncio.run(run())
+
+
+def test_a_stopping_gateway_completes_every_stream(
+    own_graph: Graph, person: Person, test_output_root: Path
+) -> None:
+    service = _start(own_graph, test_output_root / "subscription-limits" / "stopped.log", "info")
+    client = WsClient(f"{service.url}/graphql", person.token, STATUS_POSTED)
+    try:
+        assert client.next_line()["event"] == "connected"
+        first_event(own_graph, person, client.try_line, "before stopping")
+        service.stop()
+        assert client.next_line()["event"] == "complete"
+    finally:
+        client.close()
+        service.stop()
