@@ -23,15 +23,6 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, Protocol
 
-from graphql import (
-    FieldNode,
-    FragmentSpreadNode,
-    GraphQLInterfaceType,
-    GraphQLSchema,
-    GraphQLUnionType,
-    InlineFragmentNode,
-)
-
 from gateway.documents import Document, DocumentCache, Planned, Runnable
 from gateway.executor import RequestContext, execute_plan
 from gateway.headers import HeaderPolicy
@@ -44,6 +35,7 @@ from gateway.operation import (
     PreparedOperation,
     coerce_variables,
     request_error,
+    root_field_names,
     validate_operation,
 )
 from gateway.overrides import OverridePolicy, OverrideSettings
@@ -61,7 +53,7 @@ from gateway.shaping import (
     directive_variables,
     shape_response,
 )
-from gateway.supergraph import Supergraph
+from gateway.supergraph import Supergraph, possible_types
 from gateway.transports import Transport
 
 __all__ = ["Gateway", "GatewayOptions", "GatewayResult", "GraphQLRequest", "Planner"]
@@ -153,7 +145,7 @@ class Gateway:
         self.documents = DocumentCache(
             self.options.document_cache_bytes, self.options.document_limits
         )
-        self.possible_types = _possible_types(supergraph.schema)
+        self.possible_types = possible_types(supergraph.schema)
         self.header_policy = HeaderPolicy(self.options.forward_headers)
         self.overrides = OverridePolicy(override_labels_in(supergraph), self.options.overrides)
         self._inbound = InboundDedup()
@@ -281,7 +273,7 @@ class Gateway:
         shapes: dict[tuple[object, ...], CompiledShape],
     ) -> Planned | GatewayResult:
         prepared = operation.prepared
-        names = _static_root_names(prepared)
+        names = root_field_names(prepared)
         if names <= INTROSPECTION_FIELDS | {"__typename"}:
             plan: QueryPlan | GatewayResult = QueryPlan(node=None)  # the gateway answers alone
         else:
@@ -386,31 +378,3 @@ def _refuse(prepared: PreparedOperation, allow_mutations: bool) -> GatewayResult
 
 def _request_errors(errors: tuple[dict[str, Any], ...]) -> GatewayResult:
     return GatewayResult(body={"errors": list(errors)}, is_request_error=True)
-
-
-def _static_root_names(prepared: PreparedOperation) -> set[str]:
-    """Root field names of the operation, through fragments, ignoring `@skip`/`@include`."""
-    names: set[str] = set()
-    pending = [prepared.operation.selection_set]
-    seen: set[str] = set()
-    while pending:
-        for selection in pending.pop().selections:
-            if isinstance(selection, FieldNode):
-                names.add(selection.name.value)
-            elif isinstance(selection, InlineFragmentNode):
-                pending.append(selection.selection_set)
-            elif isinstance(selection, FragmentSpreadNode) and selection.name.value not in seen:
-                seen.add(selection.name.value)
-                fragment = prepared.fragments.get(selection.name.value)
-                if fragment is not None:
-                    pending.append(fragment.selection_set)
-    return names
-
-
-def _possible_types(schema: GraphQLSchema) -> dict[str, frozenset[str]]:
-    """Abstract type name -> its object types, for type conditions during execution."""
-    return {
-        name: frozenset(t.name for t in schema.get_possible_types(type_))
-        for name, type_ in schema.type_map.items()
-        if isinstance(type_, GraphQLInterfaceType | GraphQLUnionType)
-    }

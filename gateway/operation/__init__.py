@@ -28,7 +28,7 @@ from gateway.operation.prepare import (
     prepare_operation,
     validate_operation,
 )
-from gateway.operation.prepared import PreparedOperation
+from gateway.operation.prepared import PreparedOperation, root_field_names
 from gateway.operation.variables import coerce_variables
 
 __all__ = [
@@ -52,6 +52,7 @@ __all__ = [
     "parse_operation",
     "prepare_operation",
     "request_error",
+    "root_field_names",
     "split_defers",
     "strip_ignored_characters",
     "too_many_fields",

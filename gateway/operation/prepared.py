@@ -6,11 +6,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from graphql import DocumentNode, FragmentDefinitionNode, OperationDefinitionNode
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+)
 
 from gateway.operation.facts import OperationFacts
 
-__all__ = ["PreparedOperation"]
+__all__ = ["PreparedOperation", "root_field_names"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -28,3 +35,22 @@ class PreparedOperation:
     name: str | None
     facts: OperationFacts
     """Depth, aliases, fields and introspection use, for the security limits."""
+
+
+def root_field_names(prepared: PreparedOperation) -> set[str]:
+    """Root field names of the operation, through fragments, ignoring `@skip`/`@include`."""
+    names: set[str] = set()
+    pending = [prepared.operation.selection_set]
+    seen: set[str] = set()
+    while pending:
+        for selection in pending.pop().selections:
+            if isinstance(selection, FieldNode):
+                names.add(selection.name.value)
+            elif isinstance(selection, InlineFragmentNode):
+                pending.append(selection.selection_set)
+            elif isinstance(selection, FragmentSpreadNode) and selection.name.value not in seen:
+                seen.add(selection.name.value)
+                fragment = prepared.fragments.get(selection.name.value)
+                if fragment is not None:
+                    pending.append(fragment.selection_set)
+    return names

@@ -38,7 +38,6 @@ from gateway.operation import OperationErrors
 from gateway.plugins import PluginChain
 from gateway.runtime import Gateway, GatewayResult, GraphQLRequest
 from gateway.security import Claims, Refusal, SecurityGuard
-from gateway.security.ratelimit import CLIENT_ADDRESS_HEADER
 from gateway.server.batch import answer_batch
 from gateway.server.multipart import accepts_multipart, multipart_response
 from gateway.server.negotiation import (
@@ -58,10 +57,10 @@ from gateway.server.responses import (
     rate_limit_wait,
     whole_outage,
 )
-from gateway.server.state import ServingState
+from gateway.server.state import ServingState, with_client_address
 from gateway.telemetry import Telemetry
 
-__all__ = ["Admitted", "GraphQLEndpoint", "with_client_address"]
+__all__ = ["Admitted", "GraphQLEndpoint"]
 
 log = logging.getLogger("gateway.server")
 
@@ -382,19 +381,6 @@ def _refused(refusal: Refusal, media: str) -> Response:
     status = refusal.status or (400 if media == GRAPHQL_RESPONSE_JSON else 200)
     body = error_body(refusal.message, refusal.code, refusal.extensions)
     return graphql_response(body, status, media, refusal.headers)
-
-
-def with_client_address(headers: Mapping[str, str], peer: str | None) -> dict[str, str]:
-    """The request's headers (the first of repeated ones, as forwarding reads them) with
-    `x-forwarded-for` set to the client's address, never to what the client sent: subgraphs
-    trust it from the gateway (uvicorn's `FORWARDED_ALLOW_IPS`), so a client must not pick it."""
-    copied: dict[str, str] = {}
-    for name, value in headers.items():
-        copied.setdefault(name.lower(), value)
-    copied.pop(CLIENT_ADDRESS_HEADER, None)
-    if peer is not None:
-        copied[CLIENT_ADDRESS_HEADER] = peer
-    return copied
 
 
 def _status(result: GatewayResult, media: str) -> int:

@@ -24,7 +24,7 @@ import hashlib
 import logging
 import time
 import weakref
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -55,6 +55,7 @@ __all__ = [
     "release_frozen",
     "subgraph_policy",
     "supergraph_hash",
+    "with_client_address",
 ]
 
 
@@ -65,6 +66,19 @@ def forwarded_header_names(config: Config) -> tuple[str, ...]:
     if config.rate_limit.forward_client_address and CLIENT_ADDRESS_HEADER not in names:
         names = (*names, CLIENT_ADDRESS_HEADER)
     return names
+
+
+def with_client_address(headers: Mapping[str, str], peer: str | None) -> dict[str, str]:
+    """The request's headers (the first of repeated ones, as forwarding reads them) with
+    `x-forwarded-for` set to the client's address, never to what the client sent: subgraphs
+    trust it from the gateway (uvicorn's `FORWARDED_ALLOW_IPS`), so a client must not pick it."""
+    copied: dict[str, str] = {}
+    for name, value in headers.items():
+        copied.setdefault(name.lower(), value)
+    copied.pop(CLIENT_ADDRESS_HEADER, None)
+    if peer is not None:
+        copied[CLIENT_ADDRESS_HEADER] = peer
+    return copied
 
 
 log = logging.getLogger("gateway.server")

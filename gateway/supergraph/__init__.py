@@ -13,6 +13,7 @@ from .model import (
     TypeInGraph,
     TypeKind,
     TypeMeta,
+    possible_types,
 )
 from .problems import SupergraphProblem, SupergraphProblems
 
@@ -31,4 +32,5 @@ __all__ = [
     "TypeKind",
     "TypeMeta",
     "load_supergraph",
+    "possible_types",
 ]

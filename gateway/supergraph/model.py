@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal, TypeAlias
 
-from graphql import GraphQLSchema, SelectionSetNode
+from graphql import GraphQLInterfaceType, GraphQLSchema, GraphQLUnionType, SelectionSetNode
 
 from .links import Links
 
@@ -26,6 +26,7 @@ __all__ = [
     "TypeInGraph",
     "TypeKind",
     "TypeMeta",
+    "possible_types",
 ]
 
 TypeKind: TypeAlias = Literal["object", "interface", "union", "enum", "input", "scalar"]
@@ -157,3 +158,12 @@ class Supergraph:
         """The local name of a linked spec's directive: `@auth` for `@authenticated` when the
         supergraph imports it `as: "@auth"`, `@j__type` for `@join__type` under `as: "j"`."""
         return self.links.directive_name(spec, name)
+
+
+def possible_types(schema: GraphQLSchema) -> dict[str, frozenset[str]]:
+    """Abstract type name -> its object types, for type conditions during execution."""
+    return {
+        name: frozenset(t.name for t in schema.get_possible_types(type_))
+        for name, type_ in schema.type_map.items()
+        if isinstance(type_, GraphQLInterfaceType | GraphQLUnionType)
+    }

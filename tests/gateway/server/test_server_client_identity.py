@@ -6,10 +6,9 @@ import pytest
 from starlette.datastructures import Headers
 
 from gateway.config import ConfigError, load_config
-from gateway.server.endpoint import with_client_address
 from gateway.server.negotiation import GRAPHQL_RESPONSE_JSON, JSON
 from gateway.server.responses import error_body, rate_limit_wait
-from gateway.server.state import forwarded_header_names
+from gateway.server.state import forwarded_header_names, with_client_address
 
 
 def test_the_client_address_replaces_whatever_the_client_sent() -> None:
