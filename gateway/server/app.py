@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +43,7 @@ from gateway.server.state import ServingState, load_supergraph_file
 from gateway.server.websocket import WebSocketEndpoint
 from gateway.subscriptions import Subscriptions
 from gateway.supergraph import Supergraph
-from gateway.telemetry import Telemetry
+from gateway.telemetry import ServingFacts, Telemetry
 from gateway.transports import Transport
 
 __all__ = ["create_app"]
@@ -165,6 +166,8 @@ def create_app(
     telemetry = Telemetry(config)
     chain = _plugin_chain(config, plugins)
     state = ServingState(config, transport, observer=telemetry.observer)
+    if telemetry.metrics is not None:
+        telemetry.metrics.watch_serving(partial(_serving_facts, state))
     if chain.touches_subgraphs:  # otherwise the executor calls the transport directly
         state.transport = PluginTransport(state.transport, chain)
     if supergraph is None and config.supergraph is not None:
@@ -207,3 +210,15 @@ def create_app(
     app.state.telemetry = telemetry
     app.state.subscriptions = subscriptions  # `serve.py` completes them before closing sockets
     return app
+
+
+def _serving_facts(state: ServingState) -> ServingFacts:
+    """What `/metrics` reports about the served supergraph and the subgraphs' circuits."""
+    status = state.status
+    http = state.http
+    return ServingFacts(
+        supergraph_hash=status.hash,
+        reloads=status.reloads,
+        refused_reloads=status.refused,
+        circuits=http.breaker_states() if http is not None else {},
+    )

@@ -7,7 +7,12 @@ HTTP/protobuf), `metrics.py` holds the Prometheus metrics (and the multiprocess 
 `--workers`), `record.py` what one request gathers, `access_log.py` its JSON line.
 """
 
-from gateway.telemetry.metrics import MULTIPROC_ENV, GatewayMetrics, multiprocess_folder
+from gateway.telemetry.metrics import (
+    MULTIPROC_ENV,
+    GatewayMetrics,
+    ServingFacts,
+    multiprocess_folder,
+)
 from gateway.telemetry.pipeline import Telemetry
 from gateway.telemetry.record import FetchProbe, RequestRecord, SubgraphCall, current_record
 
@@ -16,6 +21,7 @@ __all__ = [
     "FetchProbe",
     "GatewayMetrics",
     "RequestRecord",
+    "ServingFacts",
     "SubgraphCall",
     "Telemetry",
     "current_record",

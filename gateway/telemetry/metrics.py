@@ -22,7 +22,8 @@ import contextlib
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from prometheus_client import (
@@ -34,11 +35,12 @@ from prometheus_client import (
     ProcessCollector,
     generate_latest,
 )
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector
 from starlette.requests import Request
 from starlette.responses import Response
 
-__all__ = ["MULTIPROC_ENV", "GatewayMetrics", "multiprocess_folder"]
+__all__ = ["MULTIPROC_ENV", "GatewayMetrics", "ServingFacts", "multiprocess_folder"]
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
@@ -132,6 +134,7 @@ class GatewayMetrics:
             )
         )
         self._names: set[str] = set()
+        self._serving: _ServingCollector | None = None
         self._max_names = operation_names
 
     def operation_label(self, name: str, valid: bool) -> str:
@@ -159,13 +162,66 @@ class GatewayMetrics:
     def plan_lookup(self, hit: bool) -> None:
         self._plans("hit" if hit else "miss").inc()
 
+    def watch_serving(self, serving: Callable[[], ServingFacts]) -> None:
+        """Report what `serving` says at each scrape: the supergraph served (its hash), its
+        reloads, and each subgraph's circuit. These are this process's own view: with
+        workers, the worker that answers the scrape says what it serves."""
+        self._serving = _ServingCollector(serving)
+        if not self._multiprocess:
+            self.registry.register(self._serving)
+
     async def endpoint(self, request: Request) -> Response:
         """`GET /metrics`: the text format; with workers, the sum over every worker's files."""
         registry = self.registry
         if self._multiprocess:
             registry = CollectorRegistry()
             MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+            if self._serving is not None:
+                registry.register(self._serving)
         return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+
+
+@dataclass(frozen=True, slots=True)
+class ServingFacts:
+    """What the server serves now, read at each scrape (`ServingState`, the HTTP transport)."""
+
+    supergraph_hash: str | None
+    reloads: int
+    refused_reloads: int
+    circuits: Mapping[str, str]
+    """Subgraph name -> closed, open or half_open, for the subgraphs called so far."""
+
+
+class _ServingCollector:
+    """A prometheus-client collector over `ServingFacts` (values known only at scrape time)."""
+
+    def __init__(self, serving: Callable[[], ServingFacts]) -> None:
+        self._serving = serving
+
+    def collect(self) -> Iterator[Metric]:
+        facts = self._serving()
+        info = GaugeMetricFamily(
+            "gateway_supergraph_info", "The supergraph served, by hash (1)", labels=["hash"]
+        )
+        if facts.supergraph_hash is not None:
+            info.add_metric([facts.supergraph_hash], 1)
+        yield info
+        reloads = CounterMetricFamily(
+            "gateway_supergraph_reloads",
+            "Supergraph reloads, by result (installed, refused)",
+            labels=["result"],
+        )
+        reloads.add_metric(["installed"], facts.reloads)
+        reloads.add_metric(["refused"], facts.refused_reloads)
+        yield reloads
+        circuits = GaugeMetricFamily(
+            "gateway_subgraph_circuit_open",
+            "1 while a subgraph's circuit breaker is open (or half open, probing), else 0",
+            labels=["subgraph", "state"],
+        )
+        for name, state in sorted(facts.circuits.items()):
+            circuits.add_metric([name, state], 0 if state == "closed" else 1)
+        yield circuits
 
 
 @contextlib.contextmanager

@@ -47,7 +47,9 @@ def test_one_process_counts_requests_fetches_and_caches(
     )
     try:
         for _ in range(3):
-            assert post_json(gateway.port, QUERY).status == 200
+            answer = post_json(gateway.port, QUERY)
+            assert answer.status == 200
+        served = answer.headers["x-supergraph-hash"]
         other = {"query": "query Other { people { name } }"}
         assert post_json(gateway.port, other).status == 200
         bad = post_json(gateway.port, {"query": "{ nope }"}, "application/graphql-response+json")
@@ -73,6 +75,12 @@ def test_one_process_counts_requests_fetches_and_caches(
     # the third. The invalid document is never planned.
     assert (_total(plans, result="hit"), _total(plans, result="miss")) == (1, 3)
     assert "process_cpu_seconds_total" in samples
+    # What is served, read at the scrape: the supergraph's hash and each called subgraph's circuit.
+    assert samples["gateway_supergraph_info"] == [({"hash": served}, 1.0)]
+    reloads = samples["gateway_supergraph_reloads_total"]
+    assert (_total(reloads, result="installed"), _total(reloads, result="refused")) == (0, 0)
+    circuits = samples["gateway_subgraph_circuit_open"]
+    assert circuits == [({"subgraph": "people", "state": "closed"}, 0.0)]
 
 
 def test_workers_share_their_counts(
