@@ -83,6 +83,10 @@ def _replace(path: Path, text: str) -> None:
     os.replace(temporary, path)
 
 
+STARTED = "Application startup complete"
+"""uvicorn's line once a worker serves (its supergraph is loaded before it)."""
+
+
 def _served(port: int) -> str:
     body = call(port, "GET", "/ready").json()
     return str(body["supergraph"])
@@ -220,6 +224,9 @@ def test_every_worker_watches_the_file(old_sdl: str, new_sdl: str, tmp_path: Pat
     gateway = start_gateway_process(args, log_path, env)
     new = supergraph_hash(new_sdl)
     try:
+        # Both workers must have read the old file first: one that starts after the swap
+        # reads the new file at start-up and has nothing to reload.
+        _wait_for(lambda: log_path.read_text().count(STARTED) == 2, "both workers up")
         _replace(path, new_sdl)
         _wait_for(lambda: all(_served(gateway.port) == new for _ in range(20)), "reload")
         _wait_for(lambda: log_path.read_text().count("hot-reloaded the supergraph") == 2, "both")
