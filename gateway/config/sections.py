@@ -158,6 +158,13 @@ class SubgraphSettings:
         default=None,
         help="seconds to wait for that subgraph, retries included (default: subgraph_timeout)",
     )
+    schema: str | None = setting(
+        env="GATEWAY_SUBGRAPH_SCHEMA_<NAME>",
+        parse=optional_text,
+        default=None,
+        help="serve it inside the gateway's process from a Python schema, `module:attribute` "
+        "(a Strawberry or graphql-core schema): no HTTP hop",
+    )
     connect_timeout: float | None = setting(
         env="GATEWAY_SUBGRAPH_CONNECT_TIMEOUT_<NAME>",
         parse=optional_seconds,

@@ -8,10 +8,10 @@ or a module used as a plugin). A name that does not import fails start-up with a
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterable
 
 from gateway.config import PluginRef
+from gateway.references import ReferenceLoadError, load_reference
 
 __all__ = ["PluginLoadError", "PluginRef", "load_plugin", "load_plugins"]
 
@@ -22,18 +22,10 @@ class PluginLoadError(ValueError):
 
 def load_plugin(ref: PluginRef) -> object:
     """The plugin `ref` names, built with its config."""
-    module_name, colon, attribute = ref.use.partition(":")
-    if not colon or not module_name or not attribute:
-        raise PluginLoadError(f"plugin {ref.use!r}: expected `module:attribute`")
     try:
-        module = importlib.import_module(module_name)
-    except ImportError as error:
-        raise PluginLoadError(f"plugin {ref.use!r}: cannot import {module_name}: {error}") from None
-    target: object = module
-    for part in attribute.split("."):
-        if not hasattr(target, part):
-            raise PluginLoadError(f"plugin {ref.use!r}: {module_name} has no {attribute}")
-        target = getattr(target, part)
+        target = load_reference(ref.use, "plugin")
+    except ReferenceLoadError as error:
+        raise PluginLoadError(str(error)) from None
     if ref.config is not None:
         if not callable(target):
             raise PluginLoadError(f"plugin {ref.use!r} has a config but is not a factory")

@@ -9,11 +9,11 @@ server hands its method here; naming both is a start-up error, so one place deci
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Mapping
 
 from gateway.config.security import AuthorizationConfig
 from gateway.operation import PreparedOperation
+from gateway.references import load_reference
 from gateway.security.authentication import Claims
 from gateway.security.authorization import PolicyHook, deny_policies, guarded_fields, satisfies
 from gateway.security.directives import Requirement, read_requirements
@@ -26,8 +26,7 @@ def load_policy_hook(target: str | None) -> PolicyHook:
     """The function `module:function` names (checked at start-up, so a typo fails early)."""
     if target is None:
         return deny_policies
-    module_name, _, function_name = target.partition(":")
-    function = getattr(importlib.import_module(module_name), function_name, None)
+    function = load_reference(target, "authorization.policy_hook")
     if not callable(function):
         raise ValueError(f"authorization.policy_hook: {target} is not a function")
     hook: PolicyHook = function

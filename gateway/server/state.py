@@ -29,10 +29,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gateway.config import Config
+from gateway.config import Config, ConfigError, subgraph_env_name
 from gateway.operation import DocumentLimits
 from gateway.overrides import LabelRule, OverrideSettings
 from gateway.planner import override_labels_in
+from gateway.references import ReferenceLoadError, load_reference
 from gateway.runtime import Gateway, GatewayOptions
 from gateway.security.ratelimit import CLIENT_ADDRESS_HEADER
 from gateway.supergraph import Supergraph, SupergraphProblems, load_supergraph
@@ -41,7 +42,9 @@ from gateway.transports import (
     FetchObserver,
     HttpTransport,
     HttpTransportOptions,
+    InProcessTransport,
     RetrySettings,
+    RoutedTransport,
     SubgraphPolicy,
     Transport,
 )
@@ -188,7 +191,7 @@ class ServingState:
                     observer=observer,
                 )
             )
-            transport = self._http
+            transport = _with_in_process_subgraphs(config, self._http)
         self.transport: Transport = transport
         self._tasks: list[asyncio.Task[None]] = []
         self.background: list[Callable[[], Coroutine[Any, Any, None]]] = []
@@ -330,3 +333,21 @@ class ServingState:
     def _reload(self, sdl: str) -> None:
         if self._install_sdl(sdl):
             log.info("hot-reloaded the supergraph composed from live subgraphs")
+
+
+def _with_in_process_subgraphs(config: Config, http: HttpTransport) -> Transport:
+    """`http`, or a routed transport when some subgraphs are served from Python schemas in this
+    process (`subgraphs.<name>.schema`); each schema is imported now, so a typo fails start-up.
+    """
+    try:
+        schemas = {
+            key: load_reference(settings.schema, f"subgraphs.{key.lower()}.schema")
+            for key, settings in config.subgraphs.items()
+            if settings.schema is not None
+        }
+    except ReferenceLoadError as error:
+        raise ConfigError(str(error)) from None
+    if not schemas:
+        return http
+    in_process = InProcessTransport(schemas, record=False, key=subgraph_env_name)
+    return RoutedTransport(http, dict.fromkeys(schemas, in_process), subgraph_env_name)

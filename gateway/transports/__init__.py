@@ -4,7 +4,8 @@
 `SubgraphFailure` value out, never an exception); `http.py` is the pooled HTTP transport on the
 keep-alive client of `http1.py`, with a policy per subgraph (`policy.py`: timeouts, connection
 cap, the circuit breaker of `breaker.py`, the retries of `retry.py`); `inprocess.py` runs a
-subgraph schema in the gateway's own process (tests, mounted subgraphs).
+subgraph schema in the gateway's own process (tests, mounted subgraphs), and `routed.py` sends
+the subgraphs the settings serve that way to it and the others over HTTP.
 """
 
 from gateway.transports.breaker import BreakerSettings
@@ -26,6 +27,7 @@ from gateway.transports.protocol import (
     response_from_payload,
 )
 from gateway.transports.retry import REQUEST_DEADLINE, RetrySettings
+from gateway.transports.routed import RoutedTransport
 
 __all__ = [
     "REQUEST_DEADLINE",
@@ -41,6 +43,7 @@ __all__ = [
     "InProcessTransport",
     "RecordedRequest",
     "RetrySettings",
+    "RoutedTransport",
     "SubgraphFailure",
     "SubgraphPolicy",
     "SubgraphRequest",
