@@ -21,6 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from devstack.processes import Service, free_port, start_service
 from tests.gateway.server.server_support import (
@@ -82,10 +83,15 @@ def _code(reply_json: dict[str, object]) -> object:
 def test_the_circuit_opens_on_a_killed_subgraph_and_a_probe_closes_it_after_restart(
     restartable: list[Service], port: int, tmp_path: Path
 ) -> None:
-    env = {"GATEWAY_BREAKER_COOLDOWN": "1", "GATEWAY_BREAKER_CONSECUTIVE_FAILURES": "5"}
+    env = {
+        "GATEWAY_BREAKER_COOLDOWN": "1",
+        "GATEWAY_BREAKER_CONSECUTIVE_FAILURES": "5",
+        "GATEWAY_METRICS_ENABLED": "true",
+    }
     gateway = _gateway(port, tmp_path, env)
     try:
         assert post_json(gateway.port, QUERY).json() == PEOPLE
+        assert _circuit(gateway.port) == ("closed", 0.0)
         _kill(restartable[0])
         codes = []
         for _ in range(10):
@@ -99,14 +105,28 @@ def test_the_circuit_opens_on_a_killed_subgraph_and_a_probe_closes_it_after_rest
                 break
         assert codes[0] == "SUBREQUEST_HTTP_ERROR"
         assert codes[-1] == "SUBGRAPH_CIRCUIT_OPEN", codes
+        # What /metrics says at the scrape (half open once the 1 s cool-down has passed).
+        assert _circuit(gateway.port) in {("open", 1.0), ("half_open", 1.0)}
         restartable.append(_subgraph("server_subgraph.py", port, tmp_path))
         deadline = time.monotonic() + 10
         while (body := post_json(gateway.port, QUERY).json()) != PEOPLE:
             assert _code(body) == "SUBGRAPH_CIRCUIT_OPEN"  # until the cool-down ends
             assert time.monotonic() < deadline, "the circuit never closed"
             time.sleep(0.1)
+        assert _circuit(gateway.port) == ("closed", 0.0)
     finally:
         gateway.stop()
+
+
+def _circuit(gateway_port: int) -> tuple[str, float]:
+    """The people subgraph's circuit as `/metrics` reports it: (state, value)."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{gateway_port}/metrics", timeout=10) as page:
+        text = page.read().decode()
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            if sample.name == "gateway_subgraph_circuit_open":
+                return sample.labels["state"], sample.value
+    raise AssertionError("no circuit in /metrics")
 
 
 def test_a_query_is_retried_until_the_restarted_subgraph_answers_a_mutation_is_not(
