@@ -20,7 +20,7 @@ from redis.exceptions import RedisError
 log = logging.getLogger("gateway.stores")
 _FAILURES = (RedisError, OSError)
 
-__all__ = ["KeyValueStore", "MemoryStore", "RedisStore", "open_store"]
+__all__ = ["KeyValueStore", "MemoryStore", "RedisStore", "open_store", "redis_client"]
 
 
 class KeyValueStore(Protocol):
@@ -94,7 +94,7 @@ class RedisStore:
     """
 
     def __init__(self, url: str, prefix: str) -> None:
-        self._client = redis_asyncio.Redis.from_url(url, decode_responses=True)
+        self._client = redis_client(url)
         self._prefix = prefix
 
     async def get(self, key: str) -> str | None:
@@ -135,6 +135,11 @@ class RedisStore:
             log.warning("redis incr failed: %s", error)
             return 0
         return int(count)
+
+
+def redis_client(url: str) -> redis_asyncio.Redis:
+    """The one way the gateway opens Redis (these stores, the entity cache): text replies."""
+    return redis_asyncio.Redis.from_url(url, decode_responses=True)
 
 
 def open_store(redis_url: str | None, prefix: str) -> KeyValueStore:

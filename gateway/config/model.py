@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gateway.config.batching import BatchingConfig
+from gateway.config.caching import EntityCacheConfig
 from gateway.config.declare import family, section, setting, subgraph_env_name
 from gateway.config.observability import LogsConfig, MetricsConfig, TelemetryConfig
 from gateway.config.parsers import Mode, integer, mode, optional_path, seconds
@@ -134,6 +135,7 @@ class Config:
     persisted: PersistedConfig = section(PersistedConfig)
     rate_limit: RateLimitConfig = section(RateLimitConfig)
     redis: RedisConfig = section(RedisConfig)
+    entity_cache: EntityCacheConfig = section(EntityCacheConfig)
     security: SecurityConfig = section(SecurityConfig)
     query_plan: QueryPlanConfig = section(QueryPlanConfig)
     documents: DocumentsConfig = section(DocumentsConfig)
@@ -170,6 +172,13 @@ class Config:
         if settings is not None and settings.max_connections is not None:
             return settings.max_connections
         return self.subgraph_max_connections
+
+    def cache_ttl_for(self, name: str) -> float:
+        """Seconds an entity-cache entry of subgraph `name` lives without a max-age."""
+        settings = self.subgraphs.get(subgraph_env_name(name))
+        if settings is not None and settings.cache_ttl is not None:
+            return settings.cache_ttl
+        return self.entity_cache.ttl
 
     def timeout_for(self, name: str) -> float:
         settings = self.subgraphs.get(subgraph_env_name(name))

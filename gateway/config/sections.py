@@ -177,6 +177,12 @@ class SubgraphSettings:
         default=None,
         help="connections (requests in flight) to it at once (default: subgraph_max_connections)",
     )
+    cache_ttl: float | None = setting(
+        env="GATEWAY_SUBGRAPH_CACHE_TTL_<NAME>",
+        parse=optional_seconds,
+        default=None,
+        help="seconds its entity-cache entries live without a max-age (default: entity_cache.ttl)",
+    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

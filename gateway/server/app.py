@@ -32,6 +32,7 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 
+from gateway.caching import EntityCache
 from gateway.config import Config, ConfigError
 from gateway.plugins import PluginChain, PluginLoadError, PluginTransport, load_plugins
 from gateway.server.endpoint import GraphQLEndpoint
@@ -54,7 +55,10 @@ _DIRECT_METHODS = frozenset({"GET", "POST"})
 
 
 def _lifespan(
-    state: ServingState, telemetry: Telemetry, subscriptions: Subscriptions
+    state: ServingState,
+    telemetry: Telemetry,
+    subscriptions: Subscriptions,
+    entity_cache: EntityCache | None,
 ) -> Callable[[Starlette], contextlib.AbstractAsyncContextManager[None]]:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -64,6 +68,8 @@ def _lifespan(
         finally:
             await subscriptions.close()
             await state.stop()
+            if entity_cache is not None:
+                await entity_cache.close()
             telemetry.shutdown()
 
     return lifespan
@@ -170,6 +176,9 @@ def create_app(
         telemetry.metrics.watch_serving(partial(_serving_facts, state))
     if chain.touches_subgraphs:  # otherwise the executor calls the transport directly
         state.transport = PluginTransport(state.transport, chain)
+    entity_cache = _entity_cache(config, state, telemetry)
+    if entity_cache is not None:  # outermost: a hit spares the plugins and the pool
+        state.transport = entity_cache.wrap(state.transport)
     if supergraph is None and config.supergraph is not None:
         _watch(state, config.supergraph, handle_sighup)  # before reading: no change is missed
         supergraph = load_supergraph_file(config.supergraph)
@@ -183,6 +192,7 @@ def create_app(
     graphiql = GraphiQL(config) if config.graphiql.enabled else None
     page = graphiql.page if graphiql is not None else None
     endpoint = GraphQLEndpoint(state, config, page, telemetry, chain)
+    endpoint.entity_cache = entity_cache
     subscriptions = Subscriptions(config.subscriptions, config.subgraph_url)
     health = HealthEndpoints(state)
     routes: list[BaseRoute] = [
@@ -196,6 +206,9 @@ def create_app(
         routes.append(WebSocketRoute(config.server.graphql_path, websocket.handle))
     if telemetry.metrics is not None:
         routes.append(Route(config.metrics.path, telemetry.metrics.endpoint, methods=["GET"]))
+    if entity_cache is not None and entity_cache.invalidation is not None:
+        path = config.entity_cache.invalidation_path
+        routes.append(Route(path, entity_cache.invalidation, methods=["POST"]))
     if graphiql is not None:
         routes.append(Route(ASSET_ROUTE, graphiql.asset, methods=["GET"]))
         routes.append(Route("/", _to_graphql(config.server.graphql_path), methods=["GET"]))
@@ -204,12 +217,24 @@ def create_app(
         endpoint=endpoint.handle,
         routes=routes,
         middleware=_middleware(config),
-        lifespan=_lifespan(state, telemetry, subscriptions),
+        lifespan=_lifespan(state, telemetry, subscriptions, entity_cache),
     )
     app.state.serving = state
     app.state.telemetry = telemetry
     app.state.subscriptions = subscriptions  # `serve.py` completes them before closing sockets
     return app
+
+
+def _entity_cache(config: Config, state: ServingState, telemetry: Telemetry) -> EntityCache | None:
+    if not config.entity_cache.enabled:
+        return None
+    metrics = telemetry.metrics
+    observer = metrics.entity_cache_lookups if metrics is not None else None
+    return EntityCache(config, partial(_served_supergraph, state), observer)
+
+
+def _served_supergraph(state: ServingState) -> Supergraph | None:
+    return state.gateway.supergraph if state.gateway is not None else None
 
 
 def _serving_facts(state: ServingState) -> ServingFacts:

@@ -32,6 +32,7 @@ from graphql import OperationDefinitionNode, OperationType
 from starlette.requests import Request
 from starlette.responses import Response
 
+from gateway.caching import EntityCache, report_extension
 from gateway.config import Config
 from gateway.documents import Runnable
 from gateway.operation import OperationErrors
@@ -101,6 +102,8 @@ class GraphQLEndpoint:
         self.event_stream: HtmlPage | None = None
         """Answers requests that accept `text/event-stream` (`sse.py`), when subscriptions
         are on; otherwise such a request gets the 406 of an `Accept` nothing can serve."""
+        self.entity_cache: EntityCache | None = None
+        """Set by the app when `entity_cache.enabled`: each request's subject goes to it."""
         self.max_body_bytes = config.limits.max_body_bytes
         self._guard = SecurityGuard(
             config.auth,
@@ -199,6 +202,8 @@ class GraphQLEndpoint:
         checked = self._checked(gateway, parsed, claims)
         if isinstance(checked, Refusal):
             return _refused(checked, media)
+        cached = self.entity_cache
+        report = cached.enter(request.headers, claims.values) if cached is not None else None
         served = {SUPERGRAPH_HEADER: self._state.hash_of(gateway)}
         if isinstance(checked, GatewayResult):
             return self._respond(request, parsed, checked, (), media, served)
@@ -240,6 +245,12 @@ class GraphQLEndpoint:
             log.exception("unexpected failure while executing a request")
             body = error_body("The gateway failed to run this request.", "INTERNAL_SERVER_ERROR")
             return graphql_response(body, 500, media)
+        if report is not None:  # a copy: with inbound dedup the body is shared
+            extensions = {
+                **result.body.get("extensions", {}),
+                "entityCache": report_extension(report),
+            }
+            result = dataclasses.replace(result, body={**result.body, "extensions": extensions})
         return self._respond(request, parsed, result, removed, media, served)
 
     def _checked(
@@ -287,6 +298,8 @@ class GraphQLEndpoint:
         checked = self._checked(gateway, parsed, claims)
         if isinstance(checked, Refusal | GatewayResult):
             return checked
+        if self.entity_cache is not None:
+            self.entity_cache.enter(headers, claims.values)
         operation, removed = checked
         if operation is None and removed:
             return GatewayResult(body=self._guard.finish({}, removed))

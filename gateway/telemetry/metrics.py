@@ -133,6 +133,15 @@ class GatewayMetrics:
                 registry=registry,
             )
         )
+        self._entity_cache = _Children(
+            Counter(
+                "gateway_entity_cache_lookups",
+                "Entities and root queries looked up in the entity cache, by subgraph, type "
+                "and result (hit, miss)",
+                ("subgraph", "type", "result"),
+                registry=registry,
+            )
+        )
         self._names: set[str] = set()
         self._serving: _ServingCollector | None = None
         self._max_names = operation_names
@@ -161,6 +170,13 @@ class GatewayMetrics:
 
     def plan_lookup(self, hit: bool) -> None:
         self._plans("hit" if hit else "miss").inc()
+
+    def entity_cache_lookups(self, subgraph: str, type_name: str, hits: int, misses: int) -> None:
+        """One lookup of the entity cache: how many were found and how many were not."""
+        if hits:
+            self._entity_cache(subgraph, type_name, "hit").inc(hits)
+        if misses:
+            self._entity_cache(subgraph, type_name, "miss").inc(misses)
 
     def watch_serving(self, serving: Callable[[], ServingFacts]) -> None:
         """Report what `serving` says at each scrape: the supergraph served (its hash), its

@@ -309,7 +309,7 @@ class HttpTransport:
                     ):
                         raise HttpClientError(f"{answer.status}: redirected to another origin")
                     answer = await self._pool.post(target, headers, body, connect_timeout=connect)
-            return RawAnswer(answer.status, answer.reason, answer.body)
+            return RawAnswer(answer.status, answer.reason, answer.body, answer.cache_control)
         except asyncio.CancelledError:
             if deadlines.expired(task) and task.uncancel() == 0:
                 raise TimeoutError from None
@@ -340,7 +340,12 @@ def _decode(service_name: str, outcome: Outcome) -> SubgraphResult:
     if isinstance(outcome, SubgraphFailure):
         return outcome
     if outcome.status < 300:
-        return parse_response_body(service_name, outcome.payload)
+        result = parse_response_body(service_name, outcome.payload)
+        if outcome.cache_control is not None and isinstance(result, SubgraphResponse):
+            return SubgraphResponse(
+                data=result.data, errors=result.errors, cache_control=outcome.cache_control
+            )
+        return result
     return _http_error(service_name, outcome.status, outcome.reason, outcome.payload)
 
 

@@ -80,6 +80,7 @@ class Answer:
     reason: str | None
     body: bytes
     location: str | None = None  # the Location header, kept for redirects
+    cache_control: str | None = None  # kept for the entity cache (`gateway/caching/`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +131,7 @@ class _Connection(asyncio.Protocol):
         self._size = 0
         self._reason: str | None = None
         self._location: str | None = None
+        self._cache_control: str | None = None
         self._received = False
         self._headers_done = False
         self._framed = False  # Content-Length or Transfer-Encoding: else the body ends at EOF
@@ -182,6 +184,8 @@ class _Connection(asyncio.Protocol):
             self._framed = True
         elif lowered == b"location":
             self._location = value.decode("latin-1")
+        elif lowered == b"cache-control":
+            self._cache_control = value.decode("latin-1")
 
     def on_headers_complete(self) -> None:
         self._headers_done = True
@@ -201,7 +205,8 @@ class _Connection(asyncio.Protocol):
         if not self._parser.should_keep_alive():
             self.close()
         if waiter is not None and not waiter.done():
-            waiter.set_result(Answer(status, self._reason, body, self._location))
+            answer = Answer(status, self._reason, body, self._location, self._cache_control)
+            waiter.set_result(answer)
 
     # -- used by the pool ---------------------------------------------------------------------
 
@@ -212,7 +217,7 @@ class _Connection(asyncio.Protocol):
             return
         self._waiter = waiter
         self._chunks, self._size, self._reason, self._received = [], 0, None, False
-        self._location = None
+        self._location = self._cache_control = None
         self._headers_done = self._framed = False
         self._transport.write(request)
 

@@ -35,6 +35,7 @@ class RawAnswer:
     status: int
     reason: str | None
     payload: bytes
+    cache_control: str | None = None
 
 
 # A failure is a frozen value with no dicts inside, so it is safe to share as is.

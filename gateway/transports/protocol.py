@@ -55,10 +55,14 @@ class SubgraphRequest:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SubgraphResponse:
-    """A well-formed GraphQL answer: `data` (possibly None) and the subgraph's own errors."""
+    """A well-formed GraphQL answer: `data` (possibly None) and the subgraph's own errors.
+
+    `cache_control` is the answer's `Cache-Control` header, which the entity cache reads for
+    its TTL and privacy (None when absent or not over HTTP)."""
 
     data: dict[str, Any] | None
     errors: tuple[dict[str, Any], ...] = ()
+    cache_control: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
