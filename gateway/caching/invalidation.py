@@ -103,7 +103,7 @@ class InvalidationEndpoint:
         self._storage = storage
         self._key = shared_key.encode()
 
-    async def __call__(self, request: Request) -> Response:
+    async def handle(self, request: Request) -> Response:
         given = request.headers.get("authorization", "").encode()
         if not hmac.compare_digest(given, self._key):
             return _problem(401, "the invalidation endpoint wants the shared key in Authorization")

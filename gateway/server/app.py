@@ -208,7 +208,7 @@ def create_app(
         routes.append(Route(config.metrics.path, telemetry.metrics.endpoint, methods=["GET"]))
     if entity_cache is not None and entity_cache.invalidation is not None:
         path = config.entity_cache.invalidation_path
-        routes.append(Route(path, entity_cache.invalidation, methods=["POST"]))
+        routes.append(Route(path, entity_cache.invalidation.handle, methods=["POST"]))
     if graphiql is not None:
         routes.append(Route(ASSET_ROUTE, graphiql.asset, methods=["GET"]))
         routes.append(Route("/", _to_graphql(config.server.graphql_path), methods=["GET"]))
