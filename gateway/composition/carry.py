@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+
+from graphql.language.print_string import print_string
 
 from gateway.composition.model import Carried, ListSize
 
-__all__ = ["merge_carried", "pick_description"]
+__all__ = ["join_cache_tags", "merge_carried", "pick_description"]
 
 
 def _unique(items: Iterable[tuple[str, ...]]) -> list[tuple[str, ...]]:
@@ -46,6 +48,20 @@ def merge_carried(items: Sequence[Carried]) -> Carried:
         specified_by=specified_by[0] if specified_by else None,
         custom=list(dict.fromkeys(d for c in items for d in c.custom)),
     )
+
+
+def join_cache_tags(carried: Mapping[str, Carried], enum_values: Mapping[str, str]) -> list[str]:
+    """`@cacheTag(format:)` of each subgraph as Apollo's composition writes it in the
+    supergraph: one `@join__directive` per format, naming the graphs that apply it."""
+    graphs: dict[str, list[str]] = {}
+    for graph, item in carried.items():
+        for fmt in item.cache_tags:
+            graphs.setdefault(fmt, []).append(enum_values[graph])
+    return [
+        f"@join__directive(graphs: [{', '.join(names)}], name: \"federation__cacheTag\", "
+        f"args: {{format: {print_string(fmt)}}})"
+        for fmt, names in graphs.items()
+    ]
 
 
 def pick_description(descriptions: Iterable[str | None]) -> str | None:

@@ -139,6 +139,10 @@ def _federation(applied: Applied, name: str, directive: ConstDirectiveNode) -> N
                 applied.contexts.append(context)
         case "fromContext":
             applied.from_context = _str(args.get("field")) or ""
+        case "cacheTag":
+            fmt = _str(args.get("format"))
+            if fmt is not None:
+                applied.carried.cache_tags.append(fmt)
         case _:
             _carry(applied, name, args)
 

@@ -47,12 +47,13 @@ FEDERATION_DIRECTIVES = (
     "listSize",
     "context",
     "fromContext",
+    "cacheTag",
 )
 
 _FEDERATION_URL = re.compile(r"^https://specs\.apollo\.dev/federation/v(\d+)\.(\d+)/?$")
 _SPEC_URL = re.compile(r"^https://specs\.apollo\.dev/(\w+)/v(\d+)\.(\d+)/?$")
 _KNOWN_SPECS = {"inaccessible", "tag", "authenticated", "requiresScopes", "policy", "cost"}
-KNOWN_VERSIONS = {(2, minor) for minor in range(12)}
+KNOWN_VERSIONS = {(2, minor) for minor in range(13)}
 
 
 @dataclass(slots=True, kw_only=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from gateway.composition.carry import merge_carried, pick_description
+from gateway.composition.carry import join_cache_tags, merge_carried, pick_description
 from gateway.composition.context import MergeContext, graph_enum_values
 from gateway.composition.errors import CompositionError, codes
 from gateway.composition.merge_fields import merge_arguments, merge_fields
@@ -127,6 +127,8 @@ def _merge_type(
         carried=merge_carried([t.carried for t in sources.values()]),
         sources=dict(sources),
     )
+    tagged = {g: t.carried for g, t in sources.items()}
+    stype.carried.join_directives = join_cache_tags(tagged, ctx.enum_values)
     for graph, typedef in sources.items():
         stype.join_types.extend(_join_types(ctx, graph, typedef))
         stype.contexts.extend(f"{graph}__{context}" for context in typedef.contexts)

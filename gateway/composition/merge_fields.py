@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from gateway.composition.carry import merge_carried, pick_description
+from gateway.composition.carry import join_cache_tags, merge_carried, pick_description
 from gateway.composition.context import MergeContext
 from gateway.composition.errors import codes
 from gateway.composition.model import Argument, Field, TypeDef, field_set_names
@@ -242,5 +242,7 @@ def merge_fields(ctx: MergeContext, stype: SuperType) -> None:
             carried=merge_carried([f.carried for f in sources.values()]),
             sources=dict(sources),
         )
+        tagged = {g: f.carried for g, f in sources.items()}
+        sfield.carried.join_directives = join_cache_tags(tagged, ctx.enum_values)
         sfield.joins, sfield.resolved_in = _joins(ctx, stype, sfield, sources)
         stype.fields[name] = sfield

@@ -57,6 +57,10 @@ class Carried:
     deprecated: str | None = None
     specified_by: str | None = None
     custom: list[str] = field(default_factory=list)
+    cache_tags: list[str] = field(default_factory=list)
+    """`@cacheTag(format:)` formats of one subgraph's element (before merging)."""
+    join_directives: list[str] = field(default_factory=list)
+    """`@join__directive(...)` applications of the merged element (`cache_tags` by graph)."""
 
 
 @dataclass(slots=True, kw_only=True)

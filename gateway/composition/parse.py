@@ -190,6 +190,7 @@ class _Reader:
         carried.policies.extend(new.policies)
         carried.cost = new.cost if new.cost is not None else carried.cost
         carried.custom.extend(new.custom)
+        carried.cache_tags.extend(new.cache_tags)
         carried.specified_by = new.specified_by or carried.specified_by
         return applied
 

@@ -75,6 +75,7 @@ def _carried(carried: Carried) -> str:
     if carried.list_size is not None:
         parts.append(_list_size(carried))
     parts.extend(carried.custom)
+    parts.extend(carried.join_directives)
     return "".join(" " + p for p in parts)
 
 
@@ -253,6 +254,17 @@ def _schema(supergraph: Supergraph, spec_links: list[str]) -> str:
     return "schema\n" + "".join(f"  {link}\n" for link in links) + "{\n" + "\n".join(roots) + "\n}"
 
 
+def _join_directive(supergraph: Supergraph) -> str:
+    """`@join__directive`'s definition, when some element has one (`@cacheTag`)."""
+    if not any(carried.join_directives for carried in _all_carried(supergraph)):
+        return ""
+    return (
+        "\n\ndirective @join__directive(graphs: [join__Graph!], name: String!, args: "
+        "join__DirectiveArguments) repeatable on SCHEMA | OBJECT | INTERFACE | FIELD_DEFINITION"
+        "\n\nscalar join__DirectiveArguments"
+    )
+
+
 def print_supergraph(supergraph: Supergraph) -> str:
     """The supergraph SDL: schema and links, spec definitions, `join__Graph`, then the types."""
     spec_links, spec_defs = spec_definitions(used_specs(supergraph))
@@ -262,7 +274,7 @@ def print_supergraph(supergraph: Supergraph) -> str:
     )
     blocks = [
         _schema(supergraph, spec_links),
-        join_definitions(join_version(supergraph.version)),
+        join_definitions(join_version(supergraph.version)) + _join_directive(supergraph),
         link_definitions(),
         *spec_defs,
         *supergraph.directive_definitions,

@@ -45,27 +45,34 @@ def start_subgraphs(log_dir: Path) -> Service:
 
 
 def supergraph(subgraphs: Service) -> str:
-    """Composed by our composer, with `@cacheTag` as Apollo's composition writes it:
+    """Composed by our composer, with accounts applying `@cacheTag` (Federation 2.12):
     `User @cacheTag(format: "user-{$key.id}")` and `Query.user @cacheTag(format:
-    "user-{$args.id}")` in accounts."""
+    "user-{$args.id}")`."""
     base = f"http://127.0.0.1:{subgraphs.port}"
     sources = [
-        SubgraphSource(
-            name="accounts", routing_url=f"{base}/accounts/", sdl=cache_subgraphs.accounts.as_str()
-        ),
+        SubgraphSource(name="accounts", routing_url=f"{base}/accounts/", sdl=accounts_sdl()),
         SubgraphSource(
             name="reviews", routing_url=f"{base}/reviews/", sdl=cache_subgraphs.reviews.as_str()
         ),
     ]
     result = compose(sources)
     assert not isinstance(result, CompositionFailure), str(result)
-    sdl = result.supergraph_sdl
-    type_line = next(line for line in sdl.splitlines() if line.startswith("type User"))
-    sdl = sdl.replace(type_line, f"{type_line[:-1]} {USER_TAG % 'user-{$key.id}'} {{", 1)
-    field_line = next(line for line in sdl.splitlines() if line.startswith("  user(id: ID!)"))
-    sdl = sdl.replace(field_line, f"{field_line} {USER_TAG % 'user-{$args.id}'}", 1)
-    if "directive @join__directive" not in sdl:
-        sdl += JOIN_DIRECTIVE
+    return result.supergraph_sdl
+
+
+def accounts_sdl() -> str:
+    """Strawberry's SDL for accounts with `@cacheTag` added (Strawberry has no such directive)."""
+    sdl = cache_subgraphs.accounts.as_str()
+    for old, new in (
+        ('federation/v2.11", import: ["@key"]', 'federation/v2.12", import: ["@key", "@cacheTag"]'),
+        (
+            'type User @key(fields: "id")',
+            'type User @key(fields: "id") @cacheTag(format: "user-{$key.id}")',
+        ),
+        ("user(id: ID!): User", 'user(id: ID!): User @cacheTag(format: "user-{$args.id}")'),
+    ):
+        assert old in sdl, old
+        sdl = sdl.replace(old, new, 1)
     return sdl
 
 
