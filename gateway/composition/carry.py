@@ -58,7 +58,7 @@ def join_cache_tags(carried: Mapping[str, Carried], enum_values: Mapping[str, st
         for fmt in item.cache_tags:
             graphs.setdefault(fmt, []).append(enum_values[graph])
     return [
-        f"@join__directive(graphs: [{', '.join(names)}], name: \"federation__cacheTag\", "
+        f'@join__directive(graphs: [{", ".join(names)}], name: "federation__cacheTag", '
         f"args: {{format: {print_string(fmt)}}})"
         for fmt, names in graphs.items()
     ]
