@@ -19,9 +19,10 @@ request that does not follow the spec), so clients written against it read ours 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import Any
 
 import orjson
 from starlette.datastructures import Headers, UploadFile
@@ -29,6 +30,7 @@ from starlette.formparsers import MultiPartException, MultiPartParser
 
 from gateway.runtime import GraphQLRequest
 from gateway.server.params import RequestProblem, from_json
+from gateway.transports import FileUpload
 
 __all__ = [
     "CANNOT_STREAM",
@@ -37,6 +39,7 @@ __all__ = [
     "FileUpload",
     "MultipartUpload",
     "UploadLimits",
+    "is_multipart_form",
     "read_multipart",
 ]
 
@@ -45,7 +48,6 @@ MAX_FILES_EXCEEDED = "FILE_UPLOADS_LIMITS_MAX_FILES_EXCEEDED"
 MAX_FILE_SIZE_EXCEEDED = "FILE_UPLOADS_LIMITS_MAX_FILE_SIZE_EXCEEDED"
 SPOOL_BYTES = 64 * 1024
 """A file stays in memory up to this size, then goes to a temporary file on disk."""
-CHUNK_BYTES = 64 * 1024
 _PART_OVERHEAD = 4096
 """Room per part for its boundary and headers when bounding the whole body."""
 
@@ -65,25 +67,6 @@ class UploadLimits:
         return (
             2 * self.max_body_bytes + self.max_files * self.max_file_size + parts * _PART_OVERHEAD
         )
-
-
-@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
-class FileUpload:
-    """One uploaded file: what the client said about it, its size and its spooled bytes.
-
-    `content_type` is the client's claim; whoever stores the file checks the bytes."""
-
-    part: str
-    filename: str | None
-    content_type: str | None
-    size: int
-    file: IO[bytes]
-
-    async def chunks(self) -> AsyncIterator[bytes]:
-        """The bytes from the start, `CHUNK_BYTES` at a time."""
-        self.file.seek(0)
-        while chunk := self.file.read(CHUNK_BYTES):
-            yield chunk
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -192,7 +175,11 @@ def _read_parts(
     problem = _place_files(operations, mapping, {u.part: u for u in uploads})
     if problem is not None:
         return problem
-    return from_json(operations)
+    request = from_json(operations)
+    if isinstance(request, RequestProblem):
+        return request
+    files = frozenset(path.split(".")[1] for paths in mapping.values() for path in paths)
+    return dataclasses.replace(request, file_variables=files)
 
 
 def _json(value: object, name: str) -> Any:
@@ -269,3 +256,8 @@ def _too_large(limits: UploadLimits) -> RequestProblem:
         "and their operation."
     )
     return _problem(message, MAX_FILE_SIZE_EXCEEDED, 413)
+
+
+def is_multipart_form(content_type: str | None) -> bool:
+    """Whether a POST is a multipart request (a file upload, when uploads are on)."""
+    return (content_type or "").split(";")[0].strip().lower() == "multipart/form-data"

@@ -17,11 +17,11 @@ from gateway.server.uploads import (
     CANNOT_STREAM,
     MAX_FILE_SIZE_EXCEEDED,
     MAX_FILES_EXCEEDED,
-    FileUpload,
     MultipartUpload,
     UploadLimits,
     read_multipart,
 )
+from gateway.transports import FileUpload
 
 BOUNDARY = "----gateway-test-boundary"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 200
