@@ -44,6 +44,7 @@ from gateway.planner import (
     build_query_plan,
     override_labels_in,
     plan_extensions,
+    upload_refusal,
 )
 from gateway.shaping import (
     INTROSPECTION_FIELDS,
@@ -89,6 +90,8 @@ class GraphQLRequest:
     operation_name: str | None = None
     variables: Mapping[str, Any] | None = None
     extensions: Mapping[str, Any] | None = None
+    file_variables: frozenset[str] = frozenset()
+    """The variables holding uploaded files (a multipart request, `server/uploads.py`)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -207,6 +210,10 @@ class Gateway:
         cached = self.planned(operation, labels)
         if isinstance(cached, GatewayResult):
             return cached
+        if request.file_variables:
+            refusal = upload_refusal(cached.plan, request.file_variables)
+            if refusal is not None:
+                return _request_errors((request_error(refusal, UPLOADS_CANNOT_STREAM),))
         forwarded = self.header_policy.forwarded(headers)
         streamed = incremental and await execute_incremental(
             self, operation, variables, labels, forwarded, deadline, include_plan
@@ -374,6 +381,9 @@ def _refuse(prepared: PreparedOperation, allow_mutations: bool) -> GatewayResult
         message = "Mutations can only be sent with POST."
         return _request_errors((request_error(message, BAD_REQUEST),))
     return None
+
+
+UPLOADS_CANNOT_STREAM = "FILE_UPLOADS_OPERATION_CANNOT_STREAM"
 
 
 def _request_errors(errors: tuple[dict[str, Any], ...]) -> GatewayResult:

@@ -14,6 +14,7 @@ from gateway.composition.print import print_supergraph
 from gateway.composition.satisfiability import check_satisfiability
 from gateway.composition.source import CompositionFailure, CompositionSuccess, SubgraphSource
 from gateway.composition.validate import validate_merged, validate_subgraph
+from gateway.composition.validate_links import validate_link_imports
 
 __all__ = ["compose"]
 
@@ -84,6 +85,7 @@ def compose(subgraphs: Sequence[SubgraphSource]) -> CompositionSuccess | Composi
         return CompositionFailure(errors=tuple(errors))
     supergraph, errors = merge(parsed)
     errors.extend(validate_merged(supergraph, parsed))
+    errors.extend(validate_link_imports(parsed))
     if errors:
         return CompositionFailure(errors=tuple(errors))
     errors = check_satisfiability(supergraph, parsed)

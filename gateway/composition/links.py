@@ -66,6 +66,8 @@ class LinkInfo:
     composed: list[str] = field(default_factory=list)
     composed_lines: dict[str, int] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    federation_imports: dict[str, str] = field(default_factory=dict)
+    """What the federation `@link` imports, canonical name to local name (no `@`)."""
 
 
 def _string_arg(directive: ConstDirectiveNode, name: str) -> str | None:
@@ -120,6 +122,7 @@ def _read_federation_link(
     for imported, local in _imports(directive):
         if imported in FEDERATION_DIRECTIVES:
             info.local_to_canonical[local] = imported
+            info.federation_imports[imported] = local
 
 
 def read_links(document: DocumentNode) -> LinkInfo:

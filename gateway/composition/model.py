@@ -149,6 +149,8 @@ class Subgraph:
     roots: dict[str, str] = field(default_factory=dict)
     links: list[str] = field(default_factory=list)
     directive_definitions: dict[str, str] = field(default_factory=dict)
+    imports: dict[str, str] = field(default_factory=dict)
+    """The federation `@link`'s imports, canonical name to local name (`cost` -> `weight`)."""
 
     @property
     def is_fed1(self) -> bool:

@@ -91,6 +91,7 @@ class _Reader:
             url=source.routing_url,
             version=links.version,
             links=list(links.custom_links) if links.composed else [],
+            imports=dict(links.federation_imports),
         )
 
     def type_ref(self, node: TypeNode) -> str:

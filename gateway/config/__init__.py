@@ -46,6 +46,7 @@ from gateway.config.security import (
 )
 from gateway.config.sources import ConfigError, load_config
 from gateway.config.subscriptions import SubscriptionsConfig
+from gateway.config.uploads import UploadsConfig
 
 __all__ = [
     "AuthConfig",
@@ -78,6 +79,7 @@ __all__ = [
     "SubgraphSettings",
     "SubscriptionsConfig",
     "TelemetryConfig",
+    "UploadsConfig",
     "load_config",
     "subgraph_env_name",
 ]

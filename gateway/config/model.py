@@ -41,6 +41,7 @@ from gateway.config.security import (
     SecurityConfig,
 )
 from gateway.config.subscriptions import SubscriptionsConfig
+from gateway.config.uploads import UploadsConfig
 
 __all__ = ["Config"]
 
@@ -130,6 +131,7 @@ class Config:
     cors: CorsConfig = section(CorsConfig)
     limits: LimitsConfig = section(LimitsConfig)
     batching: BatchingConfig = section(BatchingConfig)
+    uploads: UploadsConfig = section(UploadsConfig)
     auth: AuthConfig = section(AuthConfig)
     authorization: AuthorizationConfig = section(AuthorizationConfig)
     persisted: PersistedConfig = section(PersistedConfig)

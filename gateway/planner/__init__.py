@@ -31,6 +31,7 @@ from gateway.planner.plan import (
     ValueSetter,
 )
 from gateway.planner.printer import plan_extensions, plan_to_json, print_plan
+from gateway.planner.uploads import upload_refusal
 
 __all__ = [
     "BatchFetchNode",
@@ -57,4 +58,5 @@ __all__ = [
     "plan_extensions",
     "plan_to_json",
     "print_plan",
+    "upload_refusal",
 ]

@@ -17,7 +17,11 @@ The rules are Apollo Router's reading of IBM's GraphQL cost directive specificat
   field's type (`edges`, `nodes`) instead of the field itself;
 - `@listSize(requireOneSlicingArgument:)` (true by default when slicing arguments are named)
   makes a selection with other than exactly one of them a problem, reported by the caller;
-- a field under `@skip(if: true)` or `@include(if: false)` costs nothing.
+- a field under `@skip(if: true)` or `@include(if: false)` costs nothing;
+- a field with `@requires` (a `@join__field(requires:)` in the supergraph) also costs its
+  required selection, costed on the parent type and added once per parent, not times the
+  field's list size: the client may not select those fields, yet the gateway must fetch them
+  (Apollo Router's `requirements_cost`, `cost = count * type cost + arguments + requirements`).
 
 The estimate is an upper bound (fragments on several types are all counted), computed before
 planning so an expensive operation never reaches a subgraph. `cost_actual.py` measures the
@@ -61,7 +65,7 @@ from graphql import (
     value_from_ast_untyped,
 )
 
-from gateway.supergraph import Supergraph
+from gateway.supergraph import Supergraph, TypeMeta
 
 __all__ = [
     "COST_LIMIT_EXCEEDED",
@@ -95,6 +99,9 @@ class Costing:
     cost: str = "cost"  # the local names of `@cost` and `@listSize` in the supergraph
     list_size: str = "listSize"
     problems: list[str] = field(default_factory=list)
+    types: Mapping[str, TypeMeta] = field(default_factory=dict)
+    """The supergraph's join facts, where `@requires` selections are read; empty (no
+    requirement costed) when costing a response, which already holds what was fetched."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,7 +302,26 @@ def _field_cost(
     count = 1
     if is_list(field):
         count = size if size is not None else (costing.default_list_size if children else own_size)
-    return element * count + arguments_cost(costing, field, node)
+    requirements = _requirements_cost(costing, parent, node.name.value, seen)
+    return element * count + arguments_cost(costing, field, node) + requirements
+
+
+def _requirements_cost(
+    costing: Costing,
+    parent: GraphQLObjectType | GraphQLInterfaceType,
+    name: str,
+    seen: frozenset[str],
+) -> int:
+    """The cost of the field's `@requires` selection on its parent (the first subgraph's
+    that declares one), or 0."""
+    meta = costing.types.get(parent.name)
+    field_meta = meta.fields.get(name) if meta is not None else None
+    if field_meta is None:
+        return 0
+    for in_graph in field_meta.graphs.values():
+        if in_graph.requires is not None:
+            return _selection_cost(costing, in_graph.requires, parent, seen, None)
+    return 0
 
 
 def estimate_cost(
@@ -310,6 +336,7 @@ def estimate_cost(
     if root is None:
         return CostEstimate(0)
     costing = new_costing(supergraph, fragments, variables, default_list_size)
+    costing.types = supergraph.types
     total = _selection_cost(costing, operation.selection_set, root, frozenset(), None)
     if operation.operation == OperationType.MUTATION:
         total += MUTATION_COST

@@ -159,9 +159,11 @@ class SecurityGuard:
             return Refusal(message=resolved.message, code=resolved.code)
         return resolved
 
-    def csrf(self, headers: Mapping[str, str]) -> Refusal | None:
-        """CSRF_PREVENTION (400) for a request a browser could have sent cross-site."""
-        if not self._security.csrf_prevention:
+    def csrf(self, headers: Mapping[str, str], *, always: bool = False) -> Refusal | None:
+        """CSRF_PREVENTION (400) for a request a browser could have sent cross-site; with
+        `always`, even where `security.csrf_prevention` is off (file uploads: a form post
+        that writes is the very request CSRF is about, so it is never let through unasked)."""
+        if not (always or self._security.csrf_prevention):
             return None
         message = csrf_refusal(headers, self._security.csrf_headers)
         return (

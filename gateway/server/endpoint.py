@@ -59,6 +59,7 @@ from gateway.server.responses import (
     whole_outage,
 )
 from gateway.server.state import ServingState, with_client_address
+from gateway.server.uploads import MultipartUpload, UploadLimits, is_multipart_form, read_multipart
 from gateway.telemetry import Telemetry
 
 __all__ = ["Admitted", "GraphQLEndpoint"]
@@ -105,6 +106,16 @@ class GraphQLEndpoint:
         self.entity_cache: EntityCache | None = None
         """Set by the app when `entity_cache.enabled`: each request's subject goes to it."""
         self.max_body_bytes = config.limits.max_body_bytes
+        uploads = config.uploads
+        self._uploads = (
+            UploadLimits(
+                max_files=uploads.max_files,
+                max_file_size=uploads.max_file_size,
+                max_body_bytes=config.limits.max_body_bytes,
+            )
+            if uploads.enabled
+            else None
+        )
         self._guard = SecurityGuard(
             config.auth,
             config.limits,
@@ -167,11 +178,23 @@ class GraphQLEndpoint:
                 return self._execute(request, item, media, deadline, False)
 
             return await answer_batch(parsed, self._config.batching, media, run)
+        if isinstance(parsed, MultipartUpload):  # files: spooled until the answer is built
+            try:
+                return await self._execute(request, parsed.request, choice.media_type, deadline)
+            finally:
+                parsed.close()
         return await self._execute(request, parsed, choice.media_type, deadline, multipart)
 
-    async def _read(self, request: Request) -> GraphQLRequest | BatchPayload | RequestProblem:
+    async def _read(
+        self, request: Request
+    ) -> GraphQLRequest | BatchPayload | MultipartUpload | RequestProblem:
         if request.method == "GET":
             return from_get(request.query_params)
+        if self._uploads is not None and is_multipart_form(request.headers.get("content-type")):
+            refused = self._guard.csrf(request.headers, always=True)
+            if refused is not None:
+                return RequestProblem(message=refused.message, code=refused.code)
+            return await read_multipart(request.headers, request.stream(), self._uploads)
         body = await read_body(request, self._config.limits.max_body_bytes)
         if isinstance(body, RequestProblem):
             return body

@@ -9,6 +9,7 @@ the subgraphs the settings serve that way to it and the others over HTTP.
 """
 
 from gateway.transports.breaker import BreakerSettings
+from gateway.transports.files import FileUpload
 from gateway.transports.http import HttpTransport, HttpTransportOptions
 from gateway.transports.inprocess import InProcessTransport, RecordedRequest
 from gateway.transports.policy import SUBGRAPH_CIRCUIT_OPEN, SubgraphPolicy
@@ -38,6 +39,7 @@ __all__ = [
     "BreakerSettings",
     "FetchObserver",
     "FetchProbe",
+    "FileUpload",
     "HttpTransport",
     "HttpTransportOptions",
     "InProcessTransport",

@@ -32,6 +32,7 @@ from urllib.parse import urljoin
 import orjson
 
 from gateway.transports.deadlines import Deadlines
+from gateway.transports.files import files_in
 from gateway.transports.headers import header_bytes
 from gateway.transports.http1 import Http1Pool, HttpClientError, Origin
 from gateway.transports.outcomes import (
@@ -55,6 +56,7 @@ from gateway.transports.protocol import (
     response_from_payload,
 )
 from gateway.transports.retry import REQUEST_DEADLINE, backoff
+from gateway.transports.upload import UploadSender
 
 __all__ = ["HttpTransport", "HttpTransportOptions"]
 
@@ -96,6 +98,7 @@ class HttpTransport:
         self._in_flight: dict[_DedupKey, asyncio.Future[Outcome]] = {}
         self._deadlines = Deadlines(DEADLINE_RESOLUTION)
         self._guards: dict[str, SubgraphGuard] = {}
+        self._uploads = UploadSender()
 
     async def start(self) -> None:
         """Open the shared connection pool.
@@ -110,12 +113,15 @@ class HttpTransport:
     async def close(self) -> None:
         """Close the pool; in-flight requests finish or fail first."""
         self._deadlines.stop()
+        await self._uploads.close()
         if self._pool is not None:
             self._pool.close()
             self._pool = None
 
     async def fetch(self, service_name: str, request: SubgraphRequest) -> SubgraphResult:
         """Send `request`, sharing it with an identical in-flight query when allowed."""
+        if request.variables and files_in(request.variables):
+            return _decode(service_name, await self._upload(service_name, request))
         body = orjson.dumps(request.body())
         # Every send runs in a task of its own: deadlines are kept per task, and the executor
         # starts Parallel children eagerly, so several fetches may begin in the caller's task.
@@ -127,6 +133,25 @@ class HttpTransport:
         else:
             outcome = await self._shared(service_name, body, request.headers)
         return _decode(service_name, outcome)
+
+    async def _upload(self, service_name: str, request: SubgraphRequest) -> Outcome:
+        """A request with files (`upload.py`): once, through the subgraph's breaker."""
+        guard = self._guard(service_name)
+        if not guard.breaker.allow():
+            return circuit_open(service_name, guard.breaker.retry_in())
+        url = self._options.urls.get(service_name)
+        if url is None:
+            message = f"No URL is configured for subgraph '{service_name}'"
+            return SubgraphFailure(message=message, code=SUBREQUEST_HTTP_ERROR)
+        try:
+            result = await self._uploads.send(
+                service_name, url, request.headers, request.body(), guard.policy.timeout
+            )
+        except BaseException:
+            guard.breaker.abandon()
+            raise
+        guard.breaker.record(unavailable(result))
+        return result.failure if isinstance(result, Failed) else result
 
     def breaker_states(self) -> dict[str, str]:
         """Each called subgraph's circuit: closed, open or half_open (for metrics and logs)."""

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import strawberry
 from bson import ObjectId
+from strawberry.file_uploads import Upload
 
+from subgraphs.accounts.avatar_files import MAX_AVATAR_BYTES, image_type, read_upload
 from subgraphs.accounts.context import AccountsInfo
 from subgraphs.accounts.mutations import PROFILE_WRITE, current_person
 from subgraphs.accounts.objects import Avatar, ImagineMeCreation, Sticker
@@ -21,7 +23,7 @@ from subgraphs.accounts.validation import (
     check_object_id,
     check_text,
 )
-from subgraphs.common.errors import not_found
+from subgraphs.common.errors import bad_input, not_found
 from subgraphs.common.schema import resolver
 
 __all__ = ["ASSET_BASE_URL", "AssetMutations"]
@@ -37,6 +39,27 @@ class AssetMutations:
         _, person = await current_person(info, PROFILE_WRITE)
         avatar = AvatarRecord(image_url=url, updated_at=utc_now())
         await info.context.repository.repository.set_avatar(ObjectId(person.id), avatar)
+        return Avatar.of(avatar)
+
+    @resolver(
+        authenticated=True,
+        description="Set the shared avatar from an uploaded image (PNG, JPEG, GIF or WebP, "
+        "up to 1 MiB), sent as a GraphQL multipart request.",
+    )
+    async def upload_avatar(self, info: AccountsInfo, file: Upload) -> Avatar:
+        _, person = await current_person(info, PROFILE_WRITE)
+        data = await read_upload(file)  # type: ignore[arg-type]
+        if data is None:
+            raise bad_input(f"The image is larger than {MAX_AVATAR_BYTES} bytes.")
+        kind = image_type(data[:16])
+        if kind is None:
+            raise bad_input("The file is not a PNG, JPEG, GIF or WebP image.")
+        files = info.context.repository.avatar_files
+        file_id = await files.store(person.id, data, kind)
+        url = f"{info.context.settings.accounts_url.rstrip('/')}/avatars/{file_id}"
+        avatar = AvatarRecord(image_url=url, updated_at=utc_now())
+        await info.context.repository.repository.set_avatar(ObjectId(person.id), avatar)
+        await files.delete_others(person.id, keep=file_id)
         return Avatar.of(avatar)
 
     @resolver(authenticated=True, description="Remove the shared avatar.")

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gateway.stores import open_store
+from subgraphs.accounts.avatar_files import AvatarFiles
 from subgraphs.accounts.repository import AccountsRepository
 from subgraphs.accounts.throttle import SignInThrottle
 from subgraphs.accounts.tokens import KeyStore
@@ -28,6 +29,7 @@ class AccountsBackend:
     repository: AccountsRepository
     keys: KeyStore
     throttle: SignInThrottle
+    avatar_files: AvatarFiles
 
     @classmethod
     def create(cls, database: MongoDatabase, settings: Settings) -> AccountsBackend:
@@ -37,6 +39,7 @@ class AccountsBackend:
             repository=repository,
             keys=KeyStore(repository),
             throttle=SignInThrottle(store, settings.sign_in),
+            avatar_files=AvatarFiles(database),
         )
 
     async def ensure_indexes(self) -> None:

@@ -4,6 +4,8 @@
 - `POST /internal/tokens/introspect {"jti"}` -> `{"active": bool}`: revocation for the others.
 - `POST /internal/crosspost-targets {"personId"}` -> `{"targets": [...]}`: where a WhatsApp
   Status may go right now (see `linking.crosspost_targets`).
+- `GET /avatars/{id}` (public): an uploaded avatar image (`uploadAvatar`), streamed from
+  GridFS as the format its bytes showed; ids are new per upload, so it is cacheable for good.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
 
 from subgraphs.accounts.backend import AccountsBackend
@@ -50,8 +52,22 @@ async def _targets(
     return {"targets": await crosspost_targets(services.repository.repository, person_id, regions)}
 
 
+async def _avatar(request: Request) -> Response:
+    backend: AccountsBackend = services_of(request).repository
+    found = await backend.avatar_files.open(str(request.path_params["file_id"]))
+    if found is None:
+        return Response("no such avatar", status_code=404, media_type="text/plain")
+    headers = {
+        "content-length": str(found.length),
+        "cache-control": "public, max-age=31536000, immutable",
+        "x-content-type-options": "nosniff",
+    }
+    return StreamingResponse(found.chunks, media_type=found.content_type, headers=headers)
+
+
 def routes() -> list[BaseRoute]:
     return [
+        Route("/avatars/{file_id}", _avatar, methods=["GET"]),
         Route("/.well-known/jwks.json", _jwks, methods=["GET"]),
         internal_route("/internal/tokens/introspect", _introspect),
         internal_route("/internal/crosspost-targets", _targets),

@@ -114,7 +114,10 @@ class _GraphQLView(GraphQL[RequestContext[Any, Any], None]):
         database_budget: float,
         metrics: SubgraphMetrics,
     ) -> None:
-        super().__init__(schema, graphql_ide="graphiql")
+        # Multipart requests carry files (`Upload` arguments, accounts' `uploadAvatar`); the
+        # gateway checks their CSRF preflight header, and a write still needs a bearer token,
+        # which a cross-site form cannot send.
+        super().__init__(schema, graphql_ide="graphiql", multipart_uploads_enabled=True)
         self._make_loaders = make_loaders
         self._database_budget = database_budget
         self._metrics = metrics

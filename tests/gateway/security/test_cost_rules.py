@@ -8,6 +8,7 @@ from typing import Any
 
 from graphql import FragmentDefinitionNode, OperationDefinitionNode, parse
 
+from gateway.composition import CompositionSuccess, SubgraphSource, compose
 from gateway.security.cost import CostEstimate, estimate_cost
 from gateway.security.cost_actual import actual_cost
 from gateway.supergraph import Supergraph, load_supergraph
@@ -139,3 +140,59 @@ def test_actual_cost_counts_what_came_back() -> None:
     assert (
         measured('mutation { addItem(input: {tags: ["a"]}) { id } }', {"addItem": None}) == 10 + 3
     )
+
+
+REQUIRES_SUBGRAPHS = {
+    "products": """
+extend schema @link(url: "https://specs.apollo.dev/federation/v2.9",
+  import: ["@key", "@shareable", "@cost", "@listSize"])
+type Query {
+  products(first: Int): [Product!]! @listSize(slicingArguments: ["first"])
+}
+type Product @key(fields: "id") { id: ID! weight: Int dimensions: Dimensions @shareable }
+type Dimensions @shareable { size: Int @cost(weight: 3) }
+""",
+    "shipping": """
+extend schema @link(url: "https://specs.apollo.dev/federation/v2.9",
+  import: ["@key", "@shareable", "@external", "@requires", "@cost"])
+type Product @key(fields: "id") {
+  id: ID!
+  weight: Int @external
+  dimensions: Dimensions @external
+  shippingEstimate: Int @requires(fields: "weight dimensions { size }") @cost(weight: 4)
+}
+type Dimensions @shareable { size: Int @cost(weight: 3) }
+""",
+}
+
+
+def _requires_supergraph() -> Supergraph:
+    composed = compose(
+        [
+            SubgraphSource(name=name, routing_url=f"http://127.0.0.1:1/{name}", sdl=sdl)
+            for name, sdl in REQUIRES_SUBGRAPHS.items()
+        ]
+    )
+    assert isinstance(composed, CompositionSuccess), str(composed)
+    return load(composed.supergraph_sdl)
+
+
+def test_requires_selection_is_costed_once_per_parent() -> None:
+    """Apollo Router's rule: count * (type cost + children) + arguments + requirements, the
+    requirements costed on the parent. Each of the 5 products: the object 1, plus
+    `shippingEstimate` (its `@cost` 4, plus its requirement `weight` 0 + `dimensions` 1 +
+    `size` 3 = 4) = 9; 5 * 9 = 45. Without the requirement it would be 5 * (1 + 4) = 25."""
+    graph = _requires_supergraph()
+    assert cost(graph, "{ products(first: 5) { shippingEstimate } }") == 45
+    # Selecting the required fields too counts them as the client's, and the requirement again
+    # (Apollo does the same: it cannot know the planner will fetch them once).
+    assert cost(graph, "{ products(first: 5) { weight shippingEstimate } }") == 45
+    assert cost(graph, "{ products(first: 5) { id weight } }") == 5
+
+
+def test_actual_cost_does_not_add_requirements() -> None:
+    """The response holds what was fetched; requirements are an estimate's concern only."""
+    graph = _requires_supergraph()
+    operation, fragments = _operation("{ products(first: 5) { shippingEstimate } }")
+    data = {"products": [{"shippingEstimate": 1}, {"shippingEstimate": 2}]}
+    assert actual_cost(graph, fragments, operation, None, data) == 2 * (1 + 4)

@@ -1,12 +1,14 @@
 """A tiny Strawberry subgraph for the server tests, run as `python server_subgraph.py PORT`.
 
 It owns `Person` and answers a slow field (to test graceful shutdown) and a field that echoes
-a request header (to test header forwarding). Data is in memory; the one mutation changes it.
+a request header (to test header forwarding). Data is in memory; `rename` changes it. `upload`
+takes a file (the GraphQL multipart request spec) and answers what arrived, to test uploads.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import sys
 
 import strawberry
@@ -16,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 from strawberry.asgi import GraphQL
+from strawberry.file_uploads import Upload
 from strawberry.types import Info
 
 NAMES = {"1": "Ada Lovelace", "2": "Grace Hopper"}
@@ -58,7 +61,25 @@ class Query:
 
 
 @strawberry.type
+class Received:
+    filename: str | None
+    content_type: str | None
+    size: int
+    sha256: str
+
+
+@strawberry.type
 class Mutation:
+    @strawberry.mutation
+    async def upload(self, file: Upload) -> Received:
+        data = await file.read()  # type: ignore[attr-defined]
+        return Received(
+            filename=file.filename,  # type: ignore[attr-defined]
+            content_type=file.content_type,  # type: ignore[attr-defined]
+            size=len(data),
+            sha256=hashlib.sha256(data).hexdigest(),
+        )
+
     @strawberry.mutation
     def rename(self, id: strawberry.ID, name: str) -> Person | None:
         if str(id) not in NAMES:
@@ -74,7 +95,12 @@ async def health(request: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
 
-app = Starlette(routes=[Route("/health", health), Mount("/graphql", GraphQL(schema))])
+app = Starlette(
+    routes=[
+        Route("/health", health),
+        Mount("/graphql", GraphQL(schema, multipart_uploads_enabled=True)),
+    ]
+)
 
 if __name__ == "__main__":
     uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")
