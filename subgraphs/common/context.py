@@ -1,8 +1,8 @@
 """What a subgraph's resolvers see: the process-wide services and one request's context.
 
 `Services` is built once by the app's lifespan (database client, repository, HTTP session, token
-verifier). `RequestContext` is built per GraphQL request in `get_context`, with fresh DataLoaders
-so that batching and caching never leak between requests or callers.
+verifier, event bus). `RequestContext` is built per GraphQL request in `get_context`, with fresh
+DataLoaders so that batching and caching never leak between requests or callers.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from starlette.requests import HTTPConnection
 
 from subgraphs.common.auth import RequestAuth, TokenVerifier
 from subgraphs.common.database import MongoClient
+from subgraphs.common.events import EventBus
 from subgraphs.common.monitoring import CommandCounter
 from subgraphs.common.settings import Settings
 
@@ -44,6 +45,8 @@ class Services(Generic[R]):
     commands: CommandCounter
     redis: aioredis.Redis | None = None
     """Shared state and pushed revocations, when `REDIS_URL` is set."""
+    events: EventBus
+    """Subscription events, across replicas over Redis when it is set (`events.py`)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
