@@ -183,8 +183,7 @@ class AccountMutations:
             require_linking_available(person, info.context.settings.regions_rolled_out)
         repository = info.context.repository.repository
         at = utc_now()
-        await repository.set_linking_enabled(ObjectId(person.id), enabled, at)
-        if enabled != person.linking_enabled:
+        if await repository.set_linking_enabled(ObjectId(person.id), enabled, at):
             change = LinkChange.RESUMED if enabled else LinkChange.PAUSED
             await announce_links_changed(info.context.services.events, person.id, change)
         links = await repository.links_for_people([ObjectId(person.id)])

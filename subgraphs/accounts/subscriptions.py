@@ -21,6 +21,7 @@ from subgraphs.accounts.context import AccountsInfo
 from subgraphs.accounts.objects import Person
 from subgraphs.accounts.records import Platform
 from subgraphs.common.auth import require_viewer
+from subgraphs.common.context import events_for
 from subgraphs.common.events import EventBus
 from subgraphs.common.schema import subscription
 
@@ -75,11 +76,10 @@ class Subscription:
     )
     async def links_changed(self, info: AccountsInfo) -> AsyncGenerator[LinksChanged, None]:
         viewer = await require_viewer(info.context)
-        events = info.context.services.events
         repository = info.context.repository.repository
-        async for payload in events.stream(CHANNEL, viewer.person_id):
+        async for payload in events_for(info.context, CHANNEL, viewer.person_id):
             parsed = _parsed(payload)
-            # Read afresh (the connection's loaders would cache): the links as they are now.
+            # Read afresh: the person and (through emptied loaders) the links as they are now.
             people = await repository.people_by_ids([ObjectId(viewer.person_id)])
             if parsed is not None and people:
                 yield LinksChanged(

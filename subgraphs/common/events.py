@@ -21,7 +21,7 @@ import asyncio
 import contextlib
 import logging
 from collections import defaultdict
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncGenerator, Iterable
 from typing import Any, cast
 
 import redis.asyncio as aioredis
@@ -84,7 +84,7 @@ class EventBus:
             except (RedisError, OSError):
                 log.warning("event on %s not published: Redis is unreachable", channel)
 
-    async def stream(self, channel: str, recipient: str) -> AsyncIterator[str]:
+    async def stream(self, channel: str, recipient: str) -> AsyncGenerator[str, None]:
         """The payloads addressed to `recipient` on `channel` from now on, until the caller stops
         reading."""
         self._check(channel)

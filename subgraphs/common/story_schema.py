@@ -22,7 +22,7 @@ import strawberry
 from strawberry.federation import Schema
 
 from subgraphs.common.auth import require_viewer
-from subgraphs.common.context import RequestContext
+from subgraphs.common.context import RequestContext, events_for
 from subgraphs.common.ownership import owned_or_none, require_self
 from subgraphs.common.platform_types import (
     LinkProof,
@@ -243,8 +243,8 @@ def build_story_schema(spec: StoryPlatform) -> Schema:
         )
         async def story_posted(self, info: Info) -> AsyncGenerator[Story, None]:
             viewer = await require_viewer(info.context)
-            async for story_id in info.context.services.events.stream(channel, viewer.person_id):
-                # Read afresh and checked by the query rule (the connection's loaders cache).
+            async for story_id in events_for(info.context, channel, viewer.person_id):
+                # Read afresh and checked by the query rule.
                 found = await info.context.repository.stories_by_ids((story_id,))
                 record = await owned_or_none(info.context, found.get(story_id))
                 if record is not None:

@@ -17,7 +17,7 @@ from strawberry.federation.schema_directives import Key
 from strawberry.federation.types import FieldSet
 
 from subgraphs.common.auth import require_viewer
-from subgraphs.common.context import RequestContext
+from subgraphs.common.context import RequestContext, events_for
 from subgraphs.common.ownership import owned_or_none, require_self
 from subgraphs.common.platform_types import LinkProof, OwnedNode, Platform, photo_fields
 from subgraphs.common.profile_photo import set_own_photo
@@ -287,8 +287,7 @@ class Subscription:
     )
     async def status_posted(self, info: Info) -> AsyncGenerator[WhatsAppStatus, None]:
         viewer = await require_viewer(info.context)
-        events = info.context.services.events
-        async for status_id in events.stream(STATUS_POSTED, viewer.person_id):
+        async for status_id in events_for(info.context, STATUS_POSTED, viewer.person_id):
             record = await _fresh_status(info, status_id)
             if record is not None:
                 yield WhatsAppStatus.from_record(record)
@@ -302,8 +301,7 @@ class Subscription:
     )
     async def cross_post_settled(self, info: Info) -> AsyncGenerator[CrossPostSettled, None]:
         viewer = await require_viewer(info.context)
-        events = info.context.services.events
-        async for payload in events.stream(CROSS_POST_SETTLED, viewer.person_id):
+        async for payload in events_for(info.context, CROSS_POST_SETTLED, viewer.person_id):
             status_id, _, platform = payload.partition(" ")
             record = await _fresh_status(info, status_id)
             if record is None:
