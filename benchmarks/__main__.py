@@ -1,4 +1,5 @@
-"""`python -m benchmarks`: run the gateway comparison, compose the supergraph, serve subgraphs."""
+"""`python -m benchmarks`: run the gateway comparison, compose the supergraph, serve subgraphs,
+measure subscriptions."""
 
 from __future__ import annotations
 
@@ -108,6 +109,14 @@ def _stack(args: argparse.Namespace) -> int:
     return 0
 
 
+def _subscriptions(args: argparse.Namespace) -> int:
+    from benchmarks.subscriptions import run_subscription_benchmark, to_markdown
+
+    out = Path(args.out) if args.out else BENCH_DIR / "results"
+    print(to_markdown(run_subscription_benchmark(args.count, args.events, args.people, out)))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -137,6 +146,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     stack.add_argument("--seconds", type=float, default=20)
     stack.add_argument("--out", help="results folder (default benchmarks/results)")
     stack.set_defaults(handler=_stack)
+    subscriptions = commands.add_parser(
+        "subscriptions", help="concurrent statusPosted subscriptions: fan-out latency, memory"
+    )
+    subscriptions.add_argument("--count", type=int, default=1000, help="open subscriptions")
+    subscriptions.add_argument("--events", type=int, default=50, help="events published")
+    subscriptions.add_argument("--people", type=int, default=10, help="people subscribing")
+    subscriptions.add_argument("--out", help="results folder (default benchmarks/results)")
+    subscriptions.set_defaults(handler=_subscriptions)
     args = parser.parse_args(argv)
     # `timeout` and CI runners stop with SIGTERM: turn it into SystemExit so that every
     # `finally` runs and stops the gateways and subgraphs this process started.

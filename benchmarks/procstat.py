@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["core_busy_seconds", "cpu_seconds", "peak_rss_bytes", "process_tree"]
+__all__ = ["core_busy_seconds", "cpu_seconds", "peak_rss_bytes", "process_tree", "rss_bytes"]
 
 _TICKS = os.sysconf("SC_CLK_TCK")
 _PROC = Path("/proc")
@@ -54,6 +54,16 @@ def cpu_seconds(root: int) -> float:
 
 def peak_rss_bytes(root: int) -> int:
     """Sum of VmHWM (peak resident set) over the tree's live processes."""
+    return _status_sum(root, "VmHWM:")
+
+
+def rss_bytes(root: int) -> int:
+    """Sum of VmRSS (resident set now) over the tree's live processes: what is held, not the
+    high-water mark, so the growth between two readings is what was added and kept."""
+    return _status_sum(root, "VmRSS:")
+
+
+def _status_sum(root: int, key: str) -> int:
     total = 0
     for pid in process_tree(root):
         try:
@@ -61,7 +71,7 @@ def peak_rss_bytes(root: int) -> int:
         except OSError:
             continue
         for line in status.splitlines():
-            if line.startswith("VmHWM:"):
+            if line.startswith(key):
                 total += int(line.split()[1]) * 1024
     return total
 

@@ -15,7 +15,7 @@ from starlette.applications import Starlette
 from subgraphs.accounts.backend import AccountsBackend
 from subgraphs.accounts.loaders import AccountsLoaders
 from subgraphs.accounts.routes import routes
-from subgraphs.accounts.schema import SCHEMA
+from subgraphs.accounts.schema import EVENT_CHANNELS, SCHEMA
 from subgraphs.accounts.tokens import LocalRevocationCheck
 from subgraphs.common.app import SubgraphSpec, create_app
 from subgraphs.common.auth import KeySource, RevocationCheck
@@ -44,5 +44,6 @@ def build_app(settings: Settings) -> Starlette:
             routes=routes(),
             make_keys=_keys,
             make_revocation=_revocation,
+            event_channels=EVENT_CHANNELS,
         )
     )

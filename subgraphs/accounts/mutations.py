@@ -36,6 +36,7 @@ from subgraphs.accounts.records import (
     SharingRoute,
     utc_now,
 )
+from subgraphs.accounts.subscriptions import LinkChange, announce_links_changed
 from subgraphs.accounts.throttle import Throttled
 from subgraphs.accounts.tokens import issue_token
 from subgraphs.accounts.validation import (
@@ -182,7 +183,9 @@ class AccountMutations:
             require_linking_available(person, info.context.settings.regions_rolled_out)
         repository = info.context.repository.repository
         at = utc_now()
-        await repository.set_linking_enabled(ObjectId(person.id), enabled, at)
+        if await repository.set_linking_enabled(ObjectId(person.id), enabled, at):
+            change = LinkChange.RESUMED if enabled else LinkChange.PAUSED
+            await announce_links_changed(info.context.services.events, person.id, change)
         links = await repository.links_for_people([ObjectId(person.id)])
         now = replace(person, linking_enabled=enabled, linking_changed_at=at)
         return LinkingSettings.of(now, links, info.context.settings.regions_rolled_out)
@@ -210,6 +213,8 @@ class AccountMutations:
             account,
             code,
         )
+        events = info.context.services.events
+        await announce_links_changed(events, person.id, LinkChange.LINKED, platform)
         return LinkedAccount.of(link, None)  # linkAccount succeeds only where links work
 
     @resolver(
@@ -224,6 +229,8 @@ class AccountMutations:
         viewer, _ = await current_person(info, LINKS_WRITE)
         repository = info.context.repository.repository
         await unlink_account(repository, viewer.person_id, platform)
+        events = info.context.services.events
+        await announce_links_changed(events, viewer.person_id, LinkChange.UNLINKED, platform)
         return True
 
     @resolver(

@@ -186,10 +186,15 @@ class AccountsRepository:
         """Every person among `ids`, in one query."""
         return [_person(doc) async for doc in self._db.people.find({"_id": {"$in": list(ids)}})]
 
-    async def set_linking_enabled(self, person_id: ObjectId, enabled: bool, at: datetime) -> None:
-        await self._db.people.update_one(
-            {"_id": person_id}, {"$set": {"linkingEnabled": enabled, "linkingChangedAt": at}}
+    async def set_linking_enabled(self, person_id: ObjectId, enabled: bool, at: datetime) -> bool:
+        """Set the switch; whether this write changed it (read atomically with the write, so of
+        two racing writes only one sees a change, and a request's cached record cannot lie)."""
+        before = await self._db.people.find_one_and_update(
+            {"_id": person_id},
+            {"$set": {"linkingEnabled": enabled, "linkingChangedAt": at}},
+            return_document=ReturnDocument.BEFORE,  # no projection: FerretDB has none here
         )
+        return before is not None and bool(before.get("linkingEnabled", False)) != enabled
 
     async def set_sharing(self, person_id: ObjectId, route: SharingRoute, enabled: bool) -> None:
         await self._db.people.update_one(

@@ -13,12 +13,16 @@ from subgraphs.accounts.context import AccountsInfo
 from subgraphs.accounts.mutations import AccountMutations
 from subgraphs.accounts.objects import Person
 from subgraphs.accounts.profiles import FacebookProfile, InstagramProfile, WhatsAppAccount
+from subgraphs.accounts.subscriptions import CHANNEL, Subscription
 from subgraphs.accounts.validation import check_object_id
 from subgraphs.common.auth import require_viewer
 from subgraphs.common.errors import forbidden
 from subgraphs.common.schema import federation_schema, print_schema_sdl, resolver
 
-__all__ = ["SCHEMA", "Mutation", "Query", "print_sdl"]
+__all__ = ["EVENT_CHANNELS", "SCHEMA", "Mutation", "Query", "print_sdl"]
+
+EVENT_CHANNELS = (CHANNEL,)
+"""The event bus channels of accounts' subscriptions (`subscriptions.py`)."""
 
 
 @strawberry.type
@@ -50,6 +54,7 @@ class Mutation(AccountMutations, AssetMutations):
 SCHEMA = federation_schema(
     query=Query,
     mutation=Mutation,
+    subscription=Subscription,
     types=(Person, WhatsAppAccount, FacebookProfile, InstagramProfile),
 )
 

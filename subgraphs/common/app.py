@@ -53,6 +53,7 @@ from subgraphs.common.database import (
     database_for,
 )
 from subgraphs.common.errors import RETRY_HEADERS, whole_outage, whole_rate_limit
+from subgraphs.common.events import EventBus
 from subgraphs.common.internal import internal_route, services_of
 from subgraphs.common.monitoring import CommandCounter
 from subgraphs.common.responses import OrjsonResponse
@@ -102,6 +103,8 @@ class SubgraphSpec(Generic[R, L]):
     routes: Sequence[BaseRoute] = ()
     make_keys: KeysFactory[R] = jwks_keys
     make_revocation: RevocationFactory[R] = introspected_revocations
+    event_channels: Sequence[str] = ()
+    """The `EventBus` channels this subgraph publishes and streams (its subscriptions)."""
 
 
 class _GraphQLView(GraphQL[RequestContext[Any, Any], None]):
@@ -201,10 +204,8 @@ def _lifespan(spec: SubgraphSpec[R, L], telemetry: SubgraphTelemetry) -> Callabl
             await repository.ensure_indexes()
             async with (
                 aiohttp.ClientSession() as http,
-                _revocations(spec, http, repository) as (
-                    redis,
-                    revocation,
-                ),
+                _revocations(spec, http, repository) as (redis, revocation),
+                _event_bus(redis, spec.event_channels) as events,
             ):
                 app.state.services = Services(
                     settings=spec.settings,
@@ -219,6 +220,7 @@ def _lifespan(spec: SubgraphSpec[R, L], telemetry: SubgraphTelemetry) -> Callabl
                     ),
                     commands=counter,
                     redis=redis,
+                    events=events,
                 )
                 yield
         finally:
@@ -245,6 +247,19 @@ async def _revocations(
     finally:
         await pushed.close()
         await redis.aclose()
+
+
+@asynccontextmanager
+async def _event_bus(
+    redis: aioredis.Redis | None, channels: Sequence[str]
+) -> AsyncIterator[EventBus]:
+    """The process's one event bus, following its channels over Redis while the app runs."""
+    events = EventBus(redis, channels)
+    events.start()
+    try:
+        yield events
+    finally:
+        await events.close()
 
 
 def create_app(spec: SubgraphSpec[R, L]) -> Starlette:

@@ -1,25 +1,28 @@
 """What a subgraph's resolvers see: the process-wide services and one request's context.
 
 `Services` is built once by the app's lifespan (database client, repository, HTTP session, token
-verifier). `RequestContext` is built per GraphQL request in `get_context`, with fresh DataLoaders
-so that batching and caching never leak between requests or callers.
+verifier, event bus). `RequestContext` is built per GraphQL request in `get_context`, with fresh
+DataLoaders so that batching and caching never leak between requests or callers.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Generic, Protocol, TypeVar
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, fields, is_dataclass
+from typing import Any, Generic, Protocol, TypeVar
 
 import aiohttp
 import redis.asyncio as aioredis
+from aiodataloader import DataLoader
 from starlette.requests import HTTPConnection
 
 from subgraphs.common.auth import RequestAuth, TokenVerifier
 from subgraphs.common.database import MongoClient
+from subgraphs.common.events import EventBus
 from subgraphs.common.monitoring import CommandCounter
 from subgraphs.common.settings import Settings
 
-__all__ = ["Repository", "RequestContext", "Services"]
+__all__ = ["Repository", "RequestContext", "Services", "events_for", "forget_cached"]
 
 
 class Repository(Protocol):
@@ -44,6 +47,8 @@ class Services(Generic[R]):
     commands: CommandCounter
     redis: aioredis.Redis | None = None
     """Shared state and pushed revocations, when `REDIS_URL` is set."""
+    events: EventBus
+    """Subscription events, across replicas over Redis when it is set (`events.py`)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -62,3 +67,29 @@ class RequestContext(Generic[R, L]):
     @property
     def repository(self) -> R:
         return self.services.repository
+
+
+def forget_cached(loaders: object) -> None:
+    """Empty every DataLoader's cache in `loaders` (a dataclass of them).
+
+    A subscription's context lives as long as its WebSocket, so its loaders would answer each
+    event's nested fields (a person's links, a Status's account) from the first event's reads.
+    Subscription resolvers call this before each event: every event is resolved like a new
+    request, from the data as it is now.
+    """
+    if not is_dataclass(loaders):
+        return
+    for field in fields(loaders):
+        loader = getattr(loaders, field.name)
+        if isinstance(loader, DataLoader):
+            loader.clear_all()
+
+
+async def events_for(
+    context: RequestContext[Any, Any], channel: str, recipient: str
+) -> AsyncIterator[str]:
+    """`recipient`'s event payloads on `channel`, each with the context's loaders emptied first
+    (`forget_cached`): what a subscription resolver reads per event."""
+    async for payload in context.services.events.stream(channel, recipient):
+        forget_cached(context.loaders)
+        yield payload

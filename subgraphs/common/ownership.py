@@ -10,6 +10,8 @@ without a token it is UNAUTHENTICATED whatever the id, and with one, an id that 
 and an id that is somebody else's read the same (null, or NOT_FOUND where a mutation needs the
 thing). So ids, though they are sequential ObjectIds, cannot be used to learn what exists or
 when it was made: nothing answers differently for them.
+
+Subscription events follow the same rule: `audience` is who an event about a record is sent to.
 """
 
 from __future__ import annotations
@@ -21,7 +23,14 @@ from subgraphs.common.auth import HasAuth, Viewer, require_viewer
 from subgraphs.common.errors import forbidden
 from subgraphs.common.ids import parse_object_id
 
-__all__ = ["Owned", "load_owned", "owned_or_none", "require_owner", "require_self"]
+__all__ = [
+    "Owned",
+    "audience",
+    "load_owned",
+    "owned_or_none",
+    "require_owner",
+    "require_self",
+]
 
 
 class Owned(Protocol):
@@ -32,6 +41,15 @@ class Owned(Protocol):
 
 
 RecordT = TypeVar("RecordT", bound=Owned)
+
+
+def audience(record: Owned) -> tuple[str, ...]:
+    """Who may see `record`, so who may hear of it: its owner alone (the rule above).
+
+    Subscription events are addressed with this, and each stream checks what it reads with
+    `owned_or_none` as well, so an event never tells anyone what a query would not.
+    """
+    return (record.owner_id,)
 
 
 async def require_owner(context: HasAuth, owner_id: str, what: str = "this") -> Viewer:

@@ -166,15 +166,16 @@ class StoryPlatformRepository:
         origin_id: str,
         caption: str,
         media_url: str | None,
-    ) -> StoryRecord | None:
-        """The Story for a cross-post, written once however often it is delivered.
+    ) -> tuple[StoryRecord, bool] | None:
+        """The Story for a cross-post, written once however often it is delivered, and whether
+        this call wrote it (a retry finds the first attempt's; only a new Story is news).
 
         None when `account_id` is not a profile here.
         """
         origin = {"originPlatform": origin_platform, "originId": origin_id}
         existing = await self._stories.find_one(origin)
         if existing is not None:
-            return _story(existing)
+            return _story(existing), False
         profiles = await self.profiles_by_ids([account_id])
         profile = profiles.get(account_id)
         if profile is None:
@@ -186,8 +187,8 @@ class StoryPlatformRepository:
             raced = await self._stories.find_one(origin)
             if raced is None:
                 raise
-            return _story(raced)
-        return _story(document)
+            return _story(raced), False
+        return _story(document), True
 
     @staticmethod
     def _story_document(profile: ProfileRecord, caption: str, media_url: str | None) -> Document:

@@ -2,12 +2,13 @@
 
 WhatsApp's delivery worker calls this until it gets an answer, so it must be safe to repeat: the
 repository returns the Story an earlier attempt wrote for the same (originPlatform, originId).
-An account id that is not a profile here is a 400, which the worker treats as final.
+An account id that is not a profile here is a 400, which the worker treats as final. A Story
+written for the first time is told to its owner's `<platform>StoryPosted` streams.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from starlette.applications import Starlette
@@ -20,8 +21,10 @@ from subgraphs.common.database import MongoDatabase
 from subgraphs.common.ids import is_object_id
 from subgraphs.common.internal import InternalBadRequest, internal_route, require_str
 from subgraphs.common.link_proofs import verify_route
+from subgraphs.common.platform_types import Platform
 from subgraphs.common.settings import Settings
 from subgraphs.common.story_actions import MAX_CAPTION
+from subgraphs.common.story_events import announce_story, story_channel
 from subgraphs.common.story_loaders import StoryPlatformLoaders
 from subgraphs.common.story_platform import StoryPlatformRepository
 from subgraphs.common.story_schema import StoryPlatform
@@ -41,31 +44,39 @@ def _media_url(payload: Mapping[str, Any]) -> str | None:
     return url
 
 
-async def _create_story(payload: Mapping[str, Any], services: Services[Any]) -> Mapping[str, Any]:
-    origin_platform = require_str(payload, "originPlatform", max_length=20)
-    if origin_platform not in ORIGIN_PLATFORMS:
-        raise InternalBadRequest(f"'originPlatform' must be one of {sorted(ORIGIN_PLATFORMS)}")
-    origin_id = require_str(payload, "originId", max_length=64)
-    account_id = require_str(payload, "accountId", max_length=64)
-    caption = require_str(payload, "caption", max_length=MAX_CAPTION)
-    if not is_object_id(account_id) or not is_object_id(origin_id):
-        raise InternalBadRequest("'accountId' and 'originId' must be valid ids")
-    repository: StoryPlatformRepository = services.repository
-    story = await repository.create_crossposted_story(
-        account_id=account_id,
-        origin_platform=origin_platform,
-        origin_id=origin_id,
-        caption=caption,
-        media_url=_media_url(payload),
-    )
-    if story is None:
-        raise InternalBadRequest(f"no profile {account_id} here")
-    return {"id": story.id}
+def _create_story(
+    platform: Platform,
+) -> Callable[[Mapping[str, Any], Services[Any]], Awaitable[Mapping[str, Any]]]:
+    async def create(payload: Mapping[str, Any], services: Services[Any]) -> Mapping[str, Any]:
+        origin_platform = require_str(payload, "originPlatform", max_length=20)
+        if origin_platform not in ORIGIN_PLATFORMS:
+            raise InternalBadRequest(f"'originPlatform' must be one of {sorted(ORIGIN_PLATFORMS)}")
+        origin_id = require_str(payload, "originId", max_length=64)
+        account_id = require_str(payload, "accountId", max_length=64)
+        caption = require_str(payload, "caption", max_length=MAX_CAPTION)
+        if not is_object_id(account_id) or not is_object_id(origin_id):
+            raise InternalBadRequest("'accountId' and 'originId' must be valid ids")
+        repository: StoryPlatformRepository = services.repository
+        written = await repository.create_crossposted_story(
+            account_id=account_id,
+            origin_platform=origin_platform,
+            origin_id=origin_id,
+            caption=caption,
+            media_url=_media_url(payload),
+        )
+        if written is None:
+            raise InternalBadRequest(f"no profile {account_id} here")
+        story, new = written
+        if new:
+            await announce_story(services.events, platform, story)
+        return {"id": story.id}
+
+    return create
 
 
-def story_platform_routes() -> tuple[Route, ...]:
+def story_platform_routes(platform: Platform) -> tuple[Route, ...]:
     """The internal routes Facebook and Instagram both serve."""
-    return (internal_route("/internal/stories", _create_story), verify_route())
+    return (internal_route("/internal/stories", _create_story(platform)), verify_route())
 
 
 def story_platform_app(settings: Settings, spec: StoryPlatform, schema: Schema) -> Starlette:
@@ -82,6 +93,7 @@ def story_platform_app(settings: Settings, spec: StoryPlatform, schema: Schema) 
             schema=schema,
             make_repository=make_repository,
             make_loaders=StoryPlatformLoaders.build,
-            routes=story_platform_routes(),
+            routes=story_platform_routes(spec.platform),
+            event_channels=(story_channel(spec.platform),),
         )
     )

@@ -13,7 +13,7 @@ person, a profile's Stories and a Story's profile) are closed after the classes 
 the field's `type` setter.
 """
 
-from collections.abc import Callable
+from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, Self
@@ -21,8 +21,9 @@ from typing import Annotated, Any, Self
 import strawberry
 from strawberry.federation import Schema
 
-from subgraphs.common.context import RequestContext
-from subgraphs.common.ownership import require_self
+from subgraphs.common.auth import require_viewer
+from subgraphs.common.context import RequestContext, events_for
+from subgraphs.common.ownership import owned_or_none, require_self
 from subgraphs.common.platform_types import (
     LinkProof,
     OwnedNode,
@@ -31,8 +32,9 @@ from subgraphs.common.platform_types import (
     photo_fields,
 )
 from subgraphs.common.profile_photo import set_own_photo
-from subgraphs.common.schema import federation_schema, resolver
+from subgraphs.common.schema import federation_schema, resolver, subscription
 from subgraphs.common.story_actions import create_story, issue_link_proof, register_profile
+from subgraphs.common.story_events import announce_story, story_channel
 from subgraphs.common.story_loaders import StoryPlatformLoaders
 from subgraphs.common.story_platform import ProfileRecord, StoryPlatformRepository, StoryRecord
 
@@ -194,6 +196,7 @@ def build_story_schema(spec: StoryPlatform) -> Schema:
         )
         async def create_story(self, info: Info, caption: str) -> Story:
             record = await create_story(info.context, info.context.repository, caption)
+            await announce_story(info.context.services.events, spec.platform, record)
             return Story.from_record(record)
 
         @resolver(
@@ -226,4 +229,27 @@ def build_story_schema(spec: StoryPlatform) -> Schema:
         async def story(self, info: Info, id: strawberry.ID) -> Story | None:
             return await Story.resolve_reference(info, id)
 
-    return federation_schema(query=Query, mutation=Mutation, types=(Person,))
+    channel = story_channel(spec.platform)
+
+    @strawberry.type
+    class Subscription:
+        @subscription(
+            name=f"{field}StoryPosted",
+            description=(
+                f"Each new {title} Story the caller may see, from now on (on any replica):"
+                " posted directly or cross-posted from a WhatsApp Status. Stories are private,"
+                " so these are the caller's own; only with a token."
+            ),
+        )
+        async def story_posted(self, info: Info) -> AsyncGenerator[Story, None]:
+            viewer = await require_viewer(info.context)
+            async for story_id in events_for(info.context, channel, viewer.person_id):
+                # Read afresh and checked by the query rule.
+                found = await info.context.repository.stories_by_ids((story_id,))
+                record = await owned_or_none(info.context, found.get(story_id))
+                if record is not None:
+                    yield Story.from_record(record)
+
+    return federation_schema(
+        query=Query, mutation=Mutation, subscription=Subscription, types=(Person,)
+    )

@@ -32,7 +32,7 @@ from subgraphs.whatsapp.delivery import (
     deliver_status,
     next_due,
 )
-from subgraphs.whatsapp.events import status_events
+from subgraphs.whatsapp.events import announce_posted, announce_settled
 from subgraphs.whatsapp.loaders import WhatsAppLoaders
 from subgraphs.whatsapp.records import AccountRecord, CrossPostRecord, DeliveryState, StatusRecord
 from subgraphs.whatsapp.repository import DuplicateError, WhatsAppRepository
@@ -173,11 +173,12 @@ async def post_status(
         per_attempt=INLINE_ATTEMPT_TIMEOUT,
     )
     saved = await context.repository.save_delivery(status, settled, next_due(settled))
+    await announce_settled(context.services.events, status.cross_posts, saved)
     return await _announced(context, saved or status)
 
 
 async def _announced(context: Context, status: StatusRecord) -> StatusRecord:
     """`status` once its owner's `statusPosted` streams have been told (after the in-line
     delivery try, so the event shows where it was shared)."""
-    await status_events(context.request).publish(status.owner_id, status.id)
+    await announce_posted(context.services.events, status)
     return status

@@ -1,6 +1,7 @@
-"""WhatsApp's Starlette app: the common subgraph app, link-proof verification, the cross-post
-delivery worker and the Status events of `statusPosted` (`events.py`), both run inside the app's
-lifespan (started after the database, HTTP session and Redis are up, stopped before they close)."""
+"""WhatsApp's Starlette app: the common subgraph app, link-proof verification, the event
+channels of its subscriptions (`events.py`) and the cross-post delivery worker, run inside the
+app's lifespan (started after the database, HTTP session, Redis and event bus are up, stopped
+before they close)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from subgraphs.common.app import SubgraphSpec, create_app
 from subgraphs.common.link_proofs import verify_route
 from subgraphs.common.settings import Settings
 from subgraphs.whatsapp.delivery import DeliveryPolicy
-from subgraphs.whatsapp.events import StatusEvents
+from subgraphs.whatsapp.events import CHANNELS
 from subgraphs.whatsapp.loaders import make_loaders
 from subgraphs.whatsapp.repository import make_repository
 from subgraphs.whatsapp.schema import schema
@@ -31,16 +32,16 @@ def _with_worker(inner: Lifespan, settings: Settings) -> Lifespan:
         async with inner(app):
             services = app.state.services
             worker = DeliveryWorker(
-                services.repository, services.http, settings, DeliveryPolicy.from_env()
+                services.repository,
+                services.http,
+                settings,
+                DeliveryPolicy.from_env(),
+                services.events,
             )
-            events = StatusEvents(services.redis)
-            app.state.status_events = events
             worker.start()
-            events.start()
             try:
                 yield
             finally:
-                await events.close()
                 await worker.stop()
 
     return lifespan
@@ -55,6 +56,7 @@ def build_app(settings: Settings) -> Starlette:
             make_repository=make_repository,
             make_loaders=make_loaders,
             routes=(verify_route(),),
+            event_channels=CHANNELS,
         )
     )
     app.router.lifespan_context = _with_worker(app.router.lifespan_context, settings)

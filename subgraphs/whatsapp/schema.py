@@ -17,8 +17,8 @@ from strawberry.federation.schema_directives import Key
 from strawberry.federation.types import FieldSet
 
 from subgraphs.common.auth import require_viewer
-from subgraphs.common.context import RequestContext
-from subgraphs.common.ownership import require_self
+from subgraphs.common.context import RequestContext, events_for
+from subgraphs.common.ownership import owned_or_none, require_self
 from subgraphs.common.platform_types import LinkProof, OwnedNode, Platform, photo_fields
 from subgraphs.common.profile_photo import set_own_photo
 from subgraphs.common.schema import (
@@ -28,7 +28,7 @@ from subgraphs.common.schema import (
     subscription,
 )
 from subgraphs.whatsapp import actions
-from subgraphs.whatsapp.events import status_events
+from subgraphs.whatsapp.events import CROSS_POST_SETTLED, STATUS_POSTED
 from subgraphs.whatsapp.loaders import WhatsAppLoaders
 from subgraphs.whatsapp.records import AccountRecord, CrossPostRecord, DeliveryState, StatusRecord
 from subgraphs.whatsapp.repository import WhatsAppRepository
@@ -264,6 +264,19 @@ class Query:
         return await WhatsAppStatus.resolve_reference(info, id)
 
 
+@strawberry.type(description="One cross-post that reached a final state, and its Status.")
+class CrossPostSettled:
+    status: WhatsAppStatus
+    cross_post: CrossPost
+
+
+async def _fresh_status(info: Info, status_id: str) -> StatusRecord | None:
+    """The Status read afresh (not through the connection's loaders, which would cache): current
+    and visible to the caller by the query rule, or None (expired, or not theirs)."""
+    found = await info.context.repository.live_statuses_by_ids((status_id,))
+    return await owned_or_none(info.context, found.get(status_id))
+
+
 @strawberry.type
 class Subscription:
     @subscription(
@@ -274,14 +287,31 @@ class Subscription:
     )
     async def status_posted(self, info: Info) -> AsyncGenerator[WhatsAppStatus, None]:
         viewer = await require_viewer(info.context)
-        repository = info.context.repository
-        async for status_id in status_events(info.context.request).stream(viewer.person_id):
-            # Read afresh (not through the connection's loaders, which would cache): current
-            # and still the owner's, or gone (expired) and skipped.
-            found = await repository.live_statuses_by_ids((status_id,))
-            record = found.get(status_id)
-            if record is not None and record.owner_id == viewer.person_id:
+        async for status_id in events_for(info.context, STATUS_POSTED, viewer.person_id):
+            record = await _fresh_status(info, status_id)
+            if record is not None:
                 yield WhatsAppStatus.from_record(record)
+
+    @subscription(
+        description=(
+            "Each of the caller's cross-posts once it settles, per platform: delivered (DONE,"
+            " with its Story), FAILED or CANCELLED; from the posting itself or the outbox's"
+            " later retries, on any replica. Only the owner's own, and only with a token."
+        )
+    )
+    async def cross_post_settled(self, info: Info) -> AsyncGenerator[CrossPostSettled, None]:
+        viewer = await require_viewer(info.context)
+        async for payload in events_for(info.context, CROSS_POST_SETTLED, viewer.person_id):
+            status_id, _, platform = payload.partition(" ")
+            record = await _fresh_status(info, status_id)
+            if record is None:
+                continue
+            for entry in record.cross_posts:
+                if entry.platform == platform:
+                    yield CrossPostSettled(
+                        status=WhatsAppStatus.from_record(record),
+                        cross_post=CrossPost.from_record(entry),
+                    )
 
 
 schema = federation_schema(

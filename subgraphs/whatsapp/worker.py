@@ -2,7 +2,8 @@
 
 Every replica runs one. Each tick it claims Statuses whose delivery is due (a compare-and-set on
 `deliveryDueAt`, so replicas share the work without a lock service), asks Accounts Center which
-targets are still allowed, attempts the pending entries and stores the outcome. Expired Statuses
+targets are still allowed, attempts the pending entries and stores the outcome, then tells the
+owner's `crossPostSettled` streams of each entry it settled. Expired Statuses
 are purged now and then for servers without TTL indexes. Errors are logged and the loop goes on:
 a database or network hiccup must never stop delivery for good.
 """
@@ -17,9 +18,11 @@ from datetime import UTC, datetime, timedelta
 
 import aiohttp
 
+from subgraphs.common.events import EventBus
 from subgraphs.common.internal import InternalCallError
 from subgraphs.common.settings import Settings
 from subgraphs.whatsapp.delivery import DeliveryPolicy, allowed_targets, deliver_status, next_due
+from subgraphs.whatsapp.events import announce_settled
 from subgraphs.whatsapp.records import StatusRecord
 from subgraphs.whatsapp.repository import WhatsAppRepository
 
@@ -39,8 +42,10 @@ class DeliveryWorker:
         http: aiohttp.ClientSession,
         settings: Settings,
         policy: DeliveryPolicy,
+        events: EventBus,
     ) -> None:
         self._repository = repository
+        self._events = events
         self._http = http
         self._settings = settings
         self._policy = policy
@@ -86,4 +91,5 @@ class DeliveryWorker:
             await self._repository.save_delivery(status, status.cross_posts, retry_at)
             return
         entries = await deliver_status(self._http, self._settings, status, self._policy, allowed)
-        await self._repository.save_delivery(status, entries, next_due(entries))
+        saved = await self._repository.save_delivery(status, entries, next_due(entries))
+        await announce_settled(self._events, status.cross_posts, saved)

@@ -64,6 +64,8 @@ class Graph:
     internal_token: str
     log_dir: Path
     services: dict[str, Service] = field(default_factory=dict)
+    redis_url: str | None = None
+    """Every subgraph's `REDIS_URL` (replicas too), when the stack was started with one."""
 
     def url(self, name: str) -> str:
         return self.services[name].url
@@ -128,7 +130,13 @@ class Graph:
     def _start(self, name: str, port: int, log_name: str) -> Service:
         ports = {n: s.port for n, s in self.services.items()}
         env = subgraph_env(
-            name, ports, self.mongodb_uri, self.prefix, self.internal_token, DEFAULT_REGIONS
+            name,
+            ports,
+            self.mongodb_uri,
+            self.prefix,
+            self.internal_token,
+            DEFAULT_REGIONS,
+            redis_url=self.redis_url,
         )
         env["PORT"] = str(port)
         env["CROSSPOST_RETRY_MAX_SECONDS"] = RETRY_CAP_SECONDS
@@ -263,23 +271,35 @@ class Graph:
         return person, ids
 
 
-def start_graph(mongodb_uri: str, log_dir: Path, *, worker_poll_seconds: float = 0.5) -> Graph:
+def start_graph(
+    mongodb_uri: str,
+    log_dir: Path,
+    *,
+    worker_poll_seconds: float = 0.5,
+    redis_url: str | None = None,
+) -> Graph:
     """All four subgraphs on a prefix and internal token of their own.
 
     `worker_poll_seconds` is how often WhatsApp's delivery worker looks for due cross-posts;
     a long interval keeps its queries out of the command counts that batching tests read.
+    With `redis_url`, every subgraph (and replica) shares events and revocations through it.
     """
     graph = Graph(
         mongodb_uri=mongodb_uri,
         prefix=new_prefix(),
         internal_token=secrets.token_urlsafe(24),
         log_dir=log_dir,
+        redis_url=redis_url,
     )
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("CROSSPOST_RETRY_MAX_SECONDS", RETRY_CAP_SECONDS)
         patch.setenv("CROSSPOST_POLL_SECONDS", str(worker_poll_seconds))
         graph.services = start_subgraphs(
-            mongodb_uri, graph.prefix, log_dir, internal_token=graph.internal_token
+            mongodb_uri,
+            graph.prefix,
+            log_dir,
+            internal_token=graph.internal_token,
+            redis_url=redis_url,
         )
     return graph
 
