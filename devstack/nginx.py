@@ -22,8 +22,17 @@ from pathlib import Path
 
 from devstack.processes import ServiceSpec, http_ok
 
-__all__ = ["FAIL_TIMEOUT", "MAX_FAILS", "Upstream", "find_nginx", "nginx_config", "nginx_spec"]
+__all__ = [
+    "ACCESS_LOG",
+    "FAIL_TIMEOUT",
+    "MAX_FAILS",
+    "Upstream",
+    "find_nginx",
+    "nginx_config",
+    "nginx_spec",
+]
 
+ACCESS_LOG = "nginx-access.log"  # in the stack's log folder, one line per request
 MAX_FAILS = 1
 FAIL_TIMEOUT = "5s"
 START_TIMEOUT_SECONDS = 30.0
@@ -101,7 +110,11 @@ def nginx_config(
         f"error_log {log_dir / 'nginx-error.log'} warn;\n"
         "events {\n  worker_connections 4096;\n}\n"
         "http {\n"
-        f"  access_log {log_dir / 'nginx-access.log'} combined buffer=64k flush=1s;\n"
+        # Which front (`$server_port`) and which replica (`$upstream_addr`, every one tried)
+        # answered: what an operator asks first when one replica misbehaves.
+        '  log_format cluster \'$remote_addr [$time_local] :$server_port "$request" $status'
+        " $body_bytes_sent upstream=$upstream_addr $request_time';\n"
+        f"  access_log {log_dir / ACCESS_LOG} cluster buffer=64k flush=1s;\n"
         f"{temps}"
         "  map $http_upgrade $connection_upgrade {\n    default upgrade;\n    '' '';\n  }\n"
         + "".join(blocks)
