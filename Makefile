@@ -99,9 +99,10 @@ format: install
 schema: install npm-tools
 	$(PY) -m devstack schema
 
-bench: install npm-tools redis
+bench: install npm-tools redis nginx
 	$(PY) -m benchmarks run
 	$(PY) -m benchmarks stack
+	$(PY) -m benchmarks scaling
 
 bench-quick: install npm-tools
 	$(PY) -m benchmarks run --quick
