@@ -5,11 +5,12 @@ export UV_PROJECT_ENVIRONMENT := $(CURDIR)/.cache/venv
 UV := $(CURDIR)/.cache/tools/uv/bin/uv
 PY := $(UV_PROJECT_ENVIRONMENT)/bin/python
 
-.PHONY: help install run smoke test lint format schema bench bench-quick npm-tools peers browser redis clean
+.PHONY: help install run cluster nginx smoke test lint format schema bench bench-quick npm-tools peers browser redis clean
 
 help:
 	@echo "make run    - start the database, the four subgraphs and the gateway (GraphiQL URL printed)"
 	@echo "make test   - the whole test suite (unit, integration, end-to-end)"
+	@echo "make cluster - the same behind nginx: GATEWAY_REPLICAS gateways (2), two of each subgraph"
 	@echo "make smoke  - start everything, run every example operation, stop everything"
 	@echo "make lint   - ruff check, ruff format --check, mypy --strict"
 	@echo "make schema - print each subgraph's SDL and compose schema/supergraph.graphql"
@@ -60,10 +61,23 @@ redis: /usr/bin/redis-server
 	@SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	$$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server
 
+# Debian's nginx: `make cluster` runs it unprivileged, on a config of its own under .cache/devstack
+# (the package's own service is never started or used).
+nginx: /usr/sbin/nginx
+
+/usr/sbin/nginx:
+	@SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	$$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx
+
 # redis-server is wanted, not required: when it cannot be installed the stack runs without it.
 run: install npm-tools
 	-@$(MAKE) --no-print-directory redis
 	$(PY) -m devstack run
+
+# nginx is required (it is the load balancer); Redis is what makes replicas share APQ and limits.
+cluster: install npm-tools nginx
+	-@$(MAKE) --no-print-directory redis
+	$(PY) -m devstack cluster
 
 smoke: install npm-tools
 	-@$(MAKE) --no-print-directory redis
@@ -85,9 +99,10 @@ format: install
 schema: install npm-tools
 	$(PY) -m devstack schema
 
-bench: install npm-tools redis
+bench: install npm-tools redis nginx
 	$(PY) -m benchmarks run
 	$(PY) -m benchmarks stack
+	$(PY) -m benchmarks scaling
 
 bench-quick: install npm-tools
 	$(PY) -m benchmarks run --quick

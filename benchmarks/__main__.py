@@ -117,6 +117,14 @@ def _subscriptions(args: argparse.Namespace) -> int:
     return 0
 
 
+def _scaling(args: argparse.Namespace) -> int:
+    from benchmarks.scaling import run_scaling_benchmark, scaling_markdown
+
+    out = Path(args.out) if args.out else BENCH_DIR / "results"
+    print(scaling_markdown(run_scaling_benchmark(args.seconds, out)))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -154,6 +162,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     subscriptions.add_argument("--people", type=int, default=10, help="people subscribing")
     subscriptions.add_argument("--out", help="results folder (default benchmarks/results)")
     subscriptions.set_defaults(handler=_subscriptions)
+    scaling = commands.add_parser("scaling", help="`Me` through nginx with 1 and 2 gateways")
+    scaling.add_argument("--seconds", type=float, default=20)
+    scaling.add_argument("--out", help="results folder (default benchmarks/results)")
+    scaling.set_defaults(handler=_scaling)
     args = parser.parse_args(argv)
     # `timeout` and CI runners stop with SIGTERM: turn it into SystemExit so that every
     # `finally` runs and stops the gateways and subgraphs this process started.

@@ -38,7 +38,7 @@ from devstack.processes import Service, free_port
 from devstack.redis_server import RedisServer
 from devstack.stack import ROOT, gateway_env, start_gateway, start_subgraphs, stop_all
 
-__all__ = ["StackRun", "run_stack_benchmark"]
+__all__ = ["StackRun", "demo_tokens", "measure_me", "run_stack_benchmark", "to_markdown"]
 
 TOKENS_PER_PERSON = 40
 ME_QUERY = (ROOT / "examples" / "me.graphql").read_text()
@@ -70,11 +70,11 @@ def run_stack_benchmark(seconds: float, out_dir: Path) -> list[StackRun]:
     try:
         for mode in MODES:
             with _stack(mode, database.uri, prefix, log_dir) as (gateway, components):
-                tokens = _tokens(gateway, {n: s.url for n, s in components.items()})
+                tokens = demo_tokens(gateway.url, {n: s.url for n, s in components.items()})
                 pids = {"gateway": gateway.pid, **{n: s.pid for n, s in components.items()}}
                 if database.pid is not None:  # our own FerretDB: its CPU is part of the cost
                     pids["ferretdb"] = database.pid
-                runs.append(_measure(mode, gateway.url, pids, tokens, seconds))
+                runs.append(measure_me(mode, gateway.url, pids, tokens, seconds))
     finally:
         drop_prefixed(database.uri, prefix)
         database.stop()
@@ -112,8 +112,9 @@ def _stack(
             redis.stop()
 
 
-def _tokens(gateway: Service, services: dict[str, str]) -> list[str]:
-    """Load the demo people (idempotent) and sign each in many times; check one `Me`."""
+def demo_tokens(gateway_url: str, services: dict[str, str]) -> list[str]:
+    """Load the demo people (idempotent) and sign each in many times; check one `Me` through
+    the gateway at `gateway_url` (a process, or nginx in front of several)."""
     urls = {name: f"{url}/graphql" for name, url in services.items() if name != "redis"}
     tokens: list[str] = []
     for person in DEMO_PEOPLE:
@@ -122,13 +123,13 @@ def _tokens(gateway: Service, services: dict[str, str]) -> list[str]:
             sign_in(urls["accounts"], person.email, person.password)
             for _ in range(TOKENS_PER_PERSON)
         )
-    answer = post_graphql(f"{gateway.url}/graphql", ME_QUERY, token=tokens[0])
+    answer = post_graphql(f"{gateway_url}/graphql", ME_QUERY, token=tokens[0])
     if answer.errors or not (answer.data or {}).get("me"):
         raise RuntimeError(f"Me did not answer cleanly: {answer.body}")
     return tokens
 
 
-def _measure(
+def measure_me(
     mode: str, gateway_url: str, pids: dict[str, int], tokens: list[str], seconds: float
 ) -> StackRun:
     with tempfile.TemporaryDirectory() as scratch:

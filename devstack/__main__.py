@@ -28,6 +28,12 @@ def _run(args: argparse.Namespace) -> int:
     return run()
 
 
+def _cluster(args: argparse.Namespace) -> int:
+    from devstack.run import run
+
+    return run(cluster=True)
+
+
 def _smoke(args: argparse.Namespace) -> int:
     from devstack.smoke import smoke
 
@@ -48,6 +54,10 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.Namespace], int]]] = {
         _prepare_tests,
     ),
     "run": ("start everything, load the demo world, serve GraphiQL until Ctrl-C", _run),
+    "cluster": (
+        "`run` with GATEWAY_REPLICAS gateways and two of each subgraph behind nginx",
+        _cluster,
+    ),
     "smoke": ("start everything, run every example through the gateway, stop", _smoke),
     "schema": ("print each subgraph's SDL and compose schema/supergraph.graphql", _schema),
 }

@@ -9,6 +9,10 @@ a subgraph, the gateway) is logged with its exit code and started again with bac
 port, and `make run` keeps running. Only Ctrl-C or SIGTERM stops it, and then everything it
 started, by PID.
 
+`make cluster` (`run(cluster=True)`) is the same with every subgraph and the gateway replicated
+behind nginx (`devstack/cluster.py`); the banner also lists each replica, so operators can
+find one.
+
 For tests and scripts: `DEVSTACK_FREE_PORTS=1` puts the subgraphs on free ports instead of their
 usual ones, `DEVSTACK_LOG_DIR` moves the logs and `DEVSTACK_DATA_DIR` the database's data.
 """
@@ -21,6 +25,7 @@ import sys
 from pathlib import Path
 from types import FrameType
 
+from devstack.cluster import replicas_from_env, start_cluster
 from devstack.database import DATA_ROOT
 from devstack.demo import DEMO_PEOPLE, DEMO_PERSON, load_demo_world, sign_in
 from devstack.graphql_client import GraphQLError
@@ -62,6 +67,15 @@ def _options() -> StackOptions:
     )
 
 
+def _replica_lines(stack: RunningStack) -> list[str]:
+    """For `make cluster`: every process behind nginx, by name, port and PID."""
+    if stack.front is None:
+        return []
+    behind = [s for s in stack.services() if s.name not in {"ferretdb", "redis", "nginx"}]
+    listed = ", ".join(f"{s.name} :{s.port} (pid {s.pid})" for s in behind)
+    return [f"Replicas:      {listed}", f"Balancer:      nginx, {stack.front.balancer_config}"]
+
+
 def _banner(stack: RunningStack, token: str) -> str:
     others = ", ".join(f"{p.email}" for p in DEMO_PEOPLE if p is not DEMO_PERSON)
     lines = [
@@ -71,8 +85,8 @@ def _banner(stack: RunningStack, token: str) -> str:
         f"Other people:  {others} (same password)",
         "A ready token for the demo person (curl; GraphiQL signs in by itself with SignIn):",
         f'  {{"Authorization": "Bearer {token}"}}',
-        "Subgraphs:     "
-        + ", ".join(f"{name} {service.url}" for name, service in stack.subgraphs.items()),
+        "Subgraphs:     " + ", ".join(f"{name} {url}" for name, url in stack.subgraph_urls.items()),
+        *_replica_lines(stack),
         f"Redis:         {stack.redis_url or 'not running (make redis installs it)'}",
         f"Logs:          {stack.options.log_dir}",
         "Crashed processes are restarted (logged here).",
@@ -99,16 +113,25 @@ def _supervise(stack: RunningStack) -> str:
     return received[0]
 
 
-def run() -> int:
-    """Entry point of `python -m devstack run`."""
+def run(*, cluster: bool = False) -> int:
+    """Entry point of `python -m devstack run` (and, with `cluster`, of `... cluster`)."""
     options = _options()
+    replicas = replicas_from_env() if cluster else None
     previous = {sig: signal.signal(sig, _on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     stack: RunningStack | None = None
     try:
-        print("starting the database, Redis, four subgraphs and the gateway ...", flush=True)
-        stack = start_stack(options)
+        if replicas is None:
+            print("starting the database, Redis, four subgraphs and the gateway ...", flush=True)
+            stack = start_stack(options)
+        else:
+            print(
+                f"starting the database, Redis, {replicas.subgraphs} of each subgraph,"
+                f" {replicas.gateways} gateways and nginx ...",
+                flush=True,
+            )
+            stack = start_cluster(options, replicas)
         print("loading the demo world ...", flush=True)
-        load_demo_world({name: stack.subgraph_url(name) for name in stack.subgraphs})
+        load_demo_world({name: stack.subgraph_url(name) for name in stack.subgraph_urls})
         token = sign_in(stack.graphql_url, DEMO_PERSON.email, DEMO_PERSON.password)
         print(_banner(stack, token), flush=True)
         name = _supervise(stack)

@@ -166,7 +166,7 @@ def check_signed_out(url: str, token: str) -> None:
 
 
 def _smoke_in(stack: RunningStack) -> None:
-    urls = {name: stack.subgraph_url(name) for name in stack.subgraphs}
+    urls = {name: stack.subgraph_url(name) for name in stack.subgraph_urls}
     print("loading the demo world through the subgraphs ...")
     load_demo_world(urls)
     token = sign_in(stack.graphql_url, DEMO_PERSON.email, DEMO_PERSON.password)

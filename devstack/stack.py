@@ -23,6 +23,7 @@ __all__ = [
     "ROOT",
     "SUBGRAPHS",
     "gateway_env",
+    "gateway_env_for_urls",
     "gateway_spec",
     "start_gateway",
     "start_subgraphs",
@@ -142,18 +143,23 @@ def start_subgraphs(
 
 
 def gateway_env(subgraphs: Mapping[str, Service]) -> dict[str, str]:
-    """Subgraph URL overrides for the gateway, one variable per subgraph, and accounts' JWKS.
+    """Subgraph URL overrides for the gateway, one variable per subgraph, and accounts' JWKS."""
+    return gateway_env_for_urls({name: service.url for name, service in subgraphs.items()})
+
+
+def gateway_env_for_urls(base_urls: Mapping[str, str]) -> dict[str, str]:
+    """The same overrides from each subgraph's base URL (a process's, or a load balancer's).
 
     `schema/gateway.yaml` verifies tokens against accounts' JWKS on its usual port; like the
     subgraph URLs, the JWKS URL follows the port accounts was given here.
     """
     env = {
-        f"{GATEWAY_URL_ENV_PREFIX}{name.upper()}": f"{service.url}/graphql"
-        for name, service in subgraphs.items()
+        f"{GATEWAY_URL_ENV_PREFIX}{name.upper()}": f"{url}/graphql"
+        for name, url in base_urls.items()
     }
-    accounts = subgraphs.get("accounts")
+    accounts = base_urls.get("accounts")
     if accounts is not None:
-        env[JWKS_URL_ENV] = f"{accounts.url}{JWKS_PATH}"
+        env[JWKS_URL_ENV] = f"{accounts}{JWKS_PATH}"
     return env
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import secrets
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,11 +22,14 @@ from devstack.supervisor import Supervisor
 
 __all__ = [
     "DEFAULT_PORTS",
+    "Front",
     "RunningStack",
     "StackOptions",
+    "StartTopology",
     "port_or_free",
     "start_redis",
     "start_stack",
+    "start_with",
 ]
 
 SUPERGRAPH = ROOT / "schema" / "supergraph.graphql"
@@ -47,28 +51,47 @@ class StackOptions:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Front:
+    """Where clients reach a balanced stack (`make cluster`): nginx's base URLs, not a process's."""
+
+    gateway: str
+    subgraphs: dict[str, str]
+    balancer_config: Path | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class RunningStack:
-    """Everything that is up, watched by one supervisor, with the one `stop()` for it all."""
+    """Everything that is up, watched by one supervisor, with the one `stop()` for it all.
+
+    Without `front` each subgraph and the gateway is one process reached directly; with it
+    (`make cluster`) every URL here is nginx's, in front of the replicas.
+    """
 
     options: StackOptions
     database: Database
     supervisor: Supervisor
     redis_url: str | None = None
+    front: Front | None = None
 
     @property
-    def subgraphs(self) -> dict[str, Service]:
-        return {name: self.supervisor.service(name) for name in SUBGRAPHS}
-
-    @property
-    def gateway(self) -> Service:
-        return self.supervisor.service("gateway")
+    def subgraph_urls(self) -> dict[str, str]:
+        """Each subgraph's base URL (no path), in SUBGRAPHS order."""
+        if self.front is not None:
+            return dict(self.front.subgraphs)
+        return {name: self.supervisor.service(name).url for name in SUBGRAPHS}
 
     @property
     def graphql_url(self) -> str:
-        return f"{self.gateway.url}/graphql"
+        base = self.front.gateway if self.front is not None else self.gateway.url
+        return f"{base}/graphql"
+
+    @property
+    def gateway(self) -> Service:
+        """The one gateway process of `make run` (a cluster's are `gateway-1`, `gateway-2`...)."""
+        return self.supervisor.service("gateway")
 
     def subgraph_url(self, name: str) -> str:
-        return f"{self.supervisor.service(name).url}/graphql"
+        return f"{self.subgraph_urls[name]}/graphql"
 
     def services(self) -> list[Service]:
         """Every process we run, in start order (the database and Redis when they are ours)."""
@@ -111,8 +134,21 @@ def start_redis(options: StackOptions, supervisor: Supervisor) -> str | None:
     return redis_url(port)
 
 
+StartTopology = Callable[[StackOptions, Database, Supervisor, str | None], Front | None]
+"""Starts the subgraphs and gateways under the supervisor, given the database and Redis's URL;
+returns where clients reach them when that is not the processes themselves."""
+
+
 def start_stack(options: StackOptions) -> RunningStack:
-    """Start database, Redis, subgraphs and gateway under one supervisor.
+    """Start database, Redis, subgraphs and gateway under one supervisor (`make run`).
+
+    On failure whatever already started is stopped again.
+    """
+    return start_with(options, _single_processes)
+
+
+def start_with(options: StackOptions, topology: StartTopology) -> RunningStack:
+    """Open the database and start Redis, then `topology`, all under one supervisor.
 
     On failure whatever already started is stopped again.
     """
@@ -124,24 +160,33 @@ def start_stack(options: StackOptions) -> RunningStack:
         supervisor.adopt(database.spec, database.pid)  # from now on the supervisor stops it
     try:
         redis = start_redis(options, supervisor)
-        ports = {
-            name: port_or_free(DEFAULT_PORTS[name]) if options.prefer_default_ports else free_port()
-            for name in SUBGRAPHS
-        }
-        specs = subgraph_specs(
-            database.uri,
-            options.db_prefix,
-            options.log_dir,
-            internal_token=secrets.token_urlsafe(32),
-            ports=ports,
-            redis_url=redis,
-        )
-        subgraphs = {spec.name: supervisor.launch(spec) for spec in specs}
-        env = gateway_env(subgraphs) | ({"GATEWAY_REDIS_URL": redis} if redis else {})
-        log_path = options.log_dir / "gateway.log"
-        supervisor.launch(gateway_spec(options.supergraph, options.gateway_port, env, log_path))
+        front = topology(options, database, supervisor, redis)
     except BaseException:
         supervisor.stop()
         database.remove_throwaway_data()
         raise
-    return RunningStack(options=options, database=database, supervisor=supervisor, redis_url=redis)
+    return RunningStack(
+        options=options, database=database, supervisor=supervisor, redis_url=redis, front=front
+    )
+
+
+def _single_processes(
+    options: StackOptions, database: Database, supervisor: Supervisor, redis: str | None
+) -> None:
+    """One process per subgraph, on its usual port when asked and free, and one gateway."""
+    ports = {
+        name: port_or_free(DEFAULT_PORTS[name]) if options.prefer_default_ports else free_port()
+        for name in SUBGRAPHS
+    }
+    specs = subgraph_specs(
+        database.uri,
+        options.db_prefix,
+        options.log_dir,
+        internal_token=secrets.token_urlsafe(32),
+        ports=ports,
+        redis_url=redis,
+    )
+    subgraphs = {spec.name: supervisor.launch(spec) for spec in specs}
+    env = gateway_env(subgraphs) | ({"GATEWAY_REDIS_URL": redis} if redis else {})
+    log_path = options.log_dir / "gateway.log"
+    supervisor.launch(gateway_spec(options.supergraph, options.gateway_port, env, log_path))

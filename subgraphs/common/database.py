@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import pymongo
-from pymongo import AsyncMongoClient
+from pymongo import AsyncMongoClient, uri_parser
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import ConnectionFailure, ExecutionTimeout, PyMongoError, WTimeoutError
@@ -28,8 +28,10 @@ __all__ = [
     "database_answers",
     "database_for",
     "is_database_outage",
+    "write_concern_of",
 ]
 
+MAJORITY = "majority"
 Document = dict[str, Any]
 MongoClient = AsyncMongoClient[Document]
 MongoDatabase = AsyncDatabase[Document]
@@ -39,11 +41,16 @@ MongoCollection = AsyncCollection[Document]
 def create_client(settings: Settings, *, listeners: Sequence[CommandListener] = ()) -> MongoClient:
     """A pooled client for `settings.mongodb_uri`; `listeners` see every command (monitoring).
 
-    The timeouts (`settings.database_timeouts`) win over the same options in the URI.
+    The timeouts (`settings.database_timeouts`) win over the same options in the URI. Writes
+    are acknowledged by a majority of the replica set (`w: "majority"`) unless the URI says
+    otherwise (`?w=1`): a write a primary acknowledged alone can be rolled back when it fails
+    over, and an outbox entry or a claim that is rolled back is a cross-post lost or sent
+    twice. A standalone server and FerretDB take `majority` as an ordinary acknowledged write.
     """
     timeouts = settings.database_timeouts
     return AsyncMongoClient(
         settings.mongodb_uri,
+        w=write_concern_of(settings.mongodb_uri),
         connectTimeoutMS=timeouts.connect_ms,
         socketTimeoutMS=timeouts.socket_ms,
         serverSelectionTimeoutMS=timeouts.server_selection_ms,
@@ -51,6 +58,12 @@ def create_client(settings: Settings, *, listeners: Sequence[CommandListener] = 
         appname=f"subgraph-{settings.name}",
         event_listeners=list(listeners),
     )
+
+
+def write_concern_of(uri: str) -> int | str:
+    """`w` as the URI sets it, otherwise "majority"."""
+    chosen: int | str = uri_parser.parse_uri(uri).get("options", {}).get("w", MAJORITY)
+    return chosen
 
 
 def database_for(client: MongoClient, settings: Settings) -> MongoDatabase:

@@ -57,3 +57,4 @@ class StatusRecord:
     expires_at: datetime
     cross_posts: tuple[CrossPostRecord, ...]
     delivery_due_at: datetime | None
+    lease: int = 0  # the delivery lease this record was read under (0: the posting replica's)

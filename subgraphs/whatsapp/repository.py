@@ -6,9 +6,13 @@ so every read also filters on `expiresAt > now` and the delivery worker purges e
 
 A Status and its cross-posts are one document: the cross-post entries are the outbox. Writing them
 in the same insert as the Status makes them durable together without a transaction (FerretDB 1.x
-has none). `deliveryDueAt` is set while any entry is PENDING; whoever delivers first claims the
-Status by moving `deliveryDueAt` forward with a compare-and-set, so two replicas do not deliver
-the same Status at the same time (and if they ever do, the target's unique index keeps one Story).
+has none). `deliveryDueAt` is set while any entry is PENDING. A replica claims a due Status by
+taking its next numbered lease (a unique insert into `delivery_leases`, atomic on MongoDB and
+FerretDB alike) and moving `deliveryDueAt` to the lease's end: if the replica dies, the Status is
+due again when the lease runs out. Results are stored only while the Status still names that
+lease. So two replicas never deliver the same Status at the same time, and if a lease runs out
+mid-delivery the target's unique index on (originPlatform, originId) still keeps one Story:
+each cross-post lands exactly once.
 """
 
 from __future__ import annotations
@@ -98,7 +102,13 @@ def _status(document: Document) -> StatusRecord:
         expires_at=document["expiresAt"],
         cross_posts=tuple(_cross_post(entry) for entry in document.get("crossPosts", [])),
         delivery_due_at=document.get("deliveryDueAt"),
+        lease=int(document.get("lease", 0)),
     )
+
+
+def _lease_values(lease: int) -> list[int | None]:
+    """Lease 0 (the posting replica's in-line try) is stored as no `lease` field at all."""
+    return [0, None] if lease == 0 else [lease]
 
 
 def _object_ids(ids: Iterable[str]) -> list[ObjectId]:
@@ -111,6 +121,7 @@ class WhatsAppRepository:
     def __init__(self, database: MongoDatabase) -> None:
         self._accounts = database["accounts"]
         self._statuses = database["statuses"]
+        self._leases = database["delivery_leases"]
         self.link_proofs = LinkProofStore(database)
 
     async def ensure_indexes(self) -> None:
@@ -119,6 +130,7 @@ class WhatsAppRepository:
         await self._statuses.create_index([("accountId", ASCENDING), ("createdAt", DESCENDING)])
         await self._statuses.create_index([("deliveryDueAt", ASCENDING)])
         await create_ttl_index(self._statuses, "expiresAt")
+        await create_ttl_index(self._leases, "until")
         await self.link_proofs.ensure_indexes()
 
     async def register_account(
@@ -196,18 +208,29 @@ class WhatsAppRepository:
     async def claim_due(
         self, now: datetime, claimed_until: datetime, limit: int
     ) -> list[StatusRecord]:
-        """Statuses whose delivery is due, each claimed until `claimed_until` by this caller."""
+        """Up to `limit` Statuses whose delivery is due, each leased to this caller until
+        `claimed_until` (a lease that runs out, because its replica died, is due again).
+
+        Taking lease n+1 of a Status is inserting `<status id>:<n+1>` into `delivery_leases`:
+        the unique `_id` lets exactly one replica win it on every server. A compare-and-set
+        update would be enough on MongoDB, but FerretDB 1.x checks an update's filter apart
+        from its write, so two replicas racing for one Status could both "win" there.
+        """
         query = {"deliveryDueAt": {"$lte": now}, "expiresAt": {"$gt": now}}
-        due = self._statuses.find(query).sort("deliveryDueAt", ASCENDING)
-        claimed: list[StatusRecord] = []
+        due = self._statuses.find(query).sort("deliveryDueAt", ASCENDING).limit(limit)
         until = to_millis(claimed_until)
-        async for document in due.limit(limit):
-            result = await self._statuses.update_one(
-                {"_id": document["_id"], "deliveryDueAt": document["deliveryDueAt"]},
-                {"$set": {"deliveryDueAt": until}},
-            )
-            if result.modified_count == 1:
-                claimed.append(_status({**document, "deliveryDueAt": until}))
+        claimed: list[StatusRecord] = []
+        async for document in due:
+            lease = int(document.get("lease", 0)) + 1
+            try:
+                await self._leases.insert_one(
+                    {"_id": f"{document['_id']}:{lease}", "until": until, "takenAt": now}
+                )
+            except DuplicateKeyError:
+                continue  # another replica took this lease first
+            change = {"deliveryDueAt": until, "lease": lease}
+            await self._statuses.update_one({"_id": document["_id"]}, {"$set": change})
+            claimed.append(_status({**document, **change}))
         return claimed
 
     async def save_delivery(
@@ -225,7 +248,7 @@ class WhatsAppRepository:
         else:
             change["$set"]["deliveryDueAt"] = to_millis(next_due)
         result = await self._statuses.update_one(
-            {"_id": ObjectId(status.id), "deliveryDueAt": status.delivery_due_at}, change
+            {"_id": ObjectId(status.id), "lease": {"$in": _lease_values(status.lease)}}, change
         )
         if result.modified_count != 1:
             return None
@@ -240,12 +263,17 @@ class WhatsAppRepository:
                 "expiresAt": status.expires_at,
                 "crossPosts": entries,
                 "deliveryDueAt": due,
+                "lease": status.lease,
             }
         )
 
     async def purge_expired(self) -> int:
-        """Delete expired Statuses (for servers without TTL indexes); how many went."""
-        result = await self._statuses.delete_many({"expiresAt": {"$lte": datetime.now(UTC)}})
+        """Delete expired Statuses and leases (for servers without TTL indexes); how many
+        Statuses went. A lease only matters until the Status records its number, which it
+        does right after taking it, so one that ran out is safe to drop."""
+        now = datetime.now(UTC)
+        await self._leases.delete_many({"until": {"$lte": now}})
+        result = await self._statuses.delete_many({"expiresAt": {"$lte": now}})
         return result.deleted_count
 
 

@@ -1,11 +1,11 @@
 """The background loop that finishes cross-posts the `postStatus` mutation could not.
 
-Every replica runs one. Each tick it claims Statuses whose delivery is due (a compare-and-set on
-`deliveryDueAt`, so replicas share the work without a lock service), asks Accounts Center which
-targets are still allowed, attempts the pending entries and stores the outcome, then tells the
-owner's `crossPostSettled` streams of each entry it settled. Expired Statuses
-are purged now and then for servers without TTL indexes. Errors are logged and the loop goes on:
-a database or network hiccup must never stop delivery for good.
+Every replica runs one. Each tick it claims Statuses whose delivery is due (a numbered lease per
+Status, taken by a unique insert, so replicas share the work without a lock service), asks
+Accounts Center which targets are still allowed, attempts the pending entries and stores the
+outcome, then tells the owner's `crossPostSettled` streams of each entry it settled. Expired
+Statuses (and spent leases) are purged now and then for servers without TTL indexes. Errors are
+logged and the loop goes on: a database or network hiccup must never stop delivery for good.
 """
 
 from __future__ import annotations
