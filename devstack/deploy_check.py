@@ -118,7 +118,8 @@ def _value_flags(values: Mapping[str, str]) -> list[str]:
     """The supergraph and the placeholders as strings, `values` typed (`false` is a boolean)."""
     flags = ["--set-file", f"supergraph={SUPERGRAPH}"]
     for key, value in CHECK_VALUES.items():
-        flags += ["--set-string", f"{key}={value}"]
+        if key not in values:  # helm applies --set-string after --set: let `values` win
+            flags += ["--set-string", f"{key}={value}"]
     for key, value in values.items():
         flags += ["--set", f"{key}={value}"]
     return flags
