@@ -5,7 +5,7 @@ export UV_PROJECT_ENVIRONMENT := $(CURDIR)/.cache/venv
 UV := $(CURDIR)/.cache/tools/uv/bin/uv
 PY := $(UV_PROJECT_ENVIRONMENT)/bin/python
 
-.PHONY: help install run cluster nginx smoke test lint format schema bench bench-quick npm-tools peers browser redis clean
+.PHONY: help install run cluster nginx smoke test lint format schema bench bench-quick npm-tools peers browser redis clean deploy-check
 
 help:
 	@echo "make run    - start the database, the four subgraphs and the gateway (GraphiQL URL printed)"
@@ -15,6 +15,7 @@ help:
 	@echo "make lint   - ruff check, ruff format --check, mypy --strict"
 	@echo "make schema - print each subgraph's SDL and compose schema/supergraph.graphql"
 	@echo "make bench  - benchmarks beside Apollo Gateway and Hive Gateway (bench-quick: < 3 min)"
+	@echo "make deploy-check - compose.yaml, the Dockerfile and the Helm chart checked (helm lint, kubeconform)"
 
 $(UV):
 	python3 -m venv $(CURDIR)/.cache/tools/uv
@@ -98,6 +99,11 @@ format: install
 
 schema: install npm-tools
 	$(PY) -m devstack schema
+
+# helm, kubeconform and tools/deploycheck are built with Go into .cache/deploy on first use (a
+# few minutes), the Kubernetes schemas made from the k8s.io/kubernetes module's OpenAPI spec.
+deploy-check: install
+	$(PY) -m devstack deploy-check
 
 bench: install npm-tools redis nginx
 	$(PY) -m benchmarks run

@@ -13,8 +13,12 @@ def _prepare_tests(_: argparse.Namespace) -> int:
     """Build what the test session needs up front, so no test times out while building."""
     import os
 
+    from devstack.deploy_check import prepare_deploy_tools
     from devstack.ferretdb_build import ensure_ferretdb
 
+    # The deployment tests (tests/deploy) use helm, kubeconform and deploycheck: built here once.
+    prepare_deploy_tools()
+    print("deployment tools: helm, kubeconform, deploycheck and the Kubernetes schemas ready")
     if os.environ.get("MONGODB_URI"):
         print("MONGODB_URI is set; FerretDB is not needed.")
         return 0
@@ -48,6 +52,12 @@ def _schema(args: argparse.Namespace) -> int:
     return result
 
 
+def _deploy_check(args: argparse.Namespace) -> int:
+    from devstack.deploy_check import deploy_check
+
+    return deploy_check()
+
+
 COMMANDS: dict[str, tuple[str, Callable[[argparse.Namespace], int]]] = {
     "prepare-tests": (
         "build FerretDB (and other test prerequisites) ahead of pytest",
@@ -60,6 +70,10 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.Namespace], int]]] = {
     ),
     "smoke": ("start everything, run every example through the gateway, stop", _smoke),
     "schema": ("print each subgraph's SDL and compose schema/supergraph.graphql", _schema),
+    "deploy-check": (
+        "check compose.yaml, the Dockerfile and the Helm chart with the tools that read them",
+        _deploy_check,
+    ),
 }
 
 

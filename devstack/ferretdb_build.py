@@ -4,8 +4,8 @@
 zip lacks `build/version/version.txt`, so the module's source is copied out of the module cache,
 that file is written, the fixes in `ferretdb_patches` are applied, and `./cmd/ferretdb` is built
 from the copy. A stamp next to the binary records the version and patches it was built with.
-Every Go directory (GOPATH, module cache, build cache, config) stays under `.cache/go`, and a
-file lock lets parallel callers share one build.
+Go runs with its state under `.cache/go` (`devstack.golang`), and a file lock lets parallel
+callers share one build.
 """
 
 from __future__ import annotations
@@ -15,42 +15,23 @@ import json
 import os
 import shutil
 import stat
-import subprocess
 import sys
 from pathlib import Path
 
 from devstack.ferretdb_patches import apply_patches, patches_digest
+from devstack.golang import CACHE, GoError, run_go
 
 __all__ = ["FERRETDB_MODULE", "FERRETDB_VERSION", "FerretDBBuildError", "ensure_ferretdb"]
 
 FERRETDB_MODULE = "github.com/FerretDB/FerretDB"
 FERRETDB_VERSION = "v1.24.2"
-ROOT = Path(__file__).resolve().parent.parent
-CACHE = ROOT / ".cache"
 FERRETDB_HOME = CACHE / "ferretdb"
 BINARY = FERRETDB_HOME / "bin" / "ferretdb"
 STAMP = FERRETDB_HOME / "bin" / "ferretdb.stamp"
-BUILD_TIMEOUT_SECONDS = 1800
 
 
-class FerretDBBuildError(RuntimeError):
+class FerretDBBuildError(GoError):
     """Go is missing or the build failed; the message says which and shows Go's output."""
-
-
-def go_env() -> dict[str, str]:
-    """The environment for `go`, with all of Go's state kept under `.cache/go`."""
-    go_home = CACHE / "go"
-    env = dict(os.environ)
-    env.update(
-        GOPATH=str(go_home),
-        GOMODCACHE=str(go_home / "mod"),
-        GOCACHE=str(go_home / "cache"),
-        GOENV=str(go_home / "env"),
-        XDG_CONFIG_HOME=str(go_home / "config"),
-        CGO_ENABLED="0",
-        GOFLAGS="-buildvcs=false -modcacherw",
-    )
-    return env
 
 
 def ensure_ferretdb() -> Path:
@@ -75,36 +56,11 @@ def _is_built() -> bool:
     return STAMP.read_text() == _stamp()
 
 
-def _go() -> str:
-    go = shutil.which("go") or (
-        "/usr/local/go/bin/go" if Path("/usr/local/go/bin/go").is_file() else None
-    )
-    if go is None:
-        raise FerretDBBuildError(
-            "FerretDB must be built with Go, and `go` was not found on PATH. Install Go 1.24 or "
-            "later, or set MONGODB_URI to an existing MongoDB-compatible server."
-        )
-    return go
-
-
 def _run_go(args: list[str], cwd: Path) -> str:
     try:
-        result = subprocess.run(
-            [_go(), *args],
-            cwd=cwd,
-            env=go_env(),
-            capture_output=True,
-            text=True,
-            timeout=BUILD_TIMEOUT_SECONDS,
-            check=False,
-        )
-    except subprocess.TimeoutExpired as exc:
-        raise FerretDBBuildError(f"`go {' '.join(args)}` timed out") from exc
-    if result.returncode != 0:
-        raise FerretDBBuildError(
-            f"`go {' '.join(args)}` failed ({result.returncode}):\n{result.stderr[-4000:]}"
-        )
-    return result.stdout
+        return run_go(args, cwd)
+    except GoError as exc:
+        raise FerretDBBuildError(str(exc)) from exc
 
 
 def _build() -> None:

@@ -2,15 +2,17 @@
 
 The lifespan opens the database client (with a command counter attached), lets the repository
 create its indexes, opens one pooled aiohttp session for calls to other subgraphs, and builds the
-token verifier; it closes them all on shutdown. `GET /health` is 200 only once that is done and the
-database answers `ping`. `/graphql` is Strawberry's ASGI view with orjson encoding and a per-
-request context (fresh loaders, lazily verified caller); the same path takes WebSocket
-subscriptions (graphql-transport-ws), whose caller is the upgrade request's `Authorization`. `GET
-/internal/debug/commands` reports database command counts to tests that hold the internal token.
-`GET /metrics` is Prometheus' view of the GraphQL requests, and with an OTLP endpoint set the
-requests and their database commands are traced (`telemetry.py`). A response that is nothing but an
-outage (every error SERVICE_UNAVAILABLE, no data) is sent as 503 with `Retry-After`, and one that
-is nothing but RATE_LIMITED as 429 with the longest `retryAfter`.
+token verifier; it closes them all on shutdown. `GET /health` (liveness) is 200 once that is
+done, whatever the database does, so an orchestrator never restarts a subgraph for a database
+outage; `GET /ready` (readiness) is 200 only while the database also answers `ping`. `/graphql`
+is Strawberry's ASGI view with orjson encoding and a per-request context (fresh loaders, lazily
+verified caller); the same path takes WebSocket subscriptions (graphql-transport-ws), whose
+caller is the upgrade request's `Authorization`. `GET /internal/debug/commands` reports
+database command counts to tests that hold the internal token. `GET /metrics` is Prometheus'
+view of the GraphQL requests, and with an OTLP endpoint set the requests and their database
+commands are traced (`telemetry.py`). A response that is nothing but an outage (every error
+SERVICE_UNAVAILABLE, no data) is sent as 503 with `Retry-After`, and one that is nothing but
+RATE_LIMITED as 429 with the longest `retryAfter`.
 """
 
 from __future__ import annotations
@@ -76,7 +78,7 @@ _ANSWERED_ERRORS: contextvars.ContextVar[bool] = contextvars.ContextVar(
 `__call__`, which reads it for the metrics (Strawberry gives the view no per-request state)."""
 
 HEALTH_SECONDS = 0.8
-"""`GET /health` answers within a second whatever the database does (probes time out at 1 s)."""
+"""`GET /ready` answers within a second whatever the database does (probes time out at 1 s)."""
 
 
 def jwks_keys(settings: Settings, http: aiohttp.ClientSession, _: object) -> KeySource:
@@ -179,6 +181,13 @@ class _GraphQLView(GraphQL[RequestContext[Any, Any], None]):
 
 
 async def _health(request: Request) -> Response:
+    """Liveness: 200 once started; the process answers (the database is `/ready`'s concern)."""
+    if getattr(request.app.state, "services", None) is None:
+        return OrjsonResponse({"status": "starting"}, status_code=503)
+    return OrjsonResponse({"status": "ok"})
+
+
+async def _ready(request: Request) -> Response:
     """200 while the database answers `ping` within `HEALTH_SECONDS`, else 503 (never a hang)."""
     services: Services[Any] | None = getattr(request.app.state, "services", None)
     if services is None:
@@ -269,6 +278,7 @@ def create_app(spec: SubgraphSpec[R, L]) -> Starlette:
     view = _GraphQLView(spec.schema, spec.make_loaders, budget, telemetry.metrics)
     routes: list[BaseRoute] = [
         Route("/health", _health, methods=["GET"]),
+        Route("/ready", _ready, methods=["GET"]),
         Route("/metrics", telemetry.metrics.endpoint, methods=["GET"]),
         Route("/graphql", view, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", view),  # subscriptions (graphql-transport-ws)

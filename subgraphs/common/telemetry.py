@@ -43,7 +43,7 @@ from starlette.responses import Response
 __all__ = ["SubgraphMetrics", "SubgraphTelemetry", "request_outcome"]
 
 ENDPOINT_VARIABLES = ("OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
-UNTRACED_PATHS = "/health,/metrics"
+UNTRACED_PATHS = "/health,/ready,/metrics"
 BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
 

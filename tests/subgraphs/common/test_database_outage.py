@@ -4,7 +4,8 @@ A FerretDB of this module's own (never the session's) serves the four subgraphs 
 It is first stopped with SIGSTOP (connections open, nothing answers: a stalled database) and
 resumed, then killed with SIGKILL. Throughout:
 
-- subgraph `GET /health` answers 503 within about a second instead of hanging;
+- subgraph `GET /ready` answers 503 within about a second instead of hanging, and `GET /health`
+  (liveness) stays 200, so an orchestrator does not restart subgraphs for a database outage;
 - token checks answer SERVICE_UNAVAILABLE, not UNAUTHENTICATED, so clients do not sign out, and
   a malformed token is still UNAUTHENTICATED;
 - reads answer SERVICE_UNAVAILABLE, not INTERNAL_SERVER_ERROR, well within the gateway's 8 s
@@ -139,9 +140,12 @@ def assert_outage_answers(outage: Outage) -> None:
     """What every client sees while the database is down, stalled or dead."""
     accounts, whatsapp = outage.subgraphs["accounts"], outage.subgraphs["whatsapp"]
     for service in (accounts, whatsapp):
-        health = request(f"{service.url}/health")
-        assert health.status == 503, health
-        assert health.seconds < HEALTH_BOUND, health
+        ready = request(f"{service.url}/ready")
+        assert ready.status == 503, ready
+        assert ready.seconds < HEALTH_BOUND, ready
+        alive = request(f"{service.url}/health")  # liveness: no restart for a database outage
+        assert alive.status == 200, alive
+        assert alive.seconds < HEALTH_BOUND, alive
 
     me = graphql(accounts, ME, outage.token)
     assert me.codes == ["SERVICE_UNAVAILABLE"], me
@@ -166,7 +170,7 @@ def assert_outage_answers(outage: Outage) -> None:
 
 def wait_healthy(service: Service, timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
-    while request(f"{service.url}/health").status != 200:
+    while request(f"{service.url}/ready").status != 200:
         assert time.monotonic() < deadline, f"{service.name} never became healthy again"
         time.sleep(0.2)
 
