@@ -84,7 +84,7 @@ smoke: install npm-tools
 	-@$(MAKE) --no-print-directory redis
 	$(PY) -m devstack smoke
 
-test: install npm-tools peers browser redis
+test: install npm-tools peers browser redis nginx
 	$(PY) -m devstack prepare-tests
 	$(PY) -m pytest
 
