@@ -68,6 +68,8 @@ class LinkInfo:
     problems: list[str] = field(default_factory=list)
     federation_imports: dict[str, str] = field(default_factory=dict)
     """What the federation `@link` imports, canonical name to local name (no `@`)."""
+    federation_line: int | None = None
+    """The line of the federation `@link`, where an error about its imports points."""
 
 
 def _string_arg(directive: ConstDirectiveNode, name: str) -> str | None:
@@ -114,6 +116,7 @@ def _read_federation_link(
     info: LinkInfo, directive: ConstDirectiveNode, match: re.Match[str]
 ) -> None:
     info.version = (int(match.group(1)), int(match.group(2)))
+    info.federation_line = directive.loc.start_token.line if directive.loc else None
     if info.version not in KNOWN_VERSIONS:
         info.problems.append(f"Invalid version v{info.version[0]}.{info.version[1]} for federation")
     prefix = (_string_arg(directive, "as") or "federation").lstrip("@")

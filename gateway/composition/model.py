@@ -151,6 +151,8 @@ class Subgraph:
     directive_definitions: dict[str, str] = field(default_factory=dict)
     imports: dict[str, str] = field(default_factory=dict)
     """The federation `@link`'s imports, canonical name to local name (`cost` -> `weight`)."""
+    link_line: int | None = None
+    """The line of the federation `@link` in the subgraph's SDL."""
 
     @property
     def is_fed1(self) -> bool:

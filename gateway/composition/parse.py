@@ -92,6 +92,7 @@ class _Reader:
             version=links.version,
             links=list(links.custom_links) if links.composed else [],
             imports=dict(links.federation_imports),
+            link_line=links.federation_line,
         )
 
     def type_ref(self, node: TypeNode) -> str:

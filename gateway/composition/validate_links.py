@@ -33,11 +33,12 @@ def validate_link_imports(subgraphs: Sequence[Subgraph]) -> list[CompositionErro
     """One LINK_IMPORT_NAME_MISMATCH per directive imported under more than one name."""
     errors: list[CompositionError] = []
     for canonical in MERGED_BY_NAME:
-        by_name: dict[str, list[str]] = {}
+        by_graph: dict[str, list[Subgraph]] = {}
         for subgraph in subgraphs:
             local = subgraph.imports.get(canonical)
             if local is not None:
-                by_name.setdefault(local, []).append(subgraph.name)
+                by_graph.setdefault(local, []).append(subgraph)
+        by_name = {name: [g.name for g in graphs] for name, graphs in by_graph.items()}
         if len(by_name) <= 1:
             continue
         shown = [
@@ -53,7 +54,9 @@ def validate_link_imports(subgraphs: Sequence[Subgraph]) -> list[CompositionErro
                     "subgraphs: it is imported as " + _and_list(shown)
                 ),
                 locations=tuple(
-                    Location(subgraph=g) for graphs in by_name.values() for g in graphs
+                    Location(subgraph=g.name, coordinate=f"@{name}", line=g.link_line)
+                    for name, graphs in by_graph.items()
+                    for g in graphs
                 ),
             )
         )
