@@ -17,26 +17,49 @@ from subgraphs.common.events import QUEUE_SIZE, EventBus, decode, encode
 A, B = "accounts-center:test:a", "accounts-center:test:b"
 
 
-async def _next(stream: AsyncIterator[str], wait: float = 2.0) -> str | None:
+class _Heard:
+    """What one stream has delivered, pumped into a queue by its own task.
+
+    Waiting on the queue with a timeout is safe to repeat: a timed-out `anext` on the stream
+    itself would cancel the generator and end it, and the next wait would then raise
+    StopAsyncIteration instead of waiting again."""
+
+    def __init__(self, stream: AsyncIterator[str]) -> None:
+        self.queue: asyncio.Queue[str] = asyncio.Queue()
+        self.task = asyncio.ensure_future(self._pump(stream))
+
+    async def _pump(self, stream: AsyncIterator[str]) -> None:
+        async for item in stream:
+            self.queue.put_nowait(item)
+
+
+_pumps: list[_Heard] = []
+
+
+@pytest.fixture(autouse=True)
+async def _stop_pumps() -> AsyncIterator[None]:
+    yield
+    for heard in _pumps:
+        heard.task.cancel()
+    await asyncio.gather(*(heard.task for heard in _pumps), return_exceptions=True)
+    _pumps.clear()
+
+
+async def _next(heard: _Heard, wait: float = 2.0) -> str | None:
     try:
-        return await asyncio.wait_for(anext(stream), wait)
+        return await asyncio.wait_for(heard.queue.get(), wait)
     except TimeoutError:
         return None
 
 
-async def _opened(bus: EventBus, channel: str, recipient: str) -> AsyncIterator[str]:
+async def _opened(bus: EventBus, channel: str, recipient: str) -> _Heard:
     """A stream that is registered on the bus (a generator registers on its first step)."""
-    stream = bus.stream(channel, recipient)
-    first = asyncio.ensure_future(anext(stream))
-    await asyncio.sleep(0)  # the generator runs up to its first `queue.get()`
+    heard = _Heard(bus.stream(channel, recipient))
+    _pumps.append(heard)
+    await asyncio.sleep(0)  # the pump starts the generator
+    await asyncio.sleep(0)  # which runs up to its first `queue.get()`
     assert bus.listening(channel, recipient)
-
-    async def rest() -> AsyncIterator[str]:
-        yield await first
-        async for item in stream:
-            yield item
-
-    return rest()
+    return heard
 
 
 def test_messages_round_trip_and_malformed_ones_are_dropped() -> None:
