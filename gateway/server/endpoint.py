@@ -32,17 +32,17 @@ from graphql import OperationDefinitionNode, OperationType
 from starlette.requests import Request
 from starlette.responses import Response
 
-from gateway.caching import EntityCache, report_extension
+from gateway.caching import CacheReport, EntityCache, report_extension
 from gateway.config import Config
 from gateway.documents import Runnable
 from gateway.operation import OperationErrors
 from gateway.plugins import PluginChain
 from gateway.runtime import Gateway, GatewayResult, GraphQLRequest
 from gateway.security import Claims, Refusal, SecurityGuard
+from gateway.server.answers import cut_off_by_shutdown, refused, status_for
 from gateway.server.batch import answer_batch
 from gateway.server.multipart import accepts_multipart, multipart_response
 from gateway.server.negotiation import (
-    GRAPHQL_RESPONSE_JSON,
     JSON,
     negotiate,
     wants_event_stream,
@@ -83,6 +83,17 @@ class Admitted:
     removed: Removed
     headers: Mapping[str, str]
     labels: frozenset[str]
+    cache_report: CacheReport | None = None
+    """The entity cache's lookups for this request (`entity_cache.debug` only)."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class Unrunnable:
+    """A document the gateway refused to run (e.g. invalid): `result` is the whole answer."""
+
+    gateway: Gateway
+    request: GraphQLRequest
+    result: GatewayResult
 
 
 class GraphQLEndpoint:
@@ -148,9 +159,9 @@ class GraphQLEndpoint:
             return graphql_response(body, 405, JSON, {"allow": "GET, POST"})
         accept = request.headers.get("accept")
         if self.event_stream is not None and wants_event_stream(accept):
-            refused = self._guard.csrf(request.headers)
-            if refused is not None:
-                return _refused(refused, JSON)
+            forged = self._guard.csrf(request.headers)
+            if forged is not None:
+                return refused(forged, JSON)
             return await self.event_stream(request)
         choice = negotiate(accept)
         if request.method == "GET" and choice.wants_html and self._graphiql is not None:
@@ -166,7 +177,7 @@ class GraphQLEndpoint:
             return graphql_response(error_body(message, NOT_ACCEPTABLE), 406, JSON)
         csrf = self._guard.csrf(request.headers)
         if csrf is not None:
-            return _refused(csrf, choice.media_type)
+            return refused(csrf, choice.media_type)
         parsed = await self._read(request)
         if isinstance(parsed, RequestProblem):
             body = error_body(parsed.message, parsed.code)
@@ -208,58 +219,37 @@ class GraphQLEndpoint:
         deadline: float,
         multipart: bool = False,
     ) -> Response:
-        gateway = self._state.gateway
-        if gateway is None:
-            message = f"The gateway is not ready: {self._state.not_ready_reason}."
-            body = error_body(message, "SERVICE_UNAVAILABLE")
-            return graphql_response(body, 503, media, RETRY_HEADERS)
-        document = await self._guard.resolve(parsed.query, parsed.extensions)
-        if isinstance(document, Refusal):
-            return _refused(document, media)
-        if document is not parsed.query:  # a persisted id or hash stood for the document
-            parsed = dataclasses.replace(parsed, query=document)
         peer = request.client.host if request.client is not None else None
-        claims = await self._guard.admit(request.headers, peer)
-        if isinstance(claims, Refusal):
-            return _refused(claims, media)
-        checked = self._checked(gateway, parsed, claims)
-        if isinstance(checked, Refusal):
-            return _refused(checked, media)
-        cached = self.entity_cache
-        report = cached.enter(request.headers, claims.values) if cached is not None else None
-        served = {SUPERGRAPH_HEADER: self._state.hash_of(gateway)}
-        if isinstance(checked, GatewayResult):
-            return self._respond(request, parsed, checked, (), media, served)
-        operation, removed = checked
-        if operation is None and removed:  # nothing the caller may see is left to run
-            return graphql_response(self._guard.finish({}, removed), 200, media)
+        admitted = await self._admit(parsed, request.headers, peer)
+        if isinstance(admitted, Refusal):
+            return refused(admitted, media)
+        served = {SUPERGRAPH_HEADER: self._state.hash_of(admitted.gateway)}
+        if isinstance(admitted, Unrunnable):
+            return self._respond(request, admitted.request, admitted.result, (), media, served)
+        gateway, parsed, operation = admitted.gateway, admitted.request, admitted.operation
+        if operation is None and admitted.removed:  # nothing the caller may see is left to run
+            return graphql_response(self._guard.finish({}, admitted.removed), 200, media)
         if operation is not None:
-            limited = await self._guard.limit_fields(gateway.supergraph, operation, peer)
-            if limited is not None:
-                return _refused(limited, media)
-        headers: Mapping[str, str] = request.headers
-        if self._config.rate_limit.forward_client_address:
-            headers = with_client_address(request.headers, peer)
-        labels = gateway.overrides.decide(headers)
-        if operation is not None:
-            self._telemetry.plan(gateway, operation, labels)
+            self._telemetry.plan(gateway, operation, admitted.labels)
             if self._plugins is not None:
-                refused = await before_execution(self._plugins, gateway, parsed, operation, labels)
-                if refused is not None:
-                    return _refused(refused, media)
+                plugin_refusal = await before_execution(
+                    self._plugins, gateway, parsed, operation, admitted.labels
+                )
+                if plugin_refusal is not None:
+                    return refused(plugin_refusal, media)
         try:
             result = await gateway.execute(
                 parsed,
-                headers,
+                admitted.headers,
                 include_plan=self._wants_plan(request),
                 allow_mutations=request.method != "GET",
                 operation=operation,
                 deadline=deadline,
-                labels=labels,
+                labels=admitted.labels,
                 incremental=multipart,
             )
         except asyncio.CancelledError:
-            if not _cut_off_by_shutdown():
+            if not cut_off_by_shutdown():
                 raise
             message = "The gateway is shutting down and could not finish this request in time."
             body = error_body(message, "SERVICE_UNAVAILABLE")
@@ -268,13 +258,13 @@ class GraphQLEndpoint:
             log.exception("unexpected failure while executing a request")
             body = error_body("The gateway failed to run this request.", "INTERNAL_SERVER_ERROR")
             return graphql_response(body, 500, media)
-        if report is not None:  # a copy: with inbound dedup the body is shared
+        if admitted.cache_report is not None:  # a copy: with inbound dedup the body is shared
             extensions = {
                 **result.body.get("extensions", {}),
-                "entityCache": report_extension(report),
+                "entityCache": report_extension(admitted.cache_report),
             }
             result = dataclasses.replace(result, body={**result.body, "extensions": extensions})
-        return self._respond(request, parsed, result, removed, media, served)
+        return self._respond(request, parsed, result, admitted.removed, media, served)
 
     def _checked(
         self, gateway: Gateway, parsed: GraphQLRequest, claims: Claims
@@ -304,42 +294,57 @@ class GraphQLEndpoint:
         self, parsed: GraphQLRequest, headers: Mapping[str, str], peer: str | None
     ) -> Admitted | GatewayResult | Refusal:
         """The document pipeline up to execution, for the streaming transports (WebSocket and
-        SSE, `gateway/server/streaming.py`): the same checks, in the same order, as `_execute`.
-        """
+        SSE, `gateway/server/streaming.py`): the same checks, in the same order, as over HTTP.
+        A GatewayResult is the whole answer, already finished for the caller."""
+        admitted = await self._admit(parsed, headers, peer)
+        if isinstance(admitted, Unrunnable):
+            return admitted.result
+        if isinstance(admitted, Admitted) and admitted.operation is None and admitted.removed:
+            return GatewayResult(body=self._guard.finish({}, admitted.removed))
+        return admitted
+
+    async def _admit(
+        self, parsed: GraphQLRequest, headers: Mapping[str, str], peer: str | None
+    ) -> Admitted | Unrunnable | Refusal:
+        """The one document pipeline: resolve a persisted document, admit the caller, check,
+        validate and authorize the operation, count field limits, decide override labels.
+        An operation of None with paths removed means nothing the caller may see is left."""
         gateway = self._state.gateway
         if gateway is None:
             message = f"The gateway is not ready: {self._state.not_ready_reason}."
-            return GatewayResult(body=error_body(message, "SERVICE_UNAVAILABLE"))
+            return Refusal(
+                message=message, code="SERVICE_UNAVAILABLE", status=503, headers=RETRY_HEADERS
+            )
         document = await self._guard.resolve(parsed.query, parsed.extensions)
         if isinstance(document, Refusal):
             return document
-        if document is not parsed.query:
+        if document is not parsed.query:  # a persisted id or hash stood for the document
             parsed = dataclasses.replace(parsed, query=document)
         claims = await self._guard.admit(headers, peer)
         if isinstance(claims, Refusal):
             return claims
         checked = self._checked(gateway, parsed, claims)
-        if isinstance(checked, Refusal | GatewayResult):
+        if isinstance(checked, Refusal):
             return checked
-        if self.entity_cache is not None:
-            self.entity_cache.enter(headers, claims.values)
+        cached = self.entity_cache
+        report = cached.enter(headers, claims.values) if cached is not None else None
+        if isinstance(checked, GatewayResult):
+            return Unrunnable(gateway=gateway, request=parsed, result=checked)
         operation, removed = checked
-        if operation is None and removed:
-            return GatewayResult(body=self._guard.finish({}, removed))
         if operation is not None:
             limited = await self._guard.limit_fields(gateway.supergraph, operation, peer)
             if limited is not None:
                 return limited
         if self._config.rate_limit.forward_client_address:
             headers = with_client_address(headers, peer)
-        labels = gateway.overrides.decide(headers)
         return Admitted(
             gateway=gateway,
             request=parsed,
             operation=operation,
             removed=removed,
             headers=headers,
-            labels=labels,
+            labels=gateway.overrides.decide(headers),
+            cache_report=report,
         )
 
     async def authenticate(self, headers: Mapping[str, str], peer: str | None) -> Refusal | None:
@@ -376,7 +381,7 @@ class GraphQLEndpoint:
             return graphql_response(body, 429, media, {**served, "retry-after": str(wait)})
         if is_get:
             served["vary"] = "accept"  # a GET answer may be cached per Accept
-        return graphql_response(body, _status(result, media), media, served)
+        return graphql_response(body, status_for(result, media), media, served)
 
     def _is_mutation(self, request: GraphQLRequest) -> bool:
         """Whether the operation to run is a mutation (only asked when the runtime refused it)."""
@@ -395,30 +400,3 @@ class GraphQLEndpoint:
             return False
         value = request.headers.get(self._config.query_plan.header)
         return value is not None and value.strip().lower() not in _FALSE
-
-
-def _cut_off_by_shutdown() -> bool:
-    """Whether the server cancelled this request at its shutdown deadline (and only that).
-
-    uvicorn cancels the requests still running when `server.shutdown_timeout` has passed; the
-    client then gets a 503 it may retry elsewhere, rather than a dropped connection. The
-    cancellation is taken back only when it is the only one pending.
-    """
-    task = asyncio.current_task()
-    if task is None or task.cancelling() != 1:
-        return False
-    task.uncancel()
-    log.warning("a request was cut off by the shutdown deadline (server.shutdown_timeout)")
-    return True
-
-
-def _refused(refusal: Refusal, media: str) -> Response:
-    """A security refusal (gateway/security/guard.py); status 0 means "a request error"."""
-    status = refusal.status or (400 if media == GRAPHQL_RESPONSE_JSON else 200)
-    body = error_body(refusal.message, refusal.code, refusal.extensions)
-    return graphql_response(body, status, media, refusal.headers)
-
-
-def _status(result: GatewayResult, media: str) -> int:
-    """400 for a request that never executed, but only where the media type says so."""
-    return 400 if result.is_request_error and media == GRAPHQL_RESPONSE_JSON else 200
