@@ -69,6 +69,15 @@ class MetricsConfig:
         default="/metrics",
         help="path of the Prometheus endpoint",
     )
+    port: int = setting(
+        env="GATEWAY_METRICS_PORT",
+        parse=integer(0, 65_535),
+        default=0,
+        help="a port of its own for metrics.path (0: the gateway's port); the GraphQL port "
+        "then does not serve them",
+    )
+    """A port of its own keeps metrics off the public listener (Apollo Router and Hive Router
+    also listen for them apart); it serves nothing but `metrics.path` (404 otherwise)."""
     operation_names: int = setting(
         env="GATEWAY_METRICS_OPERATION_NAMES",
         parse=integer(0, 10_000),

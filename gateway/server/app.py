@@ -29,8 +29,8 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
-from starlette.routing import BaseRoute, Route, WebSocketRoute
-from starlette.types import Receive, Scope, Send
+from starlette.routing import BaseRoute, Route, Router, WebSocketRoute
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gateway.caching import EntityCache
 from gateway.config import Config, ConfigError
@@ -112,8 +112,20 @@ class _GatewayApp(Starlette):
         super().__init__(**options)
         self._graphql_path = graphql_path
         self._endpoint = endpoint
+        self._apart_port: int | None = None
+        self._apart: ASGIApp | None = None
+
+    def listen_apart(self, port: int, app: ASGIApp) -> None:
+        """Requests that arrive on `port` (a second socket `serve` binds, e.g. `metrics.port`)
+        go to `app` alone: nothing of the GraphQL port is reachable there, nor the reverse."""
+        self._apart_port, self._apart = port, app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self._apart is not None and scope["type"] == "http":
+            server = scope.get("server")
+            if server is not None and server[1] == self._apart_port:
+                await self._apart(scope, receive, send)
+                return
         if (
             scope["type"] != "http"
             or scope["path"] != self._graphql_path
@@ -204,8 +216,10 @@ def create_app(
         endpoint.event_stream = EventStreamEndpoint(endpoint, subscriptions).handle
         websocket = WebSocketEndpoint(endpoint, subscriptions)
         routes.append(WebSocketRoute(config.server.graphql_path, websocket.handle))
+    metrics_routes: list[BaseRoute] = []
     if telemetry.metrics is not None:
-        routes.append(Route(config.metrics.path, telemetry.metrics.endpoint, methods=["GET"]))
+        metrics = Route(config.metrics.path, telemetry.metrics.endpoint, methods=["GET"])
+        (metrics_routes if config.metrics.port else routes).append(metrics)
     if entity_cache is not None and entity_cache.invalidation is not None:
         path = config.entity_cache.invalidation_path
         routes.append(Route(path, entity_cache.invalidation.handle, methods=["POST"]))
@@ -219,6 +233,8 @@ def create_app(
         middleware=_middleware(config),
         lifespan=_lifespan(state, telemetry, subscriptions, entity_cache),
     )
+    if metrics_routes:
+        app.listen_apart(config.metrics.port, Router(routes=metrics_routes))
     app.state.serving = state
     app.state.telemetry = telemetry
     app.state.subscriptions = subscriptions  # `serve.py` completes them before closing sockets

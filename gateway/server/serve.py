@@ -24,6 +24,7 @@ On the benchmark workload this removed about a third of the gateway's CPU time p
 from __future__ import annotations
 
 import contextlib
+import copy
 import gc
 import logging
 import os
@@ -105,15 +106,27 @@ def serve(config: Config) -> None:
     where = f"http://{config.server.host}:{config.server.port}{config.server.graphql_path}"
     log.info("gateway (%s mode) on %s, %d worker(s)", config.mode, where, config.server.workers)
     if config.server.workers == 1:
-        server = _Server(_uvicorn_config(config, app), app.state.subscriptions)
+        uvicorn_config = _uvicorn_config(config, app)
+        server = _Server(uvicorn_config, app.state.subscriptions)
         tune_gc(config)
-        server.run()
+        server.run(sockets=_sockets(config, uvicorn_config))
         return
     worker_config = _uvicorn_config(config, "gateway.server.serve:app_from_environment")
-    bound = worker_config.bind_socket()
+    sockets = _sockets(config, worker_config)
     # Workers share their metrics through files (see gateway/telemetry/metrics.py).
     with multiprocess_folder() if config.metrics.enabled else contextlib.nullcontext():
-        _Workers(worker_config, sockets=[bound]).run()
+        _Workers(worker_config, sockets=sockets).run()
+
+
+def _sockets(config: Config, uvicorn_config: uvicorn.Config) -> list[socket.socket]:
+    """The GraphQL port's socket, and `metrics.port`'s when metrics listen apart (every worker
+    accepts on both; the app tells them apart by the port a request arrived on)."""
+    sockets = [uvicorn_config.bind_socket()]
+    if config.metrics.enabled and config.metrics.port:
+        apart = copy.copy(uvicorn_config)
+        apart.port, apart.uds, apart.fd = config.metrics.port, None, None
+        sockets.append(apart.bind_socket())
+    return sockets
 
 
 class _Server(uvicorn.Server):

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from devstack.processes import free_port
 from tests.gateway.server.server_support import call, post_json, start_gateway_process
 
 pytestmark = pytest.mark.integration
@@ -106,3 +107,31 @@ def test_workers_share_their_counts(
     finally:
         gateway.stop()
     assert not list(tmp_path.glob("gateway-metrics-*"))  # removed on shutdown
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_metrics_on_a_port_of_their_own(
+    supergraph_file: Path, server_dir: Path, tmp_path: Path, workers: str
+) -> None:
+    """`metrics.port`: the scrape answers there and only there, and that port serves nothing
+    else; with two workers either may accept it and both count."""
+    metrics_port = free_port()
+    args = ["--supergraph", str(supergraph_file), "--workers", workers]
+    env = {
+        "TMPDIR": str(tmp_path),
+        "GATEWAY_METRICS_ENABLED": "true",
+        "GATEWAY_METRICS_PORT": str(metrics_port),
+    }
+    log_path = server_dir / f"gateway-metrics-port-{workers}.log"
+    gateway = start_gateway_process(args, log_path, env)
+    try:
+        for _ in range(4):
+            assert post_json(gateway.port, QUERY).status == 200
+        assert call(gateway.port, "GET", "/metrics").status == 404
+        assert post_json(metrics_port, QUERY).status == 404  # no GraphQL on the metrics port
+        assert call(metrics_port, "GET", "/health").status == 404
+        for _ in range(4):
+            requests = _samples(metrics_port)["gateway_requests_total"]
+            assert _total(requests, operation_name="People", outcome="success") == 4
+    finally:
+        gateway.stop()
