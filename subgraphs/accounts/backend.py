@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gateway.stores import open_store
-from subgraphs.accounts.avatar_files import AvatarFiles
+from subgraphs.accounts.image_files import ImageFiles
 from subgraphs.accounts.repository import AccountsRepository
 from subgraphs.accounts.throttle import SignInThrottle
 from subgraphs.accounts.tokens import KeyStore
@@ -29,7 +29,8 @@ class AccountsBackend:
     repository: AccountsRepository
     keys: KeyStore
     throttle: SignInThrottle
-    avatar_files: AvatarFiles
+    avatar_files: ImageFiles
+    source_photos: ImageFiles
 
     @classmethod
     def create(cls, database: MongoDatabase, settings: Settings) -> AccountsBackend:
@@ -39,7 +40,8 @@ class AccountsBackend:
             repository=repository,
             keys=KeyStore(repository),
             throttle=SignInThrottle(store, settings.sign_in),
-            avatar_files=AvatarFiles(database),
+            avatar_files=ImageFiles(database, "avatars"),
+            source_photos=ImageFiles(database, "imagine_sources", private=True),
         )
 
     async def ensure_indexes(self) -> None:

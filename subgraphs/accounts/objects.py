@@ -85,6 +85,10 @@ class ImagineMeCreation:
     prompt: str
     image_url: str
     created_at: datetime
+    source_photo_urls: list[str] = strawberry.field(
+        description="The photos this creation was made from (private addresses: only the "
+        "person's own answers contain them)."
+    )
 
     @classmethod
     def of(cls, record: CreationRecord) -> ImagineMeCreation:
@@ -93,6 +97,7 @@ class ImagineMeCreation:
             prompt=record.prompt,
             image_url=record.image_url,
             created_at=record.created_at,
+            source_photo_urls=list(record.source_photo_urls),
         )
 
 

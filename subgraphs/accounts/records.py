@@ -137,6 +137,7 @@ class CreationRecord:
     prompt: str
     image_url: str
     created_at: datetime
+    source_photo_urls: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

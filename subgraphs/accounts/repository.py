@@ -116,6 +116,7 @@ def _creation(doc: Document) -> CreationRecord:
         prompt=doc["prompt"],
         image_url=doc["imageUrl"],
         created_at=doc["createdAt"],
+        source_photo_urls=tuple(doc.get("sourcePhotoUrls", ())),
     )
 
 
@@ -325,6 +326,7 @@ class AccountsRepository:
                 "prompt": creation.prompt,
                 "imageUrl": creation.image_url,
                 "createdAt": creation.created_at,
+                "sourcePhotoUrls": list(creation.source_photo_urls),
             }
         )
 

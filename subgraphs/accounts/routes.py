@@ -6,6 +6,8 @@
   Status may go right now (see `linking.crosspost_targets`).
 - `GET /avatars/{id}` (public): an uploaded avatar image (`uploadAvatar`), streamed from
   GridFS as the format its bytes showed; ids are new per upload, so it is cacheable for good.
+- `GET /imagine-sources/{id}`: a photo given to Imagine Me. The id is 144 random bits that
+  only its owner's answers contain; served `private`, never to shared caches.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from starlette.responses import Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
 
 from subgraphs.accounts.backend import AccountsBackend
+from subgraphs.accounts.image_files import ImageFiles
 from subgraphs.accounts.linking import crosspost_targets
 from subgraphs.accounts.tokens import session_active
 from subgraphs.common.context import Services
@@ -52,22 +55,32 @@ async def _targets(
     return {"targets": await crosspost_targets(services.repository.repository, person_id, regions)}
 
 
-async def _avatar(request: Request) -> Response:
-    backend: AccountsBackend = services_of(request).repository
-    found = await backend.avatar_files.open(str(request.path_params["file_id"]))
+async def _image(files: ImageFiles, file_id: str, cache: str) -> Response:
+    found = await files.open(file_id)
     if found is None:
-        return Response("no such avatar", status_code=404, media_type="text/plain")
+        return Response("no such image", status_code=404, media_type="text/plain")
     headers = {
         "content-length": str(found.length),
-        "cache-control": "public, max-age=31536000, immutable",
+        "cache-control": f"{cache}, max-age=31536000, immutable",
         "x-content-type-options": "nosniff",
     }
     return StreamingResponse(found.chunks, media_type=found.content_type, headers=headers)
 
 
+async def _avatar(request: Request) -> Response:
+    backend: AccountsBackend = services_of(request).repository
+    return await _image(backend.avatar_files, str(request.path_params["file_id"]), "public")
+
+
+async def _source_photo(request: Request) -> Response:
+    backend: AccountsBackend = services_of(request).repository
+    return await _image(backend.source_photos, str(request.path_params["file_id"]), "private")
+
+
 def routes() -> list[BaseRoute]:
     return [
         Route("/avatars/{file_id}", _avatar, methods=["GET"]),
+        Route("/imagine-sources/{file_id}", _source_photo, methods=["GET"]),
         Route("/.well-known/jwks.json", _jwks, methods=["GET"]),
         internal_route("/internal/tokens/introspect", _introspect),
         internal_route("/internal/crosspost-targets", _targets),
