@@ -109,12 +109,13 @@ def _for_reference(sdl: str) -> str:
 
 
 # @theguild/federation-composition does not read a federation `@link` renamed with `as:`
-# (`@fed__key`: "Unknown directive"); sets that use one are composed by @apollo/composition.
+# (`@fed__key`: "Unknown directive"), nor Federation 2.12's `@cacheTag`; sets that use one are
+# composed by @apollo/composition.
 _FEDERATION_AS = re.compile(r"specs\.apollo\.dev/federation/v[\d.]+\"\s*,\s*as:")
 
 
 def _apollo_only(sources: list[SubgraphSource]) -> bool:
-    return any(_FEDERATION_AS.search(s.sdl) for s in sources)
+    return any(_FEDERATION_AS.search(s.sdl) or "@cacheTag" in s.sdl for s in sources)
 
 
 def _newer_only(name: str, sources: list[SubgraphSource]) -> bool:
@@ -147,7 +148,11 @@ def run_reference(sets: dict[str, list[SubgraphSource]]) -> dict[str, dict[str, 
         payload = {
             "sets": {
                 name: [
-                    {"name": s.name, "url": s.routing_url, "sdl": _for_reference(s.sdl)}
+                    {
+                        "name": s.name,
+                        "url": s.routing_url,
+                        "sdl": s.sdl if script == "apollo-compose.mjs" else _for_reference(s.sdl),
+                    }
                     for s in sources
                 ]
                 for name, sources in chosen.items()
