@@ -23,11 +23,17 @@ QUERIES = (
 )
 
 
-def renamed_sdl() -> str:
-    """The checked-in supergraph with `join` as `j` and `@auth`/`@scopes` imported renamed."""
-    sdl = re.sub(r"\bjoin__", "j__", PLAIN)
+def renamed_sdl(plain: str = PLAIN) -> str:
+    """A supergraph with `join` as `j` and `@auth`/`@scopes`/`@rule` imported renamed."""
+    sdl = re.sub(r"\bjoin__", "j__", plain)
     sdl = re.sub(r"@authenticated\b", "@auth", sdl)
     sdl = re.sub(r"@requiresScopes\b", "@scopes", sdl)
+    sdl = re.sub(r"@policy\b", "@rule", sdl)
+    sdl = sdl.replace(
+        '@link(url: "https://specs.apollo.dev/policy/v0.1", for: SECURITY)',
+        '@link(url: "https://specs.apollo.dev/policy/v0.1", for: SECURITY,'
+        ' import: [{name: "@policy", as: "@rule"}])',
+    )
     sdl = sdl.replace(
         '@link(url: "https://specs.apollo.dev/join/v0.5", for: EXECUTION)',
         '@link(url: "https://specs.apollo.dev/join/v0.5", as: "j", for: EXECUTION)',
