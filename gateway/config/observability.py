@@ -1,11 +1,11 @@
 """The operations sections of the settings: traces (`telemetry`), metrics and access logs.
 
 Traces read the standard OpenTelemetry variables (`OTEL_EXPORTER_OTLP_ENDPOINT`,
-`OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, `OTEL_SERVICE_NAME`), so a deployment that already sets
-them for its other services turns the gateway's traces on without learning new names; the YAML
-file can set the same values. Sampling is the SDK's own (`OTEL_TRACES_SAMPLER`,
-`OTEL_TRACES_SAMPLER_ARG`), read by the SDK itself. What each signal holds is described in
-`gateway/telemetry/`.
+`OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, `OTEL_EXPORTER_OTLP_PROTOCOL`, `OTEL_SERVICE_NAME`), so a
+deployment that already sets them for its other services turns the gateway's traces on without
+learning new names; the YAML file can set the same values. Sampling is the SDK's own
+(`OTEL_TRACES_SAMPLER`, `OTEL_TRACES_SAMPLER_ARG`), read by the SDK itself. What each signal
+holds is described in `gateway/telemetry/`.
 """
 
 from __future__ import annotations
@@ -14,26 +14,44 @@ from dataclasses import dataclass
 
 from gateway.config.declare import setting
 from gateway.config.parsers import boolean, choice, http_url, integer, text, url_path
+from gateway.otlp import GRPC, HTTP_PROTOBUF, PROTOCOLS
 
 __all__ = ["LogsConfig", "MetricsConfig", "TelemetryConfig"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TelemetryConfig:
-    """OpenTelemetry traces over OTLP (HTTP/protobuf); off while no endpoint is set."""
+    """OpenTelemetry traces over OTLP (HTTP/protobuf or gRPC); off while no endpoint is set."""
 
     endpoint: str | None = setting(
         env="OTEL_EXPORTER_OTLP_ENDPOINT",
         parse=http_url,
         default=None,
-        help="OTLP/HTTP collector base URL (traces go to its /v1/traces); set: traces on",
+        help="OTLP collector base URL (over HTTP traces go to its /v1/traces); set: traces on",
     )
     traces_endpoint: str | None = setting(
         env="OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
         parse=http_url,
         default=None,
-        help="full OTLP/HTTP traces URL (wins over endpoint); set: traces on",
+        help="full OTLP traces URL (wins over endpoint); set: traces on",
     )
+    protocol: str = setting(
+        env="OTEL_EXPORTER_OTLP_PROTOCOL",
+        parse=choice(*PROTOCOLS),
+        default=HTTP_PROTOBUF,
+        help="OTLP transport: http/protobuf or grpc (the collector's 4317)",
+    )
+    traces_protocol: str | None = setting(
+        env="OTEL_EXPORTER_OTLP_TRACES_PROTOCOL",
+        parse=choice(*PROTOCOLS),
+        default=None,
+        help="OTLP transport for traces (wins over protocol)",
+    )
+
+    @property
+    def transport(self) -> str:
+        """The protocol spans go out with: the traces one, else the general one."""
+        return self.traces_protocol or self.protocol
     service_name: str = setting(
         env="OTEL_SERVICE_NAME",
         parse=text,
@@ -43,10 +61,15 @@ class TelemetryConfig:
 
     @property
     def traces_url(self) -> str | None:
-        """Where spans are sent, as the OTLP exporter spec derives it; None: traces off."""
+        """Where spans are sent, as the OTLP exporter spec derives it; None: traces off.
+
+        Over gRPC the base endpoint is the address itself: the service, not a path, says
+        what is sent."""
         if self.traces_endpoint is not None:
             return self.traces_endpoint
         if self.endpoint is not None:
+            if self.transport == GRPC:
+                return self.endpoint
             return self.endpoint.rstrip("/") + "/v1/traces"
         return None
 

@@ -1,4 +1,4 @@
-"""OpenTelemetry traces: the SDK's tracer provider with the OTLP/HTTP exporter, and W3C headers.
+"""OpenTelemetry traces: the SDK's tracer provider with an OTLP exporter, and W3C headers.
 
 The provider is the gateway's own, not the process-global one: several gateways can live in one
 process (tests, a host application) and each exports with its own settings. Sampling is left to
@@ -16,7 +16,6 @@ import re
 from collections.abc import Mapping
 
 from opentelemetry.context import Context
-from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 from opentelemetry.sdk.resources import SERVICE_NAME, Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
@@ -24,6 +23,7 @@ from opentelemetry.trace import Span, Tracer
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
 from gateway.config import TelemetryConfig
+from gateway.otlp import span_exporter
 
 __all__ = [
     "TRACER_NAME",
@@ -39,12 +39,13 @@ _TRACEPARENT = re.compile(r"^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}
 
 
 def tracer_provider(config: TelemetryConfig) -> TracerProvider | None:
-    """A provider exporting to the configured OTLP/HTTP endpoint; None while traces are off."""
+    """A provider exporting to the configured OTLP endpoint; None while traces are off."""
     url = config.traces_url
     if url is None:
         return None
     provider = TracerProvider(resource=Resource.create({SERVICE_NAME: config.service_name}))
-    provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(endpoint=url)))
+    exporter = span_exporter(config.transport, url)
+    provider.add_span_processor(BatchSpanProcessor(exporter))
     return provider
 
 

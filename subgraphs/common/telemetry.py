@@ -1,7 +1,8 @@
 """A subgraph's traces and metrics: it joins the gateway's trace, and serves `GET /metrics`.
 
 Traces are on when `OTEL_EXPORTER_OTLP_ENDPOINT` or `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` is set
-(the SDK's exporter reads them, and `OTEL_TRACES_SAMPLER`; the service is named
+(the SDK's exporter reads them, and `OTEL_TRACES_SAMPLER`; `OTEL_EXPORTER_OTLP_PROTOCOL` picks
+HTTP/protobuf or gRPC, as for the gateway, through `gateway/otlp.py`; the service is named
 `OTEL_SERVICE_NAME` or `subgraph-<name>`). Two official instrumentations make the spans:
 
 - ASGI (`OpenTelemetryMiddleware`) around the app: one SERVER span per request, the child of
@@ -21,7 +22,6 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
-from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
 from opentelemetry.instrumentation.pymongo import CommandTracer
 from opentelemetry.sdk.resources import SERVICE_NAME, Resource
@@ -39,6 +39,8 @@ from pymongo.monitoring import CommandListener, CommandStartedEvent
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
+
+from gateway.otlp import protocol_of, span_exporter
 
 __all__ = ["SubgraphMetrics", "SubgraphTelemetry", "request_outcome"]
 
@@ -106,7 +108,8 @@ class SubgraphTelemetry:
         if any(env.get(variable) for variable in ENDPOINT_VARIABLES):
             service = env.get("OTEL_SERVICE_NAME") or f"subgraph-{name}"
             self.provider = TracerProvider(resource=Resource.create({SERVICE_NAME: service}))
-            self.provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
+            exporter = span_exporter(protocol_of(env))
+            self.provider.add_span_processor(BatchSpanProcessor(exporter))
 
     def listeners(self) -> list[CommandListener]:
         """Database command listeners: PyMongo's tracer when traces are on."""

@@ -1,4 +1,5 @@
-"""A small OTLP/HTTP trace receiver for tests: it decodes what exporters POST to /v1/traces.
+"""A small OTLP trace receiver for tests: it decodes what exporters POST to /v1/traces, or send
+to the gRPC `TraceService` (`OtlpReceiver(protocol="grpc")`, with grpcio's own server).
 
 It is what a collector does with the request (an `ExportTraceServiceRequest` in protobuf,
 decoded with opentelemetry-proto), with nothing kept but the spans: their service, name, ids,
@@ -11,13 +12,19 @@ import gzip
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+import grpc
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
     ExportTraceServiceRequest,
     ExportTraceServiceResponse,
+)
+from opentelemetry.proto.collector.trace.v1.trace_service_pb2_grpc import (
+    TraceServiceServicer,
+    add_TraceServiceServicer_to_server,
 )
 from opentelemetry.proto.common.v1.common_pb2 import AnyValue
 from opentelemetry.proto.trace.v1.trace_pb2 import Span
@@ -66,10 +73,15 @@ def _span(service: str, span: Span) -> ReceivedSpan:
 class OtlpReceiver:
     """`with OtlpReceiver() as receiver:` serves on 127.0.0.1:`receiver.port`."""
 
-    def __init__(self) -> None:
+    def __init__(self, protocol: str = "http/protobuf") -> None:
         self._lock = threading.Lock()
         self._spans: list[ReceivedSpan] = []
         self.content_types: list[str] = []
+        self.grpc_calls = 0
+        self._grpc: grpc.Server | None = None
+        if protocol == "grpc":
+            self._grpc = self._grpc_server()
+            return
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -101,6 +113,23 @@ class OtlpReceiver:
         self.port = self._server.server_address[1]
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
+    def _grpc_server(self) -> grpc.Server:
+        receiver = self
+
+        class Service(TraceServiceServicer):
+            def Export(
+                self, request: ExportTraceServiceRequest, context: object
+            ) -> ExportTraceServiceResponse:
+                with receiver._lock:
+                    receiver._spans.extend(_spans(request))
+                    receiver.grpc_calls += 1
+                return ExportTraceServiceResponse()
+
+        server = grpc.server(ThreadPoolExecutor(max_workers=2))
+        add_TraceServiceServicer_to_server(Service(), server)  # type: ignore[no-untyped-call]
+        self.port = server.add_insecure_port("127.0.0.1:0")
+        return server
+
     @property
     def endpoint(self) -> str:
         return f"http://127.0.0.1:{self.port}"
@@ -122,9 +151,15 @@ class OtlpReceiver:
         return self.spans()
 
     def __enter__(self) -> OtlpReceiver:
-        self._thread.start()
+        if self._grpc is not None:
+            self._grpc.start()
+        else:
+            self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
+        if self._grpc is not None:
+            self._grpc.stop(grace=None)
+            return
         self._server.shutdown()
         self._server.server_close()

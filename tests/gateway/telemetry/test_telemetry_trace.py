@@ -38,6 +38,7 @@ SERVER, CLIENT = 2, 3  # OTLP span kinds
 
 @dataclass(frozen=True, slots=True)
 class Traced:
+    protocol: str
     receiver: OtlpReceiver
     gateway: Service
     accounts: Service
@@ -46,10 +47,14 @@ class Traced:
     password: str
 
 
-def _accounts(mongodb_uri: str, prefix: str, log_dir: Path, otlp: str) -> Service:
+def _accounts(mongodb_uri: str, prefix: str, log_dir: Path, otlp: str, protocol: str) -> Service:
     ports = {name: free_port() for name in ("accounts", "whatsapp", "facebook", "instagram")}
     env = subgraph_env("accounts", ports, mongodb_uri, prefix, secrets.token_urlsafe(16), "EU")
-    env.update(OTEL_EXPORTER_OTLP_ENDPOINT=otlp, OTEL_BSP_SCHEDULE_DELAY="100")
+    env.update(
+        OTEL_EXPORTER_OTLP_ENDPOINT=otlp,
+        OTEL_EXPORTER_OTLP_PROTOCOL=protocol,
+        OTEL_BSP_SCHEDULE_DELAY="100",
+    )
     port = ports["accounts"]
     return start_service(
         "accounts",
@@ -62,13 +67,17 @@ def _accounts(mongodb_uri: str, prefix: str, log_dir: Path, otlp: str) -> Servic
     )
 
 
-@pytest.fixture(scope="module")
-def traced(mongodb_uri: str, test_output_root: Path) -> Iterator[Traced]:
-    log_dir = test_output_root / "gateway-telemetry"
+@pytest.fixture(scope="module", params=["http/protobuf", "grpc"])
+def traced(
+    mongodb_uri: str, test_output_root: Path, request: pytest.FixtureRequest
+) -> Iterator[Traced]:
+    """Everything sends spans over one OTLP protocol: HTTP/protobuf, then gRPC."""
+    protocol: str = request.param
+    log_dir = test_output_root / "gateway-telemetry" / protocol.replace("/", "-")
     log_dir.mkdir(parents=True, exist_ok=True)
     prefix = new_prefix()
-    with OtlpReceiver() as receiver:
-        accounts = _accounts(mongodb_uri, prefix, log_dir, receiver.endpoint)
+    with OtlpReceiver(protocol) as receiver:
+        accounts = _accounts(mongodb_uri, prefix, log_dir, receiver.endpoint, protocol)
         try:
             env = {
                 "GATEWAY_SUBGRAPH_URL_ACCOUNTS": f"{accounts.url}/graphql",
@@ -78,6 +87,7 @@ def traced(mongodb_uri: str, test_output_root: Path) -> Iterator[Traced]:
                 "GATEWAY_ACCESS_LOG": "json",
                 "GATEWAY_METRICS_ENABLED": "true",
                 "OTEL_EXPORTER_OTLP_ENDPOINT": receiver.endpoint,
+                "OTEL_EXPORTER_OTLP_PROTOCOL": protocol,
                 "OTEL_SERVICE_NAME": "gateway",
                 "OTEL_BSP_SCHEDULE_DELAY": "100",
             }
@@ -95,7 +105,7 @@ def traced(mongodb_uri: str, test_output_root: Path) -> Iterator[Traced]:
                 token = signed.body["data"]["signUp"]["token"]
                 me = post_graphql(f"{gateway.url}/graphql", ME, token=token)
                 assert me.body == {"data": {"me": {"displayName": "Ada"}}}
-                yield Traced(receiver, gateway, accounts, token, email, password)
+                yield Traced(protocol, receiver, gateway, accounts, token, email, password)
             finally:
                 gateway.stop()
         finally:
@@ -149,7 +159,12 @@ def test_one_trace_runs_gateway_subgraph_database(traced: Traced) -> None:
         parent = by_id[span.parent_id]
         while parent.span_id != server.span_id:
             parent = by_id[parent.parent_id]
-    assert all("application/x-protobuf" in c for c in traced.receiver.content_types)
+    if traced.protocol == "grpc":  # every span came through the gRPC service
+        assert traced.receiver.grpc_calls > 0
+        assert traced.receiver.content_types == []
+    else:
+        assert traced.receiver.content_types
+        assert all("application/x-protobuf" in c for c in traced.receiver.content_types)
 
 
 def test_a_callers_traceparent_makes_the_request_its_child(traced: Traced) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.trace import NonRecordingSpan, SpanContext, TraceState
 
@@ -110,3 +111,36 @@ def test_operation_names_are_bounded() -> None:
     assert metrics.operation_label("B", valid=True) == "B"
     assert metrics.operation_label("C", valid=True) == "other"
     assert metrics.operation_label("A", valid=False) == "A"  # a known name stays itself
+
+
+def test_grpc_is_chosen_by_the_standard_protocol_variables(tmp_path: Path) -> None:
+    from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import (
+        OTLPSpanExporter as GrpcSpanExporter,
+    )
+    from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+
+    from gateway.config import ConfigError
+    from gateway.otlp import protocol_of, span_exporter
+
+    grpc = TelemetryConfig(endpoint="http://collector:4317", protocol="grpc")
+    assert grpc.traces_url == "http://collector:4317"  # no /v1/traces: gRPC names a service
+    assert grpc.transport == "grpc"
+    http_for_traces = TelemetryConfig(
+        endpoint="http://collector:4318", protocol="grpc", traces_protocol="http/protobuf"
+    )
+    assert http_for_traces.traces_url == "http://collector:4318/v1/traces"
+    path = tmp_path / "gateway.yaml"
+    path.write_text("telemetry:\n  endpoint: http://127.0.0.1:4317\n", encoding="utf-8")
+    loaded = load_config(path, environ={"OTEL_EXPORTER_OTLP_PROTOCOL": "GRPC"})
+    assert loaded.telemetry.transport == "grpc"
+    with pytest.raises(ConfigError, match="OTEL_EXPORTER_OTLP_PROTOCOL"):
+        load_config(path, environ={"OTEL_EXPORTER_OTLP_PROTOCOL": "http/json"})
+    assert isinstance(span_exporter("grpc", "http://127.0.0.1:4317"), GrpcSpanExporter)
+    assert isinstance(span_exporter("http/protobuf", "http://a:1/v1/traces"), OTLPSpanExporter)
+    assert protocol_of({}) == "http/protobuf"
+    assert protocol_of({"OTEL_EXPORTER_OTLP_PROTOCOL": "grpc"}) == "grpc"
+    both = {
+        "OTEL_EXPORTER_OTLP_PROTOCOL": "grpc",
+        "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL": "http/protobuf",
+    }
+    assert protocol_of(both) == "http/protobuf"
