@@ -1,4 +1,8 @@
-"""`python -m devstack run` serves the demo world, restarts what dies, and SIGTERM stops it all."""
+"""`python -m devstack run` serves the demo world, restarts what dies, and SIGTERM stops it all.
+
+The first test runs it as `OTEL_EXPORTER_OTLP_ENDPOINT=... make run` would, with an OTLP
+receiver in the test: every one of the five processes sends its spans (issue 18's Show line).
+"""
 
 from __future__ import annotations
 
@@ -17,11 +21,18 @@ from devstack.graphql_client import post_graphql, require_data
 from devstack.processes import free_port, stop_pid
 from devstack.redis_server import find_redis_server
 from devstack.stack import ROOT
+from tests.gateway.telemetry.otlp_receiver import OtlpReceiver, ReceivedSpan
 
 pytestmark = pytest.mark.integration
 
 BANNER_TIMEOUT_SECONDS = 180.0
 RESTART_TIMEOUT_SECONDS = 90.0
+SERVICES = {"gateway"} | {
+    f"subgraph-{n}" for n in ("accounts", "whatsapp", "facebook", "instagram")
+}
+EVERYWHERE = (
+    "query Everywhere { me { displayName whatsapp { id } facebook { id } instagram { id } } }"
+)
 
 
 def _children(pid: int) -> list[int]:
@@ -49,8 +60,21 @@ def _wait_for_banner(proc: subprocess.Popen[bytes], out_path: Path) -> str:
     pytest.fail(f"no banner within {BANNER_TIMEOUT_SECONDS}s:\n{out_path.read_text()}")
 
 
+def _traced_services(spans: list[ReceivedSpan]) -> set[str]:
+    """The services with a span in the trace of the `Everywhere` request."""
+    roots = [s for s in spans if s.name == "query Everywhere"]
+    return {s.service for s in spans if roots and s.trace_id == roots[0].trace_id}
+
+
 def test_run_serves_the_demo_world_and_stops_everything(
     mongodb_uri: str, db_prefix: str, output_dir: Path
+) -> None:
+    with OtlpReceiver() as receiver:
+        _serve_and_stop(mongodb_uri, db_prefix, output_dir, receiver)
+
+
+def _serve_and_stop(
+    mongodb_uri: str, db_prefix: str, output_dir: Path, receiver: OtlpReceiver
 ) -> None:
     port = free_port()
     env = dict(os.environ)
@@ -60,6 +84,8 @@ def test_run_serves_the_demo_world_and_stops_everything(
         MONGODB_DB=db_prefix,
         DEVSTACK_FREE_PORTS="1",
         DEVSTACK_LOG_DIR=str(output_dir / "logs"),
+        OTEL_EXPORTER_OTLP_ENDPOINT=receiver.endpoint,
+        OTEL_BSP_SCHEDULE_DELAY="100",
     )
     out_path = output_dir / "run.out"
     with out_path.open("w") as out:
@@ -75,6 +101,10 @@ def test_run_serves_the_demo_world_and_stops_everything(
         url = f"http://127.0.0.1:{port}/graphql"
         me = require_data(post_graphql(url, "{ me { displayName } }", token=token.group(1)), "me")
         assert me == {"me": {"displayName": DEMO_PERSON.display_name}}
+        everywhere = post_graphql(url, EVERYWHERE, token=token.group(1))
+        assert not everywhere.errors, everywhere.errors
+        spans = receiver.wait_for(lambda found: _traced_services(found) == SERVICES, 30.0)
+        assert _traced_services(spans) == SERVICES
         children = _children(proc.pid)
         # four subgraphs, the gateway and Redis when installed (the database is external)
         assert len(children) == 5 + (find_redis_server() is not None)
