@@ -1,4 +1,5 @@
-"""`gateway serve|plan|compose|config-table`: a command line shaped like the routers' and rover's.
+"""`gateway serve|plan|compose|diff|config-table`: a command line shaped like the routers' and
+rover's.
 
 Mistakes in flags, config files or the supergraph end the command with one clear message on
 stderr and exit status 2 (usage, config) or 1 (the work itself failed), never a traceback.
@@ -80,6 +81,27 @@ def _add_compose(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     compose.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
 
 
+def _add_diff(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    diff = commands.add_parser(
+        "diff",
+        help="compare two supergraphs (or API schemas): breaking, dangerous and safe changes",
+        description="Print each change from OLD to NEW (their API schemas) as breaking, "
+        "dangerous or safe. Exit status 1 on a breaking change, 0 otherwise, 2 when a file "
+        "cannot be read. With --operations, a breaking change no recorded operation uses is "
+        "printed as breaking-unused and does not fail the check.",
+    )
+    diff.add_argument("old", type=Path, help="the schema clients use now (supergraph or SDL)")
+    diff.add_argument("new", type=Path, help="the proposed schema (supergraph or SDL)")
+    diff.add_argument(
+        "--operations",
+        type=Path,
+        metavar="FILE_OR_DIR",
+        help="recorded operations: a persisted-query manifest (.json), .graphql files, or a "
+        "folder of them",
+    )
+    diff.add_argument("--json", action="store_true", help="print the changes as JSON")
+
+
 def _add_config_table(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     table = commands.add_parser(
         "config-table",
@@ -103,6 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_serve(commands)
     _add_plan(commands)
     _add_compose(commands)
+    _add_diff(commands)
     _add_config_table(commands)
     return parser
 
@@ -193,6 +216,12 @@ def _run_compose(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_diff(args: argparse.Namespace) -> int:
+    from gateway.checks.report import run_diff
+
+    return run_diff(args.old, args.new, args.operations, as_json=args.json)
+
+
 def _run_config_table(args: argparse.Namespace) -> int:
     if args.write is None:
         print(settings_table())
@@ -213,6 +242,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "serve": _run_serve,
         "plan": _run_plan,
         "compose": _run_compose,
+        "diff": _run_diff,
         "config-table": _run_config_table,
     }
     try:
