@@ -79,6 +79,16 @@ def _add_compose(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
     compose.add_argument("--config", metavar="SUPERGRAPH_YAML", required=True)
     compose.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+    compose.add_argument(
+        "--contract",
+        metavar="NAME",
+        help="write the contract supergraph `contracts.NAME` declares (its @tag filters)",
+    )
+    compose.add_argument(
+        "--settings",
+        metavar="GATEWAY_YAML",
+        help="the gateway settings file declaring the contract (else GATEWAY_CONFIG)",
+    )
 
 
 def _add_diff(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -204,16 +214,36 @@ def _run_compose(args: argparse.Namespace) -> int:
     if isinstance(result, CompositionFailure):
         print(f"gateway compose: composition failed:\n{result}", file=sys.stderr)
         return FAILED
+    sdl = result.supergraph_sdl
+    if args.contract is not None:
+        contracted = _contract(args.contract, args.settings, sdl)
+        if contracted is None:
+            return FAILED
+        sdl = contracted
     if args.output is None:
-        sys.stdout.write(result.supergraph_sdl)
+        sys.stdout.write(sdl)
         return 0
     try:
-        Path(args.output).write_text(result.supergraph_sdl, encoding="utf-8")
+        Path(args.output).write_text(sdl, encoding="utf-8")
     except OSError as error:
         print(f"gateway compose: cannot write {args.output}: {error.strerror}", file=sys.stderr)
         return FAILED
     print(f"gateway compose: wrote {args.output}", file=sys.stderr)
     return 0
+
+
+def _contract(name: str, settings_file: str | None, sdl: str) -> str | None:
+    """The contract supergraph of `sdl`; a missing contract is a `ConfigError` (usage)."""
+    from gateway.contracts import contract_sdl
+
+    settings = load_config(settings_file).contract(name)
+    if settings is None:
+        raise ConfigError(f"no contract {name!r}: declare contracts.{name} in the settings")
+    contracted = contract_sdl(sdl, settings)
+    if not isinstance(contracted, str):
+        print(f"gateway compose: contract {name} cannot be built:\n{contracted}", file=sys.stderr)
+        return None
+    return contracted
 
 
 def _run_diff(args: argparse.Namespace) -> int:

@@ -17,6 +17,7 @@ expected. Adding a setting is one field in one section; nothing else names it.
 
 from gateway.config.batching import BatchingConfig
 from gateway.config.caching import EntityCacheConfig
+from gateway.config.contracts import ContractSettings
 from gateway.config.declare import subgraph_env_name
 from gateway.config.model import Config
 from gateway.config.observability import LogsConfig, MetricsConfig, TelemetryConfig
@@ -56,6 +57,7 @@ __all__ = [
     "ComposeConfig",
     "Config",
     "ConfigError",
+    "ContractSettings",
     "CorsConfig",
     "DocumentsConfig",
     "EntityCacheConfig",

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from gateway.config.batching import BatchingConfig
 from gateway.config.caching import EntityCacheConfig
+from gateway.config.contracts import ContractSettings
 from gateway.config.declare import family, section, setting, subgraph_env_name
 from gateway.config.observability import LogsConfig, MetricsConfig, TelemetryConfig
 from gateway.config.parsers import Mode, integer, mode, optional_path, seconds
@@ -111,6 +112,11 @@ class Config:
         help="per custom @override label: `<NAME>` is the label upper-cased, other characters "
         "than A-Z and 0-9 as `_` (beta-billing: `GATEWAY_OVERRIDE_LABEL_HEADER_BETA_BILLING`)",
     )
+    contracts: Mapping[str, ContractSettings] = family(
+        ContractSettings,
+        help="per contract (`gateway compose --contract NAME`, served at its `path`): `<NAME>` "
+        "is its name upper-cased, other characters than A-Z and 0-9 as `_`",
+    )
     plugins: tuple[PluginRef, ...] = setting(
         env="GATEWAY_PLUGINS",
         parse=plugin_refs,
@@ -162,6 +168,10 @@ class Config:
         """How a request turns on the custom override label `label`, if the settings say."""
         settings = self.override_labels.get(subgraph_env_name(label))
         return settings if settings is not None and settings.header else None
+
+    def contract(self, name: str) -> ContractSettings | None:
+        """The settings of contract `name` (`contracts.<name>`), if declared."""
+        return self.contracts.get(subgraph_env_name(name))
 
     def connect_timeout_for(self, name: str) -> float:
         settings = self.subgraphs.get(subgraph_env_name(name))
