@@ -1,5 +1,5 @@
-"""`gateway serve|plan|compose|diff|config-table`: a command line shaped like the routers' and
-rover's.
+"""`gateway serve|plan|compose|diff|usage|config-table`: a command line shaped like the
+routers' and rover's.
 
 Mistakes in flags, config files or the supergraph end the command with one clear message on
 stderr and exit status 2 (usage, config) or 1 (the work itself failed), never a traceback.
@@ -112,6 +112,18 @@ def _add_diff(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     diff.add_argument("--json", action="store_true", help="print the changes as JSON")
 
 
+def _add_usage(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    usage = commands.add_parser(
+        "usage",
+        help="operations and fields used per client app, from a gateway's metrics",
+        description="Print each client app's operations and (with metrics.field_usage) the "
+        "Type.field coordinates they selected, from a running gateway's metrics endpoint or "
+        "a saved scrape.",
+    )
+    usage.add_argument("metrics", help="the metrics URL (http://HOST:PORT/metrics) or a file")
+    usage.add_argument("--json", action="store_true", help="print the usage as JSON")
+
+
 def _add_config_table(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     table = commands.add_parser(
         "config-table",
@@ -136,6 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_plan(commands)
     _add_compose(commands)
     _add_diff(commands)
+    _add_usage(commands)
     _add_config_table(commands)
     return parser
 
@@ -252,6 +265,12 @@ def _run_diff(args: argparse.Namespace) -> int:
     return run_diff(args.old, args.new, args.operations, as_json=args.json)
 
 
+def _run_usage(args: argparse.Namespace) -> int:
+    from gateway.telemetry.usage_report import run_usage
+
+    return run_usage(args.metrics, as_json=args.json)
+
+
 def _run_config_table(args: argparse.Namespace) -> int:
     if args.write is None:
         print(settings_table())
@@ -273,6 +292,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "plan": _run_plan,
         "compose": _run_compose,
         "diff": _run_diff,
+        "usage": _run_usage,
         "config-table": _run_config_table,
     }
     try:

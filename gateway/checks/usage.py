@@ -16,6 +16,7 @@ from pathlib import Path
 from graphql import (
     ArgumentNode,
     DirectiveNode,
+    DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
     GraphQLError,
@@ -35,7 +36,7 @@ from gateway.security.persisted import load_manifest
 
 from .inputs import SchemaInputError
 
-__all__ = ["Usage", "read_operations", "usage_of"]
+__all__ = ["Usage", "read_operations", "usage_of", "used_coordinates"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -113,6 +114,14 @@ class _Collector(Visitor):
         self._named(get_named_type(self.info.get_input_type()))
 
 
+def used_coordinates(schema: GraphQLSchema, document: DocumentNode) -> set[str]:
+    """Every `Type`, `Type.field`, `Type.field(arg:)` and `@directive` `document` uses."""
+    info = TypeInfo(schema)
+    collector = _Collector(schema, info)
+    visit(document, TypeInfoVisitor(info, collector))
+    return collector.found
+
+
 def usage_of(schema: GraphQLSchema, documents: list[str]) -> tuple[Usage, list[str]]:
     """What `documents` use of `schema`, and a warning for each document that does not parse."""
     found: set[str] = set()
@@ -123,8 +132,5 @@ def usage_of(schema: GraphQLSchema, documents: list[str]) -> tuple[Usage, list[s
         except GraphQLError as error:
             warnings.append(f"operation {number} does not parse, skipped: {error.message}")
             continue
-        info = TypeInfo(schema)
-        collector = _Collector(schema, info)
-        visit(document, TypeInfoVisitor(info, collector))
-        found |= collector.found
+        found |= used_coordinates(schema, document)
     return Usage(coordinates=frozenset(found), operations=len(documents)), warnings

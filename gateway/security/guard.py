@@ -20,6 +20,9 @@ from typing import Any
 
 from graphql import OperationType
 
+from gateway.clients import ClientIdentity, current_client, enter_client, identify_client
+from gateway.config.apps import AppSettings
+from gateway.config.observability import ClientsConfig
 from gateway.config.security import (
     AuthConfig,
     AuthorizationConfig,
@@ -29,6 +32,7 @@ from gateway.config.security import (
     SecurityConfig,
 )
 from gateway.documents import Document, DocumentCache, Runnable, Variant
+from gateway.security.apps import AppLimits
 from gateway.security.authentication import (
     ANONYMOUS,
     UNAUTHENTICATED,
@@ -119,6 +123,8 @@ class SecurityGuard:
         rate_limit: RateLimitConfig | None = None,
         redis_url: str | None = None,
         policy_hook: PolicyHook | None = None,
+        clients: ClientsConfig | None = None,
+        apps: Mapping[str, AppSettings] | None = None,
     ) -> None:
         """`redis_url` names the store replicas share for APQ and rate limits (else memory);
         `policy_hook` decides `@policy` (a plugin's `authorize_policies`) instead of the
@@ -126,13 +132,15 @@ class SecurityGuard:
         self._auth = Authenticator(auth) if auth.enabled else None
         self._limits = limits
         self._security = security
-        self._demand = DemandControl(limits)
+        rate = rate_limit or RateLimitConfig()
+        self._clients = clients or ClientsConfig()
+        self._apps = AppLimits(apps or {}, rate.window, redis_url)
+        self._demand = DemandControl(limits, per_app=bool(self._apps.costs))
         settings = authorization or AuthorizationConfig()
         self._authorizer = (
             Authorizer(settings, policy_hook) if auth.enabled and settings.enabled else None
         )
         self._documents = PersistedDocuments(persisted or PersistedConfig(), redis_url=redis_url)
-        rate = rate_limit or RateLimitConfig()
         self._rate = rate if rate.requests else None
         self._limiter = (
             RateLimiter(rate.requests, rate.window, redis_url) if rate.requests else None
@@ -190,8 +198,18 @@ class SecurityGuard:
                     headers={"www-authenticate": 'Bearer error="invalid_token"'},
                 )
             claims = verified
-        limited = await self._rate_limit(claims, headers, peer)
+        client = identify_client(claims.values, headers, self._clients)
+        enter_client(client)
+        limited = await self._rate_limit(claims, headers, peer) or await self._app_limit(client)
         return claims if limited is None else limited
+
+    async def _app_limit(self, client: ClientIdentity) -> Refusal | None:
+        over = await self._apps.hit(client)
+        if over is None:
+            return None
+        limit, limited = over
+        message = f"Too many requests from app {client.name}: the limit is {limit} per"
+        return _too_many(f"{message} {self._apps.window} s.", limited.retry_after)
 
     def check_operation(self, document: Document) -> Refusal | None:
         """Introspection and the shape limits, on the facts measured when it was parsed."""
@@ -262,7 +280,8 @@ class SecurityGuard:
         the filtered copy for one set of denied fields is built once and kept in the document.
         """
         if self._demand.active:
-            too_costly = self._demand.check(supergraph, operation.prepared, variables)
+            app_cap = self._apps.max_cost(current_client())
+            too_costly = self._demand.check(supergraph, operation.prepared, variables, app_cap)
             if too_costly is not None:
                 return Refusal(
                     message=too_costly.message,

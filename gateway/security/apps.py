@@ -1,0 +1,53 @@
+"""Per-app limits: a request budget for the whole app, and a cost cap on its operations.
+
+The app is the one `gateway/clients.py` identifies (the token's app, else the client-name
+header). Its requests are counted under `app:<NAME>` in the rate limiter's store (Redis when
+replicas share limits), in `rate_limit.window`, on top of each caller's own limit: an app
+with many users still has one budget. Its `max_cost` replaces `limits.max_cost` for its
+operations (demand control, COST_LIMIT_EXCEEDED).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from gateway.clients import ClientIdentity
+from gateway.config.apps import AppSettings
+from gateway.config.declare import subgraph_env_name
+from gateway.security.ratelimit import RateLimited, RateLimiter
+
+__all__ = ["AppLimits"]
+
+
+class AppLimits:
+    """The `apps.<name>` settings, applied to an identified client."""
+
+    def __init__(self, apps: Mapping[str, AppSettings], window: int, redis_url: str | None) -> None:
+        self._apps = apps
+        self.window = window
+        limited = any(settings.requests is not None for settings in apps.values())
+        self._limiter = (
+            RateLimiter(0, window, redis_url, prefix="gateway:app-rate:") if limited else None
+        )
+        self.costs = {
+            key: settings.max_cost
+            for key, settings in apps.items()
+            if settings.max_cost is not None
+        }
+        """Per-app cost caps by normalised name (what demand control reads)."""
+
+    def settings(self, client: ClientIdentity) -> AppSettings | None:
+        return self._apps.get(subgraph_env_name(client.name)) if client.name else None
+
+    def max_cost(self, client: ClientIdentity) -> int | None:
+        """The app's own cost cap, if it has one."""
+        return self.costs.get(subgraph_env_name(client.name)) if client.name else None
+
+    async def hit(self, client: ClientIdentity) -> tuple[int, RateLimited] | None:
+        """Count one request of the app; over its budget, the limit and the wait."""
+        settings = self.settings(client)
+        if self._limiter is None or settings is None or settings.requests is None:
+            return None
+        key = f"app:{subgraph_env_name(client.name or '')}"
+        limited = await self._limiter.hit(key, limit=settings.requests)
+        return None if limited is None else (settings.requests, limited)
