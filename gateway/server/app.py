@@ -243,6 +243,7 @@ def create_app(
     if metrics_routes:
         app.listen_apart(config.metrics.port, Router(routes=metrics_routes))
     app.state.serving = state
+    app.state.contracts = contracts
     app.state.telemetry = telemetry
     app.state.subscriptions = subscriptions  # `serve.py` completes them before closing sockets
     return app
