@@ -109,6 +109,12 @@ def _add_diff(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
         help="recorded operations: a persisted-query manifest (.json), .graphql files, or a "
         "folder of them",
     )
+    diff.add_argument(
+        "--usage",
+        metavar="METRICS",
+        help="the usage a gateway's metrics saw instead (metrics.field_usage): its metrics "
+        "URL or a saved scrape",
+    )
     diff.add_argument("--json", action="store_true", help="print the changes as JSON")
 
 
@@ -262,7 +268,7 @@ def _contract(name: str, settings_file: str | None, sdl: str) -> str | None:
 def _run_diff(args: argparse.Namespace) -> int:
     from gateway.checks.report import run_diff
 
-    return run_diff(args.old, args.new, args.operations, as_json=args.json)
+    return run_diff(args.old, args.new, args.operations, seen=args.usage, as_json=args.json)
 
 
 def _run_usage(args: argparse.Namespace) -> int:

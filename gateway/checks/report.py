@@ -8,14 +8,18 @@ Exit status 1 when a breaking change remains (one that a recorded operation uses
 from __future__ import annotations
 
 import sys
+import urllib.error
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
 import orjson
 
+from gateway.telemetry.usage_report import read_scrape
+
 from .changes import Change, classify_changes
 from .inputs import SchemaInputError, read_api_schema
+from .seen import usage_from_scrape
 from .usage import Usage, read_operations, usage_of
 
 __all__ = ["BREAKING", "UNREADABLE", "DiffOutcome", "diff_files", "print_diff", "run_diff"]
@@ -43,15 +47,32 @@ class DiffOutcome:
         return BREAKING if any(self.label(c) == "breaking" for c in self.changes) else 0
 
 
-def diff_files(old: Path, new: Path, operations: Path | None = None) -> DiffOutcome:
-    """Compare the API schemas of two files; raises `SchemaInputError` for unreadable input."""
+def diff_files(
+    old: Path, new: Path, operations: Path | None = None, seen: str | None = None
+) -> DiffOutcome:
+    """Compare the API schemas of two files, against recorded `operations` or the usage a
+    gateway's metrics have `seen`; raises `SchemaInputError` for unreadable input."""
     old_schema = read_api_schema(old)
     new_schema = read_api_schema(new)
     changes = classify_changes(old_schema, new_schema)
+    if seen is not None:
+        scrape = _scrape(seen)
+        try:
+            usage = usage_from_scrape(old_schema, scrape)
+        except ValueError as error:  # prometheus-client's parser on a page that is not one
+            raise SchemaInputError(f"{seen}: not a metrics scrape: {error}") from None
+        return DiffOutcome(changes=changes, usage=usage)
     if operations is None:
         return DiffOutcome(changes=changes, usage=None)
     usage, warnings = usage_of(old_schema, read_operations(operations))
     return DiffOutcome(changes=changes, usage=usage, warnings=tuple(warnings))
+
+
+def _scrape(source: str) -> str:
+    try:
+        return read_scrape(source)
+    except (OSError, urllib.error.URLError, UnicodeDecodeError) as error:
+        raise SchemaInputError(f"{source}: cannot read the metrics: {error}") from None
 
 
 def print_diff(outcome: DiffOutcome, out: TextIO, *, as_json: bool = False) -> None:
@@ -76,14 +97,16 @@ def print_diff(outcome: DiffOutcome, out: TextIO, *, as_json: bool = False) -> N
     }
     summary = ", ".join(f"{n} {label}" for label, n in counts.items() if n) or "no changes"
     if outcome.usage is not None:
-        summary += f" (checked against {outcome.usage.operations} recorded operations)"
+        summary += f" (checked against the usage of {outcome.usage.operations} operations)"
     print(summary, file=out)
 
 
-def run_diff(old: Path, new: Path, operations: Path | None, *, as_json: bool) -> int:
+def run_diff(
+    old: Path, new: Path, operations: Path | None, *, seen: str | None = None, as_json: bool
+) -> int:
     """The `gateway diff` command: print and return the exit status."""
     try:
-        outcome = diff_files(old, new, operations)
+        outcome = diff_files(old, new, operations, seen)
     except SchemaInputError as error:
         print(f"gateway diff: {error}", file=sys.stderr)
         return UNREADABLE

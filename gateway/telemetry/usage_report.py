@@ -19,7 +19,7 @@ from pathlib import Path
 import orjson
 from prometheus_client.parser import text_string_to_metric_families
 
-__all__ = ["ClientUsage", "read_usage", "run_usage"]
+__all__ = ["ClientUsage", "read_scrape", "read_usage", "run_usage"]
 
 TIMEOUT = 10.0
 
@@ -47,7 +47,8 @@ def read_usage(scrape: str) -> dict[str, ClientUsage]:
     return dict(usage)
 
 
-def _read(source: str) -> str:
+def read_scrape(source: str) -> str:
+    """A scrape from a metrics URL or a file."""
     if source.startswith(("http://", "https://")):
         with urllib.request.urlopen(source, timeout=TIMEOUT) as response:
             text: str = response.read().decode()
@@ -72,7 +73,7 @@ def _print(usage: dict[str, ClientUsage]) -> None:
 def run_usage(source: str, *, as_json: bool) -> int:
     """The `gateway usage` command: 0, or 1 when the scrape cannot be read."""
     try:
-        usage = read_usage(_read(source))
+        usage = read_usage(read_scrape(source))
     except (OSError, urllib.error.URLError, ValueError, KeyError) as error:
         print(f"gateway usage: cannot read metrics from {source}: {error}", file=sys.stderr)
         return 1

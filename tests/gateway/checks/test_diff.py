@@ -101,3 +101,11 @@ def test_make_schema_prints_a_banner_for_a_breaking_change(
     assert "Post.title was removed." in out
     report_changes(OLD, OLD)
     assert "BREAKING" not in capsys.readouterr().out
+
+
+def test_an_unreadable_scrape_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good = _write(tmp_path, "good.graphql", OLD)
+    assert main(["diff", str(good), str(good), "--usage", str(tmp_path / "none.txt")]) == 2
+    garbage = _write(tmp_path, "scrape.txt", "gateway_client_field_usage_total{ 1\n")
+    assert main(["diff", str(good), str(good), "--usage", str(garbage)]) == 2
+    assert "not a metrics scrape" in capsys.readouterr().err

@@ -79,7 +79,7 @@ def _post(gateway: Service, query: str, client: str | None, version: str = "1.0"
 
 
 def test_clients_label_metrics_logs_and_get_their_own_budget(
-    gateway: Service, capsys: pytest.CaptureFixture[str]
+    gateway: Service, capsys: pytest.CaptureFixture[str], work_dir: Path
 ) -> None:
     person = 'query Person { person(id: "1") { name } }'
     for _ in range(3):
@@ -105,6 +105,20 @@ def test_clients_label_metrics_logs_and_get_their_own_budget(
     report = capsys.readouterr().out
     assert "partner-app: 4 operations" in report
     assert "Person.email" in report
+
+    # The same scrape tells `gateway diff` what clients use: `audit` nobody ran, `email` web did.
+    old = work_dir / "old.graphql"
+    old.write_text(tagged_supergraph())
+    saved = work_dir / "scrape.txt"
+    saved.write_text(scrape)
+    unused = work_dir / "no-audit.graphql"
+    unused.write_text(old.read_text().replace("  audit: [AuditEntry!]!\n", ""))
+    assert main(["diff", str(old), str(unused), "--usage", str(saved)]) == 0
+    assert "breaking-unused  FIELD_REMOVED                Query.audit" in capsys.readouterr().out
+    used = work_dir / "no-email.graphql"
+    used.write_text(old.read_text().replace('  email: String! @tag(name: "internal")\n', ""))
+    assert main(["diff", str(old), str(used), "--usage", f"{gateway.url}/metrics"]) == 1
+    assert "breaking         FIELD_REMOVED                Person.email" in capsys.readouterr().out
 
     lines = [
         orjson.loads(line)
