@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from gateway.config.declare import setting
-from gateway.config.parsers import optional_integer
+from gateway.config.parsers import optional_integer, optional_path
 
 __all__ = ["AppSettings"]
 
@@ -25,4 +26,11 @@ class AppSettings:
         parse=optional_integer(0, 1_000_000_000),
         default=None,
         help="largest estimated cost of one of the app's operations (COST_LIMIT_EXCEEDED)",
+    )
+    manifest: Path | None = setting(
+        env="GATEWAY_APP_MANIFEST_<NAME>",
+        parse=optional_path,
+        default=None,
+        help="the app's trusted documents (a persisted-query manifest): it runs these alone "
+        "(QUERY_NOT_IN_SAFELIST), by id or text",
     )

@@ -1,22 +1,35 @@
-"""Per-app limits: a request budget for the whole app, and a cost cap on its operations.
+"""Per-app limits: a request budget for the whole app, a cost cap on its operations, and the
+trusted documents it may run.
 
 The app is the one `gateway/clients.py` identifies (the token's app, else the client-name
 header). Its requests are counted under `app:<NAME>` in the rate limiter's store (Redis when
 replicas share limits), in `rate_limit.window`, on top of each caller's own limit: an app
 with many users still has one budget. Its `max_cost` replaces `limits.max_cost` for its
-operations (demand control, COST_LIMIT_EXCEEDED).
+operations (demand control, COST_LIMIT_EXCEEDED). With a `manifest`, the app runs only the
+documents it lists (QUERY_NOT_IN_SAFELIST otherwise); their ids join the gateway's trusted
+documents, so a request resolves them before the app is known, and the app check follows.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 
 from gateway.clients import ClientIdentity
 from gateway.config.apps import AppSettings
 from gateway.config.declare import subgraph_env_name
+from gateway.config.sources import ConfigError
+from gateway.security.persisted import load_manifest
 from gateway.security.ratelimit import RateLimited, RateLimiter
 
 __all__ = ["AppLimits"]
+
+
+def _manifest(key: str, path: Path) -> dict[str, str]:
+    try:
+        return load_manifest(path)
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise ConfigError(f"apps.{key.lower()}.manifest: {error}") from None
 
 
 class AppLimits:
@@ -35,6 +48,16 @@ class AppLimits:
             if settings.max_cost is not None
         }
         """Per-app cost caps by normalised name (what demand control reads)."""
+        manifests = {
+            key: _manifest(key, settings.manifest)
+            for key, settings in apps.items()
+            if settings.manifest is not None
+        }
+        self._trusted = {key: frozenset(found.values()) for key, found in manifests.items()}
+        self.documents = {
+            doc_id: body for found in manifests.values() for doc_id, body in found.items()
+        }
+        """Every app's trusted documents by id, for the gateway's id lookup."""
 
     def settings(self, client: ClientIdentity) -> AppSettings | None:
         return self._apps.get(subgraph_env_name(client.name)) if client.name else None
@@ -42,6 +65,13 @@ class AppLimits:
     def max_cost(self, client: ClientIdentity) -> int | None:
         """The app's own cost cap, if it has one."""
         return self.costs.get(subgraph_env_name(client.name)) if client.name else None
+
+    def trusted(self, client: ClientIdentity, text: str) -> bool:
+        """Whether the app may run this document (always, for an app without a manifest)."""
+        if not self._trusted or not client.name:
+            return True
+        listed = self._trusted.get(subgraph_env_name(client.name))
+        return listed is None or text in listed
 
     async def hit(self, client: ClientIdentity) -> tuple[int, RateLimited] | None:
         """Count one request of the app; over its budget, the limit and the wait."""

@@ -53,7 +53,11 @@ from gateway.security.demand import DemandControl
 from gateway.security.introspection import INTROSPECTION_DISABLED
 from gateway.security.limits import check_shape
 from gateway.security.masking import mask_errors
-from gateway.security.persisted import DocumentProblem, PersistedDocuments
+from gateway.security.persisted import (
+    QUERY_NOT_IN_SAFELIST,
+    DocumentProblem,
+    PersistedDocuments,
+)
 from gateway.security.policy import Authorizer
 from gateway.security.ratelimit import RATE_LIMITED, RateLimiter, client_key, count_root_fields
 from gateway.supergraph import Supergraph
@@ -140,7 +144,9 @@ class SecurityGuard:
         self._authorizer = (
             Authorizer(settings, policy_hook) if auth.enabled and settings.enabled else None
         )
-        self._documents = PersistedDocuments(persisted or PersistedConfig(), redis_url=redis_url)
+        self._documents = PersistedDocuments(
+            persisted or PersistedConfig(), redis_url=redis_url, extra=self._apps.documents
+        )
         self._rate = rate if rate.requests else None
         self._limiter = (
             RateLimiter(rate.requests, rate.window, redis_url) if rate.requests else None
@@ -213,6 +219,10 @@ class SecurityGuard:
 
     def check_operation(self, document: Document) -> Refusal | None:
         """Introspection and the shape limits, on the facts measured when it was parsed."""
+        client = current_client()
+        if not self._apps.trusted(client, document.key[0]):
+            message = f"App {client.name} runs only its trusted documents: send one of their ids."
+            return Refusal(message=message, code=QUERY_NOT_IN_SAFELIST)
         facts = document.facts
         if facts is None:
             return None  # unreadable, or no operation picked: the operation stage says why

@@ -1,9 +1,11 @@
 """Per-app limits and client awareness with real tokens: the app a token names (`azp`) wins
 over the client-name header, one app's request budget is shared by two replicas through a
-real `redis-server`, and an app's own cost cap refuses what another app may run."""
+real `redis-server`, an app's own cost cap refuses what another app may run, and an app with
+trusted documents runs those alone."""
 
 from __future__ import annotations
 
+import json
 import urllib.request
 from collections.abc import Iterator
 
@@ -15,8 +17,10 @@ from gateway.telemetry.usage_report import read_usage
 from tests.gateway.security.security_support import (
     AUDIENCE,
     ISSUER,
+    JSON,
     SigningKey,
     Stack,
+    call,
     gql,
     launch_gateway,
 )
@@ -25,10 +29,13 @@ pytestmark = pytest.mark.integration
 
 COSTLY = "{ me { stickers { id } } }"
 """Cost 11 without cost directives: `me` 1, a list of the default 10 `stickers`."""
+TRUSTED = "query Typename { __typename }"
 
 
 @pytest.fixture(scope="module")
 def replicas(security_stack: Stack) -> Iterator[tuple[Service, Service]]:
+    manifest = security_stack.log_dir / "listed-app-manifest.json"
+    manifest.write_text(json.dumps({"operations": [{"id": "typename-v1", "body": TRUSTED}]}))
     redis = RedisServer(security_stack.log_dir / "redis-apps.log").start()
     settings = {
         "GATEWAY_AUTH_JWKS_URL": security_stack.jwks_url,
@@ -39,6 +46,7 @@ def replicas(security_stack: Stack) -> Iterator[tuple[Service, Service]]:
         "GATEWAY_APP_REQUESTS_PARTNER_APP": "3",
         "GATEWAY_APP_MAX_COST_CHEAP_APP": "5",
         "GATEWAY_METRICS_ENABLED": "true",
+        "GATEWAY_APP_MANIFEST_LISTED_APP": str(manifest),
     }
     try:
         first = launch_gateway(security_stack, "apps-1", settings)
@@ -88,3 +96,20 @@ def test_an_app_cost_cap_refuses_what_others_may_run(
     assert gql(replicas[0], "{ me { id } }", token=key.token("p", azp="cheap-app")).codes != [
         "COST_LIMIT_EXCEEDED"
     ]
+
+
+def test_an_app_with_trusted_documents_runs_those_alone(
+    replicas: tuple[Service, Service], security_stack: Stack
+) -> None:
+    key = SigningKey.load(security_stack)
+    listed = key.token("person-3", azp="listed-app")
+    by_id = {"extensions": {"persistedQuery": {"version": 1, "sha256Hash": "typename-v1"}}}
+    headers = {"content-type": JSON, "accept": JSON, "authorization": f"Bearer {listed}"}
+    reply = call(f"{replicas[0].url}/graphql", body=json.dumps(by_id).encode(), headers=headers)
+    assert reply.body == {"data": {"__typename": "Query"}}
+    assert gql(replicas[0], TRUSTED, token=listed).body == {"data": {"__typename": "Query"}}
+    refused = gql(replicas[0], "{ __typename }", token=listed)
+    assert refused.codes == ["QUERY_NOT_IN_SAFELIST"]
+    assert "listed-app" in refused.body["errors"][0]["message"]
+    other = gql(replicas[0], "{ __typename }", token=key.token("person-3", azp="other-app"))
+    assert other.body == {"data": {"__typename": "Query"}}  # other apps are not held to it
