@@ -27,6 +27,12 @@ class AppSettings:
         default=None,
         help="largest estimated cost of one of the app's operations (COST_LIMIT_EXCEEDED)",
     )
+    cost_budget: int | None = setting(
+        env="GATEWAY_APP_COST_BUDGET_<NAME>",
+        parse=optional_integer(0, 1_000_000_000),
+        default=None,
+        help="estimated cost the whole app may spend per rate_limit.window (429 RATE_LIMITED)",
+    )
     manifest: Path | None = setting(
         env="GATEWAY_APP_MANIFEST_<NAME>",
         parse=optional_path,

@@ -1,13 +1,15 @@
-"""Per-app limits: a request budget for the whole app, a cost cap on its operations, and the
-trusted documents it may run.
+"""Per-app limits: a request budget and a cost budget for the whole app, a cost cap on its
+operations, and the trusted documents it may run.
 
 The app is the one `gateway/clients.py` identifies (the token's app, else the client-name
 header). Its requests are counted under `app:<NAME>` in the rate limiter's store (Redis when
 replicas share limits), in `rate_limit.window`, on top of each caller's own limit: an app
 with many users still has one budget. Its `max_cost` replaces `limits.max_cost` for its
-operations (demand control, COST_LIMIT_EXCEEDED). With a `manifest`, the app runs only the
-documents it lists (QUERY_NOT_IN_SAFELIST otherwise); their ids join the gateway's trusted
-documents, so a request resolves them before the app is known, and the app check follows.
+operations (demand control, COST_LIMIT_EXCEEDED); its `cost_budget` is counted like its
+requests, each operation spending its estimated cost (`app-cost:<NAME>`). With a `manifest`,
+the app runs only the documents it lists (QUERY_NOT_IN_SAFELIST otherwise); their ids join the
+gateway's trusted documents, so a request resolves them before the app is known, and the app
+check follows.
 """
 
 from __future__ import annotations
@@ -38,7 +40,10 @@ class AppLimits:
     def __init__(self, apps: Mapping[str, AppSettings], window: int, redis_url: str | None) -> None:
         self._apps = apps
         self.window = window
-        limited = any(settings.requests is not None for settings in apps.values())
+        limited = any(
+            settings.requests is not None or settings.cost_budget is not None
+            for settings in apps.values()
+        )
         self._limiter = (
             RateLimiter(0, window, redis_url, prefix="gateway:app-rate:") if limited else None
         )
@@ -48,6 +53,12 @@ class AppLimits:
             if settings.max_cost is not None
         }
         """Per-app cost caps by normalised name (what demand control reads)."""
+        self.budgets = {
+            key: settings.cost_budget
+            for key, settings in apps.items()
+            if settings.cost_budget is not None
+        }
+        """Per-app cost budgets by normalised name (demand control must estimate for them)."""
         manifests = {
             key: _manifest(key, settings.manifest)
             for key, settings in apps.items()
@@ -81,3 +92,17 @@ class AppLimits:
         key = f"app:{subgraph_env_name(client.name or '')}"
         limited = await self._limiter.hit(key, limit=settings.requests)
         return None if limited is None else (settings.requests, limited)
+
+    async def spend(
+        self, client: ClientIdentity, cost: int | None
+    ) -> tuple[int, RateLimited] | None:
+        """Spend an operation's estimated cost from the app's budget; over it, the budget and
+        the wait."""
+        if self._limiter is None or cost is None or not client.name:
+            return None
+        key = subgraph_env_name(client.name)
+        budget = self.budgets.get(key)
+        if budget is None:
+            return None
+        limited = await self._limiter.hit(f"app-cost:{key}", cost, limit=budget)
+        return None if limited is None else (budget, limited)

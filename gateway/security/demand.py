@@ -94,6 +94,11 @@ class DemandControl:
         log.warning("demand control (measure): %s", message)
         return None
 
+    def estimated(self) -> int | None:
+        """The current request's estimated cost, once `check` has run for it."""
+        measured = _MEASURED.get()
+        return measured.estimated if measured is not None else None
+
     def report(self, body: dict[str, Any]) -> dict[str, Any]:
         """`body` with `extensions.cost` when costs are reported and this request was costed."""
         measured = _MEASURED.get()

@@ -139,7 +139,7 @@ class SecurityGuard:
         rate = rate_limit or RateLimitConfig()
         self._clients = clients or ClientsConfig()
         self._apps = AppLimits(apps or {}, rate.window, redis_url)
-        self._demand = DemandControl(limits, per_app=bool(self._apps.costs))
+        self._demand = DemandControl(limits, per_app=bool(self._apps.costs or self._apps.budgets))
         settings = authorization or AuthorizationConfig()
         self._authorizer = (
             Authorizer(settings, policy_hook) if auth.enabled and settings.enabled else None
@@ -247,11 +247,24 @@ class SecurityGuard:
         message = f"Too many requests: the limit is {rate.requests} per {rate.window} s."
         return _too_many(message, limited.retry_after)
 
+    async def _cost_budget(self) -> Refusal | None:
+        client = current_client()
+        spent = await self._apps.spend(client, self._demand.estimated())
+        if spent is None:
+            return None
+        budget, limited = spent
+        message = f"App {client.name} spent its cost budget: {budget} per"
+        return _too_many(f"{message} {self._apps.window} s.", limited.retry_after)
+
     async def limit_fields(
         self, supergraph: Supergraph, operation: Runnable, peer: str | None
     ) -> Refusal | None:
         """The per-address limit on chosen root fields (sign-in, sign-up): every selection of
-        one counts, so aliases cannot batch guesses; a request without one costs nothing."""
+        one counts, so aliases cannot batch guesses; a request without one costs nothing.
+        Before it, the app's cost budget (`apps.<name>.cost_budget`) pays for the operation."""
+        over_budget = await self._cost_budget()
+        if over_budget is not None:
+            return over_budget
         if self._field_limiter is None or self._field_rate is None:
             return None
         prepared = operation.prepared

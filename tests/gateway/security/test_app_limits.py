@@ -45,6 +45,7 @@ def replicas(security_stack: Stack) -> Iterator[tuple[Service, Service]]:
         "GATEWAY_RATE_LIMIT_WINDOW": "3600",
         "GATEWAY_APP_REQUESTS_PARTNER_APP": "3",
         "GATEWAY_APP_MAX_COST_CHEAP_APP": "5",
+        "GATEWAY_APP_COST_BUDGET_BUDGET_APP": "15",
         "GATEWAY_METRICS_ENABLED": "true",
         "GATEWAY_APP_MANIFEST_LISTED_APP": str(manifest),
     }
@@ -96,6 +97,20 @@ def test_an_app_cost_cap_refuses_what_others_may_run(
     assert gql(replicas[0], "{ me { id } }", token=key.token("p", azp="cheap-app")).codes != [
         "COST_LIMIT_EXCEEDED"
     ]
+
+
+def test_an_app_cost_budget_is_spent_by_estimated_costs(
+    replicas: tuple[Service, Service], security_stack: Stack
+) -> None:
+    key = SigningKey.load(security_stack)
+    spender = key.token("person-4", azp="budget-app")
+    first = gql(replicas[0], COSTLY, token=spender)  # 11 of 15
+    assert "RATE_LIMITED" not in first.codes, first.body
+    assert gql(replicas[1], "{ __typename }", token=spender).status == 200  # cost 0
+    second = gql(replicas[1], COSTLY, token=spender)  # 22: over, on the other replica too
+    assert second.status == 429, second.body
+    assert second.codes == ["RATE_LIMITED"]
+    assert "cost budget" in second.body["errors"][0]["message"]
 
 
 def test_an_app_with_trusted_documents_runs_those_alone(
