@@ -54,32 +54,28 @@ class Change:
     `Type.field(arg:)` or `@directive`; empty when unknown (then every operation does)."""
 
 
-def _match(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
-    return pattern.search(text)
-
-
 def touches(kind: str, description: str) -> tuple[str, ...]:
     """The schema element graphql-core's sentence about a change of type `kind` names."""
     if kind.startswith("DIRECTIVE") or "on directive" in description:
-        found = _match(_DIRECTIVE_ARG_ADDED, description) or _match(_FROM_DIRECTIVE, description)
-        found = found or _match(_LEADING_NAME, description)
+        found = _DIRECTIVE_ARG_ADDED.search(description) or _FROM_DIRECTIVE.search(description)
+        found = found or _LEADING_NAME.search(description)
         return (f"@{found[1]}",) if found else ()
-    if kind.startswith("ARG") or kind == "ARG_DEFAULT_VALUE_CHANGE":
-        arg = _match(_ARG, description)
+    if kind.startswith("ARG"):
+        arg = _ARG.search(description)
         return (f"{arg[1]}.{arg[2]}({arg[3]}:)",) if arg else ()
     if kind in ("REQUIRED_ARG_ADDED", "OPTIONAL_ARG_ADDED"):
-        added = _match(_ARG_ADDED, description)
+        added = _ARG_ADDED.search(description)
         return (f"{added[1]}.{added[2]}",) if added else ()
     if kind.startswith("FIELD"):
-        field = _match(_FIELD, description)
+        field = _FIELD.search(description)
         return (f"{field[1]}.{field[2]}",) if field else ()
     if "INTERFACE" in kind:
-        implementer = _match(_IMPLEMENTER, description)
+        implementer = _IMPLEMENTER.search(description)
         return (implementer[1] or implementer[2],) if implementer else ()
-    container = _match(_TRAILING_TYPE, description)
+    container = _TRAILING_TYPE.search(description)
     if container is not None:
         return (container[1],)
-    named = _match(_LEADING_NAME, description)
+    named = _LEADING_NAME.search(description)
     return (named[1],) if named else ()
 
 
