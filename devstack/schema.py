@@ -2,6 +2,11 @@
 
 The files are checked in so that the gateway, the devstack and reviewers can read the graph
 without running anything; `--check` (and a test) fails when they drift from the code.
+
+Before the supergraph is replaced, its API schema is compared with the new one (`gateway diff`)
+and every change printed, with a banner when one is breaking. `make schema` does not fail on
+it: running it is how the schema is changed on purpose, and the banner is there so whoever
+runs it sees what clients lose before committing.
 """
 
 from __future__ import annotations
@@ -14,6 +19,9 @@ import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from gateway.checks import SchemaInputError, classify_changes
+from gateway.checks.inputs import schema_from_sdl
+from gateway.checks.report import DiffOutcome, print_diff
 from gateway.composition import CompositionFailure
 from gateway.composition.config import compose_from_config
 
@@ -75,6 +83,25 @@ def render_files(schema_dir: Path = SCHEMA_DIR) -> dict[Path, str] | Composition
     return files
 
 
+def report_changes(old_sdl: str, new_sdl: str) -> DiffOutcome | None:
+    """Print how the supergraph's API schema changes (None when the old one is unreadable)."""
+    try:
+        old = schema_from_sdl(old_sdl, "the committed supergraph")
+        new = schema_from_sdl(new_sdl, "the new supergraph")
+    except SchemaInputError as error:
+        print(f"cannot compare the supergraphs: {error}", file=sys.stderr)
+        return None
+    outcome = DiffOutcome(changes=classify_changes(old, new), usage=None)
+    if outcome.status:
+        print("=" * 72)
+        print("BREAKING: this supergraph removes or changes what clients may be using.")
+        print("Check the changes below (`gateway diff` with --operations narrows them down).")
+        print("=" * 72)
+    print("API schema changes (gateway diff):")
+    print_diff(outcome, sys.stdout)
+    return outcome
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Write (or with `--check`, compare) the `schema/` files; 1 on failure or drift."""
     parser = argparse.ArgumentParser(prog="python -m devstack schema", description=__doc__)
@@ -94,6 +121,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         for path in stale:
             print(f"out of date: {path} (run `make schema`)", file=sys.stderr)
         return 1 if stale else 0
+    supergraph = args.dir / "supergraph.graphql"
+    if supergraph in stale and supergraph.exists():
+        report_changes(supergraph.read_text(), files[supergraph])
     for path in stale:
         path.write_text(files[path])
         print(f"wrote {path}")

@@ -1,4 +1,5 @@
-"""`gateway serve|plan|compose|config-table`: a command line shaped like the routers' and rover's.
+"""`gateway serve|plan|compose|diff|usage|config-table`: a command line shaped like the
+routers' and rover's.
 
 Mistakes in flags, config files or the supergraph end the command with one clear message on
 stderr and exit status 2 (usage, config) or 1 (the work itself failed), never a traceback.
@@ -78,6 +79,55 @@ def _add_compose(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
     compose.add_argument("--config", metavar="SUPERGRAPH_YAML", required=True)
     compose.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+    compose.add_argument(
+        "--contract",
+        metavar="NAME",
+        help="write the contract supergraph `contracts.NAME` declares (its @tag filters)",
+    )
+    compose.add_argument(
+        "--settings",
+        metavar="GATEWAY_YAML",
+        help="the gateway settings file declaring the contract (else GATEWAY_CONFIG)",
+    )
+
+
+def _add_diff(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    diff = commands.add_parser(
+        "diff",
+        help="compare two supergraphs (or API schemas): breaking, dangerous and safe changes",
+        description="Print each change from OLD to NEW (their API schemas) as breaking, "
+        "dangerous or safe. Exit status 1 on a breaking change, 0 otherwise, 2 when a file "
+        "cannot be read. With --operations, a breaking change no recorded operation uses is "
+        "printed as breaking-unused and does not fail the check.",
+    )
+    diff.add_argument("old", type=Path, help="the schema clients use now (supergraph or SDL)")
+    diff.add_argument("new", type=Path, help="the proposed schema (supergraph or SDL)")
+    diff.add_argument(
+        "--operations",
+        type=Path,
+        metavar="FILE_OR_DIR",
+        help="recorded operations: a persisted-query manifest (.json), .graphql files, or a "
+        "folder of them",
+    )
+    diff.add_argument(
+        "--usage",
+        metavar="METRICS",
+        help="the usage a gateway's metrics saw instead (metrics.field_usage): its metrics "
+        "URL or a saved scrape",
+    )
+    diff.add_argument("--json", action="store_true", help="print the changes as JSON")
+
+
+def _add_usage(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    usage = commands.add_parser(
+        "usage",
+        help="operations and fields used per client app, from a gateway's metrics",
+        description="Print each client app's operations and (with metrics.field_usage) the "
+        "Type.field coordinates they selected, from a running gateway's metrics endpoint or "
+        "a saved scrape.",
+    )
+    usage.add_argument("metrics", help="the metrics URL (http://HOST:PORT/metrics) or a file")
+    usage.add_argument("--json", action="store_true", help="print the usage as JSON")
 
 
 def _add_config_table(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -103,6 +153,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_serve(commands)
     _add_plan(commands)
     _add_compose(commands)
+    _add_diff(commands)
+    _add_usage(commands)
     _add_config_table(commands)
     return parser
 
@@ -181,16 +233,48 @@ def _run_compose(args: argparse.Namespace) -> int:
     if isinstance(result, CompositionFailure):
         print(f"gateway compose: composition failed:\n{result}", file=sys.stderr)
         return FAILED
+    sdl = result.supergraph_sdl
+    if args.contract is not None:
+        contracted = _contract(args.contract, args.settings, sdl)
+        if contracted is None:
+            return FAILED
+        sdl = contracted
     if args.output is None:
-        sys.stdout.write(result.supergraph_sdl)
+        sys.stdout.write(sdl)
         return 0
     try:
-        Path(args.output).write_text(result.supergraph_sdl, encoding="utf-8")
+        Path(args.output).write_text(sdl, encoding="utf-8")
     except OSError as error:
         print(f"gateway compose: cannot write {args.output}: {error.strerror}", file=sys.stderr)
         return FAILED
     print(f"gateway compose: wrote {args.output}", file=sys.stderr)
     return 0
+
+
+def _contract(name: str, settings_file: str | None, sdl: str) -> str | None:
+    """The contract supergraph of `sdl`; a missing contract is a `ConfigError` (usage)."""
+    from gateway.contracts import contract_sdl
+
+    settings = load_config(settings_file).contract(name)
+    if settings is None:
+        raise ConfigError(f"no contract {name!r}: declare contracts.{name} in the settings")
+    contracted = contract_sdl(sdl, settings)
+    if not isinstance(contracted, str):
+        print(f"gateway compose: contract {name} cannot be built:\n{contracted}", file=sys.stderr)
+        return None
+    return contracted
+
+
+def _run_diff(args: argparse.Namespace) -> int:
+    from gateway.checks.report import run_diff
+
+    return run_diff(args.old, args.new, args.operations, seen=args.usage, as_json=args.json)
+
+
+def _run_usage(args: argparse.Namespace) -> int:
+    from gateway.telemetry.usage_report import run_usage
+
+    return run_usage(args.metrics, as_json=args.json)
 
 
 def _run_config_table(args: argparse.Namespace) -> int:
@@ -213,6 +297,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "serve": _run_serve,
         "plan": _run_plan,
         "compose": _run_compose,
+        "diff": _run_diff,
+        "usage": _run_usage,
         "config-table": _run_config_table,
     }
     try:

@@ -88,6 +88,9 @@ class Runnable:
     """The variables its `@defer(if:)`s read."""
     deferred: dict[tuple[object, ...], DeferPlanned] = field(default_factory=dict)
     """`@defer` plans and shapes per (override labels, `@defer(if:)` values)."""
+    fields: frozenset[str] | None = None
+    """The `Type.field` coordinates it selects, None until counted (per-client field usage,
+    `gateway/telemetry/usage.py`)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -15,11 +15,18 @@ A mistake in any source is a `ConfigError` naming the file or variable, the key 
 expected. Adding a setting is one field in one section; nothing else names it.
 """
 
+from gateway.config.apps import AppSettings
 from gateway.config.batching import BatchingConfig
 from gateway.config.caching import EntityCacheConfig
+from gateway.config.contracts import ContractSettings
 from gateway.config.declare import subgraph_env_name
 from gateway.config.model import Config
-from gateway.config.observability import LogsConfig, MetricsConfig, TelemetryConfig
+from gateway.config.observability import (
+    ClientsConfig,
+    LogsConfig,
+    MetricsConfig,
+    TelemetryConfig,
+)
 from gateway.config.parsers import Mode
 from gateway.config.plugins import PluginRef
 from gateway.config.resilience import BreakerConfig, ReloadConfig, RetryConfig
@@ -49,13 +56,16 @@ from gateway.config.subscriptions import SubscriptionsConfig
 from gateway.config.uploads import UploadsConfig
 
 __all__ = [
+    "AppSettings",
     "AuthConfig",
     "AuthorizationConfig",
     "BatchingConfig",
     "BreakerConfig",
+    "ClientsConfig",
     "ComposeConfig",
     "Config",
     "ConfigError",
+    "ContractSettings",
     "CorsConfig",
     "DocumentsConfig",
     "EntityCacheConfig",

@@ -11,10 +11,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from gateway.config.apps import AppSettings
 from gateway.config.batching import BatchingConfig
 from gateway.config.caching import EntityCacheConfig
+from gateway.config.contracts import ContractSettings
 from gateway.config.declare import family, section, setting, subgraph_env_name
-from gateway.config.observability import LogsConfig, MetricsConfig, TelemetryConfig
+from gateway.config.observability import (
+    ClientsConfig,
+    LogsConfig,
+    MetricsConfig,
+    TelemetryConfig,
+)
 from gateway.config.parsers import Mode, integer, mode, optional_path, seconds
 from gateway.config.plugins import PluginRef, plugin_refs
 from gateway.config.resilience import BreakerConfig, ReloadConfig, RetryConfig
@@ -111,6 +118,17 @@ class Config:
         help="per custom @override label: `<NAME>` is the label upper-cased, other characters "
         "than A-Z and 0-9 as `_` (beta-billing: `GATEWAY_OVERRIDE_LABEL_HEADER_BETA_BILLING`)",
     )
+    contracts: Mapping[str, ContractSettings] = family(
+        ContractSettings,
+        help="per contract (`gateway compose --contract NAME`, served at its `path`): `<NAME>` "
+        "is its name upper-cased, other characters than A-Z and 0-9 as `_`",
+    )
+    apps: Mapping[str, AppSettings] = family(
+        AppSettings,
+        help="per client app (the token's app, else the apollographql-client-name header; see "
+        "Partner integrations): `<NAME>` is its name upper-cased, other characters than A-Z "
+        "and 0-9 as `_`",
+    )
     plugins: tuple[PluginRef, ...] = setting(
         env="GATEWAY_PLUGINS",
         parse=plugin_refs,
@@ -145,6 +163,7 @@ class Config:
     graphiql: GraphiQLConfig = section(GraphiQLConfig)
     telemetry: TelemetryConfig = section(TelemetryConfig)
     metrics: MetricsConfig = section(MetricsConfig)
+    clients: ClientsConfig = section(ClientsConfig)
     logs: LogsConfig = section(LogsConfig)
     source: Path | None = None
     """The YAML file the settings were read from (not a setting itself)."""
@@ -162,6 +181,14 @@ class Config:
         """How a request turns on the custom override label `label`, if the settings say."""
         settings = self.override_labels.get(subgraph_env_name(label))
         return settings if settings is not None and settings.header else None
+
+    def contract(self, name: str) -> ContractSettings | None:
+        """The settings of contract `name` (`contracts.<name>`), if declared."""
+        return self.contracts.get(subgraph_env_name(name))
+
+    def app(self, name: str) -> AppSettings | None:
+        """The own limits of client app `name` (`apps.<name>`), if declared."""
+        return self.apps.get(subgraph_env_name(name))
 
     def connect_timeout_for(self, name: str) -> float:
         settings = self.subgraphs.get(subgraph_env_name(name))

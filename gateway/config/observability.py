@@ -13,10 +13,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gateway.config.declare import setting
-from gateway.config.parsers import boolean, choice, http_url, integer, text, url_path
+from gateway.config.parsers import (
+    boolean,
+    choice,
+    http_url,
+    integer,
+    names,
+    text,
+    url_path,
+)
 from gateway.otlp import GRPC, HTTP_PROTOBUF, PROTOCOLS
 
-__all__ = ["LogsConfig", "MetricsConfig", "TelemetryConfig"]
+__all__ = ["ClientsConfig", "LogsConfig", "MetricsConfig", "TelemetryConfig"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -107,6 +115,27 @@ class MetricsConfig:
         default=200,
         help="distinct operation names a process labels metrics with; later ones are 'other'",
     )
+    client_names: tuple[str, ...] = setting(
+        env="GATEWAY_METRICS_CLIENT_NAMES",
+        parse=names,
+        default=(),
+        help="client names (apps) labelled in the per-client metrics; others are 'other' "
+        "(empty: the first metrics.clients names seen)",
+    )
+    clients: int = setting(
+        env="GATEWAY_METRICS_CLIENTS",
+        parse=integer(0, 10_000),
+        default=50,
+        help="without metrics.client_names: distinct client names a process labels; later "
+        "ones are 'other'",
+    )
+    field_usage: bool = setting(
+        env="GATEWAY_METRICS_FIELD_USAGE",
+        parse=boolean,
+        default=False,
+        help="count each Type.field coordinate every operation selects, per client "
+        "(gateway_client_field_usage_total; for deprecation decisions)",
+    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -119,4 +148,28 @@ class LogsConfig:
         default="off",
         help="off, or json: one JSON line per request on stderr (trace id, operation, "
         "duration, status, subgraph calls; never variables or tokens)",
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ClientsConfig:
+    """Client awareness: which app sent a request (`gateway/clients.py`)."""
+
+    name_header: str = setting(
+        env="GATEWAY_CLIENT_NAME_HEADER",
+        parse=text,
+        default="apollographql-client-name",
+        help="header naming the client app (when the token names none)",
+    )
+    version_header: str = setting(
+        env="GATEWAY_CLIENT_VERSION_HEADER",
+        parse=text,
+        default="apollographql-client-version",
+        help="header with the client app's version",
+    )
+    app_claims: tuple[str, ...] = setting(
+        env="GATEWAY_CLIENT_APP_CLAIMS",
+        parse=names,
+        default=("azp", "client_id", "app"),
+        help="token claims naming the app, first found wins (a token's app beats the header)",
     )

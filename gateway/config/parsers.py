@@ -28,6 +28,7 @@ __all__ = [
     "optional_path",
     "optional_seconds",
     "optional_text",
+    "optional_url_path",
     "path",
     "seconds",
     "text",
@@ -158,6 +159,10 @@ def url_path(raw: object) -> str:
     if not value.startswith("/") or value.endswith("/") or " " in value:
         raise Invalid("a path starting with '/' and not ending with '/', like /graphql")
     return value
+
+
+def optional_url_path(raw: object) -> str | None:
+    return None if raw is None or raw == "" else url_path(raw)
 
 
 def http_url(raw: object) -> str | None:

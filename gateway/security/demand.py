@@ -49,6 +49,7 @@ class _Measured:
     variables: Mapping[str, Any] | None
     estimated: int
     over: bool
+    maximum: int
 
 
 _MEASURED: ContextVar[_Measured | None] = ContextVar("gateway_demand_control", default=None)
@@ -57,37 +58,46 @@ _MEASURED: ContextVar[_Measured | None] = ContextVar("gateway_demand_control", d
 class DemandControl:
     """One per guard; on when a cost limit is set or costs are reported."""
 
-    def __init__(self, limits: LimitsConfig) -> None:
+    def __init__(self, limits: LimitsConfig, *, per_app: bool = False) -> None:
+        """`per_app`: some apps have a cost cap of their own (`apps.<name>.max_cost`)."""
         self._max = limits.max_cost
         self._default_size = limits.default_list_size
         self._enforce = limits.cost_mode == "enforce"
         self._mode = limits.cost_mode
         self._expose = limits.expose_cost
-        self.active = bool(self._max) or self._expose
+        self.active = bool(self._max) or self._expose or per_app
 
     def check(
         self,
         supergraph: Supergraph,
         prepared: PreparedOperation,
         variables: Mapping[str, Any] | None,
+        limit: int | None = None,
     ) -> CostRefusal | None:
-        """Estimate the operation's cost; the refusal in `enforce` mode, else None."""
+        """Estimate the operation's cost; the refusal in `enforce` mode, else None. `limit`
+        (an app's own cap) replaces `limits.max_cost`."""
+        maximum = self._max if limit is None else limit
         estimate = estimate_cost(
             supergraph, prepared.fragments, prepared.operation, variables, self._default_size
         )
-        over = bool(self._max) and estimate.cost > self._max
-        _MEASURED.set(_Measured(supergraph, prepared, variables, estimate.cost, over))
-        extensions = {"cost": {"estimated": estimate.cost, "max": self._max or None}}
+        over = bool(maximum) and estimate.cost > maximum
+        _MEASURED.set(_Measured(supergraph, prepared, variables, estimate.cost, over, maximum))
+        extensions = {"cost": {"estimated": estimate.cost, "max": maximum or None}}
         if estimate.problems and self._enforce:
             message = " ".join(estimate.problems)
             return CostRefusal(message, SLICING_ARGUMENT_REQUIRED, extensions)
         if not over:
             return None
-        message = f"The operation's estimated cost is {estimate.cost}; the limit is {self._max}."
+        message = f"The operation's estimated cost is {estimate.cost}; the limit is {maximum}."
         if self._enforce:
             return CostRefusal(message, COST_LIMIT_EXCEEDED, extensions)
         log.warning("demand control (measure): %s", message)
         return None
+
+    def estimated(self) -> int | None:
+        """The current request's estimated cost, once `check` has run for it."""
+        measured = _MEASURED.get()
+        return measured.estimated if measured is not None else None
 
     def report(self, body: dict[str, Any]) -> dict[str, Any]:
         """`body` with `extensions.cost` when costs are reported and this request was costed."""
@@ -106,12 +116,12 @@ class DemandControl:
         result = "COST_OK"
         if measured.over:
             result = "COST_ESTIMATED_TOO_EXPENSIVE"
-        elif self._max and actual > self._max:
+        elif measured.maximum and actual > measured.maximum:
             result = "COST_ACTUAL_TOO_EXPENSIVE"
         cost = {
             "estimated": measured.estimated,
             "actual": actual,
-            "max": self._max or None,
+            "max": measured.maximum or None,
             "mode": self._mode,
             "result": result,
         }

@@ -20,6 +20,9 @@ from typing import Any
 
 from graphql import OperationType
 
+from gateway.clients import ClientIdentity, current_client, enter_client, identify_client
+from gateway.config.apps import AppSettings
+from gateway.config.observability import ClientsConfig
 from gateway.config.security import (
     AuthConfig,
     AuthorizationConfig,
@@ -29,6 +32,7 @@ from gateway.config.security import (
     SecurityConfig,
 )
 from gateway.documents import Document, DocumentCache, Runnable, Variant
+from gateway.security.apps import AppLimits
 from gateway.security.authentication import (
     ANONYMOUS,
     UNAUTHENTICATED,
@@ -49,7 +53,11 @@ from gateway.security.demand import DemandControl
 from gateway.security.introspection import INTROSPECTION_DISABLED
 from gateway.security.limits import check_shape
 from gateway.security.masking import mask_errors
-from gateway.security.persisted import DocumentProblem, PersistedDocuments
+from gateway.security.persisted import (
+    QUERY_NOT_IN_SAFELIST,
+    DocumentProblem,
+    PersistedDocuments,
+)
 from gateway.security.policy import Authorizer
 from gateway.security.ratelimit import RATE_LIMITED, RateLimiter, client_key, count_root_fields
 from gateway.supergraph import Supergraph
@@ -119,6 +127,8 @@ class SecurityGuard:
         rate_limit: RateLimitConfig | None = None,
         redis_url: str | None = None,
         policy_hook: PolicyHook | None = None,
+        clients: ClientsConfig | None = None,
+        apps: Mapping[str, AppSettings] | None = None,
     ) -> None:
         """`redis_url` names the store replicas share for APQ and rate limits (else memory);
         `policy_hook` decides `@policy` (a plugin's `authorize_policies`) instead of the
@@ -126,13 +136,17 @@ class SecurityGuard:
         self._auth = Authenticator(auth) if auth.enabled else None
         self._limits = limits
         self._security = security
-        self._demand = DemandControl(limits)
+        rate = rate_limit or RateLimitConfig()
+        self._clients = clients or ClientsConfig()
+        self._apps = AppLimits(apps or {}, rate.window, redis_url)
+        self._demand = DemandControl(limits, per_app=bool(self._apps.costs or self._apps.budgets))
         settings = authorization or AuthorizationConfig()
         self._authorizer = (
             Authorizer(settings, policy_hook) if auth.enabled and settings.enabled else None
         )
-        self._documents = PersistedDocuments(persisted or PersistedConfig(), redis_url=redis_url)
-        rate = rate_limit or RateLimitConfig()
+        self._documents = PersistedDocuments(
+            persisted or PersistedConfig(), redis_url=redis_url, extra=self._apps.documents
+        )
         self._rate = rate if rate.requests else None
         self._limiter = (
             RateLimiter(rate.requests, rate.window, redis_url) if rate.requests else None
@@ -190,11 +204,25 @@ class SecurityGuard:
                     headers={"www-authenticate": 'Bearer error="invalid_token"'},
                 )
             claims = verified
-        limited = await self._rate_limit(claims, headers, peer)
+        client = identify_client(claims.values, headers, self._clients)
+        enter_client(client)
+        limited = await self._rate_limit(claims, headers, peer) or await self._app_limit(client)
         return claims if limited is None else limited
+
+    async def _app_limit(self, client: ClientIdentity) -> Refusal | None:
+        over = await self._apps.hit(client)
+        if over is None:
+            return None
+        limit, limited = over
+        message = f"Too many requests from app {client.name}: the limit is {limit} per"
+        return _too_many(f"{message} {self._apps.window} s.", limited.retry_after)
 
     def check_operation(self, document: Document) -> Refusal | None:
         """Introspection and the shape limits, on the facts measured when it was parsed."""
+        client = current_client()
+        if not self._apps.trusted(client, document.key[0]):
+            message = f"App {client.name} runs only its trusted documents: send one of their ids."
+            return Refusal(message=message, code=QUERY_NOT_IN_SAFELIST)
         facts = document.facts
         if facts is None:
             return None  # unreadable, or no operation picked: the operation stage says why
@@ -219,11 +247,24 @@ class SecurityGuard:
         message = f"Too many requests: the limit is {rate.requests} per {rate.window} s."
         return _too_many(message, limited.retry_after)
 
+    async def _cost_budget(self) -> Refusal | None:
+        client = current_client()
+        spent = await self._apps.spend(client, self._demand.estimated())
+        if spent is None:
+            return None
+        budget, limited = spent
+        message = f"App {client.name} spent its cost budget: {budget} per"
+        return _too_many(f"{message} {self._apps.window} s.", limited.retry_after)
+
     async def limit_fields(
         self, supergraph: Supergraph, operation: Runnable, peer: str | None
     ) -> Refusal | None:
         """The per-address limit on chosen root fields (sign-in, sign-up): every selection of
-        one counts, so aliases cannot batch guesses; a request without one costs nothing."""
+        one counts, so aliases cannot batch guesses; a request without one costs nothing.
+        Before it, the app's cost budget (`apps.<name>.cost_budget`) pays for the operation."""
+        over_budget = await self._cost_budget()
+        if over_budget is not None:
+            return over_budget
         if self._field_limiter is None or self._field_rate is None:
             return None
         prepared = operation.prepared
@@ -262,7 +303,8 @@ class SecurityGuard:
         the filtered copy for one set of denied fields is built once and kept in the document.
         """
         if self._demand.active:
-            too_costly = self._demand.check(supergraph, operation.prepared, variables)
+            app_cap = self._apps.max_cost(current_client())
+            too_costly = self._demand.check(supergraph, operation.prepared, variables, app_cap)
             if too_costly is not None:
                 return Refusal(
                     message=too_costly.message,

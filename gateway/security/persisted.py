@@ -78,9 +78,12 @@ class PersistedDocuments:
         config: PersistedConfig,
         store: KeyValueStore | None = None,
         redis_url: str | None = None,
+        extra: Mapping[str, str] | None = None,
     ) -> None:
+        """`extra`: more trusted documents by id (the apps' own manifests)."""
         self._config = config
         self._manifest = load_manifest(config.manifest) if config.manifest else {}
+        self._manifest.update(extra or {})
         self._trusted_bodies = frozenset(self._manifest.values())
         self._safelist = config.safelist and config.manifest is not None
         self._store = store or open_store(redis_url, "gateway:apq:")

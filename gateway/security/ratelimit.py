@@ -70,12 +70,13 @@ class RateLimiter:
         self._window = window_seconds
         self._store = store or open_store(redis_url, prefix)
 
-    async def hit(self, client: str, cost: int = 1) -> RateLimited | None:
+    async def hit(self, client: str, cost: int = 1, limit: int | None = None) -> RateLimited | None:
+        """Count `cost` for `client`; over `limit` (else the limiter's) it is `RateLimited`."""
         window = self._window
         now = time.time()
         started = int(now // window) * window
         count = await self._store.incr(f"{client}:{started}", window + 1, cost)
-        if count <= self._limit:
+        if count <= (self._limit if limit is None else limit):
             return None
         return RateLimited(client=client, retry_after=max(1, int(started + window - now) + 1))
 

@@ -35,6 +35,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from gateway.caching import EntityCache
 from gateway.config import Config, ConfigError
 from gateway.plugins import PluginChain, PluginLoadError, PluginTransport, load_plugins
+from gateway.server.contracts import check_contracts, serve_contracts
 from gateway.server.endpoint import GraphQLEndpoint
 from gateway.server.graphiql import ASSET_ROUTE, GraphiQL
 from gateway.server.health import HealthEndpoints
@@ -191,11 +192,13 @@ def create_app(
     entity_cache = _entity_cache(config, state, telemetry)
     if entity_cache is not None:  # outermost: a hit spares the plugins and the pool
         state.transport = entity_cache.wrap(state.transport)
+    contracts = serve_contracts(config, state)  # before the first install: they follow it
     if supergraph is None and config.supergraph is not None:
         _watch(state, config.supergraph, handle_sighup)  # before reading: no change is missed
         supergraph = load_supergraph_file(config.supergraph)
     if supergraph is not None:
         state.install(supergraph)
+        check_contracts(contracts)
     elif config.compose.config is None:
         raise ConfigError(
             "no supergraph to serve: give --supergraph FILE (GATEWAY_SUPERGRAPH) "
@@ -212,6 +215,10 @@ def create_app(
         Route("/health", health.health, methods=["GET"]),
         Route("/ready", health.ready, methods=["GET"]),
     ]
+    for contract in contracts:
+        served = GraphQLEndpoint(contract.state, config, None, telemetry, chain)
+        served.entity_cache = entity_cache
+        routes.append(Route(contract.path, served.handle, methods=_GRAPHQL_METHODS))
     if config.subscriptions.enabled:
         endpoint.event_stream = EventStreamEndpoint(endpoint, subscriptions).handle
         websocket = WebSocketEndpoint(endpoint, subscriptions)
@@ -236,6 +243,7 @@ def create_app(
     if metrics_routes:
         app.listen_apart(config.metrics.port, Router(routes=metrics_routes))
     app.state.serving = state
+    app.state.contracts = contracts
     app.state.telemetry = telemetry
     app.state.subscriptions = subscriptions  # `serve.py` completes them before closing sockets
     return app

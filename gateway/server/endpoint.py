@@ -136,6 +136,8 @@ class GraphQLEndpoint:
             rate_limit=config.rate_limit,
             redis_url=config.redis.url,
             policy_hook=plugins.policy_hook if plugins is not None else None,
+            clients=config.clients,
+            apps=config.apps,
         )
         # Decided once: without request hooks the endpoint is exactly what it was.
         self._plugins = plugins if plugins is not None and plugins.active else None

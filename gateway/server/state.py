@@ -196,6 +196,8 @@ class ServingState:
         self._tasks: list[asyncio.Task[None]] = []
         self.background: list[Callable[[], Coroutine[Any, Any, None]]] = []
         """Coroutines the lifespan runs beside serving (the supergraph file watcher)."""
+        self.listeners: list[Callable[[Supergraph], None]] = []
+        """Called with each supergraph installed (the contracts served beside it)."""
 
     @property
     def status(self) -> SupergraphStatus:
@@ -257,6 +259,8 @@ class ServingState:
         )
         names = ", ".join(sorted(urls))
         log.info("serving supergraph %s with subgraphs: %s", digest, names)
+        for listener in self.listeners:
+            listener(supergraph)
         if not first:
             self._release_later()
 

@@ -88,7 +88,13 @@ class _Filter:
         if isinstance(node, DirectiveDefinitionNode):
             return None if self.machinery_directive(node.name.value) else node
         if isinstance(node, SchemaDefinitionNode | SchemaExtensionNode):
-            return _copy(node, directives=self.directives(node.directives))
+            # A hidden root type (a contract's Mutation with no field left) leaves the schema.
+            roots = tuple(
+                root
+                for root in node.operation_types or ()
+                if root.type.name.value not in self.hidden_types
+            )
+            return _copy(node, directives=self.directives(node.directives), operation_types=roots)
         if isinstance(node, TypeDefinitionNode):
             name = node.name.value
             if name in self.hidden_types or self.machinery_type(name):

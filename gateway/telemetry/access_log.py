@@ -2,9 +2,10 @@
 
 A line says what an operator needs to find a request and see where its time went: the trace id
 (the gateway's span when tracing, else the caller's `traceparent`), the operation's type and
-name, the outcome, the HTTP status, the duration and each subgraph call. It never holds what a
-client sends as data or credentials: no variables, no document text, no headers, no peer
-address (a deployment behind a proxy would log the proxy anyway).
+name, the client app and version (`gateway/clients.py`), the outcome, the HTTP status, the
+duration and each subgraph call. It never holds what a client sends as data or credentials: no
+variables, no document text, no other header, no peer address (a deployment behind a proxy
+would log the proxy anyway).
 
 Lines go through the `gateway.access` logger with a handler of its own that writes only the
 JSON (no level or logger prefix), so a log shipper can read every line as one object.
@@ -19,6 +20,7 @@ from typing import Any
 
 import orjson
 
+from gateway.clients import ClientIdentity
 from gateway.telemetry.record import RequestRecord
 
 __all__ = ["AccessLog"]
@@ -47,6 +49,7 @@ class AccessLog:
         path: str,
         status: int,
         outcome: str,
+        client: ClientIdentity,
         error_codes: tuple[str, ...],
         seconds: float,
     ) -> None:
@@ -60,6 +63,8 @@ class AccessLog:
             "outcome": outcome,
             "operation_type": record.operation_type,
             "operation_name": record.operation_name or None,
+            "client_name": client.name,
+            "client_version": client.version,
             "duration_ms": round(seconds * 1000, 3),
             "error_codes": list(error_codes),
             "subgraph_calls": [

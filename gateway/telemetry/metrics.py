@@ -142,6 +142,24 @@ class GatewayMetrics:
                 registry=registry,
             )
         )
+        self._client_operations = _Children(
+            Counter(
+                "gateway_client_operations",
+                "GraphQL requests by client app (bounded: metrics.client_names or the first "
+                "metrics.clients names, then 'other') and operation",
+                ("client", *operation),
+                registry=registry,
+            )
+        )
+        self._client_fields = _Children(
+            Counter(
+                "gateway_client_field_usage",
+                "Executed operations selecting each Type.field, by client app "
+                "(metrics.field_usage)",
+                ("client", "coordinate"),
+                registry=registry,
+            )
+        )
         self._names: set[str] = set()
         self._serving: _ServingCollector | None = None
         self._max_names = operation_names
@@ -159,6 +177,15 @@ class GatewayMetrics:
         """One GraphQL request answered."""
         self._requests(kind, name, outcome).inc()
         self._latency(kind, name).observe(seconds)
+
+    def client_request(
+        self, client: str, kind: str, name: str, fields: frozenset[str] = frozenset()
+    ) -> None:
+        """One GraphQL request of client app `client` (a bounded label) and the fields its
+        operation selected."""
+        self._client_operations(client, kind, name).inc()
+        for coordinate in fields:
+            self._client_fields(client, coordinate).inc()
 
     def fetch(self, subgraph: str, outcome: str, seconds: float) -> None:
         """One HTTP request to a subgraph ended."""

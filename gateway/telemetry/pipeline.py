@@ -26,6 +26,7 @@ from opentelemetry.trace import Span, SpanKind, StatusCode, Tracer, set_span_in_
 from starlette.requests import Request
 from starlette.responses import Response
 
+from gateway.clients import current_client, identify_client
 from gateway.config import Config
 from gateway.documents import Document, Runnable
 from gateway.operation import OperationErrors
@@ -44,6 +45,7 @@ from gateway.telemetry.tracing import (
     tracer_of,
     tracer_provider,
 )
+from gateway.telemetry.usage import ClientLabels, operation_fields
 
 if TYPE_CHECKING:
     from gateway.runtime import Gateway
@@ -68,6 +70,9 @@ class Telemetry:
             GatewayMetrics(config.metrics.operation_names) if config.metrics.enabled else None
         )
         self._access = AccessLog() if config.logs.access == "json" else None
+        self._clients = config.clients
+        self._client_label = ClientLabels(config.metrics)
+        self._field_usage = config.metrics.field_usage
         self.active = (
             self.tracer is not None or self.metrics is not None or self._access is not None
         )
@@ -131,11 +136,16 @@ class Telemetry:
         body: Mapping[str, Any] | None,
         seconds: float,
     ) -> None:
+        client = record.client or current_client()
+        if client.name is None:  # refused before the guard looked: the header says, if any
+            client = identify_client({}, request.headers, self._clients)
         metrics = self.metrics
         if metrics is not None:
             metrics.in_flight.dec()
             name = metrics.operation_label(record.operation_name, record.valid)
             metrics.request(record.operation_type, name, outcome, seconds)
+            label = self._client_label(client)
+            metrics.client_request(label, record.operation_type, name, record.fields)
         trace_id = None
         if span is not None:
             _end_request_span(span, record, status, outcome)
@@ -148,6 +158,7 @@ class Telemetry:
                 path=request.url.path,
                 status=status,
                 outcome=outcome,
+                client=client,
                 error_codes=_error_codes(body),
                 seconds=seconds,
             )
@@ -192,6 +203,11 @@ class Telemetry:
         (the runtime would on first use)."""
         if not self.active:
             return
+        record = current_record()
+        if record is not None:
+            record.client = current_client()
+            if self._field_usage and self.metrics is not None:
+                record.fields = operation_fields(gateway.supergraph.api_schema, operation)
         if gateway.overrides.constant:
             hit = operation.planned is not None
         else:

@@ -15,6 +15,7 @@ from time import perf_counter
 
 from opentelemetry.trace import Span, SpanKind, StatusCode, Tracer, get_current_span
 
+from gateway.clients import ClientIdentity
 from gateway.telemetry.metrics import GatewayMetrics
 from gateway.telemetry.tracing import trace_headers
 
@@ -43,6 +44,10 @@ class RequestRecord:
     operation_name: str = ""
     valid: bool = False
     calls: list[SubgraphCall] = field(default_factory=list)
+    client: ClientIdentity | None = None
+    """The app that sent it, once the guard identified it (`gateway/clients.py`)."""
+    fields: frozenset[str] = frozenset()
+    """The `Type.field` coordinates its operation selects (with `metrics.field_usage`)."""
 
 
 def current_record() -> RequestRecord | None:
