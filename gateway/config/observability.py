@@ -60,6 +60,7 @@ class TelemetryConfig:
     def transport(self) -> str:
         """The protocol spans go out with: the traces one, else the general one."""
         return self.traces_protocol or self.protocol
+
     service_name: str = setting(
         env="OTEL_SERVICE_NAME",
         parse=text,
