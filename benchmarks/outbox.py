@@ -42,6 +42,9 @@ WHATSAPP_COUNTS = (1, 2)
 TARGETS = ("facebook", "instagram")
 POST = "mutation($t: String!) { postStatus(text: $t, crossPost: true) { status { id } done } }"
 DRAIN_LIMIT_SECONDS = 600.0  # a bound, not a target: a stuck drain ends the run with `lost`
+WATCH_SECONDS = 1.0
+"""How often the drain is looked at. Reading the copies costs FerretDB CPU too, counted with the
+workers'; the rate does not depend on it (it ends at the last stored outcome, not when seen)."""
 SETTLE_SECONDS = 2.0  # a few more worker ticks after the drain, so a late duplicate is seen
 
 
@@ -106,7 +109,7 @@ def _drain(stack: RunningStack, replicas: int, statuses: int) -> OutboxRun:
     deadline = time.monotonic() + DRAIN_LIMIT_SECONDS
     state = settlement(uri, prefix, ids)
     while state.pending and time.monotonic() < deadline:
-        time.sleep(0.25)
+        time.sleep(WATCH_SECONDS)
         state = settlement(uri, prefix, ids)
     cpu_after = _cpu(stack)
     time.sleep(SETTLE_SECONDS)
