@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 __all__ = [
     "DEFAULT_PORTS",
@@ -99,6 +100,9 @@ class Settings:
     accounts' sign-in throttle, shared by replicas."""
     sign_in: SignInLimits = SignInLimits()
     crosspost: CrossPostOutbox = CrossPostOutbox()
+    signing_key_file: Path | None = None
+    """accounts: sign tokens with the Ed25519 key in this PEM file (a mounted Secret) instead
+    of the one kept in its database (`subgraphs/accounts/tokens.py`)."""
 
     @property
     def database_name(self) -> str:
@@ -225,4 +229,5 @@ def load_settings(subgraph_name: str, environ: Mapping[str, str] | None = None) 
         database_timeouts=_database_timeouts(env),
         sign_in=_sign_in_limits(env),
         crosspost=crosspost_outbox(env),
+        signing_key_file=Path(key_file) if (key_file := env.get("SIGNING_KEY_FILE")) else None,
     )
