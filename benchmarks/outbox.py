@@ -9,10 +9,19 @@ cluster`: nginx, one gateway, one process of each other subgraph, Redis, FerretD
 one thing between runs: the number of whatsapp processes, each running a worker.
 
 The rate is N Statuses (2N cross-posts, Facebook and Instagram) over the time from the insert to
-the last stored outcome. Exactly once is checked, not assumed: nginx's access log must show N
-`POST /internal/stories` per target during the drain (more is a duplicate delivery, fewer a
-lost one) and each target must hold one Story per copied Status. CPU per Status is read per
-process group from /proc, to show what bounds the rate. Nothing here asserts a number.
+the last stored outcome. Exactly once is checked, not assumed. Delivery is at least once by
+design (an attempt that timed out is made again, and the target's idempotency keeps one
+Story), so three figures are kept apart:
+
+- `retries`: attempts beyond one per cross-post that the entries record (the lease holder
+  retried after a timeout or a 5xx): harmless, but a sign of overload;
+- `duplicates`: `POST /internal/stories` requests in nginx's access log that no entry records
+  (a worker without the Status's lease delivered it too), plus Stories beyond one per target
+  and Status;
+- `lost`: cross-posts not DONE when the drain ended, or without their Story.
+
+CPU per Status is read per process group from /proc, to show what bounds the rate. Nothing
+here asserts a number.
 """
 
 from __future__ import annotations
@@ -57,11 +66,16 @@ class OutboxRun:
     seconds: float
     statuses_per_s: float
     cross_posts_per_s: float
+    retries: int
+    """Recorded attempts beyond one per cross-post."""
     duplicates: int
-    """`POST /internal/stories` beyond one per cross-post, over both targets."""
+    """Requests to the targets no entry records, plus Stories beyond one per cross-post."""
     lost: int
     """Cross-posts not DONE when the drain ended, or without their one Story."""
     cpu_ms_per_status: dict[str, float]
+    load_average: float
+    """The machine's 1-minute load average as the drain began: other work sharing the cores
+    (the rate of a shared 2-core machine means little without it)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -103,6 +117,7 @@ def _drain(stack: RunningStack, replicas: int, statuses: int) -> OutboxRun:
     status_id = _post_one(stack)
     fronts = {target: stack.subgraph_urls[target] for target in TARGETS}
     requests_before = {t: story_requests(access_log, url) for t, url in fronts.items()}
+    load_average = os.getloadavg()[0]
     cpu_before = _cpu(stack)
     started = datetime.now(UTC)
     ids = insert_due_copies(uri, prefix, status_id, statuses)
@@ -118,6 +133,7 @@ def _drain(stack: RunningStack, replicas: int, statuses: int) -> OutboxRun:
     }
     stories = {t: stories_per_origin(uri, prefix, t, ids) for t in TARGETS}
     one_story = sum(1 for t in TARGETS for i in ids if stories[t].get(str(i)) == 1)
+    extra_stories = sum(max(0, n - 1) for t in TARGETS for n in stories[t].values())
     seconds = ((state.last_update or datetime.now(UTC)) - started).total_seconds()
     spent = {name: cpu_after[name] - cpu_before.get(name, 0.0) for name in cpu_after}
     per_status = {name: round(value * 1000 / statuses, 2) for name, value in spent.items()}
@@ -128,9 +144,11 @@ def _drain(stack: RunningStack, replicas: int, statuses: int) -> OutboxRun:
         seconds=round(seconds, 2),
         statuses_per_s=round(statuses / seconds, 1) if seconds > 0 else 0.0,
         cross_posts_per_s=round(state.done / seconds, 1) if seconds > 0 else 0.0,
-        duplicates=sum(max(0, count - statuses) for count in requests.values()),
+        retries=state.attempts - state.entries,
+        duplicates=max(0, sum(requests.values()) - state.attempts) + extra_stories,
         lost=max(state.entries - state.done, len(TARGETS) * statuses - one_story),
         cpu_ms_per_status=per_status,
+        load_average=round(load_average, 1),
     )
 
 
@@ -188,18 +206,21 @@ def outbox_markdown(report: OutboxReport) -> str:
     """A row per whatsapp count: rate, exactly-once findings, CPU ms per Status per group."""
     seen = dict.fromkeys(name for run in report.runs for name in run.cpu_ms_per_status)
     names = [name for name in seen if name != "total"] + ["total"]
-    head = ["whatsapp", "Statuses", "s", "Statuses/s", "cross-posts/s", "duplicates", "lost"]
+    head = ["whatsapp", "Statuses", "s", "Statuses/s", "cross-posts/s", "retries", "duplicates"]
+    head += ["lost", "load"]
     head += [f"{name} CPU ms/Status" for name in names]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for run in report.runs:
         cells = [str(run.whatsapp_replicas), str(run.statuses), f"{run.seconds:.1f}"]
         cells += [f"{run.statuses_per_s:.1f}", f"{run.cross_posts_per_s:.1f}"]
-        cells += [str(run.duplicates), str(run.lost)]
+        cells += [str(run.retries), str(run.duplicates), str(run.lost)]
+        cells += [f"{run.load_average:.1f}"]
         cells += [f"{run.cpu_ms_per_status.get(name, 0):.2f}" for name in names]
         lines.append("| " + " | ".join(cells) + " |")
     return (
         "\n".join(lines)
         + f"\n\nCROSSPOST_POLL_SECONDS={report.poll_seconds}, CROSSPOST_BATCH_SIZE="
         f"{report.batch_size}, one gateway and one process of each other subgraph behind nginx,"
-        f" FerretDB, on {report.cores} cores shared by every process.\n"
+        f" FerretDB, on {report.cores} cores shared by every process; load: the 1-minute load"
+        " average as the drain began.\n"
     )

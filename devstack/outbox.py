@@ -71,6 +71,10 @@ class Settlement:
     entries: int
     done: int
     pending: int
+    attempts: int
+    """Delivery attempts the entries record, over all of them: each is made and stored by the
+    worker holding the Status's lease, so requests a target saw beyond this were made by a
+    worker whose claim was not the Status's lease (a double delivery)."""
     last_update: datetime | None
     """The latest `updatedAt` of a settled entry: when the worker stored its last outcome."""
 
@@ -95,6 +99,7 @@ def settlement(uri: str, db_prefix: str, ids: Sequence[ObjectId]) -> Settlement:
         entries=len(entries),
         done=sum(1 for entry in entries if entry["state"] == "DONE"),
         pending=sum(1 for entry in entries if entry["state"] == "PENDING"),
+        attempts=sum(int(entry.get("attempts", 0)) for entry in entries),
         last_update=max((moment for moment in settled if moment is not None), default=None),
     )
 
