@@ -109,6 +109,7 @@ bench: install npm-tools redis nginx
 	$(PY) -m benchmarks run
 	$(PY) -m benchmarks stack
 	$(PY) -m benchmarks scaling
+	$(PY) -m benchmarks outbox
 
 bench-quick: install npm-tools
 	$(PY) -m benchmarks run --quick

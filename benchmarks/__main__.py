@@ -1,5 +1,5 @@
 """`python -m benchmarks`: run the gateway comparison, compose the supergraph, serve subgraphs,
-measure subscriptions."""
+measure subscriptions, the whole stack, its scaling and the cross-post outbox."""
 
 from __future__ import annotations
 
@@ -125,6 +125,17 @@ def _scaling(args: argparse.Namespace) -> int:
     return 0
 
 
+def _outbox(args: argparse.Namespace) -> int:
+    from benchmarks.outbox import outbox_markdown, run_outbox_benchmark
+
+    out = Path(args.out) if args.out else BENCH_DIR / "results"
+    report = run_outbox_benchmark(
+        args.statuses, out, poll_seconds=args.poll_seconds, batch_size=args.batch_size
+    )
+    print(outbox_markdown(report))
+    return 0 if all(run.duplicates == 0 and run.lost == 0 for run in report.runs) else 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -166,6 +177,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     scaling.add_argument("--seconds", type=float, default=20)
     scaling.add_argument("--out", help="results folder (default benchmarks/results)")
     scaling.set_defaults(handler=_scaling)
+    outbox = commands.add_parser(
+        "outbox", help="cross-post outbox drain with 1 and 2 whatsapp workers, exactly once"
+    )
+    outbox.add_argument("--statuses", type=int, default=300, help="due Statuses per run")
+    outbox.add_argument("--poll-seconds", type=float, default=0.5, help="CROSSPOST_POLL_SECONDS")
+    outbox.add_argument("--batch-size", type=int, default=20, help="CROSSPOST_BATCH_SIZE")
+    outbox.add_argument("--out", help="results folder (default benchmarks/results)")
+    outbox.set_defaults(handler=_outbox)
     args = parser.parse_args(argv)
     # `timeout` and CI runners stop with SIGTERM: turn it into SystemExit so that every
     # `finally` runs and stops the gateways and subgraphs this process started.

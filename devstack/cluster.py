@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
@@ -48,6 +48,13 @@ class Replicas:
     gateways: int = 2
     subgraphs: int = 2
     nginx_dir: Path = NGINX_DIR
+    per_subgraph: Mapping[str, int] = field(default_factory=dict)
+    """Counts that differ from `subgraphs` (the outbox benchmark varies whatsapp alone)."""
+    subgraph_env: Mapping[str, str] = field(default_factory=dict)
+    """Added to every subgraph replica's environment (e.g. `CROSSPOST_POLL_SECONDS`)."""
+
+    def count(self, subgraph: str) -> int:
+        return self.per_subgraph.get(subgraph, self.subgraphs)
 
 
 def _count(environ: Mapping[str, str], name: str, default: int) -> int:
@@ -72,12 +79,14 @@ def replica_names(name: str, count: int) -> list[str]:
     return [f"{name}-{index}" for index in range(1, count + 1)]
 
 
-def _subgraph_replica(spec: ServiceSpec, name: str, port: int) -> ServiceSpec:
+def _subgraph_replica(
+    spec: ServiceSpec, name: str, port: int, extra_env: Mapping[str, str]
+) -> ServiceSpec:
     """`spec` (a subgraph told its front's port) as one replica on its own `port`."""
     return replace(
         spec,
         name=name,
-        env={**spec.env, "PORT": str(port)},
+        env={**spec.env, **extra_env, "PORT": str(port)},
         log_path=spec.log_path.with_name(f"{name}.log"),
         port=port,
         ready=http_ok(f"http://127.0.0.1:{port}/health"),
@@ -110,8 +119,10 @@ def _balanced(
     backends: list[Upstream] = []
     for spec in specs:
         ports = tuple(
-            supervisor.launch(_subgraph_replica(spec, name, free_port())).port
-            for name in replica_names(spec.name, replicas.subgraphs)
+            supervisor.launch(
+                _subgraph_replica(spec, name, free_port(), replicas.subgraph_env)
+            ).port
+            for name in replica_names(spec.name, replicas.count(spec.name))
         )
         backends.append(Upstream(name=spec.name, listen=fronts[spec.name], replicas=ports))
     gateway_ports = tuple(free_port() for _ in range(replicas.gateways))

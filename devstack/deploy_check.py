@@ -62,6 +62,7 @@ CHART_VARIANTS: Mapping[str, Mapping[str, str]] = {
         "subgraphDefaults.autoscaling.enabled": "false",
         "subgraphs.accounts.podDisruptionBudget.enabled": "false",
         "secrets.existingSecret": "accounts-center-from-a-vault",
+        "signingKey.existingSecret": "accounts-center-signing-key-from-a-vault",
         "imagePullSecrets[0].name": "registry",
         "gateway.env.GATEWAY_ACCESS_LOG": "json",
     },

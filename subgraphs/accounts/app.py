@@ -16,7 +16,7 @@ from subgraphs.accounts.backend import AccountsBackend
 from subgraphs.accounts.loaders import AccountsLoaders
 from subgraphs.accounts.routes import routes
 from subgraphs.accounts.schema import EVENT_CHANNELS, SCHEMA
-from subgraphs.accounts.tokens import LocalRevocationCheck
+from subgraphs.accounts.tokens import LocalRevocationCheck, read_key_file
 from subgraphs.common.app import SubgraphSpec, create_app
 from subgraphs.common.auth import KeySource, RevocationCheck
 from subgraphs.common.settings import Settings
@@ -35,6 +35,10 @@ def _revocation(
 
 
 def build_app(settings: Settings) -> Starlette:
+    """Raises SettingsError when `SIGNING_KEY_FILE` is set but holds no usable key, so a
+    missing or wrong Secret stops the process at once with the reason, not at first sign-in."""
+    if settings.signing_key_file is not None:
+        read_key_file(settings.signing_key_file)
     return create_app(
         SubgraphSpec(
             settings=settings,

@@ -38,7 +38,7 @@ class AccountsBackend:
         store = open_store(settings.redis_url, THROTTLE_PREFIX)
         return cls(
             repository=repository,
-            keys=KeyStore(repository),
+            keys=KeyStore(repository, settings.signing_key_file),
             throttle=SignInThrottle(store, settings.sign_in),
             avatar_files=ImageFiles(database, "avatars"),
             source_photos=ImageFiles(database, "imagine_sources", private=True),

@@ -1,8 +1,17 @@
-"""Sign-in tokens: an Ed25519 key shared through the database, JWT issuing, JWKS, revocation.
+"""Sign-in tokens: one Ed25519 key every replica shares, JWT issuing, JWKS, revocation.
 
-The private key lives in the accounts database (`signing_keys`, one document created with an
-atomic upsert), so every replica signs with the same key and any replica's token verifies
-anywhere. Each issued token has a `jti` recorded in `sessions`; sign-out marks it revoked, and
+The private key comes from one of two places, so every replica signs with the same key and any
+replica's token verifies anywhere:
+
+- `SIGNING_KEY_FILE`: a PEM file (PKCS#8, as `openssl genpkey -algorithm ed25519` writes it),
+  e.g. a Kubernetes Secret mounted into every accounts pod (the Helm chart does). The key then
+  never touches the database, and its `kid` is its RFC 7638 thumbprint, so replicas agree on
+  it without talking to each other. Rotating it: replace the file; a replica reads it again
+  when asked for a `kid` it does not know (at most every RELOAD_SECONDS) or when it restarts.
+- otherwise (development, `make run`) the accounts database (`signing_keys`, one document
+  created with an atomic upsert by the first replica to start).
+
+Each issued token has a `jti` recorded in `sessions`; sign-out marks it revoked, and
 introspection says a token is active only while its session exists, is unrevoked and unexpired,
 so a token this service never issued is never active. Accounts verifies its own callers with
 these same checks in-process (no HTTP call to itself); the other subgraphs use JWKS and the
@@ -12,12 +21,15 @@ introspection route through `subgraphs.common.auth`.
 from __future__ import annotations
 
 import asyncio
+import base64
+import hashlib
 import json
 import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import jwt
@@ -26,7 +38,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from subgraphs.accounts.records import SessionRecord
 from subgraphs.accounts.repository import AccountsRepository
-from subgraphs.common.settings import Settings
+from subgraphs.common.settings import Settings, SettingsError
 
 __all__ = [
     "DEFAULT_SCOPES",
@@ -37,6 +49,7 @@ __all__ = [
     "SigningKey",
     "issue_token",
     "new_signing_key_document",
+    "read_key_file",
     "session_active",
 ]
 
@@ -66,6 +79,25 @@ def new_signing_key_document() -> dict[str, Any]:
     }
 
 
+def _private_key(pem: bytes) -> Ed25519PrivateKey:
+    private = serialization.load_pem_private_key(pem, password=None)
+    if not isinstance(private, Ed25519PrivateKey):
+        raise TypeError("the signing key is not an Ed25519 key")
+    return private
+
+
+def _public_members(private: Ed25519PrivateKey) -> dict[str, Any]:
+    jwk: dict[str, Any] = json.loads(jwt.algorithms.OKPAlgorithm.to_jwk(private.public_key()))
+    return jwk
+
+
+def _thumbprint(public_jwk: Mapping[str, Any]) -> str:
+    """RFC 7638: SHA-256 of the key's required members, sorted and without spaces, base64url."""
+    members = {name: public_jwk[name] for name in ("crv", "kty", "x")}
+    canonical = json.dumps(members, sort_keys=True, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(hashlib.sha256(canonical).digest()).rstrip(b"=").decode()
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SigningKey:
     kid: str
@@ -73,26 +105,36 @@ class SigningKey:
 
     @classmethod
     def from_document(cls, doc: Mapping[str, Any]) -> SigningKey:
-        private = serialization.load_pem_private_key(doc["privatePem"].encode(), password=None)
-        if not isinstance(private, Ed25519PrivateKey):
-            raise TypeError("the stored signing key is not an Ed25519 key")
-        return cls(kid=str(doc["kid"]), private=private)
+        return cls(kid=str(doc["kid"]), private=_private_key(doc["privatePem"].encode()))
+
+    @classmethod
+    def from_pem(cls, pem: bytes) -> SigningKey:
+        """The Ed25519 key in `pem`, its `kid` the RFC 7638 thumbprint of its public half."""
+        private = _private_key(pem)
+        return cls(kid=_thumbprint(_public_members(private)), private=private)
 
     def public_jwk(self) -> dict[str, Any]:
-        jwk: dict[str, Any] = json.loads(
-            jwt.algorithms.OKPAlgorithm.to_jwk(self.private.public_key())
-        )
-        return {**jwk, "kid": self.kid, "alg": "EdDSA", "use": "sig"}
+        return {**_public_members(self.private), "kid": self.kid, "alg": "EdDSA", "use": "sig"}
 
     def verification_key(self) -> jwt.PyJWK:
         return jwt.PyJWK(self.public_jwk())
 
 
-class KeyStore:
-    """The shared signing key, loaded (or created) from the database once per process."""
+def read_key_file(path: Path) -> SigningKey:
+    """The key in the PEM file at `path` (a mounted Secret); SettingsError names the file."""
+    try:
+        return SigningKey.from_pem(path.read_bytes())
+    except (OSError, ValueError, TypeError) as error:
+        raise SettingsError(f"SIGNING_KEY_FILE {path}: {error}") from error
 
-    def __init__(self, repository: AccountsRepository) -> None:
+
+class KeyStore:
+    """The shared signing key, read from `SIGNING_KEY_FILE` or loaded (or created) from the
+    database, once per process and again when asked for an unknown `kid`."""
+
+    def __init__(self, repository: AccountsRepository, key_file: Path | None = None) -> None:
         self._repository = repository
+        self._key_file = key_file
         self._key: SigningKey | None = None
         self._loaded_at = float("-inf")
         self._lock = asyncio.Lock()
@@ -105,8 +147,11 @@ class KeyStore:
 
     async def _load(self) -> None:
         async with self._lock:
-            doc = await self._repository.signing_key(new_signing_key_document)
-            self._key = SigningKey.from_document(doc)
+            if self._key_file is not None:
+                self._key = await asyncio.to_thread(read_key_file, self._key_file)
+            else:
+                doc = await self._repository.signing_key(new_signing_key_document)
+                self._key = SigningKey.from_document(doc)
             self._loaded_at = time.monotonic()
 
     async def key(self, kid: str) -> jwt.PyJWK | None:

@@ -39,12 +39,13 @@ def main(
         return 0
     try:
         settings = load_settings(name)
+        app = build_app(settings)  # may refuse a setting it alone reads (accounts' key file)
     except SettingsError as exc:
         print(f"subgraphs.{name}: {exc}", file=sys.stderr)
         return 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     config = limited_uvicorn_config(
-        build_app(settings),
+        app,
         ConnectionLimits(),
         host=settings.host,
         port=settings.port,

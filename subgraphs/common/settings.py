@@ -5,14 +5,17 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 __all__ = [
     "DEFAULT_PORTS",
     "SUBGRAPH_NAMES",
+    "CrossPostOutbox",
     "DatabaseTimeouts",
     "Settings",
     "SettingsError",
     "SignInLimits",
+    "crosspost_outbox",
     "load_settings",
 ]
 
@@ -65,6 +68,19 @@ class SignInLimits:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class CrossPostOutbox:
+    """whatsapp's outbox worker (`subgraphs/whatsapp/worker.py`): how often each replica polls
+    for due Statuses, how many it claims per tick, and the longest wait between retries.
+
+    Per replica the drain rate is at most `batch_size / poll_seconds` Statuses per second, less
+    the time a batch takes (measured: `python -m benchmarks outbox`, docs/scaling.md)."""
+
+    poll_seconds: float = 0.5
+    batch_size: int = 20
+    retry_max_seconds: float = 30.0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Settings:
     """Everything a subgraph process needs to know about its surroundings."""
 
@@ -83,6 +99,10 @@ class Settings:
     """Optional: Redis for pushed token revocations (see `subgraphs.common.revocations`) and
     accounts' sign-in throttle, shared by replicas."""
     sign_in: SignInLimits = SignInLimits()
+    crosspost: CrossPostOutbox = CrossPostOutbox()
+    signing_key_file: Path | None = None
+    """accounts: sign tokens with the Ed25519 key in this PEM file (a mounted Secret) instead
+    of the one kept in its database (`subgraphs/accounts/tokens.py`)."""
 
     @property
     def database_name(self) -> str:
@@ -149,6 +169,32 @@ def _sign_in_limits(env: Mapping[str, str]) -> SignInLimits:
     )
 
 
+def _seconds(env: Mapping[str, str], variable: str, default: float) -> float:
+    raw = env.get(variable, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 3600:
+        raise SettingsError(
+            f"{variable} must be a number of seconds (over 0, up to 3600), not {raw!r}"
+        )
+    return value
+
+
+def crosspost_outbox(environ: Mapping[str, str] | None = None) -> CrossPostOutbox:
+    """`CROSSPOST_POLL_SECONDS`, `CROSSPOST_BATCH_SIZE`, `CROSSPOST_RETRY_MAX_SECONDS`."""
+    env = os.environ if environ is None else environ
+    defaults = CrossPostOutbox()
+    return CrossPostOutbox(
+        poll_seconds=_seconds(env, "CROSSPOST_POLL_SECONDS", defaults.poll_seconds),
+        batch_size=_count(env, "CROSSPOST_BATCH_SIZE", defaults.batch_size),
+        retry_max_seconds=_seconds(env, "CROSSPOST_RETRY_MAX_SECONDS", defaults.retry_max_seconds),
+    )
+
+
 def _regions(raw: str) -> frozenset[str]:
     return frozenset(part.strip().upper() for part in raw.split(",") if part.strip())
 
@@ -182,4 +228,6 @@ def load_settings(subgraph_name: str, environ: Mapping[str, str] | None = None) 
         redis_url=env.get("REDIS_URL") or None,
         database_timeouts=_database_timeouts(env),
         sign_in=_sign_in_limits(env),
+        crosspost=crosspost_outbox(env),
+        signing_key_file=Path(key_file) if (key_file := env.get("SIGNING_KEY_FILE")) else None,
     )

@@ -35,7 +35,7 @@ def _with_worker(inner: Lifespan, settings: Settings) -> Lifespan:
                 services.repository,
                 services.http,
                 settings,
-                DeliveryPolicy.from_env(),
+                DeliveryPolicy.of(settings.crosspost),
                 services.events,
             )
             worker.start()

@@ -16,7 +16,6 @@ whose link or route was removed meanwhile is CANCELLED, because unlinking stops 
 from __future__ import annotations
 
 import asyncio
-import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -25,7 +24,7 @@ import aiohttp
 import orjson
 
 from subgraphs.common.internal import INTERNAL_TOKEN_HEADER, InternalCallError, call_internal
-from subgraphs.common.settings import Settings
+from subgraphs.common.settings import CrossPostOutbox, Settings, crosspost_outbox
 from subgraphs.whatsapp.records import CrossPostRecord, DeliveryState, StatusRecord
 
 __all__ = [
@@ -44,27 +43,34 @@ must not hold the person's post (it once took 5-6.6 s); the outbox worker retrie
 full `ATTEMPT_TIMEOUT`, and the target's idempotency makes a late first write harmless."""
 TARGET_SERVICES: Mapping[str, str] = {"FACEBOOK": "facebook", "INSTAGRAM": "instagram"}
 MAX_ERROR_LENGTH = 300
+_OUTBOX = CrossPostOutbox()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DeliveryPolicy:
-    """How often to retry and how long a claim lasts (read once from the environment)."""
+    """How often to retry, how long a claim lasts, how much one tick claims (read once from
+    the environment)."""
 
     retry_base: float = 0.5
-    retry_cap: float = 30.0
-    poll_interval: float = 0.5
+    retry_cap: float = _OUTBOX.retry_max_seconds
+    poll_interval: float = _OUTBOX.poll_seconds
     claim_seconds: float = 30.0
-    batch_size: int = 20
+    batch_size: int = _OUTBOX.batch_size
     purge_interval: float = 60.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> DeliveryPolicy:
-        """`CROSSPOST_RETRY_MAX_SECONDS` and `CROSSPOST_POLL_SECONDS` override the defaults."""
-        env = os.environ if environ is None else environ
-        defaults = cls()
+        """The `CROSSPOST_*` settings (declared in `subgraphs.common.settings`) over the
+        defaults."""
+        return cls.of(crosspost_outbox(environ))
+
+    @classmethod
+    def of(cls, outbox: CrossPostOutbox) -> DeliveryPolicy:
+        """The policy with a subgraph's `Settings.crosspost`."""
         return cls(
-            retry_cap=float(env.get("CROSSPOST_RETRY_MAX_SECONDS", defaults.retry_cap)),
-            poll_interval=float(env.get("CROSSPOST_POLL_SECONDS", defaults.poll_interval)),
+            retry_cap=outbox.retry_max_seconds,
+            poll_interval=outbox.poll_seconds,
+            batch_size=outbox.batch_size,
         )
 
     def delay(self, attempts: int) -> timedelta:

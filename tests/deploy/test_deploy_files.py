@@ -8,10 +8,13 @@ first (`python -m devstack prepare-tests`), so nothing here is skipped.
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 import pytest
 import yaml
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from devstack.deploy_check import (
     CHART_VARIANTS,
@@ -22,6 +25,7 @@ from devstack.deploy_check import (
     render_chart,
     validate_manifests,
 )
+from subgraphs.accounts.tokens import SigningKey
 
 SUBGRAPHS = ("accounts", "whatsapp", "facebook", "instagram")
 
@@ -157,3 +161,55 @@ def test_the_gateway_serves_the_supergraph_configmap_mounted_as_a_directory() ->
     assert env["GATEWAY_SUPERGRAPH"] == f"{mount['mountPath']}/supergraph.graphql"
     # No checksum of the supergraph on the pods: a new one is reloaded, not rolled out.
     assert set(gateway["spec"]["template"]["metadata"]["annotations"]) == {"checksum/secret"}
+
+
+def _signing_key(documents: list[dict[str, Any]]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The accounts container and its pod's signing-key volume."""
+    (accounts,) = [
+        doc
+        for doc in documents
+        if doc["kind"] == "Deployment" and doc["metadata"]["name"].endswith("-accounts")
+    ]
+    pod = accounts["spec"]["template"]["spec"]
+    (container,) = pod["containers"]
+    (volume,) = [v for v in pod["volumes"] if v["name"] == "signing-key"]
+    return container, volume
+
+
+def test_accounts_signs_with_a_key_from_the_secret_the_chart_mounts() -> None:
+    documents = _documents(render_chart())
+    container, volume = _signing_key(documents)
+    (secret,) = [
+        doc
+        for doc in documents
+        if doc["kind"] == "Secret" and doc["metadata"]["name"] == volume["secret"]["secretName"]
+    ]
+    (item,) = volume["secret"]["items"]
+    # The generated key is one accounts' own loader takes (Ed25519, PKCS#8 PEM).
+    SigningKey.from_pem(base64.b64decode(secret["data"][item["key"]]))
+    (mount,) = [m for m in container["volumeMounts"] if m["name"] == "signing-key"]
+    assert mount["readOnly"] is True
+    assert "subPath" not in mount  # the kubelet updates the file when the Secret changes
+    env = {entry["name"]: entry.get("value") for entry in container["env"]}
+    assert env["SIGNING_KEY_FILE"] == f"{mount['mountPath']}/{item['path']}"
+    others = [
+        doc["spec"]["template"]["spec"]
+        for doc in documents
+        if doc["kind"] == "Deployment" and not doc["metadata"]["name"].endswith("-accounts")
+    ]
+    for pod in others:  # only accounts signs; the rest verify against its JWKS
+        assert all(v["name"] != "signing-key" for v in pod["volumes"])
+        assert all(e["name"] != "SIGNING_KEY_FILE" for e in pod["containers"][0]["env"])
+
+
+def test_the_signing_key_comes_from_an_existing_secret_or_the_given_pem() -> None:
+    existing = _documents(render_chart(values={"signingKey.existingSecret": "keys-from-a-vault"}))
+    _, volume = _signing_key(existing)
+    assert volume["secret"]["secretName"] == "keys-from-a-vault"
+    assert not [d for d in existing if d["metadata"]["name"].endswith("-signing-key")]
+    pem = Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    given = _documents(render_chart(values={"signingKey.pem": pem.decode()}))
+    (secret,) = [d for d in given if d["metadata"]["name"].endswith("-signing-key")]
+    assert base64.b64decode(secret["data"]["signing-key.pem"]) == pem

@@ -11,15 +11,14 @@ import secrets
 import signal
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from bson import ObjectId
-from pymongo import MongoClient
 
 from devstack.demo_people import DEMO_PERSON
+from devstack.outbox import insert_due_copies, settlement, stories_per_origin, story_requests
 from tests.devstack.cluster_support import (
     Cluster,
     cluster_running,
@@ -87,43 +86,18 @@ def test_sign_in_limits_count_across_both_gateways(cluster: Cluster) -> None:
 
 def _facebook_story_requests(cluster: Cluster) -> int:
     """POST /internal/stories requests nginx passed to a facebook replica so far."""
-    port = f":{cluster.stack.subgraph_urls['facebook'].rsplit(':', 1)[1]} "
-    time.sleep(1.5)  # nginx flushes its access log buffer every second
-    lines = cluster.access_log.read_text().splitlines()
-    return sum(1 for line in lines if port in line and "POST /internal/stories" in line)
+    return story_requests(cluster.access_log, cluster.stack.subgraph_urls["facebook"])
 
 
 def _due_copies(cluster: Cluster, status_id: str) -> list[ObjectId]:
     """Copies of a cross-posted Status, PENDING again and due now, no lease taken: what a
     whatsapp replica that died after its insert leaves for the others' workers."""
-    client: MongoClient[dict[str, Any]] = MongoClient(cluster.stack.database.uri, tz_aware=True)
-    statuses = client[f"{cluster.stack.options.db_prefix}_whatsapp"]["statuses"]
-    original = statuses.find_one({"_id": ObjectId(status_id)})
-    assert original is not None
-    pending = [
-        {**entry, "state": "PENDING", "storyId": None, "attempts": 0, "nextAttemptAt": None}
-        for entry in original["crossPosts"]
-    ]
-    due = datetime.now(UTC) - timedelta(seconds=1)
-    copies = [
-        {**original, "_id": ObjectId(), "crossPosts": pending, "deliveryDueAt": due}
-        for _ in range(DUE_STATUSES)
-    ]
-    for copy in copies:
-        copy.pop("lease", None)
-    statuses.insert_many(copies)
-    client.close()
-    return [copy["_id"] for copy in copies]
+    stack = cluster.stack
+    return insert_due_copies(stack.database.uri, stack.options.db_prefix, status_id, DUE_STATUSES)
 
 
 def _delivered(cluster: Cluster, ids: list[ObjectId]) -> bool:
-    client: MongoClient[dict[str, Any]] = MongoClient(cluster.stack.database.uri)
-    statuses = client[f"{cluster.stack.options.db_prefix}_whatsapp"]["statuses"]
-    documents = list(statuses.find({"_id": {"$in": ids}}))
-    client.close()
-    return len(documents) == len(ids) and all(
-        entry["state"] == "DONE" for d in documents for entry in d["crossPosts"]
-    )
+    return settlement(cluster.stack.database.uri, cluster.stack.options.db_prefix, ids).all_done
 
 
 def test_a_cross_post_is_delivered_exactly_once_by_two_whatsapp_processes(
@@ -143,11 +117,9 @@ def test_a_cross_post_is_delivered_exactly_once_by_two_whatsapp_processes(
         time.sleep(0.5)
     time.sleep(2.0)  # several more worker ticks on both replicas
     assert _facebook_story_requests(cluster) == before + 1 + DUE_STATUSES
-    client: MongoClient[dict[str, Any]] = MongoClient(cluster.stack.database.uri)
-    stories = client[f"{cluster.stack.options.db_prefix}_facebook"]["stories"]
-    origins = [str(i) for i in copies]
-    assert stories.count_documents({"originId": {"$in": origins}}) == DUE_STATUSES
-    client.close()
+    stack = cluster.stack
+    stories = stories_per_origin(stack.database.uri, stack.options.db_prefix, "facebook", copies)
+    assert stories == {str(i): 1 for i in copies}
 
 
 def test_killing_a_gateway_under_load_fails_only_what_it_held(cluster: Cluster) -> None:

@@ -8,10 +8,12 @@ from __future__ import annotations
 import re
 import secrets
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from devstack.database import drop_prefixed, new_prefix
 from devstack.processes import free_port, start_service
@@ -21,7 +23,9 @@ from tests.subgraphs.accounts.accounts_support import AccountsService
 START_TIMEOUT_SECONDS = 90.0
 
 
-def _start(mongodb_uri: str, log_dir: Path, regions: str) -> Iterator[AccountsService]:
+def _start(
+    mongodb_uri: str, log_dir: Path, regions: str, extra_env: Mapping[str, str] | None = None
+) -> Iterator[AccountsService]:
     prefix = new_prefix()
     token = secrets.token_urlsafe(24)
     port = free_port()
@@ -31,7 +35,9 @@ def _start(mongodb_uri: str, log_dir: Path, regions: str) -> Iterator[AccountsSe
         "facebook": free_port(),
         "instagram": free_port(),
     }
-    env = subgraph_env("accounts", ports, mongodb_uri, prefix, token, regions)
+    env = subgraph_env("accounts", ports, mongodb_uri, prefix, token, regions) | dict(
+        extra_env or {}
+    )
     service = start_service(
         "accounts",
         [sys.executable, "-m", "subgraphs.accounts"],
@@ -64,3 +70,35 @@ def accounts(
 ) -> Iterator[AccountsService]:
     """accounts with linking rolled out in EU and US only (so other regions are refused)."""
     yield from _start(mongodb_uri, _log_dir(test_output_root, request), "EU,US")
+
+
+@pytest.fixture(scope="module")
+def signing_key_pem(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh Ed25519 key as `openssl genpkey -algorithm ed25519` writes it (PKCS#8 PEM), in a
+    file as a mounted Kubernetes Secret presents it."""
+    private = Ed25519PrivateKey.generate()
+    path = tmp_path_factory.mktemp("signing-key") / "signing-key.pem"
+    path.write_bytes(
+        private.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return path
+
+
+@pytest.fixture(scope="module")
+def accounts_with_key_file(
+    mongodb_uri: str,
+    signing_key_pem: Path,
+    test_output_root: Path,
+    request: pytest.FixtureRequest,
+) -> Iterator[AccountsService]:
+    """accounts signing with `SIGNING_KEY_FILE` instead of a key in its database."""
+    yield from _start(
+        mongodb_uri,
+        _log_dir(test_output_root, request),
+        "EU,US",
+        {"SIGNING_KEY_FILE": str(signing_key_pem)},
+    )

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
+from subgraphs.common.settings import SettingsError
 from subgraphs.whatsapp.delivery import DeliveryPolicy, next_due
 from subgraphs.whatsapp.records import CrossPostRecord, DeliveryState
 
@@ -23,10 +26,29 @@ def test_backoff_doubles_up_to_the_cap() -> None:
 
 def test_policy_reads_its_environment() -> None:
     policy = DeliveryPolicy.from_env(
-        {"CROSSPOST_RETRY_MAX_SECONDS": "2", "CROSSPOST_POLL_SECONDS": "0.25"}
+        {
+            "CROSSPOST_RETRY_MAX_SECONDS": "2",
+            "CROSSPOST_POLL_SECONDS": "0.25",
+            "CROSSPOST_BATCH_SIZE": "50",
+        }
     )
-    assert (policy.retry_cap, policy.poll_interval) == (2.0, 0.25)
+    assert (policy.retry_cap, policy.poll_interval, policy.batch_size) == (2.0, 0.25, 50)
     assert DeliveryPolicy.from_env({}) == DeliveryPolicy()
+
+
+@pytest.mark.parametrize(
+    ("variable", "raw"),
+    [
+        ("CROSSPOST_POLL_SECONDS", "0"),
+        ("CROSSPOST_POLL_SECONDS", "soon"),
+        ("CROSSPOST_BATCH_SIZE", "2.5"),
+        ("CROSSPOST_BATCH_SIZE", "0"),
+        ("CROSSPOST_RETRY_MAX_SECONDS", "-1"),
+    ],
+)
+def test_a_bad_outbox_setting_is_refused_by_name(variable: str, raw: str) -> None:
+    with pytest.raises(SettingsError, match=variable):
+        DeliveryPolicy.from_env({variable: raw})
 
 
 def test_next_due_is_the_earliest_pending_retry() -> None:

@@ -28,6 +28,10 @@ helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version }}
 {{- .Values.secrets.existingSecret | default (printf "%s-secrets" (include "ac.fullname" .)) -}}
 {{- end -}}
 
+{{- define "ac.signingKeySecretName" -}}
+{{- .Values.signingKey.existingSecret | default (printf "%s-signing-key" (include "ac.fullname" .)) -}}
+{{- end -}}
+
 {{/* One subgraph's settings: subgraphDefaults overridden by its own entry. */}}
 {{- define "ac.subgraph" -}}
 {{- $own := index .root.Values.subgraphs .name | default dict -}}
