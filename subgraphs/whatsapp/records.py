@@ -58,3 +58,8 @@ class StatusRecord:
     cross_posts: tuple[CrossPostRecord, ...]
     delivery_due_at: datetime | None
     lease: int = 0  # the delivery lease this record was read under (0: the posting replica's)
+
+    @property
+    def profile_id(self) -> str:
+        """The account, by the name the platform code gives the profile a post is on."""
+        return self.account_id

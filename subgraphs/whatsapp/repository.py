@@ -17,7 +17,7 @@ each cross-post lands exactly once.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -28,6 +28,7 @@ from pymongo.errors import DuplicateKeyError
 from subgraphs.common.database import Document, MongoDatabase
 from subgraphs.common.link_proofs import LinkProofStore, create_ttl_index
 from subgraphs.common.profile_photo import ProfilePhoto, photo_of, update_photo
+from subgraphs.common.record_reads import ChildRecords, OwnedRecords
 from subgraphs.whatsapp.records import (
     AccountRecord,
     CrossPostRecord,
@@ -111,8 +112,9 @@ def _lease_values(lease: int) -> list[int | None]:
     return [0, None] if lease == 0 else [lease]
 
 
-def _object_ids(ids: Iterable[str]) -> list[ObjectId]:
-    return [ObjectId(value) for value in dict.fromkeys(ids)]
+def _live() -> Document:
+    """Every read leaves out expired Statuses: the TTL monitor may not have run yet."""
+    return {"expiresAt": {"$gt": datetime.now(UTC)}}
 
 
 class WhatsAppRepository:
@@ -121,6 +123,15 @@ class WhatsAppRepository:
     def __init__(self, database: MongoDatabase) -> None:
         self._accounts = database["accounts"]
         self._statuses = database["statuses"]
+        self.accounts = OwnedRecords(collection=self._accounts, record=_account)
+        self.statuses = ChildRecords(
+            collection=self._statuses,
+            record=_status,
+            live=_live,
+            parent_field="accountId",
+            limit_each=STATUSES_PER_ACCOUNT,
+        )
+        """Live Statuses only, each account's newest first."""
         self._leases = database["delivery_leases"]
         self.link_proofs = LinkProofStore(database)
 
@@ -157,31 +168,6 @@ class WhatsAppRepository:
         """The owner's account with its own photo set (None: removed); None without one."""
         document = await update_photo(self._accounts, owner_id, photo)
         return None if document is None else _account(document)
-
-    async def accounts_by_ids(self, ids: Iterable[str]) -> Mapping[str, AccountRecord]:
-        cursor = self._accounts.find({"_id": {"$in": _object_ids(ids)}})
-        return {str(d["_id"]): _account(d) async for d in cursor}
-
-    async def accounts_by_owners(self, owner_ids: Iterable[str]) -> Mapping[str, AccountRecord]:
-        cursor = self._accounts.find({"ownerId": {"$in": list(dict.fromkeys(owner_ids))}})
-        return {d["ownerId"]: _account(d) async for d in cursor}
-
-    async def live_statuses_by_ids(self, ids: Iterable[str]) -> Mapping[str, StatusRecord]:
-        now = datetime.now(UTC)
-        cursor = self._statuses.find({"_id": {"$in": _object_ids(ids)}, "expiresAt": {"$gt": now}})
-        return {str(d["_id"]): _status(d) async for d in cursor}
-
-    async def live_statuses_by_accounts(
-        self, account_ids: Iterable[str]
-    ) -> Mapping[str, list[StatusRecord]]:
-        """Each account's unexpired Statuses, newest first."""
-        wanted = list(dict.fromkeys(account_ids))
-        found: dict[str, list[StatusRecord]] = {account_id: [] for account_id in wanted}
-        query = {"accountId": {"$in": wanted}, "expiresAt": {"$gt": datetime.now(UTC)}}
-        cursor = self._statuses.find(query).sort([("createdAt", DESCENDING), ("_id", DESCENDING)])
-        async for document in cursor.limit(STATUSES_PER_ACCOUNT * max(1, len(wanted))):
-            found[document["accountId"]].append(_status(document))
-        return found
 
     async def insert_status(
         self,
