@@ -21,6 +21,7 @@ from pymongo.errors import DuplicateKeyError
 
 from subgraphs.common.database import Document, MongoDatabase
 from subgraphs.common.link_proofs import LinkProofStore
+from subgraphs.common.owned_records import OwnedRecord, owned_parts
 from subgraphs.common.profile_photo import ProfilePhoto, photo_of, update_photo
 from subgraphs.common.record_reads import ChildRecords, OwnedRecords
 
@@ -36,44 +37,34 @@ class DuplicateError(Exception):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ProfileRecord:
-    id: str
-    owner_id: str
+class ProfileRecord(OwnedRecord):
     handle: str
-    created_at: datetime
     photo: ProfilePhoto | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class StoryRecord:
-    id: str
+class StoryRecord(OwnedRecord):
     profile_id: str
-    owner_id: str
     caption: str
     media_url: str | None
-    created_at: datetime
     origin_platform: str | None
     origin_id: str | None
 
 
 def _profile(document: Document, handle_field: str) -> ProfileRecord:
     return ProfileRecord(
-        id=str(document["_id"]),
-        owner_id=document["ownerId"],
+        **owned_parts(document),
         handle=document[handle_field],
-        created_at=document["createdAt"],
         photo=photo_of(document),
     )
 
 
 def _story(document: Document) -> StoryRecord:
     return StoryRecord(
-        id=str(document["_id"]),
+        **owned_parts(document),
         profile_id=document["profileId"],
-        owner_id=document["ownerId"],
         caption=document["caption"],
         media_url=document.get("mediaUrl"),
-        created_at=document["createdAt"],
         origin_platform=document.get("originPlatform"),
         origin_id=document.get("originId"),
     )

@@ -16,13 +16,12 @@ the field's `type` setter.
 from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import strawberry
 from strawberry.federation import Schema
 
-from subgraphs.common.auth import require_viewer
-from subgraphs.common.context import RequestContext, events_for
+from subgraphs.common.context import RequestContext, caller_events
 from subgraphs.common.ownership import owned_or_none
 from subgraphs.common.platform_loaders import PlatformLoaders
 from subgraphs.common.platform_nodes import OwnedFields, PostNode, ProfileNode, profile_fields
@@ -36,6 +35,7 @@ from subgraphs.common.story_platform import ProfileRecord, StoryPlatformReposito
 __all__ = ["StoryPlatform", "StoryPlatformLoaders", "build_story_schema"]
 
 StoryPlatformLoaders = PlatformLoaders[ProfileRecord, StoryRecord]
+N = TypeVar("N")
 Info = strawberry.Info[RequestContext[StoryPlatformRepository, StoryPlatformLoaders], None]
 
 
@@ -89,6 +89,14 @@ def build_story_schema(spec: StoryPlatform) -> Schema:
     """The federation schema of one story platform; `schema/<platform>.graphql` prints it."""
     title, article, field = spec.title, spec.article, spec.field
 
+    def private_entity(kind: str, noun: str) -> Callable[[type[N]], type[N]]:
+        """`<Title><kind>`, an entity keyed by id: "A Facebook <noun>; private to its owner."."""
+        return strawberry.federation.type(
+            name=f"{title}{kind}",
+            keys=["id"],
+            description=f"{article} {title} {noun}; private to its owner.",
+        )
+
     @strawberry.federation.type(keys=["id"])
     class Person:
         id: strawberry.ID
@@ -103,11 +111,7 @@ def build_story_schema(spec: StoryPlatform) -> Schema:
         def resolve_reference(cls, id: strawberry.ID) -> "Person":
             return cls(id=id)
 
-    @strawberry.federation.type(
-        name=f"{title}Profile",
-        keys=["id"],
-        description=f"{article} {title} profile; private to its owner.",
-    )
+    @private_entity("Profile", "profile")
     class Profile(ProfileNode[ProfileRecord, StoryRecord]):
         WHAT = "this profile"
         handle: str = PROFILE.field(lambda profile: profile.handle, name=spec.handle_field)
@@ -117,11 +121,7 @@ def build_story_schema(spec: StoryPlatform) -> Schema:
         async def stories(self, info: Info) -> Any:  # typed below: list[Story]
             return await self._posts(info, Story.from_record)
 
-    @strawberry.federation.type(
-        name=f"{title}Story",
-        keys=["id"],
-        description=f"{article} {title} Story; private to its owner.",
-    )
+    @private_entity("Story", "Story")
     class Story(PostNode[StoryRecord, ProfileRecord]):
         WHAT = "this story"
         caption: str = STORY.field(lambda story: story.caption)
@@ -204,8 +204,7 @@ def build_story_schema(spec: StoryPlatform) -> Schema:
             ),
         )
         async def story_posted(self, info: Info) -> AsyncGenerator[Story, None]:
-            viewer = await require_viewer(info.context)
-            async for story_id in events_for(info.context, channel, viewer.person_id):
+            async for story_id in caller_events(info.context, channel):
                 # Read afresh and checked by the query rule.
                 found = await info.context.repository.stories.by_ids((story_id,))
                 record = await owned_or_none(info.context, found.get(story_id))

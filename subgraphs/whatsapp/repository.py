@@ -27,6 +27,7 @@ from pymongo.errors import DuplicateKeyError
 
 from subgraphs.common.database import Document, MongoDatabase
 from subgraphs.common.link_proofs import LinkProofStore, create_ttl_index
+from subgraphs.common.owned_records import owned_parts
 from subgraphs.common.profile_photo import ProfilePhoto, photo_of, update_photo
 from subgraphs.common.record_reads import ChildRecords, OwnedRecords
 from subgraphs.whatsapp.records import (
@@ -57,12 +58,10 @@ def to_millis(moment: datetime) -> datetime:
 
 def _account(document: Document) -> AccountRecord:
     return AccountRecord(
-        id=str(document["_id"]),
-        owner_id=document["ownerId"],
+        **owned_parts(document),
         phone_number=document["phoneNumber"],
         is_business=bool(document.get("isBusiness", False)),
         business_name=document.get("businessName"),
-        created_at=document["createdAt"],
         photo=photo_of(document),
     )
 
@@ -95,11 +94,9 @@ def _cross_post_document(record: CrossPostRecord) -> Document:
 
 def _status(document: Document) -> StatusRecord:
     return StatusRecord(
-        id=str(document["_id"]),
+        **owned_parts(document),
         account_id=document["accountId"],
-        owner_id=document["ownerId"],
         text=document["text"],
-        created_at=document["createdAt"],
         expires_at=document["expiresAt"],
         cross_posts=tuple(_cross_post(entry) for entry in document.get("crossPosts", [])),
         delivery_due_at=document.get("deliveryDueAt"),

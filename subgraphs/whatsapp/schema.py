@@ -16,8 +16,7 @@ import strawberry
 from strawberry.federation.schema_directives import Key
 from strawberry.federation.types import FieldSet
 
-from subgraphs.common.auth import require_viewer
-from subgraphs.common.context import RequestContext, events_for
+from subgraphs.common.context import RequestContext, caller_events
 from subgraphs.common.ownership import owned_or_none
 from subgraphs.common.platform_nodes import OwnedFields, PostNode, ProfileNode, profile_fields
 from subgraphs.common.platform_types import LinkProof, Platform
@@ -248,8 +247,7 @@ class Subscription:
         )
     )
     async def status_posted(self, info: Info) -> AsyncGenerator[WhatsAppStatus, None]:
-        viewer = await require_viewer(info.context)
-        async for status_id in events_for(info.context, STATUS_POSTED, viewer.person_id):
+        async for status_id in caller_events(info.context, STATUS_POSTED):
             record = await _fresh_status(info, status_id)
             if record is not None:
                 yield WhatsAppStatus.from_record(record)
@@ -262,8 +260,7 @@ class Subscription:
         )
     )
     async def cross_post_settled(self, info: Info) -> AsyncGenerator[CrossPostSettled, None]:
-        viewer = await require_viewer(info.context)
-        async for payload in events_for(info.context, CROSS_POST_SETTLED, viewer.person_id):
+        async for payload in caller_events(info.context, CROSS_POST_SETTLED):
             status_id, _, platform = payload.partition(" ")
             record = await _fresh_status(info, status_id)
             if record is None:
