@@ -1,7 +1,9 @@
 """WhatsApp's part of the graph: `Person.whatsapp`, accounts, Statuses and where they were shared.
 
 Resolvers stay thin: entities load through the request's DataLoaders, every private field checks
-the caller with `require_owner`, and mutations call `actions`. Cross-posted Stories are owned by
+the caller with `require_owner` (declared through `platform_nodes.OwnedFields`, which does it;
+an account is the platform's profile and a Status its post, as the shared code names them), and
+mutations call `actions`. Cross-posted Stories are owned by
 Facebook and Instagram; here they are only stubs (`@key(resolvable: false)`) the gateway
 completes from their own subgraph.
 """
