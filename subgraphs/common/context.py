@@ -16,13 +16,20 @@ import redis.asyncio as aioredis
 from aiodataloader import DataLoader
 from starlette.requests import HTTPConnection
 
-from subgraphs.common.auth import RequestAuth, TokenVerifier
+from subgraphs.common.auth import RequestAuth, TokenVerifier, require_viewer
 from subgraphs.common.database import MongoClient
 from subgraphs.common.events import EventBus
 from subgraphs.common.monitoring import CommandCounter
 from subgraphs.common.settings import Settings
 
-__all__ = ["Repository", "RequestContext", "Services", "events_for", "forget_cached"]
+__all__ = [
+    "Repository",
+    "RequestContext",
+    "Services",
+    "caller_events",
+    "events_for",
+    "forget_cached",
+]
 
 
 class Repository(Protocol):
@@ -92,4 +99,12 @@ async def events_for(
     (`forget_cached`): what a subscription resolver reads per event."""
     async for payload in context.services.events.stream(channel, recipient):
         forget_cached(context.loaders)
+        yield payload
+
+
+async def caller_events(context: RequestContext[Any, Any], channel: str) -> AsyncIterator[str]:
+    """The caller's own payloads on `channel` (`events_for` them), UNAUTHENTICATED without a
+    token: what a subscription to one's own records streams."""
+    viewer = await require_viewer(context)
+    async for payload in events_for(context, channel, viewer.person_id):
         yield payload

@@ -7,21 +7,20 @@ schema rather than copied three times.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import datetime
 from enum import Enum
-from typing import Any, ClassVar, Generic, Protocol, Self, TypeVar
+from typing import Any, Protocol
 
 import strawberry
 from strawberry.types.field import StrawberryField
 
 from subgraphs.common.auth import HasAuth
 from subgraphs.common.link_proofs import IssuedProof
-from subgraphs.common.ownership import load_owned, require_owner
+from subgraphs.common.ownership import require_owner
 from subgraphs.common.profile_photo import ProfilePhoto
 from subgraphs.common.schema import resolver
 
-__all__ = ["LinkProof", "OwnedNode", "Platform", "StoryOrigin", "photo_fields"]
+__all__ = ["LinkProof", "Platform", "StoryOrigin", "photo_fields"]
 
 
 @strawberry.enum(description="The platforms a person can link to their Accounts Center.")
@@ -94,42 +93,3 @@ def photo_fields() -> tuple[StrawberryField, StrawberryField]:
         return None if photo is None else photo.updated_at
 
     return photo_url, photo_updated_at  # type: ignore[return-value]
-
-
-class _Node(Protocol):
-    @property
-    def id(self) -> str: ...
-
-    @property
-    def owner_id(self) -> str: ...
-
-
-NodeRecord = TypeVar("NodeRecord", bound=_Node)
-
-
-class OwnedNode(Generic[NodeRecord]):
-    """What every private entity type of the platforms shares, over the record behind it.
-
-    A mixin, not a GraphQL type: each entity declares `id` and `record:
-    strawberry.Private[...]` itself, names what it is in `WHAT` ("this story") for the
-    FORBIDDEN message, and resolves references through `load_reference` with its own loader.
-    """
-
-    WHAT: ClassVar[str]
-    record: NodeRecord
-
-    @classmethod
-    def from_record(cls, record: NodeRecord) -> Self:
-        return cls(id=strawberry.ID(record.id), record=record)  # type: ignore[call-arg]
-
-    @classmethod
-    async def load_reference(
-        cls, context: HasAuth, load: Callable[[str], Awaitable[NodeRecord | None]], id: object
-    ) -> Self | None:
-        """The caller's own node with this id, or None (missing and not theirs alike)."""
-        record = await load_owned(context, load, id)
-        return None if record is None else cls.from_record(record)
-
-    async def _own(self, info: strawberry.Info[Any, Any]) -> NodeRecord:
-        await require_owner(info.context, self.record.owner_id, self.WHAT)
-        return self.record

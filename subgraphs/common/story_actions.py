@@ -46,7 +46,7 @@ async def register_profile(
 
 async def _own_profile(context: HasAuth, repository: StoryPlatformRepository) -> ProfileRecord:
     viewer = await require_viewer(context)
-    profiles = await repository.profiles_by_owners([viewer.person_id])
+    profiles = await repository.profiles.by_owners([viewer.person_id])
     profile = profiles.get(viewer.person_id)
     if profile is None:
         raise not_found("Register a profile first.")
@@ -73,7 +73,7 @@ async def issue_link_proof(
     """
 
     async def profile_by_id(wanted: str) -> ProfileRecord | None:
-        return (await repository.profiles_by_ids([wanted])).get(wanted)
+        return (await repository.profiles.by_ids([wanted])).get(wanted)
 
     profile = await load_owned(context, profile_by_id, account_id, "accountId")
     if profile is None:

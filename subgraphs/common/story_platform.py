@@ -13,17 +13,17 @@ sparse so that Stories posted directly (which have no origin) are not caught by 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from bson import ObjectId
 from pymongo import ASCENDING, DESCENDING
 from pymongo.errors import DuplicateKeyError
 
 from subgraphs.common.database import Document, MongoDatabase
 from subgraphs.common.link_proofs import LinkProofStore
+from subgraphs.common.owned_records import OwnedRecord, owned_parts
 from subgraphs.common.profile_photo import ProfilePhoto, photo_of, update_photo
+from subgraphs.common.record_reads import ChildRecords, OwnedRecords
 
 __all__ = ["DuplicateError", "ProfileRecord", "StoryPlatformRepository", "StoryRecord"]
 
@@ -37,51 +37,37 @@ class DuplicateError(Exception):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ProfileRecord:
-    id: str
-    owner_id: str
+class ProfileRecord(OwnedRecord):
     handle: str
-    created_at: datetime
     photo: ProfilePhoto | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class StoryRecord:
-    id: str
+class StoryRecord(OwnedRecord):
     profile_id: str
-    owner_id: str
     caption: str
     media_url: str | None
-    created_at: datetime
     origin_platform: str | None
     origin_id: str | None
 
 
 def _profile(document: Document, handle_field: str) -> ProfileRecord:
     return ProfileRecord(
-        id=str(document["_id"]),
-        owner_id=document["ownerId"],
+        **owned_parts(document),
         handle=document[handle_field],
-        created_at=document["createdAt"],
         photo=photo_of(document),
     )
 
 
 def _story(document: Document) -> StoryRecord:
     return StoryRecord(
-        id=str(document["_id"]),
+        **owned_parts(document),
         profile_id=document["profileId"],
-        owner_id=document["ownerId"],
         caption=document["caption"],
         media_url=document.get("mediaUrl"),
-        created_at=document["createdAt"],
         origin_platform=document.get("originPlatform"),
         origin_id=document.get("originId"),
     )
-
-
-def _object_ids(ids: Iterable[str]) -> list[ObjectId]:
-    return [ObjectId(value) for value in dict.fromkeys(ids)]
 
 
 class StoryPlatformRepository:
@@ -91,6 +77,12 @@ class StoryPlatformRepository:
         self._profiles = database["profiles"]
         self._stories = database["stories"]
         self._handle_field = handle_field
+        self.profiles = OwnedRecords(
+            collection=self._profiles, record=lambda document: _profile(document, handle_field)
+        )
+        self.stories = ChildRecords(
+            collection=self._stories, record=_story, parent_field="profileId"
+        )
         self._unique_handle = unique_handle
         self.link_proofs = LinkProofStore(database)
 
@@ -125,31 +117,6 @@ class StoryPlatformRepository:
         document = await update_photo(self._profiles, owner_id, photo)
         return None if document is None else _profile(document, self._handle_field)
 
-    async def profiles_by_ids(self, ids: Iterable[str]) -> Mapping[str, ProfileRecord]:
-        cursor = self._profiles.find({"_id": {"$in": _object_ids(ids)}})
-        return {str(d["_id"]): _profile(d, self._handle_field) async for d in cursor}
-
-    async def profiles_by_owners(self, owner_ids: Iterable[str]) -> Mapping[str, ProfileRecord]:
-        cursor = self._profiles.find({"ownerId": {"$in": list(dict.fromkeys(owner_ids))}})
-        return {d["ownerId"]: _profile(d, self._handle_field) async for d in cursor}
-
-    async def stories_by_ids(self, ids: Iterable[str]) -> Mapping[str, StoryRecord]:
-        cursor = self._stories.find({"_id": {"$in": _object_ids(ids)}})
-        return {str(d["_id"]): _story(d) async for d in cursor}
-
-    async def stories_by_profiles(
-        self, profile_ids: Iterable[str]
-    ) -> Mapping[str, list[StoryRecord]]:
-        """Each profile's Stories, newest first."""
-        wanted = list(dict.fromkeys(profile_ids))
-        found: dict[str, list[StoryRecord]] = {profile_id: [] for profile_id in wanted}
-        cursor = self._stories.find({"profileId": {"$in": wanted}}).sort(
-            [("createdAt", DESCENDING), ("_id", DESCENDING)]
-        )
-        async for document in cursor:
-            found[document["profileId"]].append(_story(document))
-        return found
-
     async def create_story(
         self, profile: ProfileRecord, caption: str, media_url: str | None = None
     ) -> StoryRecord:
@@ -176,7 +143,7 @@ class StoryPlatformRepository:
         existing = await self._stories.find_one(origin)
         if existing is not None:
             return _story(existing), False
-        profiles = await self.profiles_by_ids([account_id])
+        profiles = await self.profiles.by_ids([account_id])
         profile = profiles.get(account_id)
         if profile is None:
             return None

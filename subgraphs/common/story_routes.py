@@ -21,13 +21,13 @@ from subgraphs.common.database import MongoDatabase
 from subgraphs.common.ids import is_object_id
 from subgraphs.common.internal import InternalBadRequest, internal_route, require_str
 from subgraphs.common.link_proofs import verify_route
+from subgraphs.common.platform_loaders import PlatformLoaders
 from subgraphs.common.platform_types import Platform
 from subgraphs.common.settings import Settings
 from subgraphs.common.story_actions import MAX_CAPTION
 from subgraphs.common.story_events import announce_story, story_channel
-from subgraphs.common.story_loaders import StoryPlatformLoaders
 from subgraphs.common.story_platform import StoryPlatformRepository
-from subgraphs.common.story_schema import StoryPlatform
+from subgraphs.common.story_schema import StoryPlatform, StoryPlatformLoaders
 
 __all__ = ["ORIGIN_PLATFORMS", "story_platform_app", "story_platform_routes"]
 
@@ -87,12 +87,15 @@ def story_platform_app(settings: Settings, spec: StoryPlatform, schema: Schema) 
             database, handle_field=spec.handle_field, unique_handle=spec.unique_handle
         )
 
+    def make_loaders(repository: StoryPlatformRepository) -> StoryPlatformLoaders:
+        return PlatformLoaders.build(repository.profiles, repository.stories)
+
     return create_app(
         SubgraphSpec(
             settings=settings,
             schema=schema,
             make_repository=make_repository,
-            make_loaders=StoryPlatformLoaders.build,
+            make_loaders=make_loaders,
             routes=story_platform_routes(spec.platform),
             event_channels=(story_channel(spec.platform),),
         )

@@ -16,30 +16,26 @@ the field's `type` setter.
 from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any, Self
+from typing import Annotated, Any, TypeVar
 
 import strawberry
 from strawberry.federation import Schema
 
-from subgraphs.common.auth import require_viewer
-from subgraphs.common.context import RequestContext, events_for
-from subgraphs.common.ownership import owned_or_none, require_self
-from subgraphs.common.platform_types import (
-    LinkProof,
-    OwnedNode,
-    Platform,
-    StoryOrigin,
-    photo_fields,
-)
+from subgraphs.common.context import RequestContext, caller_events
+from subgraphs.common.ownership import owned_or_none
+from subgraphs.common.platform_loaders import PlatformLoaders
+from subgraphs.common.platform_nodes import OwnedFields, PostNode, ProfileNode, profile_fields
+from subgraphs.common.platform_types import LinkProof, Platform, StoryOrigin
 from subgraphs.common.profile_photo import set_own_photo
 from subgraphs.common.schema import federation_schema, resolver, subscription
 from subgraphs.common.story_actions import create_story, issue_link_proof, register_profile
 from subgraphs.common.story_events import announce_story, story_channel
-from subgraphs.common.story_loaders import StoryPlatformLoaders
 from subgraphs.common.story_platform import ProfileRecord, StoryPlatformRepository, StoryRecord
 
-__all__ = ["StoryPlatform", "build_story_schema"]
+__all__ = ["StoryPlatform", "StoryPlatformLoaders", "build_story_schema"]
 
+StoryPlatformLoaders = PlatformLoaders[ProfileRecord, StoryRecord]
+N = TypeVar("N")
 Info = strawberry.Info[RequestContext[StoryPlatformRepository, StoryPlatformLoaders], None]
 
 
@@ -79,9 +75,27 @@ def _late_type(cls: type, python_name: str, annotation: object) -> None:
     raise LookupError(python_name)
 
 
+PROFILE = OwnedFields(ProfileRecord)
+STORY = OwnedFields(StoryRecord)
+
+
+def _origin(story: StoryRecord) -> StoryOrigin | None:
+    if story.origin_platform is None or story.origin_id is None:
+        return None
+    return StoryOrigin(platform=Platform(story.origin_platform), id=strawberry.ID(story.origin_id))
+
+
 def build_story_schema(spec: StoryPlatform) -> Schema:
     """The federation schema of one story platform; `schema/<platform>.graphql` prints it."""
     title, article, field = spec.title, spec.article, spec.field
+
+    def private_entity(kind: str, noun: str) -> Callable[[type[N]], type[N]]:
+        """`<Title><kind>`, an entity keyed by id: "A Facebook <noun>; private to its owner."."""
+        return strawberry.federation.type(
+            name=f"{title}{kind}",
+            keys=["id"],
+            description=f"{article} {title} {noun}; private to its owner.",
+        )
 
     @strawberry.federation.type(keys=["id"])
     class Person:
@@ -91,87 +105,35 @@ def build_story_schema(spec: StoryPlatform) -> Schema:
             name=field, description=f"The caller's own {title} profile (FORBIDDEN for others)."
         )
         async def platform_profile(self, info: Info) -> Any:  # typed below: Profile | None
-            await require_self(info.context, self.id)
-            record = await info.context.loaders.profile_by_owner.load(str(self.id))
-            return None if record is None else Profile.from_record(record)
+            return await Profile.of_person(info, self.id)
 
         @classmethod
         def resolve_reference(cls, id: strawberry.ID) -> "Person":
             return cls(id=id)
 
-    @strawberry.federation.type(
-        name=f"{title}Profile",
-        keys=["id"],
-        description=f"{article} {title} profile; private to its owner.",
-    )
-    class Profile(OwnedNode[ProfileRecord]):
+    @private_entity("Profile", "profile")
+    class Profile(ProfileNode[ProfileRecord, StoryRecord]):
         WHAT = "this profile"
-        id: strawberry.ID
-        record: strawberry.Private[ProfileRecord]
-
-        @classmethod
-        async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Self | None:
-            return await cls.load_reference(
-                info.context, info.context.loaders.profile_by_id.load, id
-            )
-
-        @resolver(name=spec.handle_field)
-        async def handle(self, info: Info) -> str:
-            return (await self._own(info)).handle
-
-        photo_url, photo_updated_at = photo_fields()
-
-        @resolver(description="The Accounts Center person who owns this profile.")
-        async def person(self, info: Info) -> Person:
-            return Person(id=strawberry.ID((await self._own(info)).owner_id))
+        handle: str = PROFILE.field(lambda profile: profile.handle, name=spec.handle_field)
+        photo_url, photo_updated_at, person = profile_fields(Person, WHAT)
 
         @resolver(description="Stories on this profile, newest first.")
         async def stories(self, info: Info) -> Any:  # typed below: list[Story]
-            await self._own(info)
-            records = await info.context.loaders.stories_by_profile.load(self.record.id)
-            return [Story.from_record(record) for record in records]
+            return await self._posts(info, Story.from_record)
 
-    @strawberry.federation.type(
-        name=f"{title}Story",
-        keys=["id"],
-        description=f"{article} {title} Story; private to its owner.",
-    )
-    class Story(OwnedNode[StoryRecord]):
+    @private_entity("Story", "Story")
+    class Story(PostNode[StoryRecord, ProfileRecord]):
         WHAT = "this story"
-        id: strawberry.ID
-        record: strawberry.Private[StoryRecord]
-
-        @classmethod
-        async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Self | None:
-            load = info.context.loaders.story_by_id.load
-            return await cls.load_reference(info.context, load, id)
-
-        @strawberry.field
-        async def caption(self, info: Info) -> str:
-            return (await self._own(info)).caption
-
-        @strawberry.field
-        async def created_at(self, info: Info) -> datetime:
-            return (await self._own(info)).created_at
-
-        @strawberry.field
-        async def media_url(self, info: Info) -> str | None:
-            return (await self._own(info)).media_url
-
-        @resolver(description="Set when the Story was cross-posted from another platform.")
-        async def origin(self, info: Info) -> StoryOrigin | None:
-            record = await self._own(info)
-            if record.origin_platform is None or record.origin_id is None:
-                return None
-            return StoryOrigin(
-                platform=Platform(record.origin_platform), id=strawberry.ID(record.origin_id)
-            )
+        caption: str = STORY.field(lambda story: story.caption)
+        created_at: datetime = STORY.field(lambda story: story.created_at)
+        media_url: str | None = STORY.field(lambda story: story.media_url)
+        origin: StoryOrigin | None = STORY.field(
+            _origin, description="Set when the Story was cross-posted from another platform."
+        )
 
         @strawberry.field
         async def profile(self, info: Info) -> Profile | None:
-            await self._own(info)
-            record = await info.context.loaders.profile_by_id.load(self.record.profile_id)
-            return None if record is None else Profile.from_record(record)
+            return await self._profile(info, Profile.from_record)
 
     _late_type(Person, "platform_profile", Profile | None)
     _late_type(Profile, "stories", list[Story])
@@ -242,10 +204,9 @@ def build_story_schema(spec: StoryPlatform) -> Schema:
             ),
         )
         async def story_posted(self, info: Info) -> AsyncGenerator[Story, None]:
-            viewer = await require_viewer(info.context)
-            async for story_id in events_for(info.context, channel, viewer.person_id):
+            async for story_id in caller_events(info.context, channel):
                 # Read afresh and checked by the query rule.
-                found = await info.context.repository.stories_by_ids((story_id,))
+                found = await info.context.repository.stories.by_ids((story_id,))
                 record = await owned_or_none(info.context, found.get(story_id))
                 if record is not None:
                     yield Story.from_record(record)

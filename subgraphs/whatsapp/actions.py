@@ -93,7 +93,7 @@ async def register_account(
 
 async def issue_link_proof(context: Context, account_id: str) -> IssuedProof:
     """A one-time code for the owner of `account_id` (NOT_FOUND for anyone else, as if missing)."""
-    account = await load_owned(context, context.loaders.account_by_id.load, account_id, "accountId")
+    account = await load_owned(context, context.loaders.profile_by_id.load, account_id, "accountId")
     if account is None:
         raise not_found("You have no WhatsApp account with that id.")
     return await context.repository.link_proofs.issue(account.id, account.owner_id)
@@ -141,7 +141,7 @@ async def _choose_targets(
 
 
 async def _own_account(context: Context, person_id: str) -> AccountRecord:
-    account = await context.loaders.account_by_owner.load(person_id)
+    account = await context.loaders.profile_by_owner.load(person_id)
     if account is None:
         raise not_found("Register a WhatsApp account first.")
     return account

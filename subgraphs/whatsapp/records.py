@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from subgraphs.common.owned_records import OwnedRecord
 from subgraphs.common.profile_photo import ProfilePhoto
 
 __all__ = ["AccountRecord", "CrossPostRecord", "DeliveryState", "StatusRecord"]
@@ -25,13 +26,10 @@ class DeliveryState(StrEnum):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class AccountRecord:
-    id: str
-    owner_id: str
+class AccountRecord(OwnedRecord):
     phone_number: str
     is_business: bool
     business_name: str | None
-    created_at: datetime
     photo: ProfilePhoto | None = None
 
 
@@ -48,13 +46,15 @@ class CrossPostRecord:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class StatusRecord:
-    id: str
+class StatusRecord(OwnedRecord):
     account_id: str
-    owner_id: str
     text: str
-    created_at: datetime
     expires_at: datetime
     cross_posts: tuple[CrossPostRecord, ...]
     delivery_due_at: datetime | None
     lease: int = 0  # the delivery lease this record was read under (0: the posting replica's)
+
+    @property
+    def profile_id(self) -> str:
+        """The account, by the name the platform code gives the profile a post is on."""
+        return self.account_id

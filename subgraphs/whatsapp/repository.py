@@ -17,7 +17,7 @@ each cross-post lands exactly once.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -27,7 +27,9 @@ from pymongo.errors import DuplicateKeyError
 
 from subgraphs.common.database import Document, MongoDatabase
 from subgraphs.common.link_proofs import LinkProofStore, create_ttl_index
+from subgraphs.common.owned_records import owned_parts
 from subgraphs.common.profile_photo import ProfilePhoto, photo_of, update_photo
+from subgraphs.common.record_reads import ChildRecords, OwnedRecords
 from subgraphs.whatsapp.records import (
     AccountRecord,
     CrossPostRecord,
@@ -56,12 +58,10 @@ def to_millis(moment: datetime) -> datetime:
 
 def _account(document: Document) -> AccountRecord:
     return AccountRecord(
-        id=str(document["_id"]),
-        owner_id=document["ownerId"],
+        **owned_parts(document),
         phone_number=document["phoneNumber"],
         is_business=bool(document.get("isBusiness", False)),
         business_name=document.get("businessName"),
-        created_at=document["createdAt"],
         photo=photo_of(document),
     )
 
@@ -94,11 +94,9 @@ def _cross_post_document(record: CrossPostRecord) -> Document:
 
 def _status(document: Document) -> StatusRecord:
     return StatusRecord(
-        id=str(document["_id"]),
+        **owned_parts(document),
         account_id=document["accountId"],
-        owner_id=document["ownerId"],
         text=document["text"],
-        created_at=document["createdAt"],
         expires_at=document["expiresAt"],
         cross_posts=tuple(_cross_post(entry) for entry in document.get("crossPosts", [])),
         delivery_due_at=document.get("deliveryDueAt"),
@@ -111,8 +109,9 @@ def _lease_values(lease: int) -> list[int | None]:
     return [0, None] if lease == 0 else [lease]
 
 
-def _object_ids(ids: Iterable[str]) -> list[ObjectId]:
-    return [ObjectId(value) for value in dict.fromkeys(ids)]
+def _live() -> Document:
+    """Every read leaves out expired Statuses: the TTL monitor may not have run yet."""
+    return {"expiresAt": {"$gt": datetime.now(UTC)}}
 
 
 class WhatsAppRepository:
@@ -121,6 +120,15 @@ class WhatsAppRepository:
     def __init__(self, database: MongoDatabase) -> None:
         self._accounts = database["accounts"]
         self._statuses = database["statuses"]
+        self.accounts = OwnedRecords(collection=self._accounts, record=_account)
+        self.statuses = ChildRecords(
+            collection=self._statuses,
+            record=_status,
+            live=_live,
+            parent_field="accountId",
+            limit_each=STATUSES_PER_ACCOUNT,
+        )
+        """Live Statuses only, each account's newest first."""
         self._leases = database["delivery_leases"]
         self.link_proofs = LinkProofStore(database)
 
@@ -157,31 +165,6 @@ class WhatsAppRepository:
         """The owner's account with its own photo set (None: removed); None without one."""
         document = await update_photo(self._accounts, owner_id, photo)
         return None if document is None else _account(document)
-
-    async def accounts_by_ids(self, ids: Iterable[str]) -> Mapping[str, AccountRecord]:
-        cursor = self._accounts.find({"_id": {"$in": _object_ids(ids)}})
-        return {str(d["_id"]): _account(d) async for d in cursor}
-
-    async def accounts_by_owners(self, owner_ids: Iterable[str]) -> Mapping[str, AccountRecord]:
-        cursor = self._accounts.find({"ownerId": {"$in": list(dict.fromkeys(owner_ids))}})
-        return {d["ownerId"]: _account(d) async for d in cursor}
-
-    async def live_statuses_by_ids(self, ids: Iterable[str]) -> Mapping[str, StatusRecord]:
-        now = datetime.now(UTC)
-        cursor = self._statuses.find({"_id": {"$in": _object_ids(ids)}, "expiresAt": {"$gt": now}})
-        return {str(d["_id"]): _status(d) async for d in cursor}
-
-    async def live_statuses_by_accounts(
-        self, account_ids: Iterable[str]
-    ) -> Mapping[str, list[StatusRecord]]:
-        """Each account's unexpired Statuses, newest first."""
-        wanted = list(dict.fromkeys(account_ids))
-        found: dict[str, list[StatusRecord]] = {account_id: [] for account_id in wanted}
-        query = {"accountId": {"$in": wanted}, "expiresAt": {"$gt": datetime.now(UTC)}}
-        cursor = self._statuses.find(query).sort([("createdAt", DESCENDING), ("_id", DESCENDING)])
-        async for document in cursor.limit(STATUSES_PER_ACCOUNT * max(1, len(wanted))):
-            found[document["accountId"]].append(_status(document))
-        return found
 
     async def insert_status(
         self,

@@ -1,7 +1,9 @@
 """WhatsApp's part of the graph: `Person.whatsapp`, accounts, Statuses and where they were shared.
 
 Resolvers stay thin: entities load through the request's DataLoaders, every private field checks
-the caller with `require_owner`, and mutations call `actions`. Cross-posted Stories are owned by
+the caller with `require_owner` (declared through `platform_nodes.OwnedFields`, which does it;
+an account is the platform's profile and a Status its post, as the shared code names them), and
+mutations call `actions`. Cross-posted Stories are owned by
 Facebook and Instagram; here they are only stubs (`@key(resolvable: false)`) the gateway
 completes from their own subgraph.
 """
@@ -16,10 +18,10 @@ import strawberry
 from strawberry.federation.schema_directives import Key
 from strawberry.federation.types import FieldSet
 
-from subgraphs.common.auth import require_viewer
-from subgraphs.common.context import RequestContext, events_for
-from subgraphs.common.ownership import owned_or_none, require_self
-from subgraphs.common.platform_types import LinkProof, OwnedNode, Platform, photo_fields
+from subgraphs.common.context import RequestContext, caller_events
+from subgraphs.common.ownership import owned_or_none
+from subgraphs.common.platform_nodes import OwnedFields, PostNode, ProfileNode, profile_fields
+from subgraphs.common.platform_types import LinkProof, Platform
 from subgraphs.common.profile_photo import set_own_photo
 from subgraphs.common.schema import (
     federation_schema,
@@ -100,87 +102,48 @@ class Person:
 
     @resolver(description="The caller's own WhatsApp account (FORBIDDEN for others).")
     async def whatsapp(self, info: Info) -> WhatsAppAccount | None:
-        await require_self(info.context, self.id)
-        record = await info.context.loaders.account_by_owner.load(str(self.id))
-        return None if record is None else WhatsAppAccount.from_record(record)
+        return await WhatsAppAccount.of_person(info, self.id)
 
     @classmethod
     def resolve_reference(cls, id: strawberry.ID) -> Person:
         return cls(id=id)
 
 
+ACCOUNT = OwnedFields(AccountRecord)
+STATUS = OwnedFields(StatusRecord)
+
+
 @strawberry.federation.type(keys=["id"], description="A WhatsApp account; private to its owner.")
-class WhatsAppAccount(OwnedNode[AccountRecord]):
+class WhatsAppAccount(ProfileNode[AccountRecord, StatusRecord]):
     WHAT = "this account"
-    id: strawberry.ID
-    record: strawberry.Private[AccountRecord]
-
-    @classmethod
-    async def resolve_reference(cls, info: Info, id: strawberry.ID) -> WhatsAppAccount | None:
-        load = info.context.loaders.account_by_id.load
-        return await cls.load_reference(info.context, load, id)
-
-    @strawberry.field
-    async def phone_number(self, info: Info) -> str:
-        return (await self._own(info)).phone_number
-
-    @strawberry.field
-    async def is_business(self, info: Info) -> bool:
-        return (await self._own(info)).is_business
-
-    @resolver(description="The business's name (Business accounts only).")
-    async def business_name(self, info: Info) -> str | None:
-        return (await self._own(info)).business_name
-
-    @strawberry.field
-    async def created_at(self, info: Info) -> datetime:
-        return (await self._own(info)).created_at
-
-    photo_url, photo_updated_at = photo_fields()
-
-    @resolver(description="The Accounts Center person who owns this account.")
-    async def person(self, info: Info) -> Person:
-        return Person(id=strawberry.ID((await self._own(info)).owner_id))
+    phone_number: str = ACCOUNT.field(lambda account: account.phone_number)
+    is_business: bool = ACCOUNT.field(lambda account: account.is_business)
+    business_name: str | None = ACCOUNT.field(
+        lambda account: account.business_name,
+        description="The business's name (Business accounts only).",
+    )
+    created_at: datetime = ACCOUNT.field(lambda account: account.created_at)
+    photo_url, photo_updated_at, person = profile_fields(Person, WHAT)
 
     @resolver(description="Statuses from the last 24 hours, newest first.")
     async def statuses(self, info: Info) -> list[WhatsAppStatus]:
-        await self._own(info)
-        records = await info.context.loaders.statuses_by_account.load(self.record.id)
-        return [WhatsAppStatus.from_record(record) for record in records]
+        return await self._posts(info, WhatsAppStatus.from_record)
 
 
 @strawberry.federation.type(keys=["id"], description="A Status update; gone after 24 hours.")
-class WhatsAppStatus(OwnedNode[StatusRecord]):
+class WhatsAppStatus(PostNode[StatusRecord, AccountRecord]):
     WHAT = "this status"
-    id: strawberry.ID
-    record: strawberry.Private[StatusRecord]
-
-    @classmethod
-    async def resolve_reference(cls, info: Info, id: strawberry.ID) -> WhatsAppStatus | None:
-        load = info.context.loaders.status_by_id.load
-        return await cls.load_reference(info.context, load, id)
-
-    @strawberry.field
-    async def text(self, info: Info) -> str:
-        return (await self._own(info)).text
-
-    @strawberry.field
-    async def created_at(self, info: Info) -> datetime:
-        return (await self._own(info)).created_at
-
-    @strawberry.field
-    async def expires_at(self, info: Info) -> datetime:
-        return (await self._own(info)).expires_at
-
-    @resolver(description="Each platform this Status was shared to, and how far delivery got.")
-    async def shared_to(self, info: Info) -> list[CrossPost]:
-        return [CrossPost.from_record(entry) for entry in (await self._own(info)).cross_posts]
+    text: str = STATUS.field(lambda status: status.text)
+    created_at: datetime = STATUS.field(lambda status: status.created_at)
+    expires_at: datetime = STATUS.field(lambda status: status.expires_at)
+    shared_to: list[CrossPost] = STATUS.field(
+        lambda status: [CrossPost.from_record(entry) for entry in status.cross_posts],
+        description="Each platform this Status was shared to, and how far delivery got.",
+    )
 
     @strawberry.field
     async def account(self, info: Info) -> WhatsAppAccount | None:
-        await self._own(info)
-        record = await info.context.loaders.account_by_id.load(self.record.account_id)
-        return None if record is None else WhatsAppAccount.from_record(record)
+        return await self._profile(info, WhatsAppAccount.from_record)
 
 
 @strawberry.type(description="The posted Status and which cross-posts are done or pending.")
@@ -273,7 +236,7 @@ class CrossPostSettled:
 async def _fresh_status(info: Info, status_id: str) -> StatusRecord | None:
     """The Status read afresh (not through the connection's loaders, which would cache): current
     and visible to the caller by the query rule, or None (expired, or not theirs)."""
-    found = await info.context.repository.live_statuses_by_ids((status_id,))
+    found = await info.context.repository.statuses.by_ids((status_id,))
     return await owned_or_none(info.context, found.get(status_id))
 
 
@@ -286,8 +249,7 @@ class Subscription:
         )
     )
     async def status_posted(self, info: Info) -> AsyncGenerator[WhatsAppStatus, None]:
-        viewer = await require_viewer(info.context)
-        async for status_id in events_for(info.context, STATUS_POSTED, viewer.person_id):
+        async for status_id in caller_events(info.context, STATUS_POSTED):
             record = await _fresh_status(info, status_id)
             if record is not None:
                 yield WhatsAppStatus.from_record(record)
@@ -300,8 +262,7 @@ class Subscription:
         )
     )
     async def cross_post_settled(self, info: Info) -> AsyncGenerator[CrossPostSettled, None]:
-        viewer = await require_viewer(info.context)
-        async for payload in events_for(info.context, CROSS_POST_SETTLED, viewer.person_id):
+        async for payload in caller_events(info.context, CROSS_POST_SETTLED):
             status_id, _, platform = payload.partition(" ")
             record = await _fresh_status(info, status_id)
             if record is None:
