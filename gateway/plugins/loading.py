@@ -4,7 +4,7 @@
 (a class or a function) called with that mapping as its one argument; without one, a class is
 instantiated with no arguments and anything else is the plugin itself (a module-level object,
 or a module used as a plugin). A name that does not import, or a config its factory refuses
-(`KeyError`, `TypeError`, `ValueError`), fails start-up with a message.
+(`KeyError`, `OSError`, `TypeError`, `ValueError`), fails start-up with a message.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ def load_plugin(ref: PluginRef) -> object:
             raise PluginLoadError(f"plugin {ref.use!r} has a config but is not a factory")
         try:
             return target(dict(ref.config))
-        except (KeyError, TypeError, ValueError) as error:  # a config the factory refused
+        except (KeyError, OSError, TypeError, ValueError) as error:  # a config the factory refused
             raise PluginLoadError(f"plugin {ref.use!r}: bad config: {error}") from None
     if isinstance(target, type):
         return target()

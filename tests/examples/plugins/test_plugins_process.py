@@ -10,32 +10,9 @@ import orjson
 import pytest
 
 from devstack.processes import Service
-from tests.gateway.server.server_support import (
-    people_supergraph,
-    post_json,
-    start_gateway_process,
-    start_people_subgraph,
-)
+from tests.gateway.server.server_support import post_json, start_gateway_process
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture(scope="module")
-def work_dir(test_output_root: Path) -> Path:
-    path = test_output_root / "examples-plugins"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-@pytest.fixture(scope="module")
-def supergraph_file(work_dir: Path) -> Iterator[Path]:
-    people = start_people_subgraph(work_dir)
-    try:
-        file = work_dir / "supergraph.graphql"
-        file.write_text(people_supergraph(people.url + "/graphql"), encoding="utf-8")
-        yield file
-    finally:
-        people.stop()
 
 
 @pytest.fixture(scope="module")
