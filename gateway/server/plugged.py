@@ -9,7 +9,8 @@ planning.
 
 The answer's body is read from the response (`graphql_body`, as telemetry reads it) and, when
 a hook changed something, serialised again with the same status, media type and headers:
-that second serialisation is only paid with an `on_error` or `on_response` hook loaded.
+that second serialisation is only paid with an `on_error` or `on_response` hook loaded. A
+`@defer` answer streamed in parts goes to `plugged_stream.py`, which hooks every part.
 """
 
 from __future__ import annotations
@@ -37,7 +38,9 @@ from gateway.plugins import (
 )
 from gateway.runtime import Gateway, GraphQLRequest
 from gateway.security import Refusal
+from gateway.server.multipart import MultipartResponse
 from gateway.server.negotiation import JSON, negotiate
+from gateway.server.plugged_stream import finish_stream
 from gateway.server.responses import JsonBytesResponse, error_body, graphql_response
 
 __all__ = ["around", "before_execution", "refusal_of"]
@@ -75,6 +78,8 @@ async def around(chain: PluginChain, request: Request, handler: Handler) -> Resp
             response = graphql_response(body, refused.status, media)
         if chain.on_error or chain.on_response:
             response = await _finish(chain, scope, response)
+        elif chain.touches_subgraphs and isinstance(response, MultipartResponse):
+            response = await finish_stream(chain, scope, response) or _failed()
         return response
     finally:
         leave_scope(token)
@@ -120,6 +125,9 @@ def _name_of(operation: Runnable) -> str | None:
 
 async def _finish(chain: PluginChain, scope: RequestScope, response: Response) -> Response:
     """`on_error` and `on_response` on a GraphQL answer (GraphiQL's page is left alone)."""
+    if isinstance(response, MultipartResponse):  # `@defer`: hooks on every part as it comes
+        streamed = await finish_stream(chain, scope, response)
+        return streamed if streamed is not None else _failed()
     body: Mapping[str, Any] | None = getattr(response, "graphql_body", None)
     if body is None:
         return response

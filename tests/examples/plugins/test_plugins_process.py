@@ -3,6 +3,7 @@ from `--plugin`, the allowlist and the request log from a YAML `plugins:` list."
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -54,6 +55,21 @@ def test_every_subgraph_request_is_stamped_and_every_answer_too(stamped: Service
     assert body["extensions"] == {"stamp": True}
     anonymous = post_json(stamped.port, {"query": '{ header(name: "x-stamp") }'}).json()
     assert anonymous == {"data": {"header": ""}, "extensions": {"stamp": True}}
+
+
+def test_deferred_parts_are_stamped_and_streamed(stamped: Service) -> None:
+    query = 'query Later { people { name } ... @defer { header(name: "x-stamp") } }'
+    accept = "multipart/mixed;deferSpec=20220824"
+    reply = post_json(stamped.port, {"query": query}, accept=accept)
+    assert reply.status == 200, reply.body
+    assert reply.content_type.startswith("multipart/mixed")
+    pieces = re.split(rb"\r\n---(?:--)?\r\n", reply.body)[1:-1]
+    parts = [orjson.loads(piece.partition(b"\r\n\r\n")[2]) for piece in pieces]
+    assert parts[0]["extensions"] == {"stamp": True}
+    assert parts[1] == {
+        "incremental": [{"data": {"header": "Later"}, "path": []}],
+        "hasNext": False,
+    }
 
 
 def test_yaml_plugins_refuse_unlisted_operations_and_log_each_request(
