@@ -1,5 +1,5 @@
 """`python -m benchmarks`: run the gateway comparison, compose the supergraph, serve subgraphs,
-measure subscriptions."""
+measure subscriptions, in-process subgraphs against HTTP."""
 
 from __future__ import annotations
 
@@ -97,7 +97,7 @@ def _compose(_: argparse.Namespace) -> int:
 def _subgraphs(_: argparse.Namespace) -> int:
     from benchmarks.subgraphs.__main__ import main
 
-    main()
+    main([])
     return 0
 
 
@@ -122,6 +122,14 @@ def _scaling(args: argparse.Namespace) -> int:
 
     out = Path(args.out) if args.out else BENCH_DIR / "results"
     print(scaling_markdown(run_scaling_benchmark(args.seconds, out)))
+    return 0
+
+
+def _inprocess(args: argparse.Namespace) -> int:
+    from benchmarks.inprocess import inprocess_markdown, run_inprocess_benchmark
+
+    out = Path(args.out) if args.out else BENCH_DIR / "results"
+    print(inprocess_markdown(run_inprocess_benchmark(args.seconds, out)))
     return 0
 
 
@@ -166,6 +174,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     scaling.add_argument("--seconds", type=float, default=20)
     scaling.add_argument("--out", help="results folder (default benchmarks/results)")
     scaling.set_defaults(handler=_scaling)
+    inprocess = commands.add_parser(
+        "inprocess", help="the workload's subgraphs inside the gateway vs over HTTP"
+    )
+    inprocess.add_argument("--seconds", type=float, default=10, help="per measurement")
+    inprocess.add_argument("--out", help="results folder (default benchmarks/results)")
+    inprocess.set_defaults(handler=_inprocess)
     args = parser.parse_args(argv)
     # `timeout` and CI runners stop with SIGTERM: turn it into SystemExit so that every
     # `finally` runs and stops the gateways and subgraphs this process started.
