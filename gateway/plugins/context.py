@@ -129,7 +129,7 @@ class SubgraphCall:
     """
 
     scope: RequestScope | None
-    """None for a request outside any client request (none today; kept honest)."""
+    """None for a request outside any client request: the readiness probe (`GET /ready`)."""
     service_name: str
     query: str
     operation_name: str | None

@@ -213,8 +213,9 @@ def create_app(
         Route("/ready", health.ready, methods=["GET"]),
     ]
     if config.subscriptions.enabled:
-        endpoint.event_stream = EventStreamEndpoint(endpoint, subscriptions).handle
-        websocket = WebSocketEndpoint(endpoint, subscriptions)
+        hooked = chain if chain.active else None  # the streaming transports run them too
+        endpoint.event_stream = EventStreamEndpoint(endpoint, subscriptions, hooked).handle
+        websocket = WebSocketEndpoint(endpoint, subscriptions, hooked)
         routes.append(WebSocketRoute(config.server.graphql_path, websocket.handle))
     metrics_routes: list[BaseRoute] = []
     if telemetry.metrics is not None:

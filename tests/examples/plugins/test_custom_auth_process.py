@@ -1,10 +1,12 @@
 """The API-key example in a real gateway process before the real `people` subgraph: requests
-without a valid key are refused before parsing, and subgraphs learn the client's name."""
+without a valid key are refused before parsing, over HTTP, SSE and WebSocket alike, and
+subgraphs learn the client's name."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,6 +15,7 @@ from examples.plugins.custom_auth import digest
 from gateway.config import PluginRef
 from gateway.plugins import PluginLoadError, load_plugin
 from tests.gateway.server.server_support import post_json, start_gateway_process
+from tests.gateway.subscriptions.protocol_client import connected
 
 QUERY = '{ client: header(name: "x-api-client") key: header(name: "x-api-key") }'
 
@@ -81,3 +84,33 @@ def test_a_missing_keys_file_fails_loading_with_its_name(tmp_path: Path) -> None
     ref = PluginRef(use="examples.plugins.custom_auth:ApiKeyAuth", config=config)
     with pytest.raises(PluginLoadError, match="absent"):
         load_plugin(ref)
+
+
+async def _over_websocket(gateway: Service, headers: dict[str, str]) -> dict[str, Any]:
+    """The one answer (`next` or `error`) to QUERY over graphql-transport-ws."""
+    async with connected(f"http://127.0.0.1:{gateway.port}/graphql", headers=headers) as client:
+        await client.subscribe("1", QUERY)
+        return await client.receive()
+
+
+@pytest.mark.integration
+async def test_websocket_operations_are_authenticated_too(authenticating: Service) -> None:
+    refused = await _over_websocket(authenticating, {})
+    assert refused["type"] == "error"
+    assert refused["payload"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    answered = await _over_websocket(authenticating, {"x-api-key": "ios-key"})
+    assert answered["type"] == "next"
+    # on_request's scope.state reached the subgraph hook: the client's name was sent on
+    assert answered["payload"] == {"data": {"client": "ios-app", "key": None}}
+
+
+@pytest.mark.integration
+def test_event_stream_requests_are_authenticated_too(authenticating: Service) -> None:
+    accept = "text/event-stream"
+    refused = post_json(authenticating.port, {"query": QUERY}, accept=accept)
+    assert refused.status == 401
+    assert refused.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    headers = {"x-api-key": "p-key"}
+    answered = post_json(authenticating.port, {"query": QUERY}, accept=accept, headers=headers)
+    assert answered.status == 200
+    assert b'data: {"data":{"client":"partner","key":null}}' in answered.body

@@ -1,5 +1,6 @@
 """The example plugins in a real gateway process before the real `people` subgraph: `stamp`
-from `--plugin`, the allowlist and the request log from a YAML `plugins:` list."""
+from `--plugin` (with `@defer` too), the allowlist and the request log from a YAML `plugins:`
+list (the allowlist over WebSocket and SSE too)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 
 from devstack.processes import Service
 from tests.gateway.server.server_support import post_json, start_gateway_process
+from tests.gateway.subscriptions.protocol_client import connected
 
 pytestmark = pytest.mark.integration
 
@@ -92,3 +94,28 @@ def test_yaml_plugins_refuse_unlisted_operations_and_log_each_request(
         ("Other", 403, ["OPERATION_NOT_ALLOWED"]),
         ("Names", 403, ["UNKNOWN_CLIENT"]),
     ]
+
+
+async def test_the_allowlist_holds_over_websocket_and_event_streams(
+    guarded: tuple[Service, Path],
+) -> None:
+    gateway, log = guarded
+    logged = log.read_text(encoding="utf-8") if log.exists() else ""
+    listed = {"x-client-name": "ios-app"}
+    url = f"http://127.0.0.1:{gateway.port}/graphql"
+    async with connected(url, headers=listed) as client:
+        await client.subscribe("other", "query Other { people { id } }")
+        refused = await client.receive()
+        await client.subscribe("names", "query Names { people { name } }")
+        answered = await client.receive()
+    assert refused["type"] == "error"
+    assert refused["payload"][0]["extensions"]["code"] == "OPERATION_NOT_ALLOWED"
+    assert answered["type"] == "next"
+    assert answered["payload"]["data"]["people"][0]["name"] == "Ada Lovelace"
+    payload = {"query": "query Other { people { id } }"}
+    streamed = post_json(gateway.port, payload, accept="text/event-stream", headers=listed)
+    assert streamed.status == 200
+    assert b'"code":"OPERATION_NOT_ALLOWED"' in streamed.body
+    assert b'"data"' not in streamed.body
+    # on_response does not run on streamed answers (docs/plugins.md, "Streams"): no lines
+    assert (log.read_text(encoding="utf-8") if log.exists() else "") == logged
