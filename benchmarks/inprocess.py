@@ -32,6 +32,7 @@ from benchmarks.check import wait_until_correct
 from benchmarks.config import GATEWAY_CORE, HOST
 from benchmarks.load import run_wrk
 from benchmarks.processes import start_pinned, stop, wait_for_port
+from benchmarks.run import WORK_DIR
 from benchmarks.workload import SUBGRAPH_NAMES, SUPERGRAPH
 from devstack.processes import free_port
 
@@ -67,7 +68,7 @@ def run_inprocess_benchmark(
     seconds: float, out_dir: Path, *, connections: tuple[int, ...] = (1, SATURATING)
 ) -> list[InProcessRun]:
     """Measure both set-ups for `seconds` at each concurrency (after half as long a warm-up)."""
-    logs = out_dir / "inprocess-logs"
+    logs = WORK_DIR / "logs" / "inprocess"
     ports = {name: free_port() for name in SUBGRAPH_NAMES}
     subgraphs = start_pinned(
         [

@@ -107,7 +107,7 @@ class OperationInfo:
     variables: Mapping[str, Any]
     """As the client sent them, before coercion (read-only)."""
     kind: str
-    """`query` or `mutation`."""
+    """`query` or `mutation`; `subscription` too over WebSocket and SSE."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

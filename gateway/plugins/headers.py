@@ -10,8 +10,10 @@ inbound deduplication has keyed the request and after the entity cache has looke
 (see docs/plugins.md). It is for deployments that want every rule in one plugin list, or a
 subclass that decides per subgraph (override `rules_for`).
 
-`x-forwarded-for`, when listed, is the client's address as the server saw it, never what the
-client sent, as with `rate_limit.forward_client_address`: subgraphs trust it from the gateway.
+`forward_client_address: true` sends `x-forwarded-for` as the client's address the server saw,
+never what the client sent, as `rate_limit.forward_client_address` does: subgraphs trust it
+from the gateway. Without it a listed `x-forwarded-for` passes as the client sent it, as with
+the setting (for a gateway behind a proxy that sets it).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from gateway.config.parsers import lower_names
+from gateway.config.parsers import boolean, lower_names
 from gateway.headers import HeaderPolicy
 from gateway.plugins.context import SubgraphCall
 from gateway.security.ratelimit import CLIENT_ADDRESS_HEADER
@@ -28,15 +30,17 @@ __all__ = ["HeaderRules"]
 
 
 class HeaderRules:
-    """Forwards the listed client headers to every subgraph: `{forward: [authorization, ...]}`.
+    """Forwards the listed client headers to every subgraph:
+    `{forward: [authorization, ...], forward_client_address: false}`.
 
     The headers are added to what the subgraph request already carries (a header the setting
     or an earlier plugin set is overwritten by the client's value, as the setting would send).
     """
 
     def __init__(self, config: Mapping[str, Any] | None = None) -> None:
-        forward = lower_names((config or {}).get("forward", ()))
-        self.policy = HeaderPolicy(forward)
+        given = config or {}
+        self.policy = HeaderPolicy(lower_names(given.get("forward", ())))
+        self._client_address = boolean(given.get("forward_client_address", False))
 
     def rules_for(self, service_name: str) -> HeaderPolicy | None:
         """The rules for one subgraph (None: forward nothing); every subgraph's by default."""
@@ -50,7 +54,7 @@ class HeaderRules:
         if policy is None:
             return
         forwarded = policy.forwarded(scope.headers)
-        if CLIENT_ADDRESS_HEADER in policy.forward_headers:
+        if self._client_address:
             forwarded.pop(CLIENT_ADDRESS_HEADER, None)
             if scope.client is not None:
                 forwarded[CLIENT_ADDRESS_HEADER] = scope.client

@@ -18,21 +18,27 @@ SENT = {
     "Authorization": "Bearer t",
     "X-Tenant": "acme",
     "X-Other": "not listed",
-    "X-Forwarded-For": "6.6.6.6",  # a client's claim: never what subgraphs get
+    "X-Forwarded-For": "6.6.6.6",
 }
 
 
-def registered(way: str) -> Starlette:
+def registered(way: str, *, client_address: bool = True) -> Starlette:
+    """The same rules through the setting or the plugin: `authorization` and `x-tenant`, and
+    either the client's address as `x-forwarded-for` or the client's own header passed on."""
+    names = (
+        ["authorization", "x-tenant"]
+        if client_address
+        else ["authorization", "x-tenant", "x-forwarded-for"]
+    )
     if way == "setting":
-        return plugged_app(
-            [],
-            people_transport(),
-            **{
-                "headers.forward": "authorization,x-tenant",
-                "rate_limit.forward_client_address": "true",
-            },
-        )
-    rules = HeaderRules({"forward": ["Authorization", "x-tenant", "x-forwarded-for"]})
+        settings = {
+            "headers.forward": ",".join(names),
+            "rate_limit.forward_client_address": str(client_address),
+        }
+        return plugged_app([], people_transport(), **settings)
+    rules = HeaderRules(
+        {"forward": [n.title() for n in names], "forward_client_address": client_address}
+    )
     return plugged_app([rules], people_transport())
 
 
@@ -44,8 +50,14 @@ async def test_the_setting_and_the_plugin_forward_the_same_headers(way: str) -> 
         "tenant": "acme",
         "auth": "Bearer t",
         "other": None,
-        "address": "127.0.0.1",  # the peer the server saw
+        "address": "127.0.0.1",  # the peer the server saw, not the client's claim
     }
+
+
+@pytest.mark.parametrize("way", ["setting", "plugin"])
+async def test_a_listed_forwarded_for_passes_as_sent_without_the_client_address(way: str) -> None:
+    _, _, body = await ask(registered(way, client_address=False), QUERY, headers=SENT)
+    assert body["data"]["address"] == "6.6.6.6"  # as a proxy in front of the gateway set it
 
 
 @pytest.mark.parametrize("way", ["setting", "plugin"])
