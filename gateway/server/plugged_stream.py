@@ -36,7 +36,6 @@ from gateway.server.multipart import MultipartResponse, multipart_response
 __all__ = ["finish_stream"]
 
 _OWN_HEADERS = frozenset({b"content-length", b"content-type"})
-_MASKED = "A gateway plugin failed while handling this request."
 
 
 async def finish_stream(
@@ -109,12 +108,7 @@ async def _payload_errors(
     for item in items:
         errors = item.get("errors")
         if errors:
-            info = ErrorInfo(scope=scope, status=200, errors=[dict(e) for e in errors])
-            if await chain.error(info):
-                item = {**item, "errors": info.errors}
-            else:
-                masked = {"message": _MASKED, "extensions": {"code": "PLUGIN_ERROR"}}
-                item = {**item, "errors": [masked]}
+            item = {**item, "errors": await chain.masked_errors(scope, 200, errors)}
             if not item["errors"]:
                 del item["errors"]
         hooked.append(item)

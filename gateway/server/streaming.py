@@ -12,14 +12,14 @@ gone round by changing transports: `on_request` (over SSE it already ran, in the
 scope; over WebSocket once per `subscribe`, with the connection's headers, in a scope of its
 own), then `on_operation` and `on_plan` once the operation is admitted. The scope stays entered
 while the operation starts, so a subscription's task, and the subgraph hooks of the fetches that
-complete each event, see it. `on_error` and `on_response` do not run on streamed answers
-(docs/plugins.md, "Streams").
+complete each event, see it. `on_error` runs on every answer with errors (each event, a
+query's one answer, request errors), a failing hook masking them as `PLUGIN_ERROR`;
+`on_response` does not run on streamed answers (docs/plugins.md, "Streams").
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import partial
 from typing import Any
 
 from gateway.operation import OperationErrors, coerce_variables
@@ -58,19 +58,21 @@ async def start_operation(
     `allow_mutations` is off: an SSE request sent with GET, as over plain HTTP). `plugins` are
     the ones with request hooks (None: none); `path` is the request's, for their scope."""
     if plugins is None or current_scope() is not None:  # none, or SSE: in its HTTP scope
-        return await _start(
+        started = await _start(
             endpoint, subscriptions, request, headers, peer, allow_mutations, plugins
         )
+        return await _errors_hooked(plugins, started)
     scope = RequestScope(method="GET", path=path, headers=headers, client=peer)
     token = enter_scope(scope)
     try:
         if plugins.on_request:
             refused = await plugins.request(IncomingRequest(scope=scope))
             if refused is not None:
-                return _errors_of(refusal_of(refused))
-        return await _start(
+                return await _errors_hooked(plugins, _errors_of(refusal_of(refused)))
+        started = await _start(
             endpoint, subscriptions, request, headers, peer, allow_mutations, plugins
         )
+        return await _errors_hooked(plugins, started)
     finally:
         leave_scope(token)
 
@@ -97,13 +99,17 @@ async def _start(
         if refused is not None:
             return _errors_of(refused)
     if operation is None or operation.prepared.kind != "subscription":
-        return await _single(endpoint, admitted, subscriptions, allow_mutations)
+        return await _single(endpoint, admitted, subscriptions, allow_mutations, plugins)
     gateway = admitted.gateway
     raw = admitted.request.variables
     variables = coerce_variables(gateway.supergraph.api_schema, operation.prepared, raw)
     if isinstance(variables, OperationErrors):
         return list(variables.errors)
-    finish = partial(endpoint.finish, removed=admitted.removed)
+    removed = admitted.removed
+
+    async def finish(body: dict[str, Any]) -> dict[str, Any]:
+        return await _hooked(plugins, endpoint.finish(body, removed))
+
     return subscriptions.open(
         gateway, operation, variables, admitted.headers, admitted.labels, finish
     )
@@ -114,6 +120,7 @@ async def _single(
     admitted: Admitted,
     subscriptions: Subscriptions,
     allow_mutations: bool,
+    plugins: PluginChain | None,
 ) -> SubscriptionStream | RequestErrors:
     """A query or mutation: one answer, then the stream is over."""
     result = await admitted.gateway.execute(
@@ -124,10 +131,33 @@ async def _single(
         allow_mutations=allow_mutations,
     )
     finished = GatewayResult(
-        body=endpoint.finish(result.body, admitted.removed),
+        body=await _hooked(plugins, endpoint.finish(result.body, admitted.removed)),
         is_request_error=result.is_request_error,
     )
     return _errors_or_single(finished, subscriptions)
+
+
+async def _hooked(plugins: PluginChain | None, body: dict[str, Any]) -> dict[str, Any]:
+    """`body` after `on_error`, when it has errors (in the operation's scope, which a
+    subscription's task carries)."""
+    errors = body.get("errors")
+    scope = current_scope()
+    if plugins is None or not plugins.on_error or not errors or scope is None:
+        return body
+    hooked = {**body, "errors": await plugins.masked_errors(scope, 200, errors)}
+    if not hooked["errors"]:
+        del hooked["errors"]
+    return hooked
+
+
+async def _errors_hooked(
+    plugins: PluginChain | None, started: SubscriptionStream | RequestErrors
+) -> SubscriptionStream | RequestErrors:
+    """Request errors (the operation never ran) after `on_error`, as over HTTP."""
+    scope = current_scope()
+    if not isinstance(started, list) or plugins is None or not plugins.on_error or scope is None:
+        return started
+    return await plugins.masked_errors(scope, 200, started)
 
 
 def _errors_of(refusal: Refusal) -> RequestErrors:
