@@ -130,10 +130,10 @@ async def _single(
         labels=admitted.labels,
         allow_mutations=allow_mutations,
     )
-    finished = GatewayResult(
-        body=await _hooked(plugins, endpoint.finish(result.body, admitted.removed)),
-        is_request_error=result.is_request_error,
-    )
+    body = endpoint.finish(result.body, admitted.removed)
+    if not result.is_request_error:  # request errors are hooked once, by `start_operation`
+        body = await _hooked(plugins, body)
+    finished = GatewayResult(body=body, is_request_error=result.is_request_error)
     return _errors_or_single(finished, subscriptions)
 
 
