@@ -1,5 +1,6 @@
 """`python -m benchmarks`: run the gateway comparison, compose the supergraph, serve subgraphs,
-measure subscriptions, the whole stack, its scaling and the cross-post outbox."""
+measure subscriptions, the whole stack, its scaling, the cross-post outbox and in-process
+subgraphs against HTTP."""
 
 from __future__ import annotations
 
@@ -97,7 +98,7 @@ def _compose(_: argparse.Namespace) -> int:
 def _subgraphs(_: argparse.Namespace) -> int:
     from benchmarks.subgraphs.__main__ import main
 
-    main()
+    main([])
     return 0
 
 
@@ -134,6 +135,14 @@ def _outbox(args: argparse.Namespace) -> int:
     )
     print(outbox_markdown(report))
     return 0 if all(run.duplicates == 0 and run.lost == 0 for run in report.runs) else 1
+
+
+def _inprocess(args: argparse.Namespace) -> int:
+    from benchmarks.inprocess import inprocess_markdown, run_inprocess_benchmark
+
+    out = Path(args.out) if args.out else BENCH_DIR / "results"
+    print(inprocess_markdown(run_inprocess_benchmark(args.seconds, out)))
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -185,6 +194,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     outbox.add_argument("--batch-size", type=int, default=20, help="CROSSPOST_BATCH_SIZE")
     outbox.add_argument("--out", help="results folder (default benchmarks/results)")
     outbox.set_defaults(handler=_outbox)
+    inprocess = commands.add_parser(
+        "inprocess", help="the workload's subgraphs inside the gateway vs over HTTP"
+    )
+    inprocess.add_argument("--seconds", type=float, default=10, help="per measurement")
+    inprocess.add_argument("--out", help="results folder (default benchmarks/results)")
+    inprocess.set_defaults(handler=_inprocess)
     args = parser.parse_args(argv)
     # `timeout` and CI runners stop with SIGTERM: turn it into SystemExit so that every
     # `finally` runs and stops the gateways and subgraphs this process started.

@@ -89,11 +89,13 @@ def run_wrk(
     expected_length: int,
     script: Path = LUA_SCRIPT,
     extra_env: Mapping[str, str] | None = None,
+    connections: int = CONNECTIONS,
 ) -> LoadResult:
     """Run wrk for `seconds` against `url` and return its figures (raises if wrk fails).
 
     `script` and `extra_env` let another workload (the whole-stack `Me` query) reuse the
     runner; the script must print the same `BENCH_JSON` line as `lua/graphql.lua`.
+    `connections` is how many requests are in flight at once (one wrk thread drives them).
     """
     env = {
         **os.environ,
@@ -104,7 +106,7 @@ def run_wrk(
     }
     command = [
         *PRIORITY, "taskset", "-c", str(LOAD_CORE), ensure_wrk(),
-        "-t1", f"-c{CONNECTIONS}", f"-d{max(1, round(seconds))}s", "--timeout", "10s",
+        "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "10s",
         "-s", str(script), url,
     ]  # fmt: skip
     with tempfile.TemporaryFile() as out:

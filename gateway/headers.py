@@ -4,6 +4,10 @@ No client header reaches a subgraph unless the deployment lists it (`headers.for
 Apollo Router and Hive Gateway, so credentials go only where they are needed. The credential
 headers identify the caller even when nothing is forwarded: inbound deduplication keys on them
 so one client's answer never goes to another.
+
+This is the one implementation of the forwarding rules. `headers.forward` registers it with the
+runtime (once per client request, the fast path); the `HeaderRules` plugin
+(`gateway/plugins/headers.py`) registers the same policy as an `on_subgraph_request` hook.
 """
 
 from __future__ import annotations

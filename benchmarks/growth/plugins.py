@@ -24,7 +24,7 @@ from benchmarks.growth.transport import MemoTransport
 from benchmarks.subgraphs.schema import build_subgraph_schema
 from benchmarks.workload import SUBGRAPH_NAMES, SUPERGRAPH, query_text
 
-__all__ = ["measure_check", "measure_plugins"]
+__all__ = ["measure_apps", "measure_check", "measure_plugins"]
 
 
 class _NoOp:
@@ -55,8 +55,14 @@ def _plugin_sets() -> dict[str, list[object]]:
     return {"none": [], "no-op hooks": [_NoOp()], "stamp": [stamp]}
 
 
-async def _measure(rounds: int, per_round: int) -> dict[str, Any]:
-    from gateway.config import Config, MetricsConfig
+async def measure_apps(
+    variants: dict[str, tuple[Any, list[object]]],
+    rounds: int,
+    per_round: int,
+    headers: tuple[tuple[bytes, bytes], ...] = (),
+) -> dict[str, float]:
+    """Median microseconds per warm request through each variant's app (`Config`, plugins),
+    interleaved in rounds; the first variant is the baseline the others are printed against."""
     from gateway.server.app import create_app
     from gateway.supergraph import SupergraphProblems, load_supergraph
 
@@ -65,12 +71,11 @@ async def _measure(rounds: int, per_round: int) -> dict[str, Any]:
         raise RuntimeError(f"workload supergraph does not load: {supergraph}")
     memo = MemoTransport({name: build_subgraph_schema(name) for name in SUBGRAPH_NAMES})
     body = orjson.dumps({"query": query_text(), "operationName": "TestQuery"})
-    config = Config(metrics=MetricsConfig(enabled=False))
     apps = {}
-    for name, plugins in _plugin_sets().items():
+    for name, (config, plugins) in variants.items():
         app = create_app(config, supergraph=supergraph, transport=memo, plugins=plugins)
         for _ in range(30):  # warm: cached document, plan, shapes and answers
-            assert await _call(app, body) == 200
+            assert await _call(app, body, headers) == 200
         apps[name] = app
     gc.collect()
     gc.freeze()
@@ -81,12 +86,24 @@ async def _measure(rounds: int, per_round: int) -> dict[str, Any]:
         for name, app in order[turn % len(order) :] + order[: turn % len(order)]:
             start = time.perf_counter()
             for _ in range(per_round):
-                await _call(app, body)
+                await _call(app, body, headers)
             samples[name].append((time.perf_counter() - start) / per_round)
+    gc.unfreeze()
     result = {name: statistics.median(found) * 1e6 for name, found in samples.items()}
-    base = result["none"]
+    base = next(iter(result.values()))
     for name, micros in result.items():
-        print(f"  {name:>12}: {micros:8.1f} us/request  ({micros - base:+6.1f} us vs none)")
+        print(
+            f"  {name:>12}: {micros:8.1f} us/request  ({micros - base:+6.1f} us vs {order[0][0]})"
+        )
+    return result
+
+
+async def _measure(rounds: int, per_round: int) -> dict[str, Any]:
+    from gateway.config import Config, MetricsConfig
+
+    config = Config(metrics=MetricsConfig(enabled=False))
+    variants = {name: (config, plugins) for name, plugins in _plugin_sets().items()}
+    result = await measure_apps(variants, rounds, per_round)
     return {"us_per_request": result, "rounds": rounds, "per_round": per_round}
 
 

@@ -95,7 +95,7 @@ def _configs(otlp: str) -> dict[str, Any]:
     }
 
 
-async def _call(app: Any, body: bytes) -> int:
+async def _call(app: Any, body: bytes, headers: tuple[tuple[bytes, bytes], ...] = ()) -> int:
     sent: list[dict[str, Any]] = []
     scope = {
         "type": "http",
@@ -106,7 +106,11 @@ async def _call(app: Any, body: bytes) -> int:
         "root_path": "",
         "scheme": "http",
         "query_string": b"",
-        "headers": [(b"content-type", b"application/json"), (b"accept", b"application/json")],
+        "headers": [
+            (b"content-type", b"application/json"),
+            (b"accept", b"application/json"),
+            *headers,
+        ],
         "client": ("127.0.0.1", 50000),
         "server": ("127.0.0.1", 4000),
     }

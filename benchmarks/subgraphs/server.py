@@ -27,13 +27,18 @@ _MEMO_SIZE = 4096
 class SubgraphApp:
     """One subgraph: its schema, a request counter and the body -> reply memo."""
 
-    def __init__(self, name: str, schema: GraphQLSchema) -> None:
+    def __init__(self, name: str, schema: GraphQLSchema, *, memo: bool = True) -> None:
         self.name = name
         self.schema = schema
         self.requests = 0
-        self.reply = functools.lru_cache(maxsize=_MEMO_SIZE)(self._execute)
+        self.executions = 0
+        """Requests that ran the schema (the rest were answered from the memo)."""
+        self.reply = (
+            functools.lru_cache(maxsize=_MEMO_SIZE)(self._execute) if memo else self._execute
+        )
 
     def _execute(self, body: bytes) -> tuple[int, bytes]:
+        self.executions += 1
         try:
             payload: dict[str, Any] = orjson.loads(body)
             result = graphql_sync(
@@ -106,12 +111,13 @@ class _HttpProtocol(asyncio.Protocol):
             transport.close()
 
 
-async def serve_subgraphs(host: str, ports: dict[str, int]) -> None:
-    """Serve every named subgraph on its port in this one process until cancelled."""
+async def serve_subgraphs(host: str, ports: dict[str, int], *, memo: bool = True) -> None:
+    """Serve every named subgraph on its port in this one process until cancelled; without
+    `memo` every request executes the schema (the in-process benchmark compares that)."""
     loop = asyncio.get_running_loop()
     servers = []
     for name, port in ports.items():
-        app = SubgraphApp(name, build_subgraph_schema(name))
+        app = SubgraphApp(name, build_subgraph_schema(name), memo=memo)
         server = await loop.create_server(
             functools.partial(_HttpProtocol, app), host, port, reuse_address=True, backlog=1024
         )

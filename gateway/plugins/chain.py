@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import inspect
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +29,7 @@ from gateway.plugins.context import (
     OutgoingResponse,
     PlanInfo,
     Refuse,
+    RequestScope,
     SubgraphCall,
 )
 from gateway.security import PolicyHook
@@ -122,6 +123,17 @@ class PluginChain:
     async def error(self, ctx: ErrorInfo) -> bool:
         """Run `on_error`; False when a hook failed (the answer is then masked)."""
         return await _run(self.on_error, ctx)
+
+    async def masked_errors(
+        self, scope: RequestScope, status: int, errors: Sequence[Mapping[str, Any]]
+    ) -> list[dict[str, Any]]:
+        """`on_error` over `errors` where a failing hook can no longer turn the whole answer
+        into a masked 500 (a streamed answer under way): the errors the hooks left, or one
+        masked `PLUGIN_ERROR` error when a hook failed."""
+        info = ErrorInfo(scope=scope, status=status, errors=[dict(e) for e in errors])
+        if await self.error(info):
+            return info.errors
+        return [{"message": FAILED.message, "extensions": {"code": PLUGIN_ERROR}}]
 
     async def response(self, ctx: OutgoingResponse) -> bool:
         """Run `on_response`; False when a hook failed (the answer is then masked)."""

@@ -107,7 +107,7 @@ class OperationInfo:
     variables: Mapping[str, Any]
     """As the client sent them, before coercion (read-only)."""
     kind: str
-    """`query` or `mutation`."""
+    """`query` or `mutation`; `subscription` too over WebSocket and SSE."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -129,7 +129,7 @@ class SubgraphCall:
     """
 
     scope: RequestScope | None
-    """None for a request outside any client request (none today; kept honest)."""
+    """None for a request outside any client request: the readiness probe (`GET /ready`)."""
     service_name: str
     query: str
     operation_name: str | None

@@ -3,7 +3,8 @@
 `use: module:attribute` names the plugin. With a `config` mapping, the attribute is a factory
 (a class or a function) called with that mapping as its one argument; without one, a class is
 instantiated with no arguments and anything else is the plugin itself (a module-level object,
-or a module used as a plugin). A name that does not import fails start-up with a message.
+or a module used as a plugin). A name that does not import, or a config its factory refuses
+(`KeyError`, `OSError`, `TypeError`, `ValueError`), fails start-up with a message.
 """
 
 from __future__ import annotations
@@ -29,7 +30,10 @@ def load_plugin(ref: PluginRef) -> object:
     if ref.config is not None:
         if not callable(target):
             raise PluginLoadError(f"plugin {ref.use!r} has a config but is not a factory")
-        return target(dict(ref.config))
+        try:
+            return target(dict(ref.config))
+        except (KeyError, OSError, TypeError, ValueError) as error:  # a config the factory refused
+            raise PluginLoadError(f"plugin {ref.use!r}: bad config: {error}") from None
     if isinstance(target, type):
         return target()
     return target

@@ -220,8 +220,9 @@ def create_app(
         served.entity_cache = entity_cache
         routes.append(Route(contract.path, served.handle, methods=_GRAPHQL_METHODS))
     if config.subscriptions.enabled:
-        endpoint.event_stream = EventStreamEndpoint(endpoint, subscriptions).handle
-        websocket = WebSocketEndpoint(endpoint, subscriptions)
+        hooked = chain if chain.active else None  # the streaming transports run them too
+        endpoint.event_stream = EventStreamEndpoint(endpoint, subscriptions, hooked).handle
+        websocket = WebSocketEndpoint(endpoint, subscriptions, hooked)
         routes.append(WebSocketRoute(config.server.graphql_path, websocket.handle))
     metrics_routes: list[BaseRoute] = []
     if telemetry.metrics is not None:

@@ -24,11 +24,18 @@ from gateway.runtime import GraphQLRequest
 from gateway.server.params import BatchPayload, RequestProblem, from_json
 from gateway.server.responses import BAD_REQUEST, JsonBytesResponse, error_body, graphql_response
 
-__all__ = ["BATCH_LIMIT_EXCEEDED", "answer_batch"]
+__all__ = ["BATCH_LIMIT_EXCEEDED", "BatchResponse", "answer_batch"]
 
 BATCH_LIMIT_EXCEEDED = "BATCH_LIMIT_EXCEEDED"
 RunOne = Callable[[GraphQLRequest], Awaitable[Response]]
 _KEPT_HEADERS = frozenset({"x-supergraph-hash", "www-authenticate", "retry-after", "allow"})
+
+
+class BatchResponse(JsonBytesResponse):
+    """The array of answers. `items` keeps each answer's body: plugins (`server/plugged.py`)
+    run their hooks on the way out once per item and serialise the array again."""
+
+    items: tuple[Mapping[str, Any], ...] = ()
 
 
 def _refusal(batch: BatchPayload, config: BatchingConfig) -> tuple[str, str] | None:
@@ -91,7 +98,8 @@ async def answer_batch(
     answers = list(await asyncio.gather(*(_one(item, run) for item in items)))
     bodies = [_body(answer) for answer in answers]
     status, headers = _status_and_headers(answers)
-    response = JsonBytesResponse(orjson.dumps(bodies), status, media, headers)
+    response = BatchResponse(orjson.dumps(bodies), status, media, headers)
     errors = [error for body in bodies for error in body.get("errors", ())]
     response.graphql_body = {"errors": errors} if errors else {"data": {}}
+    response.items = tuple(bodies)
     return response

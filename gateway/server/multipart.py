@@ -49,9 +49,11 @@ def accepts_multipart(accept: str | None) -> bool:
 
 class MultipartResponse(StreamingResponse):
     """A streamed answer that keeps its first payload for telemetry, as `graphql_response`
-    keeps its body."""
+    keeps its body, and the payloads still to come, for plugins (`server/plugged.py`), which
+    answer with a new response over the same payloads."""
 
     graphql_body: Mapping[str, Any] | None = None
+    rest: AsyncIterator[dict[str, Any]] | None = None
 
 
 def multipart_response(
@@ -64,6 +66,7 @@ def multipart_response(
         _parts(first, rest), status_code=200, media_type=MULTIPART_MIXED, headers=headers
     )
     response.graphql_body = first
+    response.rest = rest
     return response
 
 

@@ -19,6 +19,7 @@ import orjson
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
+from gateway.plugins import PluginChain
 from gateway.runtime import GraphQLRequest
 from gateway.server.endpoint import GraphQLEndpoint
 from gateway.server.negotiation import EVENT_STREAM, JSON
@@ -36,9 +37,17 @@ _COMPLETE = b"event: complete\ndata:\n\n"
 class EventStreamEndpoint:
     """Answers GraphQL requests that accept `text/event-stream`."""
 
-    def __init__(self, endpoint: GraphQLEndpoint, subscriptions: Subscriptions) -> None:
+    def __init__(
+        self,
+        endpoint: GraphQLEndpoint,
+        subscriptions: Subscriptions,
+        plugins: PluginChain | None = None,
+    ) -> None:
         self._endpoint = endpoint
         self._subscriptions = subscriptions
+        self._plugins = plugins
+        """The plugins with request hooks (`on_request` ran around this HTTP request already;
+        `streaming.py` runs `on_operation` and `on_plan`); None: none."""
 
     async def handle(self, request: Request) -> Response:
         parsed = await _read(request, self._endpoint.max_body_bytes)
@@ -53,6 +62,8 @@ class EventStreamEndpoint:
             request.headers,
             peer,
             allow_mutations=request.method != "GET",
+            plugins=self._plugins,
+            path=request.scope["path"],
         )
         events = (
             _events_of(started, self._subscriptions.settings.keepalive)

@@ -23,6 +23,7 @@ from typing import Any
 import orjson
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from gateway.plugins import PluginChain
 from gateway.runtime import GraphQLRequest
 from gateway.server.endpoint import GraphQLEndpoint
 from gateway.server.params import RequestProblem, from_json
@@ -64,25 +65,37 @@ class _Closed(Exception):
 class WebSocketEndpoint:
     """Serves graphql-transport-ws connections (see the module docstring)."""
 
-    def __init__(self, endpoint: GraphQLEndpoint, subscriptions: Subscriptions) -> None:
+    def __init__(
+        self,
+        endpoint: GraphQLEndpoint,
+        subscriptions: Subscriptions,
+        plugins: PluginChain | None = None,
+    ) -> None:
         self._endpoint = endpoint
         self._subscriptions = subscriptions
+        self._plugins = plugins
+        """The plugins with request hooks, run per `subscribe` (`streaming.py`); None: none."""
 
     async def handle(self, websocket: WebSocket) -> None:
         if PROTOCOL not in websocket.scope.get("subprotocols", ()):
             await websocket.close(4406, "Subprotocol not acceptable")
             return
         await websocket.accept(subprotocol=PROTOCOL)
-        await _Connection(websocket, self._endpoint, self._subscriptions).serve()
+        await _Connection(websocket, self._endpoint, self._subscriptions, self._plugins).serve()
 
 
 class _Connection:
     """One client connection: its headers once initialised, and its running operations."""
 
     def __init__(
-        self, websocket: WebSocket, endpoint: GraphQLEndpoint, subscriptions: Subscriptions
+        self,
+        websocket: WebSocket,
+        endpoint: GraphQLEndpoint,
+        subscriptions: Subscriptions,
+        plugins: PluginChain | None,
     ) -> None:
         self._socket = websocket
+        self._plugins = plugins
         self._endpoint = endpoint
         self._subscriptions = subscriptions
         self._settings = subscriptions.settings
@@ -165,7 +178,13 @@ class _Connection:
         assert self._headers is not None
         try:
             started = await start_operation(
-                self._endpoint, self._subscriptions, request, self._headers, self._peer
+                self._endpoint,
+                self._subscriptions,
+                request,
+                self._headers,
+                self._peer,
+                plugins=self._plugins,
+                path=self._socket.scope["path"],
             )
             if isinstance(started, list):
                 await self._send({"id": identifier, "type": ERROR, "payload": started})

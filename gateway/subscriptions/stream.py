@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Mapping
 from typing import Any
 
 import aiohttp
@@ -111,10 +111,11 @@ class Subscriptions:
         variables: Mapping[str, Any],
         headers: Mapping[str, str],
         labels: frozenset[str],
-        finish: Callable[[dict[str, Any]], dict[str, Any]],
+        finish: Callable[[dict[str, Any]], Awaitable[dict[str, Any]]],
     ) -> SubscriptionStream:
         """Start streaming `operation` (validated, authorized, its variables coerced);
-        `finish` is applied to every answer (authorization's removed paths)."""
+        `finish` is applied to every answer (authorization's removed paths, plugins'
+        `on_error`)."""
         stream = SubscriptionStream(self.settings.queue_size)
         if self.closing:
             stream.put(_closing())
@@ -133,15 +134,15 @@ class Subscriptions:
         variables: Mapping[str, Any],
         headers: Mapping[str, str],
         labels: frozenset[str],
-        finish: Callable[[dict[str, Any]], dict[str, Any]],
+        finish: Callable[[dict[str, Any]], Awaitable[dict[str, Any]]],
     ) -> None:
         try:
             planned = gateway.planned(operation, labels)
             if isinstance(planned, GatewayResult):
-                stream.put(finish(planned.body))
+                stream.put(await finish(planned.body))
                 return
             async for body in self._events(gateway, operation, planned, variables, headers):
-                if not stream.put(finish(body)):
+                if not stream.put(await finish(body)):
                     return
         except Exception:  # a bug in the pipeline: log it, end the stream with a plain error
             log.exception("unexpected failure while streaming a subscription")

@@ -4,7 +4,7 @@ single protocol messages (pings, a refused `subscribe`), and subgraphs spoken to
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 import aiohttp
@@ -44,10 +44,15 @@ class ProtocolClient:
 
 @contextlib.asynccontextmanager
 async def connected(
-    url: str, token: str | None = None, *, init: bool = True
+    url: str,
+    token: str | None = None,
+    *,
+    init: bool = True,
+    headers: Mapping[str, str] | None = None,
 ) -> AsyncIterator[ProtocolClient]:
-    """A connection to `url` (http or ws), initialised with the token unless `init` is off."""
-    headers = {"authorization": f"Bearer {token}"} if token else {}
+    """A connection to `url` (http or ws), initialised with the token unless `init` is off;
+    `headers` go on the upgrade request."""
+    headers = {**(headers or {}), **({"authorization": f"Bearer {token}"} if token else {})}
     async with (
         aiohttp.ClientSession() as session,
         session.ws_connect(url, protocols=("graphql-transport-ws",), headers=headers) as socket,
