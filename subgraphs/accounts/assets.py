@@ -25,6 +25,7 @@ from subgraphs.accounts.validation import (
 )
 from subgraphs.common.errors import bad_input, not_found
 from subgraphs.common.schema import resolver
+from subgraphs.common.scopes import SESSION_ONLY
 
 __all__ = ["ASSET_BASE_URL", "AssetMutations"]
 
@@ -33,7 +34,11 @@ ASSET_BASE_URL = "https://assets.accounts-center.example"
 
 @strawberry.type
 class AssetMutations:
-    @resolver(authenticated=True, description="Set the shared avatar from an image URL.")
+    @resolver(
+        authenticated=True,
+        requires_scopes=SESSION_ONLY,
+        description="Set the shared avatar from an image URL.",
+    )
     async def set_avatar(self, info: AccountsInfo, image_url: str) -> Avatar:
         url = check_image_url(image_url)
         _, person = await current_person(info, PROFILE_WRITE)
@@ -43,6 +48,7 @@ class AssetMutations:
 
     @resolver(
         authenticated=True,
+        requires_scopes=SESSION_ONLY,
         description="Set the shared avatar from an uploaded image (PNG, JPEG, GIF or WebP, "
         "up to 1 MiB), sent as a GraphQL multipart request.",
     )
@@ -62,13 +68,19 @@ class AssetMutations:
         await files.delete_others(person.id, keep=file_id)
         return Avatar.of(avatar)
 
-    @resolver(authenticated=True, description="Remove the shared avatar.")
+    @resolver(
+        authenticated=True, requires_scopes=SESSION_ONLY, description="Remove the shared avatar."
+    )
     async def remove_avatar(self, info: AccountsInfo) -> bool:
         _, person = await current_person(info, PROFILE_WRITE)
         await info.context.repository.repository.set_avatar(ObjectId(person.id), None)
         return True
 
-    @resolver(authenticated=True, description="Ask Meta AI for a sticker from a short prompt.")
+    @resolver(
+        authenticated=True,
+        requires_scopes=SESSION_ONLY,
+        description="Ask Meta AI for a sticker from a short prompt.",
+    )
     async def create_sticker(self, info: AccountsInfo, prompt: str) -> Sticker:
         label = check_text(prompt, "prompt", MAX_LABEL)
         _, person = await current_person(info, PROFILE_WRITE)
@@ -83,7 +95,9 @@ class AssetMutations:
         await info.context.repository.repository.insert_sticker(record)
         return Sticker.of(record)
 
-    @resolver(authenticated=True, description="Delete one of your stickers.")
+    @resolver(
+        authenticated=True, requires_scopes=SESSION_ONLY, description="Delete one of your stickers."
+    )
     async def delete_sticker(self, info: AccountsInfo, id: strawberry.ID) -> bool:
         sticker_id = check_object_id(str(id))
         _, person = await current_person(info, PROFILE_WRITE)
@@ -92,7 +106,11 @@ class AssetMutations:
             raise not_found("You have no sticker with that id.")
         return True
 
-    @resolver(authenticated=True, description="Imagine yourself: create an image from a prompt.")
+    @resolver(
+        authenticated=True,
+        requires_scopes=SESSION_ONLY,
+        description="Imagine yourself: create an image from a prompt.",
+    )
     async def create_imagine_me(self, info: AccountsInfo, prompt: str) -> ImagineMeCreation:
         text = check_text(prompt, "prompt", MAX_PROMPT)
         _, person = await current_person(info, PROFILE_WRITE)
@@ -107,7 +125,11 @@ class AssetMutations:
         await info.context.repository.repository.insert_creation(record)
         return ImagineMeCreation.of(record)
 
-    @resolver(authenticated=True, description="Use one of your Imagine Me creations as avatar.")
+    @resolver(
+        authenticated=True,
+        requires_scopes=SESSION_ONLY,
+        description="Use one of your Imagine Me creations as avatar.",
+    )
     async def set_imagine_me_as_avatar(self, info: AccountsInfo, id: strawberry.ID) -> Avatar:
         creation_id = check_object_id(str(id))
         _, person = await current_person(info, PROFILE_WRITE)
@@ -123,6 +145,7 @@ class AssetMutations:
 
     @resolver(
         authenticated=True,
+        requires_scopes=SESSION_ONLY,
         description="Delete an Imagine Me creation (and the avatar, if it was made from it).",
     )
     async def delete_imagine_me(self, info: AccountsInfo, id: strawberry.ID) -> bool:

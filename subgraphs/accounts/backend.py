@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from gateway.stores import open_store
 from subgraphs.accounts.avatar_files import AvatarFiles
+from subgraphs.accounts.partner_repository import PartnerRepository
 from subgraphs.accounts.repository import AccountsRepository
 from subgraphs.accounts.throttle import SignInThrottle
 from subgraphs.accounts.tokens import KeyStore
@@ -30,6 +31,7 @@ class AccountsBackend:
     keys: KeyStore
     throttle: SignInThrottle
     avatar_files: AvatarFiles
+    partners: PartnerRepository
 
     @classmethod
     def create(cls, database: MongoDatabase, settings: Settings) -> AccountsBackend:
@@ -40,8 +42,10 @@ class AccountsBackend:
             keys=KeyStore(repository),
             throttle=SignInThrottle(store, settings.sign_in),
             avatar_files=AvatarFiles(database),
+            partners=PartnerRepository(database),
         )
 
     async def ensure_indexes(self) -> None:
         await self.repository.ensure_indexes()
+        await self.partners.ensure_indexes()
         await self.keys.current()

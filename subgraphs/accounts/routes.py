@@ -4,6 +4,8 @@
 - `POST /internal/tokens/introspect {"jti"}` -> `{"active": bool}`: revocation for the others.
 - `POST /internal/crosspost-targets {"personId"}` -> `{"targets": [...]}`: where a WhatsApp
   Status may go right now (see `linking.crosspost_targets`).
+- `/oauth/authorize` (consent screen) and `/oauth/token` (public): OAuth 2.0 for partner apps,
+  see `oauth.py`.
 - `GET /avatars/{id}` (public): an uploaded avatar image (`uploadAvatar`), streamed from
   GridFS as the format its bytes showed; ids are new per upload, so it is cacheable for good.
 """
@@ -19,6 +21,7 @@ from starlette.routing import BaseRoute, Route
 
 from subgraphs.accounts.backend import AccountsBackend
 from subgraphs.accounts.linking import crosspost_targets
+from subgraphs.accounts.oauth import oauth_routes
 from subgraphs.accounts.tokens import session_active
 from subgraphs.common.context import Services
 from subgraphs.common.internal import internal_route, require_str, services_of
@@ -67,6 +70,7 @@ async def _avatar(request: Request) -> Response:
 
 def routes() -> list[BaseRoute]:
     return [
+        *oauth_routes(),
         Route("/avatars/{file_id}", _avatar, methods=["GET"]),
         Route("/.well-known/jwks.json", _jwks, methods=["GET"]),
         internal_route("/internal/tokens/introspect", _introspect),

@@ -116,6 +116,8 @@ class OwnedNode(Generic[NodeRecord]):
     """
 
     WHAT: ClassVar[str]
+    READ_SCOPE: ClassVar[str | None] = None
+    """The partner scope that may read this node for its owner (None: the owner's sign-in)."""
     record: NodeRecord
 
     @classmethod
@@ -127,9 +129,10 @@ class OwnedNode(Generic[NodeRecord]):
         cls, context: HasAuth, load: Callable[[str], Awaitable[NodeRecord | None]], id: object
     ) -> Self | None:
         """The caller's own node with this id, or None (missing and not theirs alike)."""
-        record = await load_owned(context, load, id)
+        record = await load_owned(context, load, id, scope=cls.READ_SCOPE)
         return None if record is None else cls.from_record(record)
 
-    async def _own(self, info: strawberry.Info[Any, Any]) -> NodeRecord:
-        await require_owner(info.context, self.record.owner_id, self.WHAT)
+    async def _own(self, info: strawberry.Info[Any, Any], scope: str | None = None) -> NodeRecord:
+        """The record, for its owner (a partner too, granted `scope` or `READ_SCOPE`)."""
+        await require_owner(info.context, self.record.owner_id, self.WHAT, scope or self.READ_SCOPE)
         return self.record

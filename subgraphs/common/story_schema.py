@@ -33,6 +33,7 @@ from subgraphs.common.platform_types import (
 )
 from subgraphs.common.profile_photo import set_own_photo
 from subgraphs.common.schema import federation_schema, resolver, subscription
+from subgraphs.common.scopes import SESSION_ONLY, STORIES_READ, partner_readable
 from subgraphs.common.story_actions import create_story, issue_link_proof, register_profile
 from subgraphs.common.story_events import announce_story, story_channel
 from subgraphs.common.story_loaders import StoryPlatformLoaders
@@ -88,10 +89,12 @@ def build_story_schema(spec: StoryPlatform) -> Schema:
         id: strawberry.ID
 
         @resolver(
-            name=field, description=f"The caller's own {title} profile (FORBIDDEN for others)."
+            name=field,
+            requires_scopes=partner_readable(STORIES_READ),
+            description=f"The caller's own {title} profile (FORBIDDEN for others).",
         )
         async def platform_profile(self, info: Info) -> Any:  # typed below: Profile | None
-            await require_self(info.context, self.id)
+            await require_self(info.context, self.id, STORIES_READ)
             record = await info.context.loaders.profile_by_owner.load(str(self.id))
             return None if record is None else Profile.from_record(record)
 
@@ -125,9 +128,12 @@ def build_story_schema(spec: StoryPlatform) -> Schema:
         async def person(self, info: Info) -> Person:
             return Person(id=strawberry.ID((await self._own(info)).owner_id))
 
-        @resolver(description="Stories on this profile, newest first.")
+        @resolver(
+            requires_scopes=partner_readable(STORIES_READ),
+            description="Stories on this profile, newest first.",
+        )
         async def stories(self, info: Info) -> Any:  # typed below: list[Story]
-            await self._own(info)
+            await self._own(info, STORIES_READ)
             records = await info.context.loaders.stories_by_profile.load(self.record.id)
             return [Story.from_record(record) for record in records]
 
@@ -138,6 +144,7 @@ def build_story_schema(spec: StoryPlatform) -> Schema:
     )
     class Story(OwnedNode[StoryRecord]):
         WHAT = "this story"
+        READ_SCOPE = STORIES_READ
         id: strawberry.ID
         record: strawberry.Private[StoryRecord]
 
@@ -179,6 +186,7 @@ def build_story_schema(spec: StoryPlatform) -> Schema:
     @strawberry.type
     class Mutation:
         @resolver(
+            requires_scopes=SESSION_ONLY,
             name=f"register{title}Profile",
             description=f"Create the caller's {title} profile (one per person).",
         )
@@ -192,7 +200,9 @@ def build_story_schema(spec: StoryPlatform) -> Schema:
             return Profile.from_record(record)
 
         @resolver(
-            name=f"create{title}Story", description="Post a Story on the caller's own profile."
+            requires_scopes=SESSION_ONLY,
+            name=f"create{title}Story",
+            description="Post a Story on the caller's own profile.",
         )
         async def create_story(self, info: Info, caption: str) -> Story:
             record = await create_story(info.context, info.context.repository, caption)
@@ -200,6 +210,7 @@ def build_story_schema(spec: StoryPlatform) -> Schema:
             return Story.from_record(record)
 
         @resolver(
+            requires_scopes=SESSION_ONLY,
             name=f"create{title}LinkProof",
             description="A one-time code proving the caller owns this profile.",
         )
@@ -208,6 +219,7 @@ def build_story_schema(spec: StoryPlatform) -> Schema:
             return LinkProof.from_issued(spec.platform, issued)
 
         @resolver(
+            requires_scopes=SESSION_ONLY,
             name=f"set{title}ProfilePhoto",
             description=f"Set (null: remove) the {title} profile's own photo, an https URL.",
         )
@@ -220,6 +232,7 @@ def build_story_schema(spec: StoryPlatform) -> Schema:
     @strawberry.type
     class Query:
         @resolver(
+            requires_scopes=partner_readable(STORIES_READ),
             name=f"{field}Story",
             description=(
                 f"One of the caller's {title} Stories by id; null when there is none with that id"
@@ -234,6 +247,7 @@ def build_story_schema(spec: StoryPlatform) -> Schema:
     @strawberry.type
     class Subscription:
         @subscription(
+            requires_scopes=SESSION_ONLY,
             name=f"{field}StoryPosted",
             description=(
                 f"Each new {title} Story the caller may see, from now on (on any replica):"

@@ -27,6 +27,7 @@ from subgraphs.common.schema import (
     resolver,
     subscription,
 )
+from subgraphs.common.scopes import SESSION_ONLY, STATUSES_READ, partner_readable
 from subgraphs.whatsapp import actions
 from subgraphs.whatsapp.events import CROSS_POST_SETTLED, STATUS_POSTED
 from subgraphs.whatsapp.loaders import WhatsAppLoaders
@@ -98,9 +99,12 @@ class CrossPost:
 class Person:
     id: strawberry.ID
 
-    @resolver(description="The caller's own WhatsApp account (FORBIDDEN for others).")
+    @resolver(
+        requires_scopes=partner_readable(STATUSES_READ),
+        description="The caller's own WhatsApp account (FORBIDDEN for others).",
+    )
     async def whatsapp(self, info: Info) -> WhatsAppAccount | None:
-        await require_self(info.context, self.id)
+        await require_self(info.context, self.id, STATUSES_READ)
         record = await info.context.loaders.account_by_owner.load(str(self.id))
         return None if record is None else WhatsAppAccount.from_record(record)
 
@@ -142,9 +146,12 @@ class WhatsAppAccount(OwnedNode[AccountRecord]):
     async def person(self, info: Info) -> Person:
         return Person(id=strawberry.ID((await self._own(info)).owner_id))
 
-    @resolver(description="Statuses from the last 24 hours, newest first.")
+    @resolver(
+        requires_scopes=partner_readable(STATUSES_READ),
+        description="Statuses from the last 24 hours, newest first.",
+    )
     async def statuses(self, info: Info) -> list[WhatsAppStatus]:
-        await self._own(info)
+        await self._own(info, STATUSES_READ)
         records = await info.context.loaders.statuses_by_account.load(self.record.id)
         return [WhatsAppStatus.from_record(record) for record in records]
 
@@ -152,6 +159,7 @@ class WhatsAppAccount(OwnedNode[AccountRecord]):
 @strawberry.federation.type(keys=["id"], description="A Status update; gone after 24 hours.")
 class WhatsAppStatus(OwnedNode[StatusRecord]):
     WHAT = "this status"
+    READ_SCOPE = STATUSES_READ
     id: strawberry.ID
     record: strawberry.Private[StatusRecord]
 
@@ -205,7 +213,10 @@ class PostStatusPayload:
 
 @strawberry.type
 class Mutation:
-    @resolver(description="Register the caller's WhatsApp account (one per person).")
+    @resolver(
+        requires_scopes=SESSION_ONLY,
+        description="Register the caller's WhatsApp account (one per person).",
+    )
     async def register_whats_app_account(
         self,
         info: Info,
@@ -218,7 +229,10 @@ class Mutation:
         )
         return WhatsAppAccount.from_record(record)
 
-    @resolver(description="Set (null: remove) the WhatsApp account's own photo, an https URL.")
+    @resolver(
+        requires_scopes=SESSION_ONLY,
+        description="Set (null: remove) the WhatsApp account's own photo, an https URL.",
+    )
     async def set_whats_app_profile_photo(
         self, info: Info, image_url: str | None
     ) -> WhatsAppAccount:
@@ -228,17 +242,21 @@ class Mutation:
         )
         return WhatsAppAccount.from_record(record)
 
-    @resolver(description="A one-time code proving the caller owns this WhatsApp account.")
+    @resolver(
+        requires_scopes=SESSION_ONLY,
+        description="A one-time code proving the caller owns this WhatsApp account.",
+    )
     async def create_whats_app_link_proof(self, info: Info, account_id: strawberry.ID) -> LinkProof:
         issued = await actions.issue_link_proof(info.context, str(account_id))
         return LinkProof.from_issued(Platform.WHATSAPP, issued)
 
     @resolver(
+        requires_scopes=SESSION_ONLY,
         description=(
             "Post a Status. With crossPost (the default) it is also shared as a Story to every "
             "platform Accounts Center allows (linked and route enabled), or to `targets` only, "
             "each of which must be allowed. Undelivered cross-posts are retried until they land."
-        )
+        ),
     )
     async def post_status(
         self,
@@ -255,10 +273,11 @@ class Mutation:
 @strawberry.type
 class Query:
     @resolver(
+        requires_scopes=partner_readable(STATUSES_READ),
         description=(
             "One of the caller's Statuses by id; null once expired, when there is none with that"
             " id, or when it is someone else's (the three are not told apart)."
-        )
+        ),
     )
     async def whats_app_status(self, info: Info, id: strawberry.ID) -> WhatsAppStatus | None:
         return await WhatsAppStatus.resolve_reference(info, id)
@@ -280,10 +299,11 @@ async def _fresh_status(info: Info, status_id: str) -> StatusRecord | None:
 @strawberry.type
 class Subscription:
     @subscription(
+        requires_scopes=SESSION_ONLY,
         description=(
             "Each Status the caller posts from now on (on any replica), once its in-line"
             " cross-posts were tried; only the owner's own Statuses, and only with a token."
-        )
+        ),
     )
     async def status_posted(self, info: Info) -> AsyncGenerator[WhatsAppStatus, None]:
         viewer = await require_viewer(info.context)
@@ -293,11 +313,12 @@ class Subscription:
                 yield WhatsAppStatus.from_record(record)
 
     @subscription(
+        requires_scopes=SESSION_ONLY,
         description=(
             "Each of the caller's cross-posts once it settles, per platform: delivered (DONE,"
             " with its Story), FAILED or CANCELLED; from the posting itself or the outbox's"
             " later retries, on any replica. Only the owner's own, and only with a token."
-        )
+        ),
     )
     async def cross_post_settled(self, info: Info) -> AsyncGenerator[CrossPostSettled, None]:
         viewer = await require_viewer(info.context)
