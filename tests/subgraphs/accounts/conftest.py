@@ -17,6 +17,7 @@ from devstack.database import drop_prefixed, new_prefix
 from devstack.processes import free_port, start_service
 from devstack.stack import subgraph_env
 from tests.subgraphs.accounts.accounts_support import AccountsService
+from tests.subgraphs.accounts.partner_world import Stack, run_stack
 
 START_TIMEOUT_SECONDS = 90.0
 
@@ -64,3 +65,11 @@ def accounts(
 ) -> Iterator[AccountsService]:
     """accounts with linking rolled out in EU and US only (so other regions are refused)."""
     yield from _start(mongodb_uri, _log_dir(test_output_root, request), "EU,US")
+
+
+@pytest.fixture(scope="module")
+def partner_stack(
+    mongodb_uri: str, test_output_root: Path, request: pytest.FixtureRequest
+) -> Iterator[Stack]:
+    """The whole graph behind the gateway, with Redis, for the partner-app tests."""
+    yield from run_stack(mongodb_uri, _log_dir(test_output_root, request).parent / "stack")
