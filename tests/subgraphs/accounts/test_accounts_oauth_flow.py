@@ -82,11 +82,9 @@ def test_a_code_works_once_for_its_app_uri_and_verifier(partner_stack: Stack) ->
     assert error_of(exchange(stack, app, code, Pkce.new().verifier)) == "invalid_grant"
     assert error_of(exchange(stack, app, code, pkce.verifier)) == "invalid_grant"  # spent already
 
-    for wrong in (
-        lambda c: exchange(stack, other, c, pkce.verifier),  # another app's code
-        lambda c: exchange(stack, app, c, pkce.verifier, "http://127.0.0.1:9/other"),
-    ):
-        answer = wrong(code_for(stack, app, ada, pkce))
+    for holder, uri in ((other, CALLBACK), (app, "http://127.0.0.1:9/other")):
+        # another app's code, then the right app with another redirect URI
+        answer = exchange(stack, holder, code_for(stack, app, ada, pkce), pkce.verifier, uri)
         assert answer.status == 400
         assert error_of(answer) == "invalid_grant"
 
