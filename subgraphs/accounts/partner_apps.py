@@ -174,7 +174,8 @@ async def new_code(
             scopes=scopes,
             code_challenge=challenge,
             expires_at=utc_now() + CODE_TTL,
-        )
+        ),
+        utc_now(),
     )
     return code
 

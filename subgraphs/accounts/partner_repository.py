@@ -135,7 +135,13 @@ class PartnerRepository:
 
     # -- authorization codes ----------------------------------------------------------------
 
-    async def insert_code(self, code: AuthCodeRecord) -> None:
+    async def insert_code(self, code: AuthCodeRecord, now: datetime) -> None:
+        """Store `code`, and drop the codes that expired (spent or not: they are dead either way).
+
+        A TTL index would do the dropping on MongoDB; FerretDB 1.x refuses `expireAfterSeconds`
+        (FerretDB issue 2415).
+        """
+        await self._db.auth_codes.delete_many({"expiresAt": {"$lte": now}})
         await self._db.auth_codes.insert_one(
             {
                 "_id": code.code_hash,
