@@ -26,6 +26,7 @@ from subgraphs.accounts.validation import (
 )
 from subgraphs.common.errors import bad_input, not_found
 from subgraphs.common.schema import resolver
+from subgraphs.common.scopes import SESSION_ONLY
 
 __all__ = ["ASSET_BASE_URL", "MAX_SOURCE_PHOTOS", "AssetMutations"]
 
@@ -49,7 +50,11 @@ async def read_image(upload: Upload, what: str = "The image") -> tuple[bytes, st
 
 @strawberry.type
 class AssetMutations:
-    @resolver(authenticated=True, description="Set the shared avatar from an image URL.")
+    @resolver(
+        authenticated=True,
+        requires_scopes=SESSION_ONLY,
+        description="Set the shared avatar from an image URL.",
+    )
     async def set_avatar(self, info: AccountsInfo, image_url: str) -> Avatar:
         url = check_image_url(image_url)
         _, person = await current_person(info, PROFILE_WRITE)
@@ -59,6 +64,7 @@ class AssetMutations:
 
     @resolver(
         authenticated=True,
+        requires_scopes=SESSION_ONLY,
         description="Set the shared avatar from an uploaded image (PNG, JPEG, GIF or WebP, "
         "up to 1 MiB), sent as a GraphQL multipart request.",
     )
@@ -73,13 +79,19 @@ class AssetMutations:
         await files.delete_matching(person.id, keep=file_id)
         return Avatar.of(avatar)
 
-    @resolver(authenticated=True, description="Remove the shared avatar.")
+    @resolver(
+        authenticated=True, requires_scopes=SESSION_ONLY, description="Remove the shared avatar."
+    )
     async def remove_avatar(self, info: AccountsInfo) -> bool:
         _, person = await current_person(info, PROFILE_WRITE)
         await info.context.repository.repository.set_avatar(ObjectId(person.id), None)
         return True
 
-    @resolver(authenticated=True, description="Ask Meta AI for a sticker from a short prompt.")
+    @resolver(
+        authenticated=True,
+        requires_scopes=SESSION_ONLY,
+        description="Ask Meta AI for a sticker from a short prompt.",
+    )
     async def create_sticker(self, info: AccountsInfo, prompt: str) -> Sticker:
         label = check_text(prompt, "prompt", MAX_LABEL)
         _, person = await current_person(info, PROFILE_WRITE)
@@ -94,7 +106,9 @@ class AssetMutations:
         await info.context.repository.repository.insert_sticker(record)
         return Sticker.of(record)
 
-    @resolver(authenticated=True, description="Delete one of your stickers.")
+    @resolver(
+        authenticated=True, requires_scopes=SESSION_ONLY, description="Delete one of your stickers."
+    )
     async def delete_sticker(self, info: AccountsInfo, id: strawberry.ID) -> bool:
         sticker_id = check_object_id(str(id))
         _, person = await current_person(info, PROFILE_WRITE)
@@ -105,6 +119,7 @@ class AssetMutations:
 
     @resolver(
         authenticated=True,
+        requires_scopes=SESSION_ONLY,
         description="Imagine yourself: create an image from a prompt and, optionally, up to "
         f"{MAX_SOURCE_PHOTOS} photos of you to work from (PNG, JPEG, GIF or WebP, up to 1 MiB "
         "each), sent as a GraphQL multipart request.",
@@ -138,7 +153,11 @@ class AssetMutations:
         await info.context.repository.repository.insert_creation(record)
         return ImagineMeCreation.of(record)
 
-    @resolver(authenticated=True, description="Use one of your Imagine Me creations as avatar.")
+    @resolver(
+        authenticated=True,
+        requires_scopes=SESSION_ONLY,
+        description="Use one of your Imagine Me creations as avatar.",
+    )
     async def set_imagine_me_as_avatar(self, info: AccountsInfo, id: strawberry.ID) -> Avatar:
         creation_id = check_object_id(str(id))
         _, person = await current_person(info, PROFILE_WRITE)
@@ -154,6 +173,7 @@ class AssetMutations:
 
     @resolver(
         authenticated=True,
+        requires_scopes=SESSION_ONLY,
         description="Delete an Imagine Me creation (and the avatar, if it was made from it).",
     )
     async def delete_imagine_me(self, info: AccountsInfo, id: strawberry.ID) -> bool:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from gateway.stores import open_store
 from subgraphs.accounts.image_files import ImageFiles
+from subgraphs.accounts.partner_repository import PartnerRepository
 from subgraphs.accounts.repository import AccountsRepository
 from subgraphs.accounts.throttle import SignInThrottle
 from subgraphs.accounts.tokens import KeyStore
@@ -31,6 +32,7 @@ class AccountsBackend:
     throttle: SignInThrottle
     avatar_files: ImageFiles
     source_photos: ImageFiles
+    partners: PartnerRepository
 
     @classmethod
     def create(cls, database: MongoDatabase, settings: Settings) -> AccountsBackend:
@@ -42,8 +44,10 @@ class AccountsBackend:
             throttle=SignInThrottle(store, settings.sign_in),
             avatar_files=ImageFiles(database, "avatars"),
             source_photos=ImageFiles(database, "imagine_sources", private=True),
+            partners=PartnerRepository(database),
         )
 
     async def ensure_indexes(self) -> None:
         await self.repository.ensure_indexes()
+        await self.partners.ensure_indexes()
         await self.keys.current()

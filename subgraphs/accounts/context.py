@@ -16,13 +16,14 @@ AccountsContext = RequestContext[AccountsBackend, AccountsLoaders]
 AccountsInfo = Info[AccountsContext, None]
 
 
-async def require_owner(info: AccountsInfo, person_id: str) -> Viewer:
+async def require_owner(info: AccountsInfo, person_id: str, scope: str | None = None) -> Viewer:
     """The caller, who must be the person `person_id`; otherwise FORBIDDEN (or UNAUTHENTICATED).
 
     Every private field goes through here, so changing an id in a query never reveals another
-    person's private data.
+    person's private data. Only the person's sign-in token passes, or a partner app's token for
+    them that carries `scope` (a field a partner may be granted names it).
     """
-    viewer = await require_viewer(info.context)
+    viewer = await require_viewer(info.context, scope)
     if viewer.person_id != person_id:
         raise forbidden("Only this person can see or change this.")
     return viewer

@@ -14,6 +14,7 @@ import strawberry
 from bson import ObjectId
 
 from subgraphs.accounts.context import AccountsInfo
+from subgraphs.accounts.credentials import too_many, verify_credentials
 from subgraphs.accounts.linking import (
     link_account,
     require_linking_available,
@@ -27,7 +28,7 @@ from subgraphs.accounts.objects import (
     Person,
     SharingPreference,
 )
-from subgraphs.accounts.passwords import hash_password, verify_password
+from subgraphs.accounts.passwords import hash_password
 from subgraphs.accounts.records import (
     ConsentPurpose,
     ConsentRecord,
@@ -50,14 +51,13 @@ from subgraphs.accounts.validation import (
 )
 from subgraphs.common.auth import Viewer, require_viewer
 from subgraphs.common.errors import (
-    AppError,
-    ErrorCode,
     conflict,
-    rate_limited,
+    missing_scope,
     unauthenticated,
 )
 from subgraphs.common.revocations import RevocationPublisher
 from subgraphs.common.schema import resolver
+from subgraphs.common.scopes import SESSION_ONLY
 
 __all__ = [
     "LINKS_WRITE",
@@ -91,13 +91,11 @@ async def current_person(info: AccountsInfo, scope: str) -> tuple[Viewer, Person
     """The caller, whose token must carry `scope`, and their record.
 
     A token for a person that no longer exists is refused. Sign-in grants every scope; the
-    check keeps a narrower token (e.g. a partner's read-only one) from writing.
+    checks keep a narrower token (a partner's, or a read-only one) from writing.
     """
     viewer = await require_viewer(info.context)
     if not viewer.has_scope(scope):
-        raise AppError(
-            ErrorCode.FORBIDDEN, f"This needs the '{scope}' scope.", reason="MISSING_SCOPE"
-        )
+        raise missing_scope(scope)
     record = await info.context.loaders.person.load(viewer.person_id)
     if record is None:
         raise unauthenticated("The signed-in person no longer exists.")
@@ -109,13 +107,6 @@ def client_address(info: AccountsInfo) -> str:
     from a trusted proxy (`FORWARDED_ALLOW_IPS`, loopback by default), i.e. the gateway."""
     client = info.context.request.client
     return client.host if client is not None else "unknown"
-
-
-def _too_many(throttled: Throttled) -> AppError:
-    return rate_limited(
-        f"Too many attempts from this client; try again in {throttled.retry_after} s.",
-        throttled.retry_after,
-    )
 
 
 async def _signed_in(info: AccountsInfo, person: PersonRecord) -> AuthPayload:
@@ -135,7 +126,7 @@ class AccountMutations:
         throttle = info.context.repository.throttle
         client = await throttle.admit_sign_up(client_address(info))
         if isinstance(client, Throttled):
-            raise _too_many(client)
+            raise too_many(client)
         person = await info.context.repository.repository.create_person(
             email=email,
             display_name=display_name,
@@ -150,20 +141,15 @@ class AccountMutations:
 
     @resolver(description="Sign in with email and password; one token works in every app.")
     async def sign_in(self, info: AccountsInfo, email: str, password: str) -> AuthPayload:
-        normalised = email.strip().lower()[:254]
-        throttle = info.context.repository.throttle
-        attempt = await throttle.admit_sign_in(normalised, client_address(info))
-        if isinstance(attempt, Throttled):
-            raise _too_many(attempt)
-        person = await info.context.repository.repository.person_by_email(normalised)
-        hashed = None if person is None else person.password_hash
-        if not await verify_password(hashed, password[:256]) or person is None:
-            await throttle.failed(attempt)
-            raise unauthenticated("The email or password is wrong.")
-        await throttle.succeeded(attempt)
+        backend = info.context.repository
+        person = await verify_credentials(backend, email, password, client_address(info))
         return await _signed_in(info, person)
 
-    @resolver(authenticated=True, description="Revoke the token this request was made with.")
+    @resolver(
+        authenticated=True,
+        requires_scopes=SESSION_ONLY,
+        description="Revoke the token this request was made with.",
+    )
     async def sign_out(self, info: AccountsInfo) -> bool:
         viewer = await require_viewer(info.context)
         redis = info.context.services.redis
@@ -174,6 +160,7 @@ class AccountMutations:
 
     @resolver(
         authenticated=True,
+        requires_scopes=SESSION_ONLY,
         description="Turn account linking on or off (off by default). Turning it on is refused "
         "with NOT_AVAILABLE_IN_REGION where linking is not rolled out; off always works.",
     )
@@ -192,6 +179,7 @@ class AccountMutations:
 
     @resolver(
         authenticated=True,
+        requires_scopes=SESSION_ONLY,
         description="Link a platform account, proving ownership with the one-time code from "
         "that platform's `createLinkProof` mutation.",
     )
@@ -219,6 +207,7 @@ class AccountMutations:
 
     @resolver(
         authenticated=True,
+        requires_scopes=SESSION_ONLY,
         description="Remove a link: sharing through it stops at once; platform data stays.",
     )
     async def unlink_account(
@@ -235,6 +224,7 @@ class AccountMutations:
 
     @resolver(
         authenticated=True,
+        requires_scopes=SESSION_ONLY,
         description="Turn one cross-posting route on or off. The answer says whether it shares "
         "now: chosen while linking is off, it is kept but paused (`enabled: false`).",
     )
@@ -255,7 +245,11 @@ class AccountMutations:
         routes = SharingPreference.all_of(now, links, info.context.settings.regions_rolled_out)
         return next(preference for preference in routes if preference.route is chosen)
 
-    @resolver(authenticated=True, description="Allow or refuse one data use; the time is kept.")
+    @resolver(
+        authenticated=True,
+        requires_scopes=SESSION_ONLY,
+        description="Allow or refuse one data use; the time is kept.",
+    )
     async def set_consent(
         self,
         info: AccountsInfo,

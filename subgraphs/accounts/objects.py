@@ -15,6 +15,8 @@ from bson import ObjectId
 
 from subgraphs.accounts.context import AccountsInfo, require_owner
 from subgraphs.accounts.linking import links_paused, route_paused, route_shares
+from subgraphs.accounts.partner_apps import grants_with_apps
+from subgraphs.accounts.partner_schema import AppGrant
 from subgraphs.accounts.records import (
     AvatarRecord,
     ConsentPurpose,
@@ -30,6 +32,7 @@ from subgraphs.accounts.records import (
 from subgraphs.common.errors import bad_input
 from subgraphs.common.ids import parse_object_id
 from subgraphs.common.schema import resolver
+from subgraphs.common.scopes import PROFILE_READ, SESSION_ONLY, partner_readable
 
 __all__ = [
     "Avatar",
@@ -213,12 +216,16 @@ class Person:
         records = await info.context.loaders.stickers.load(self.id)
         return [Sticker.of(record) for record in records[: check_first(first)]]
 
-    @resolver(authenticated=True, description="Private.")
+    @resolver(
+        authenticated=True,
+        requires_scopes=partner_readable(PROFILE_READ),
+        description="Private (a partner app needs profile:read).",
+    )
     async def email(self, info: AccountsInfo) -> str | None:
-        await require_owner(info, self.id)
+        await require_owner(info, self.id, PROFILE_READ)
         return self.record.email
 
-    @resolver(authenticated=True, description="Private.")
+    @resolver(authenticated=True, requires_scopes=SESSION_ONLY, description="Private.")
     async def linking(self, info: AccountsInfo) -> LinkingSettings | None:
         await require_owner(info, self.id)
         links = await info.context.loaders.links.load(self.id)
@@ -226,6 +233,7 @@ class Person:
 
     @resolver(
         authenticated=True,
+        requires_scopes=SESSION_ONLY,
         description="Private: each route, whether it shares now, and why not when it does not.",
     )
     async def sharing(self, info: AccountsInfo) -> list[SharingPreference] | None:
@@ -235,19 +243,23 @@ class Person:
             self.record, links, info.context.settings.regions_rolled_out
         )
 
-    @resolver(authenticated=True, description="Private: current choices.")
+    @resolver(
+        authenticated=True, requires_scopes=SESSION_ONLY, description="Private: current choices."
+    )
     async def consents(self, info: AccountsInfo) -> list[Consent] | None:
         await require_owner(info, self.id)
         return [Consent.of(record) for record in self.record.consents.values()]
 
-    @resolver(authenticated=True, description="Private: newest first.")
+    @resolver(
+        authenticated=True, requires_scopes=SESSION_ONLY, description="Private: newest first."
+    )
     async def consent_history(self, info: AccountsInfo, first: int = 20) -> list[Consent] | None:
         await require_owner(info, self.id)
         repository = info.context.repository.repository
         records = await repository.consent_history(ObjectId(self.id), check_first(first))
         return [Consent.of(record) for record in records]
 
-    @resolver(authenticated=True, description="Private.")
+    @resolver(authenticated=True, requires_scopes=SESSION_ONLY, description="Private.")
     async def imagine_me(
         self, info: AccountsInfo, first: int = 20
     ) -> list[ImagineMeCreation] | None:
@@ -255,7 +267,18 @@ class Person:
         records = await info.context.loaders.creations.load(self.id)
         return [ImagineMeCreation.of(record) for record in records[: check_first(first)]]
 
-    @resolver(authenticated=True, description="Private.")
+    @resolver(
+        authenticated=True,
+        requires_scopes=SESSION_ONLY,
+        description="Private: the partner apps this person allowed to read their data, newest "
+        "first; `revokeAppGrant` withdraws one.",
+    )
+    async def app_grants(self, info: AccountsInfo) -> list[AppGrant] | None:
+        await require_owner(info, self.id)
+        found = await grants_with_apps(info.context.repository, self.id)
+        return [AppGrant.of(grant, app) for grant, app in found]
+
+    @resolver(authenticated=True, requires_scopes=SESSION_ONLY, description="Private.")
     async def availability(self, info: AccountsInfo) -> RegionalAvailability | None:
         await require_owner(info, self.id)
         region = self.record.region

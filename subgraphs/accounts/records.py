@@ -142,10 +142,19 @@ class CreationRecord:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SessionRecord:
-    """One issued token (by `jti`): sign-out sets `revoked_at`."""
+    """One issued token (by `jti`): sign-out (or revoking an app's grant) sets `revoked_at`.
+
+    A partner app's token names the app in `client_id`; its own token (client credentials) has
+    the app's client id as `person_id` too, since no person stands behind it.
+    """
 
     token_id: str
     person_id: str
     issued_at: datetime
     expires_at: datetime
     revoked_at: datetime | None = None
+    client_id: str | None = None
+
+    @property
+    def app_only(self) -> bool:
+        return self.client_id is not None and self.person_id == self.client_id

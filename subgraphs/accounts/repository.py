@@ -121,12 +121,14 @@ def _creation(doc: Document) -> CreationRecord:
 
 
 def _session(doc: Document) -> SessionRecord:
+    person, client = doc.get("personId"), doc.get("clientId")
     return SessionRecord(
         token_id=doc["_id"],
-        person_id=str(doc["personId"]),
+        person_id=str(person) if person is not None else str(client),
         issued_at=doc["issuedAt"],
         expires_at=doc["expiresAt"],
         revoked_at=doc.get("revokedAt"),
+        client_id=client,
     )
 
 
@@ -340,7 +342,8 @@ class AccountsRepository:
         await self._db.sessions.insert_one(
             {
                 "_id": session.token_id,
-                "personId": ObjectId(session.person_id),
+                "personId": None if session.app_only else ObjectId(session.person_id),
+                "clientId": session.client_id,
                 "issuedAt": session.issued_at,
                 "expiresAt": session.expires_at,
                 "revokedAt": None,

@@ -4,6 +4,8 @@
 - `POST /internal/tokens/introspect {"jti"}` -> `{"active": bool}`: revocation for the others.
 - `POST /internal/crosspost-targets {"personId"}` -> `{"targets": [...]}`: where a WhatsApp
   Status may go right now (see `linking.crosspost_targets`).
+- `/oauth/authorize` (consent screen) and `/oauth/token` (public): OAuth 2.0 for partner apps,
+  see `oauth.py`.
 - `GET /avatars/{id}` (public): an uploaded avatar image (`uploadAvatar`), streamed from
   GridFS as the format its bytes showed; ids are new per upload, so it is cacheable for good.
 - `GET /imagine-sources/{id}`: a photo given to Imagine Me. The id is 144 random bits that
@@ -22,6 +24,7 @@ from starlette.routing import BaseRoute, Route
 from subgraphs.accounts.backend import AccountsBackend
 from subgraphs.accounts.image_files import ImageFiles
 from subgraphs.accounts.linking import crosspost_targets
+from subgraphs.accounts.oauth import oauth_routes
 from subgraphs.accounts.tokens import session_active
 from subgraphs.common.context import Services
 from subgraphs.common.internal import internal_route, require_str, services_of
@@ -79,6 +82,7 @@ async def _source_photo(request: Request) -> Response:
 
 def routes() -> list[BaseRoute]:
     return [
+        *oauth_routes(),
         Route("/avatars/{file_id}", _avatar, methods=["GET"]),
         Route("/imagine-sources/{file_id}", _source_photo, methods=["GET"]),
         Route("/.well-known/jwks.json", _jwks, methods=["GET"]),

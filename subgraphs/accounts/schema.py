@@ -12,10 +12,11 @@ from subgraphs.accounts.assets import AssetMutations
 from subgraphs.accounts.context import AccountsInfo
 from subgraphs.accounts.mutations import AccountMutations
 from subgraphs.accounts.objects import Person
+from subgraphs.accounts.partner_schema import PartnerMutations
 from subgraphs.accounts.profiles import FacebookProfile, InstagramProfile, WhatsAppAccount
 from subgraphs.accounts.subscriptions import CHANNEL, Subscription
 from subgraphs.accounts.validation import check_object_id
-from subgraphs.common.auth import require_viewer
+from subgraphs.common.auth import require_person, require_viewer
 from subgraphs.common.errors import forbidden
 from subgraphs.common.schema import federation_schema, print_schema_sdl, resolver
 
@@ -29,7 +30,7 @@ EVENT_CHANNELS = (CHANNEL,)
 class Query:
     @resolver(authenticated=True, description="The signed-in person.")
     async def me(self, info: AccountsInfo) -> Person | None:
-        viewer = await require_viewer(info.context)
+        viewer = await require_person(info.context)  # a partner too: its fields check scopes
         record = await info.context.loaders.person.load(viewer.person_id)
         return None if record is None else Person.of(record)
 
@@ -47,8 +48,8 @@ class Query:
 
 
 @strawberry.type
-class Mutation(AccountMutations, AssetMutations):
-    """Every accounts mutation (the two bases keep the modules small)."""
+class Mutation(AccountMutations, AssetMutations, PartnerMutations):
+    """Every accounts mutation (the bases keep the modules small)."""
 
 
 SCHEMA = federation_schema(

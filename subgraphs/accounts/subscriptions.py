@@ -24,6 +24,7 @@ from subgraphs.common.auth import require_viewer
 from subgraphs.common.context import events_for
 from subgraphs.common.events import EventBus
 from subgraphs.common.schema import subscription
+from subgraphs.common.scopes import SESSION_ONLY
 
 __all__ = ["CHANNEL", "LinkChange", "LinksChanged", "Subscription", "announce_links_changed"]
 
@@ -68,6 +69,7 @@ def _parsed(payload: str) -> tuple[LinkChange, Platform | None] | None:
 @strawberry.type
 class Subscription:
     @subscription(
+        requires_scopes=SESSION_ONLY,
         description=(
             "Each change to the caller's linked accounts from now on (on any replica): a link"
             " made or removed, linking turned off (links paused) or on again; only the caller's"

@@ -38,6 +38,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from subgraphs.accounts.records import SessionRecord
 from subgraphs.accounts.repository import AccountsRepository
+from subgraphs.common.scopes import SESSION_SCOPE
 from subgraphs.common.settings import Settings, SettingsError
 
 __all__ = [
@@ -55,6 +56,7 @@ __all__ = [
 
 TOKEN_TTL = timedelta(hours=1)
 DEFAULT_SCOPES: tuple[str, ...] = (
+    SESSION_SCOPE,
     "profile:read",
     "profile:write",
     "links:write",
@@ -179,8 +181,14 @@ async def issue_token(
     settings: Settings,
     person_id: str,
     scopes: tuple[str, ...] = DEFAULT_SCOPES,
+    client_id: str | None = None,
 ) -> IssuedToken:
-    """Sign a token for `person_id` and record its session (so it can be revoked)."""
+    """Sign a token for `person_id` and record its session (so it can be revoked).
+
+    A partner app's token names the app in `azp` (OpenID Connect's "authorized party", which
+    RFC 9068 access tokens use too) and carries only the granted scopes; for the app's own
+    token `person_id` is its client id.
+    """
     key = await keys.current()
     now = datetime.now(UTC).replace(microsecond=0)
     expires = now + TOKEN_TTL
@@ -194,9 +202,17 @@ async def issue_token(
         "iss": settings.jwt_issuer,
         "scope": " ".join(scopes),
     }
+    if client_id is not None:
+        claims["azp"] = client_id
     token = jwt.encode(claims, key.private, algorithm="EdDSA", headers={"kid": key.kid})
     await repository.insert_session(
-        SessionRecord(token_id=token_id, person_id=person_id, issued_at=now, expires_at=expires)
+        SessionRecord(
+            token_id=token_id,
+            person_id=person_id,
+            issued_at=now,
+            expires_at=expires,
+            client_id=client_id,
+        )
     )
     return IssuedToken(token=token, token_id=token_id, expires_at=expires)
 

@@ -9,6 +9,13 @@ token was not revoked, by asking accounts `POST /internal/tokens/introspect {"jt
 is checked on every request because sign-out must take effect at once on every replica. A bad
 token is UNAUTHENTICATED; if accounts cannot be reached the token is not accepted either (fail
 closed), but the answer is SERVICE_UNAVAILABLE, so clients retry instead of signing out.
+
+Two kinds of token verify here. A sign-in token carries the `session` scope: the person
+themself, with full access. A partner app's token (issued by accounts' OAuth endpoints) names
+the app in `azp` and carries only the scopes the person granted (`stories:read`, ...), or none
+when the app acts for itself (`sub` is then the app's client id). `require_viewer` accepts only
+sign-in tokens unless the caller names the one scope that also admits a partner, so every
+resolver that does not opt in stays closed to partners (fail closed).
 """
 
 from __future__ import annotations
@@ -22,7 +29,8 @@ import aiohttp
 import jwt
 
 from gateway.jwks import JwksUnavailable
-from subgraphs.common.errors import unauthenticated, unavailable
+from subgraphs.common.errors import missing_scope, unauthenticated, unavailable
+from subgraphs.common.scopes import SESSION_SCOPE
 
 __all__ = [
     "ALGORITHMS",
@@ -35,6 +43,7 @@ __all__ = [
     "Viewer",
     "bearer_token",
     "optional_viewer",
+    "require_person",
     "require_viewer",
 ]
 
@@ -52,9 +61,21 @@ class Viewer:
     scopes: frozenset[str]
     issued_at: int
     expires_at: int
+    client_id: str | None = None
+    """The partner app the token was issued to (`azp`); None for a sign-in token."""
 
     def has_scope(self, scope: str) -> bool:
         return scope in self.scopes
+
+    @property
+    def is_session(self) -> bool:
+        """A sign-in token: the person themself, with every right."""
+        return SESSION_SCOPE in self.scopes
+
+    @property
+    def acts_for_person(self) -> bool:
+        """False for an app's own token (client credentials): there is no person behind it."""
+        return self.client_id is None or self.person_id != self.client_id
 
 
 class KeySource(Protocol):
@@ -137,15 +158,21 @@ class TokenVerifier:
 
 def _viewer(claims: Mapping[str, Any]) -> Viewer:
     scope = claims.get("scope", "")
-    sub, jti = claims.get("sub"), claims.get("jti")
+    sub, jti, azp = claims.get("sub"), claims.get("jti"), claims.get("azp")
     if not isinstance(sub, str) or not isinstance(jti, str) or not isinstance(scope, str):
         raise unauthenticated("The token is not valid.")
+    if azp is not None and not isinstance(azp, str):
+        raise unauthenticated("The token is not valid.")
+    scopes = frozenset(scope.split())
+    if azp is not None and SESSION_SCOPE in scopes:
+        raise unauthenticated("The token is not valid.")  # an app never acts as the person
     return Viewer(
         person_id=sub,
         token_id=jti,
-        scopes=frozenset(scope.split()),
+        scopes=scopes,
         issued_at=int(claims["iat"]),
         expires_at=int(claims["exp"]),
+        client_id=azp,
     )
 
 
@@ -190,9 +217,31 @@ async def optional_viewer(context: HasAuth) -> Viewer | None:
     return await context.auth.viewer()
 
 
-async def require_viewer(context: HasAuth) -> Viewer:
-    """The caller, or an UNAUTHENTICATED error when no token was sent."""
+async def require_viewer(context: HasAuth, scope: str | None = None) -> Viewer:
+    """The caller with a sign-in token, or a partner's token that carries `scope`.
+
+    UNAUTHENTICATED when no token was sent; FORBIDDEN (`reason: MISSING_SCOPE`) for a partner
+    token this field does not admit.
+    """
     viewer = await context.auth.viewer()
     if viewer is None:
         raise unauthenticated()
+    if viewer.is_session or (
+        scope is not None and viewer.acts_for_person and viewer.has_scope(scope)
+    ):
+        return viewer
+    raise missing_scope(scope or SESSION_SCOPE)
+
+
+async def require_person(context: HasAuth) -> Viewer:
+    """Any token that acts for a person (sign-in, or a partner's with the person's grant).
+
+    For the entry points (`me`) a partner must pass to reach what its scopes admit; the fields
+    below check those scopes themselves.
+    """
+    viewer = await context.auth.viewer()
+    if viewer is None:
+        raise unauthenticated()
+    if not viewer.acts_for_person:
+        raise missing_scope(SESSION_SCOPE)
     return viewer

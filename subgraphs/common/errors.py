@@ -29,6 +29,7 @@ __all__ = [
     "bad_input",
     "conflict",
     "forbidden",
+    "missing_scope",
     "not_found",
     "rate_limited",
     "unauthenticated",
@@ -85,6 +86,11 @@ def unavailable(message: str) -> AppError:
 
 def forbidden(message: str = "You cannot access this.") -> AppError:
     return AppError(ErrorCode.FORBIDDEN, message)
+
+
+def missing_scope(scope: str) -> AppError:
+    """FORBIDDEN for a token without `scope` (a partner app's, or a read-only one)."""
+    return AppError(ErrorCode.FORBIDDEN, f"This needs the '{scope}' scope.", reason="MISSING_SCOPE")
 
 
 def bad_input(message: str, **details: Any) -> AppError:

@@ -12,6 +12,9 @@ thing). So ids, though they are sequential ObjectIds, cannot be used to learn wh
 when it was made: nothing answers differently for them.
 
 Subscription events follow the same rule: `audience` is who an event about a record is sent to.
+
+`scope` (e.g. `stories:read`) is the partner scope that also admits a partner app's token acting
+for the owner; without it only the owner's sign-in token does (`auth.require_viewer`).
 """
 
 from __future__ import annotations
@@ -52,22 +55,26 @@ def audience(record: Owned) -> tuple[str, ...]:
     return (record.owner_id,)
 
 
-async def require_owner(context: HasAuth, owner_id: str, what: str = "this") -> Viewer:
+async def require_owner(
+    context: HasAuth, owner_id: str, what: str = "this", scope: str | None = None
+) -> Viewer:
     """The caller, if they own the data; FORBIDDEN for anyone else."""
-    viewer = await require_viewer(context)
+    viewer = await require_viewer(context, scope)
     if viewer.person_id != owner_id:
         raise forbidden(f"Only its owner can see {what}.")
     return viewer
 
 
-async def require_self(context: HasAuth, person_id: str) -> Viewer:
+async def require_self(context: HasAuth, person_id: str, scope: str | None = None) -> Viewer:
     """The caller, if `person_id` is the caller themself (a person's platform accounts)."""
-    return await require_owner(context, person_id, "another person's accounts")
+    return await require_owner(context, person_id, "another person's accounts", scope)
 
 
-async def owned_or_none(context: HasAuth, record: RecordT | None) -> RecordT | None:
+async def owned_or_none(
+    context: HasAuth, record: RecordT | None, scope: str | None = None
+) -> RecordT | None:
     """`record` if the caller owns it, else None: "missing" and "not yours" are one answer."""
-    viewer = await require_viewer(context)
+    viewer = await require_viewer(context, scope)
     if record is None or record.owner_id != viewer.person_id:
         return None
     return record
@@ -78,11 +85,12 @@ async def load_owned(
     load: Callable[[str], Awaitable[RecordT | None]],
     raw_id: object,
     argument: str = "id",
+    scope: str | None = None,
 ) -> RecordT | None:
     """The caller's own record with id `raw_id`, or None (missing or not theirs).
 
     The token is checked before the id is even parsed, so an unauthenticated caller learns
     nothing about any id, and a malformed id is BAD_USER_INPUT for everyone alike.
     """
-    await require_viewer(context)
-    return await owned_or_none(context, await load(parse_object_id(raw_id, argument)))
+    await require_viewer(context, scope)
+    return await owned_or_none(context, await load(parse_object_id(raw_id, argument)), scope)

@@ -67,6 +67,8 @@ class OwnedNode(Generic[NodeRecord]):
     """
 
     WHAT: ClassVar[str]
+    READ_SCOPE: ClassVar[str | None] = None
+    """The partner scope that may read this node for its owner (None: the owner's sign-in)."""
     id: strawberry.ID
     record: strawberry.Private[NodeRecord]
 
@@ -79,11 +81,12 @@ class OwnedNode(Generic[NodeRecord]):
         cls, context: HasAuth, load: Callable[[str], Awaitable[NodeRecord | None]], id: object
     ) -> Self | None:
         """The caller's own node with this id, or None (missing and not theirs alike)."""
-        record = await load_owned(context, load, id)
+        record = await load_owned(context, load, id, scope=cls.READ_SCOPE)
         return None if record is None else cls.from_record(record)
 
-    async def _own(self, info: strawberry.Info[Any, Any]) -> NodeRecord:
-        await require_owner(info.context, self.record.owner_id, self.WHAT)
+    async def _own(self, info: strawberry.Info[Any, Any], scope: str | None = None) -> NodeRecord:
+        """The record, for its owner (a partner too, granted `scope` or `READ_SCOPE`)."""
+        await require_owner(info.context, self.record.owner_id, self.WHAT, scope or self.READ_SCOPE)
         return self.record
 
 
@@ -95,15 +98,22 @@ class ProfileNode(OwnedNode[P], Generic[P, T]):
         return await cls.load_reference(info.context, info.context.loaders.profile_by_id.load, id)
 
     @classmethod
-    async def of_person(cls, info: PlatformInfo[P, T], person_id: str) -> Self | None:
-        """`Person.<platform>`: the caller's own profile (FORBIDDEN for another person's)."""
-        await require_self(info.context, person_id)
+    async def of_person(
+        cls, info: PlatformInfo[P, T], person_id: str, scope: str | None = None
+    ) -> Self | None:
+        """`Person.<platform>`: the caller's own profile (FORBIDDEN for another person's); a
+        partner app's token too when granted `scope`."""
+        await require_self(info.context, person_id, scope)
         record = await info.context.loaders.profile_by_owner.load(person_id)
         return None if record is None else cls.from_record(record)
 
-    async def _posts(self, info: PlatformInfo[P, T], node: Callable[[T], N]) -> list[N]:
-        """The posts on this profile, newest first, as nodes (owner only)."""
-        records = await info.context.loaders.posts_by_profile.load((await self._own(info)).id)
+    async def _posts(
+        self, info: PlatformInfo[P, T], node: Callable[[T], N], scope: str | None = None
+    ) -> list[N]:
+        """The posts on this profile, newest first, as nodes (owner, or a partner granted
+        `scope`)."""
+        own = await self._own(info, scope)
+        records = await info.context.loaders.posts_by_profile.load(own.id)
         return [node(record) for record in records]
 
 

@@ -12,6 +12,7 @@ from typing import Any, Final, TypeVar, cast
 import strawberry
 from graphql import GraphQLError
 from strawberry.federation import Schema
+from strawberry.federation.schema_directives import RequiresScopes
 from strawberry.types import ExecutionContext
 
 from subgraphs.common.errors import AppError, ErrorCodes
@@ -79,6 +80,14 @@ def resolver(**options: Any) -> Callable[[F], F]:
     return cast(Callable[[F], F], strawberry.federation.field(**options))
 
 
-def subscription(**options: Any) -> Callable[[F], F]:
-    """`strawberry.subscription(**options)` as a typed decorator (see `resolver`)."""
+def subscription(
+    *, requires_scopes: list[list[str]] | None = None, **options: Any
+) -> Callable[[F], F]:
+    """`strawberry.subscription(**options)` as a typed decorator (see `resolver`), with
+    `@requiresScopes` as `strawberry.federation.field` offers it for queries and mutations."""
+    if requires_scopes:
+        options["directives"] = [
+            *options.get("directives", ()),
+            RequiresScopes(scopes=requires_scopes),
+        ]
     return cast(Callable[[F], F], strawberry.subscription(**options))

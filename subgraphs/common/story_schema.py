@@ -28,6 +28,7 @@ from subgraphs.common.platform_nodes import OwnedFields, PostNode, ProfileNode, 
 from subgraphs.common.platform_types import LinkProof, Platform, StoryOrigin
 from subgraphs.common.profile_photo import set_own_photo
 from subgraphs.common.schema import federation_schema, resolver, subscription
+from subgraphs.common.scopes import SESSION_ONLY, STORIES_READ, partner_readable
 from subgraphs.common.story_actions import create_story, issue_link_proof, register_profile
 from subgraphs.common.story_events import announce_story, story_channel
 from subgraphs.common.story_platform import ProfileRecord, StoryPlatformRepository, StoryRecord
@@ -102,10 +103,12 @@ def build_story_schema(spec: StoryPlatform) -> Schema:
         id: strawberry.ID
 
         @resolver(
-            name=field, description=f"The caller's own {title} profile (FORBIDDEN for others)."
+            name=field,
+            requires_scopes=partner_readable(STORIES_READ),
+            description=f"The caller's own {title} profile (FORBIDDEN for others).",
         )
         async def platform_profile(self, info: Info) -> Any:  # typed below: Profile | None
-            return await Profile.of_person(info, self.id)
+            return await Profile.of_person(info, self.id, STORIES_READ)
 
         @classmethod
         def resolve_reference(cls, id: strawberry.ID) -> "Person":
@@ -117,13 +120,17 @@ def build_story_schema(spec: StoryPlatform) -> Schema:
         handle: str = PROFILE.field(lambda profile: profile.handle, name=spec.handle_field)
         photo_url, photo_updated_at, person = profile_fields(Person, WHAT)
 
-        @resolver(description="Stories on this profile, newest first.")
+        @resolver(
+            requires_scopes=partner_readable(STORIES_READ),
+            description="Stories on this profile, newest first.",
+        )
         async def stories(self, info: Info) -> Any:  # typed below: list[Story]
-            return await self._posts(info, Story.from_record)
+            return await self._posts(info, Story.from_record, STORIES_READ)
 
     @private_entity("Story", "Story")
     class Story(PostNode[StoryRecord, ProfileRecord]):
         WHAT = "this story"
+        READ_SCOPE = STORIES_READ
         caption: str = STORY.field(lambda story: story.caption)
         created_at: datetime = STORY.field(lambda story: story.created_at)
         media_url: str | None = STORY.field(lambda story: story.media_url)
@@ -141,6 +148,7 @@ def build_story_schema(spec: StoryPlatform) -> Schema:
     @strawberry.type
     class Mutation:
         @resolver(
+            requires_scopes=SESSION_ONLY,
             name=f"register{title}Profile",
             description=f"Create the caller's {title} profile (one per person).",
         )
@@ -154,7 +162,9 @@ def build_story_schema(spec: StoryPlatform) -> Schema:
             return Profile.from_record(record)
 
         @resolver(
-            name=f"create{title}Story", description="Post a Story on the caller's own profile."
+            requires_scopes=SESSION_ONLY,
+            name=f"create{title}Story",
+            description="Post a Story on the caller's own profile.",
         )
         async def create_story(self, info: Info, caption: str) -> Story:
             record = await create_story(info.context, info.context.repository, caption)
@@ -162,6 +172,7 @@ def build_story_schema(spec: StoryPlatform) -> Schema:
             return Story.from_record(record)
 
         @resolver(
+            requires_scopes=SESSION_ONLY,
             name=f"create{title}LinkProof",
             description="A one-time code proving the caller owns this profile.",
         )
@@ -170,6 +181,7 @@ def build_story_schema(spec: StoryPlatform) -> Schema:
             return LinkProof.from_issued(spec.platform, issued)
 
         @resolver(
+            requires_scopes=SESSION_ONLY,
             name=f"set{title}ProfilePhoto",
             description=f"Set (null: remove) the {title} profile's own photo, an https URL.",
         )
@@ -182,6 +194,7 @@ def build_story_schema(spec: StoryPlatform) -> Schema:
     @strawberry.type
     class Query:
         @resolver(
+            requires_scopes=partner_readable(STORIES_READ),
             name=f"{field}Story",
             description=(
                 f"One of the caller's {title} Stories by id; null when there is none with that id"
@@ -196,6 +209,7 @@ def build_story_schema(spec: StoryPlatform) -> Schema:
     @strawberry.type
     class Subscription:
         @subscription(
+            requires_scopes=SESSION_ONLY,
             name=f"{field}StoryPosted",
             description=(
                 f"Each new {title} Story the caller may see, from now on (on any replica):"

@@ -29,6 +29,7 @@ from subgraphs.common.schema import (
     resolver,
     subscription,
 )
+from subgraphs.common.scopes import SESSION_ONLY, STATUSES_READ, partner_readable
 from subgraphs.whatsapp import actions
 from subgraphs.whatsapp.events import CROSS_POST_SETTLED, STATUS_POSTED
 from subgraphs.whatsapp.loaders import WhatsAppLoaders
@@ -100,9 +101,12 @@ class CrossPost:
 class Person:
     id: strawberry.ID
 
-    @resolver(description="The caller's own WhatsApp account (FORBIDDEN for others).")
+    @resolver(
+        requires_scopes=partner_readable(STATUSES_READ),
+        description="The caller's own WhatsApp account (FORBIDDEN for others).",
+    )
     async def whatsapp(self, info: Info) -> WhatsAppAccount | None:
-        return await WhatsAppAccount.of_person(info, self.id)
+        return await WhatsAppAccount.of_person(info, self.id, STATUSES_READ)
 
     @classmethod
     def resolve_reference(cls, id: strawberry.ID) -> Person:
@@ -125,14 +129,18 @@ class WhatsAppAccount(ProfileNode[AccountRecord, StatusRecord]):
     created_at: datetime = ACCOUNT.field(lambda account: account.created_at)
     photo_url, photo_updated_at, person = profile_fields(Person, WHAT)
 
-    @resolver(description="Statuses from the last 24 hours, newest first.")
+    @resolver(
+        requires_scopes=partner_readable(STATUSES_READ),
+        description="Statuses from the last 24 hours, newest first.",
+    )
     async def statuses(self, info: Info) -> list[WhatsAppStatus]:
-        return await self._posts(info, WhatsAppStatus.from_record)
+        return await self._posts(info, WhatsAppStatus.from_record, STATUSES_READ)
 
 
 @strawberry.federation.type(keys=["id"], description="A Status update; gone after 24 hours.")
 class WhatsAppStatus(PostNode[StatusRecord, AccountRecord]):
     WHAT = "this status"
+    READ_SCOPE = STATUSES_READ
     text: str = STATUS.field(lambda status: status.text)
     created_at: datetime = STATUS.field(lambda status: status.created_at)
     expires_at: datetime = STATUS.field(lambda status: status.expires_at)
@@ -168,7 +176,10 @@ class PostStatusPayload:
 
 @strawberry.type
 class Mutation:
-    @resolver(description="Register the caller's WhatsApp account (one per person).")
+    @resolver(
+        requires_scopes=SESSION_ONLY,
+        description="Register the caller's WhatsApp account (one per person).",
+    )
     async def register_whats_app_account(
         self,
         info: Info,
@@ -181,7 +192,10 @@ class Mutation:
         )
         return WhatsAppAccount.from_record(record)
 
-    @resolver(description="Set (null: remove) the WhatsApp account's own photo, an https URL.")
+    @resolver(
+        requires_scopes=SESSION_ONLY,
+        description="Set (null: remove) the WhatsApp account's own photo, an https URL.",
+    )
     async def set_whats_app_profile_photo(
         self, info: Info, image_url: str | None
     ) -> WhatsAppAccount:
@@ -191,17 +205,21 @@ class Mutation:
         )
         return WhatsAppAccount.from_record(record)
 
-    @resolver(description="A one-time code proving the caller owns this WhatsApp account.")
+    @resolver(
+        requires_scopes=SESSION_ONLY,
+        description="A one-time code proving the caller owns this WhatsApp account.",
+    )
     async def create_whats_app_link_proof(self, info: Info, account_id: strawberry.ID) -> LinkProof:
         issued = await actions.issue_link_proof(info.context, str(account_id))
         return LinkProof.from_issued(Platform.WHATSAPP, issued)
 
     @resolver(
+        requires_scopes=SESSION_ONLY,
         description=(
             "Post a Status. With crossPost (the default) it is also shared as a Story to every "
             "platform Accounts Center allows (linked and route enabled), or to `targets` only, "
             "each of which must be allowed. Undelivered cross-posts are retried until they land."
-        )
+        ),
     )
     async def post_status(
         self,
@@ -218,10 +236,11 @@ class Mutation:
 @strawberry.type
 class Query:
     @resolver(
+        requires_scopes=partner_readable(STATUSES_READ),
         description=(
             "One of the caller's Statuses by id; null once expired, when there is none with that"
             " id, or when it is someone else's (the three are not told apart)."
-        )
+        ),
     )
     async def whats_app_status(self, info: Info, id: strawberry.ID) -> WhatsAppStatus | None:
         return await WhatsAppStatus.resolve_reference(info, id)
@@ -243,10 +262,11 @@ async def _fresh_status(info: Info, status_id: str) -> StatusRecord | None:
 @strawberry.type
 class Subscription:
     @subscription(
+        requires_scopes=SESSION_ONLY,
         description=(
             "Each Status the caller posts from now on (on any replica), once its in-line"
             " cross-posts were tried; only the owner's own Statuses, and only with a token."
-        )
+        ),
     )
     async def status_posted(self, info: Info) -> AsyncGenerator[WhatsAppStatus, None]:
         async for status_id in caller_events(info.context, STATUS_POSTED):
@@ -255,11 +275,12 @@ class Subscription:
                 yield WhatsAppStatus.from_record(record)
 
     @subscription(
+        requires_scopes=SESSION_ONLY,
         description=(
             "Each of the caller's cross-posts once it settles, per platform: delivered (DONE,"
             " with its Story), FAILED or CANCELLED; from the posting itself or the outbox's"
             " later retries, on any replica. Only the owner's own, and only with a token."
-        )
+        ),
     )
     async def cross_post_settled(self, info: Info) -> AsyncGenerator[CrossPostSettled, None]:
         async for payload in caller_events(info.context, CROSS_POST_SETTLED):

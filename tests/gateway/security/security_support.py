@@ -159,7 +159,7 @@ class SigningKey:
             "exp": now + 600,
             "aud": AUDIENCE,
             "iss": ISSUER,
-            "scope": "profile:read",
+            "scope": "session profile:read",  # as in a sign-in token (subgraphs/common/scopes.py)
             **overrides,
         }
         return jwt.encode(claims, self.private, algorithm="EdDSA", headers={"kid": self.kid})

@@ -69,7 +69,9 @@ def test_requirements_are_read_from_the_supergraph() -> None:
     rules = read_requirements(supergraph())
     assert rules[("Query", "me")] == Requirement(authenticated=True)
     assert rules[("Query", "person")].scopes == (frozenset({"people:read"}),)
-    assert ("Query", "whatsAppStatus") not in rules
+    partner = (frozenset({"session"}), frozenset({"statuses:read"}))  # sign-in, or a partner
+    assert rules[("Query", "whatsAppStatus")].scopes == partner
+    assert ("Mutation", "signIn") not in rules
 
 
 def test_filtering_keeps_aliases_and_inlines_fragments() -> None:

@@ -36,9 +36,11 @@ from tests.gateway.security.security_support import SUPERGRAPH, Stack, gql, laun
 pytestmark = pytest.mark.integration
 
 BY_ID = frozenset({"person", "whatsAppStatus", "facebookStory", "instagramStory"})
-# The victim links nothing (so nothing is cross-posted) and posts stories without media.
+# The victim links nothing (so nothing is cross-posted), grants no partner app and posts stories
+# without media.
 EMPTY_FOR_THE_OWNER = frozenset(
     {
+        "Person.appGrants",
         "WhatsAppStatus.sharedTo",
         "FacebookStory.origin",
         "FacebookStory.mediaUrl",

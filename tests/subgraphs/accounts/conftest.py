@@ -19,6 +19,7 @@ from devstack.database import drop_prefixed, new_prefix
 from devstack.processes import free_port, start_service
 from devstack.stack import subgraph_env
 from tests.subgraphs.accounts.accounts_support import AccountsService
+from tests.subgraphs.accounts.partner_world import Stack, run_stack
 
 START_TIMEOUT_SECONDS = 90.0
 
@@ -102,3 +103,10 @@ def accounts_with_key_file(
         "EU,US",
         {"SIGNING_KEY_FILE": str(signing_key_pem)},
     )
+
+
+def partner_stack(
+    mongodb_uri: str, test_output_root: Path, request: pytest.FixtureRequest
+) -> Iterator[Stack]:
+    """The whole graph behind the gateway, with Redis, for the partner-app tests."""
+    yield from run_stack(mongodb_uri, _log_dir(test_output_root, request).parent / "stack")

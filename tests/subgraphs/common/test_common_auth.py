@@ -17,6 +17,7 @@ from subgraphs.common.auth import (
     RequestAuth,
     TokenVerifier,
     bearer_token,
+    require_viewer,
 )
 from subgraphs.common.errors import AppError
 
@@ -93,6 +94,8 @@ async def test_a_good_token_gives_its_viewer(verifier: TokenVerifier) -> None:
         (lambda: _token(iss="evil"), "not valid"),
         (lambda: _token(jti=None), "not valid"),
         (lambda: "not.a.jwt", "malformed"),
+        (lambda: _token(azp="app_1", scope="session stories:read"), "not valid"),
+        (lambda: _token(azp=7), "not valid"),
     ],
 )
 async def test_bad_tokens_are_unauthenticated(
@@ -147,3 +150,56 @@ async def test_an_unreachable_jwks_is_service_unavailable(revocations: Revocatio
     with pytest.raises(AppError) as caught:
         await verifier.verify(_token())
     assert caught.value.extensions["code"] == "SERVICE_UNAVAILABLE"  # an outage, not a bad token
+
+
+class _Context:
+    """A request context whose caller is one token (what `require_viewer` reads)."""
+
+    def __init__(self, verifier: TokenVerifier, token: str) -> None:
+        self.auth = RequestAuth(verifier, f"Bearer {token}")
+
+
+async def _scope_verdict(verifier: TokenVerifier, token: str, scope: str | None) -> str:
+    try:
+        await require_viewer(_Context(verifier, token), scope)
+    except AppError as error:
+        return f"{error.extensions['code']} {error.extensions.get('reason')}"
+    return "ok"
+
+
+async def test_require_viewer_admits_partners_only_where_a_field_names_their_scope(
+    verifier: TokenVerifier,
+) -> None:
+    session = _token(scope="session profile:read")
+    partner = _token(azp="app_1", scope="stories:read")
+    app_only = _token(sub="app_1", azp="app_1", scope="stories:read")
+    read_only = _token(scope="profile:read")  # no azp, but no session either
+    verdicts = {
+        (name, scope): await _scope_verdict(verifier, token, scope)
+        for name, token in (
+            ("session", session),
+            ("partner", partner),
+            ("app", app_only),
+            ("read-only", read_only),
+        )
+        for scope in (None, "stories:read", "statuses:read")
+    }
+    refused = "FORBIDDEN MISSING_SCOPE"
+    assert verdicts == {
+        ("session", None): "ok",
+        ("session", "stories:read"): "ok",
+        ("session", "statuses:read"): "ok",
+        ("partner", None): refused,
+        ("partner", "stories:read"): "ok",
+        ("partner", "statuses:read"): refused,
+        ("app", None): refused,
+        ("app", "stories:read"): refused,  # no person behind it, whatever its scope says
+        ("app", "statuses:read"): refused,
+        ("read-only", None): refused,
+        ("read-only", "stories:read"): refused,
+        ("read-only", "statuses:read"): refused,
+    }
+    partner_viewer = await verifier.verify(partner)
+    assert partner_viewer.client_id == "app_1"
+    assert partner_viewer.acts_for_person
+    assert not partner_viewer.is_session
