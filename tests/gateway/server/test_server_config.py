@@ -117,6 +117,8 @@ def test_every_option_has_its_own_environment_variable() -> None:
     assert {n for n in names if n.startswith("OTEL_")} == {
         "OTEL_EXPORTER_OTLP_ENDPOINT",
         "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+        "OTEL_EXPORTER_OTLP_PROTOCOL",
+        "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL",
         "OTEL_SERVICE_NAME",
     }
 
