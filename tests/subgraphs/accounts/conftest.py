@@ -105,6 +105,7 @@ def accounts_with_key_file(
     )
 
 
+@pytest.fixture(scope="module")
 def partner_stack(
     mongodb_uri: str, test_output_root: Path, request: pytest.FixtureRequest
 ) -> Iterator[Stack]:
