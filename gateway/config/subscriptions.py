@@ -15,14 +15,16 @@ __all__ = ["SubscriptionsConfig"]
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SubscriptionsConfig:
-    """Subscriptions over WebSocket (graphql-transport-ws) and SSE at the GraphQL path."""
+    """Subscriptions over WebSocket (graphql-transport-ws), SSE and multipart HTTP at the
+    GraphQL path."""
 
     enabled: bool = setting(
         env="GATEWAY_SUBSCRIPTIONS_ENABLED",
         parse=boolean,
         default=True,
-        help="serve subscriptions over WebSocket (graphql-transport-ws) and SSE "
-        "(Accept: text/event-stream) at the GraphQL path",
+        help="serve subscriptions over WebSocket (graphql-transport-ws), SSE "
+        "(Accept: text/event-stream) and Apollo's multipart HTTP (Accept: "
+        "multipart/mixed;subscriptionSpec=1.0) at the GraphQL path",
     )
     max_per_connection: int = setting(
         env="GATEWAY_SUBSCRIPTIONS_MAX_PER_CONNECTION",
@@ -42,6 +44,13 @@ class SubscriptionsConfig:
         parse=seconds,
         default=12.0,
         help="seconds between keep-alive pings (WebSocket `ping`, an SSE comment line)",
+    )
+    multipart_heartbeat: float = setting(
+        env="GATEWAY_SUBSCRIPTIONS_MULTIPART_HEARTBEAT",
+        parse=seconds,
+        default=5.0,
+        help="seconds between heartbeats (`{}` parts) on Apollo's multipart HTTP "
+        "subscriptions, as Apollo Router sends them",
     )
     init_timeout: float = setting(
         env="GATEWAY_SUBSCRIPTIONS_INIT_TIMEOUT",

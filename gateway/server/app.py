@@ -38,8 +38,13 @@ from gateway.plugins import PluginChain, PluginLoadError, PluginTransport, load_
 from gateway.server.endpoint import GraphQLEndpoint
 from gateway.server.graphiql import ASSET_ROUTE, GraphiQL
 from gateway.server.health import HealthEndpoints
+from gateway.server.multipart_subscriptions import (
+    accepts_multipart_subscription,
+    multipart_subscription_endpoint,
+)
+from gateway.server.negotiation import wants_event_stream
 from gateway.server.reload import SupergraphWatcher
-from gateway.server.sse import EventStreamEndpoint
+from gateway.server.sse import event_stream_endpoint
 from gateway.server.state import ServingState, load_supergraph_file
 from gateway.server.websocket import WebSocketEndpoint
 from gateway.subscriptions import Subscriptions
@@ -213,7 +218,13 @@ def create_app(
         Route("/ready", health.ready, methods=["GET"]),
     ]
     if config.subscriptions.enabled:
-        endpoint.event_stream = EventStreamEndpoint(endpoint, subscriptions).handle
+        endpoint.streamed = (
+            (
+                accepts_multipart_subscription,
+                multipart_subscription_endpoint(endpoint, subscriptions).handle,
+            ),
+            (wants_event_stream, event_stream_endpoint(endpoint, subscriptions).handle),
+        )
         websocket = WebSocketEndpoint(endpoint, subscriptions)
         routes.append(WebSocketRoute(config.server.graphql_path, websocket.handle))
     metrics_routes: list[BaseRoute] = []
