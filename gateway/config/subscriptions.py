@@ -52,6 +52,13 @@ class SubscriptionsConfig:
         help="seconds between heartbeats (`{}` parts) on Apollo's multipart HTTP "
         "subscriptions, as Apollo Router sends them",
     )
+    follow_revocations: bool = setting(
+        env="GATEWAY_SUBSCRIPTIONS_FOLLOW_REVOCATIONS",
+        parse=boolean,
+        default=True,
+        help="with `redis.url` set: follow accounts' sign-outs on Redis and end the streams "
+        "a signed-out token opened (a token's expiry ends them in any case)",
+    )
     init_timeout: float = setting(
         env="GATEWAY_SUBSCRIPTIONS_INIT_TIMEOUT",
         parse=seconds,

@@ -68,6 +68,7 @@ def _lifespan(
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await state.start()
+        subscriptions.start()
         try:
             yield
         finally:
@@ -210,7 +211,7 @@ def create_app(
     page = graphiql.page if graphiql is not None else None
     endpoint = GraphQLEndpoint(state, config, page, telemetry, chain)
     endpoint.entity_cache = entity_cache
-    subscriptions = Subscriptions(config.subscriptions, config.subgraph_url)
+    subscriptions = Subscriptions(config.subscriptions, config.subgraph_url, config.redis.url)
     health = HealthEndpoints(state)
     routes: list[BaseRoute] = [
         Route(config.server.graphql_path, endpoint.handle, methods=_GRAPHQL_METHODS),

@@ -38,7 +38,7 @@ from gateway.documents import Runnable
 from gateway.operation import OperationErrors
 from gateway.plugins import PluginChain
 from gateway.runtime import Gateway, GatewayResult, GraphQLRequest
-from gateway.security import Claims, Refusal, SecurityGuard
+from gateway.security import ANONYMOUS, Claims, Refusal, SecurityGuard
 from gateway.server.answers import cut_off_by_shutdown, refused, status_for
 from gateway.server.batch import answer_batch
 from gateway.server.multipart import accepts_multipart, multipart_response
@@ -81,6 +81,8 @@ class Admitted:
     labels: frozenset[str]
     cache_report: CacheReport | None = None
     """The entity cache's lookups for this request (`entity_cache.debug` only)."""
+    claims: Claims = ANONYMOUS
+    """The caller's verified token: a stream ends when it expires or is signed out."""
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -341,12 +343,12 @@ class GraphQLEndpoint:
             headers=headers,
             labels=gateway.overrides.decide(headers),
             cache_report=report,
+            claims=claims,
         )
 
-    async def authenticate(self, headers: Mapping[str, str], peer: str | None) -> Refusal | None:
-        """Whether these headers' credentials are accepted (a WebSocket's `connection_init`)."""
-        claims = await self._guard.admit(headers, peer)
-        return claims if isinstance(claims, Refusal) else None
+    async def authenticate(self, headers: Mapping[str, str], peer: str | None) -> Claims | Refusal:
+        """These headers' verified claims, or why they are refused (`connection_init`)."""
+        return await self._guard.admit(headers, peer)
 
     def finish(self, body: dict[str, Any], removed: Removed) -> dict[str, Any]:
         """The answer as the client gets it (authorization's removed fields, masked errors)."""

@@ -76,6 +76,7 @@ class StreamedEndpoint:
             request.headers,
             peer,
             allow_mutations=request.method != "GET",
+            follow_session=True,
         )
         parts = (
             self._parts(started)
@@ -103,7 +104,9 @@ class StreamedEndpoint:
                 if body is None:
                     break
                 yield framing.answer(body)
-            if not stream.overflowed:
+            if stream.stopped_with is not None:
+                yield framing.failure(stream.stopped_with) + framing.end
+            elif not stream.overflowed:
                 yield framing.end
         finally:
             await stream.finish()

@@ -34,9 +34,11 @@ async def start_operation(
     peer: str | None,
     *,
     allow_mutations: bool = True,
+    follow_session: bool = False,
 ) -> SubscriptionStream | RequestErrors:
     """The operation's answers, or the request errors when it cannot run (a mutation where
-    `allow_mutations` is off: an SSE request sent with GET, as over plain HTTP)."""
+    `allow_mutations` is off: an SSE request sent with GET, as over plain HTTP). With
+    `follow_session` a subscription ends when the caller's token expires or is signed out."""
     admitted = await endpoint.admit_operation(request, headers, peer)
     if isinstance(admitted, Refusal):
         return list(error_body(admitted.message, admitted.code, admitted.extensions)["errors"])
@@ -51,9 +53,12 @@ async def start_operation(
     if isinstance(variables, OperationErrors):
         return list(variables.errors)
     finish = partial(endpoint.finish, removed=admitted.removed)
-    return subscriptions.open(
+    stream = subscriptions.open(
         gateway, operation, variables, admitted.headers, admitted.labels, finish
     )
+    if follow_session:
+        subscriptions.follow(admitted.claims, stream)
+    return stream
 
 
 async def _single(

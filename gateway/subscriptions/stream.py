@@ -28,7 +28,10 @@ from gateway.config import SubscriptionsConfig
 from gateway.documents import Planned, Runnable
 from gateway.operation import request_error
 from gateway.runtime import Gateway, GatewayResult
+from gateway.security import Claims
 from gateway.subscriptions.events import EventTransport, subscription_fetch, upstream_request
+from gateway.subscriptions.revocations import RevocationFeed
+from gateway.subscriptions.sessions import SessionWatch
 from gateway.subscriptions.upstream import subscribe_upstream
 
 __all__ = ["SubscriptionStream", "Subscriptions"]
@@ -51,7 +54,11 @@ class SubscriptionStream:
         self._limit = queue_size
         self._task: asyncio.Task[None] | None = None
         self.overflowed = False
+        self.stopped_with: list[dict[str, Any]] | None = None
+        """The errors the gateway ended this stream with (its token expired or was signed
+        out): the transport sends them after the answers already queued, then ends."""
         self.drained = asyncio.Event()
+        self._on_finish: list[Callable[[], None]] = []
 
     def start(self, pump: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
         """Run the pump that fills this stream."""
@@ -75,6 +82,16 @@ class SubscriptionStream:
         with contextlib.suppress(asyncio.QueueFull):
             self._queue.put_nowait(_END)
 
+    def stop(self, errors: list[dict[str, Any]]) -> None:
+        """End the stream because of `errors` (see `stopped_with`)."""
+        if self.stopped_with is None:
+            self.stopped_with = errors
+            self.end()
+
+    def on_finish(self, callback: Callable[[], None]) -> None:
+        """Call `callback` once the client is done with this stream."""
+        self._on_finish.append(callback)
+
     async def next(self) -> dict[str, Any] | None:
         """The next answer, or None once the stream is over (safe to cancel: a caller may
         wait under `asyncio.timeout` and send a keep-alive)."""
@@ -87,6 +104,9 @@ class SubscriptionStream:
     async def finish(self) -> None:
         """The client is done with this stream (told `complete`, or gone): stop the pump."""
         self.drained.set()
+        callbacks, self._on_finish = self._on_finish, []
+        for callback in callbacks:
+            callback()
         task, self._task = self._task, None
         if task is not None and task is not asyncio.current_task():
             task.cancel()
@@ -97,12 +117,32 @@ class SubscriptionStream:
 class Subscriptions:
     """The app's subscriptions (see the module docstring)."""
 
-    def __init__(self, settings: SubscriptionsConfig, url_for: UrlFor) -> None:
+    def __init__(
+        self, settings: SubscriptionsConfig, url_for: UrlFor, redis_url: str | None = None
+    ) -> None:
         self.settings = settings
         self._url_for = url_for
         self._session: aiohttp.ClientSession | None = None
         self._live: set[SubscriptionStream] = set()
         self.closing = False
+        self.sessions = SessionWatch()
+        """Ends what a token opened when it expires or is signed out (`sessions.py`)."""
+        self.revocations = (
+            RevocationFeed(redis_url, self.sessions.revoked)
+            if redis_url is not None and settings.follow_revocations
+            else None
+        )
+
+    def start(self) -> None:
+        """Follow accounts' sign-outs (`revocations.py`), when configured."""
+        if self.revocations is not None:
+            self.revocations.start()
+
+    def follow(self, claims: Claims, stream: SubscriptionStream) -> None:
+        """End `stream` with an UNAUTHENTICATED error when the token of `claims` expires or is
+        signed out (an HTTP stream; a WebSocket watches its connection's token instead)."""
+        watched = self.sessions.watch(claims, lambda end: stream.stop([end.error()]))
+        stream.on_finish(lambda: self.sessions.release(watched))
 
     def open(
         self,
@@ -205,6 +245,8 @@ class Subscriptions:
             await asyncio.sleep(CLOSE_AFTER_COMPLETE_SECONDS)
         if self._session is not None:
             await self._session.close()
+        if self.revocations is not None:
+            await self.revocations.close()
 
 
 def _closing() -> dict[str, Any]:

@@ -37,6 +37,7 @@ __all__ = [
     "WsClient",
     "first_event",
     "graphql_ws_modules",
+    "multipart_event",
     "post_status",
 ]
 
@@ -115,6 +116,15 @@ class MultipartClient(_NodeClient):
 
     def __init__(self, url: str, token: str | None, query: str) -> None:
         super().__init__(MULTIPART_SCRIPT, ("meros",), "MEROS_MODULES", url, token or "", query)
+
+
+def multipart_event(client: MultipartClient, timeout: float) -> dict[str, Any] | None:
+    """The next part that is not a heartbeat (`{}`), or None after `timeout` seconds of
+    heartbeats."""
+    line = client.try_line(timeout)
+    while line is not None and line.get("body") == {}:
+        line = client.try_line(timeout)
+    return line
 
 
 def post_status(graph: Graph, person: Person, text: str) -> str:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import aiohttp
 import pytest
@@ -24,6 +23,7 @@ from tests.gateway.subscriptions.subscription_support import (
     STATUS_POSTED,
     MultipartClient,
     first_event,
+    multipart_event,
 )
 from tests.subgraphs.whatsapp.platform_world import Graph, Person
 
@@ -58,14 +58,6 @@ def person(own_graph: Graph) -> Person:
     return person
 
 
-def _event(client: MultipartClient, timeout: float) -> dict[str, Any] | None:
-    """The next part that is not a heartbeat, or None after `timeout` seconds of heartbeats."""
-    line = client.try_line(timeout)
-    while line is not None and line.get("body") == {}:
-        line = client.try_line(timeout)
-    return line
-
-
 def test_meros_reads_each_event_as_a_payload_with_federated_fields(
     own_graph: Graph, person: Person, gateway: str
 ) -> None:
@@ -73,7 +65,9 @@ def test_meros_reads_each_event_as_a_payload_with_federated_fields(
     try:
         response = client.next_line()
         assert response == {"event": "response", "status": 200, "contentType": MEDIA_TYPE}
-        line, posted = first_event(own_graph, person, lambda t: _event(client, t), "multipart")
+        line, posted = first_event(
+            own_graph, person, lambda t: multipart_event(client, t), "multipart"
+        )
         assert line["event"] == "part", line
         assert line["json"] is True
         event = line["body"]["payload"]["data"]["statusPosted"]
