@@ -44,6 +44,7 @@ from gateway.server.multipart_subscriptions import (
 )
 from gateway.server.negotiation import wants_event_stream
 from gateway.server.reload import SupergraphWatcher
+from gateway.server.shutdown import complete_streams_on_exit
 from gateway.server.sse import event_stream_endpoint
 from gateway.server.state import ServingState, load_supergraph_file
 from gateway.server.websocket import WebSocketEndpoint
@@ -64,14 +65,18 @@ def _lifespan(
     telemetry: Telemetry,
     subscriptions: Subscriptions,
     entity_cache: EntityCache | None,
+    serving: bool,
 ) -> Callable[[Starlette], contextlib.AbstractAsyncContextManager[None]]:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await state.start()
         subscriptions.start()
+        undo = complete_streams_on_exit(subscriptions) if serving else None
         try:
             yield
         finally:
+            if undo is not None:
+                undo()
             await subscriptions.close()
             await state.stop()
             if entity_cache is not None:
@@ -174,7 +179,7 @@ def create_app(
     *,
     supergraph: Supergraph | None = None,
     transport: Transport | None = None,
-    handle_sighup: bool = False,
+    serving: bool = False,
     plugins: Sequence[object] = (),
 ) -> Starlette:
     """Build the gateway app; `supergraph` and `transport` replace the configured ones.
@@ -182,8 +187,10 @@ def create_app(
     `plugins` run after the configured ones (`plugins:`, `--plugin`), in their order; a
     plugin that cannot be loaded or has a hook that is not `async def` is a `ConfigError`.
 
-    A `--supergraph` file is watched while the app runs (`reload.watch`), and with
-    `handle_sighup` (what `gateway serve` asks) SIGHUP reloads it too. Raises `ConfigError`
+    A `--supergraph` file is watched while the app runs (`reload.watch`). With `serving` (what
+    `gateway serve` asks: this process's signals are the app's) SIGHUP reloads it too, and
+    SIGTERM or SIGINT completes every stream before uvicorn closes the connections
+    (`shutdown.py`). Raises `ConfigError`
     when there is nothing to serve and `SupergraphLoadError` when the supergraph file is
     missing or invalid, so start-up fails with a message instead of serving.
     """
@@ -198,7 +205,7 @@ def create_app(
     if entity_cache is not None:  # outermost: a hit spares the plugins and the pool
         state.transport = entity_cache.wrap(state.transport)
     if supergraph is None and config.supergraph is not None:
-        _watch(state, config.supergraph, handle_sighup)  # before reading: no change is missed
+        _watch(state, config.supergraph, serving)  # before reading: no change is missed
         supergraph = load_supergraph_file(config.supergraph)
     if supergraph is not None:
         state.install(supergraph)
@@ -243,13 +250,12 @@ def create_app(
         endpoint=endpoint.handle,
         routes=routes,
         middleware=_middleware(config),
-        lifespan=_lifespan(state, telemetry, subscriptions, entity_cache),
+        lifespan=_lifespan(state, telemetry, subscriptions, entity_cache, serving),
     )
     if metrics_routes:
         app.listen_apart(config.metrics.port, Router(routes=metrics_routes))
     app.state.serving = state
     app.state.telemetry = telemetry
-    app.state.subscriptions = subscriptions  # `serve.py` completes them before closing sockets
     return app
 
 

@@ -3,7 +3,8 @@
 Here the gateway reaches accounts at a port where nothing listens (tokens are still checked
 against accounts' real keys): every event's entity fetch to accounts fails, so each event is
 partial data with errors, and the stream goes on. One operation at a time per connection,
-pings every half second, and a stopped gateway completes its streams before it closes.
+pings every half second, and a stopped gateway completes its streams before it closes, with one
+worker or two.
 """
 
 from __future__ import annotations
@@ -20,8 +21,10 @@ from tests.gateway.subscriptions.protocol_client import Closed, connected
 from tests.gateway.subscriptions.subscription_support import (
     ROOT,
     STATUS_POSTED,
+    MultipartClient,
     WsClient,
     first_event,
+    multipart_event,
 )
 from tests.subgraphs.whatsapp.platform_world import Graph, Person
 
@@ -30,7 +33,9 @@ pytestmark = pytest.mark.integration
 SUPERGRAPH = ROOT / "schema" / "supergraph.graphql"
 
 
-def _start(graph: Graph, log: Path, level: str = "warning") -> Service:
+def _start(
+    graph: Graph, log: Path, level: str = "warning", more: dict[str, str] | None = None
+) -> Service:
     env = {
         **gateway_env(graph.services),
         "GATEWAY_SUBGRAPH_URL_ACCOUNTS": f"http://127.0.0.1:{free_port()}/graphql",
@@ -38,6 +43,7 @@ def _start(graph: Graph, log: Path, level: str = "warning") -> Service:
         "GATEWAY_SUBSCRIPTIONS_MAX_PER_CONNECTION": "1",
         "GATEWAY_SUBSCRIPTIONS_KEEPALIVE": "0.5",
         "GATEWAY_LOG_LEVEL": level,
+        **(more or {}),
     }
     return start_gateway(SUPERGRAPH, free_port(), env, log)
 
@@ -117,16 +123,28 @@ def test_a_client_that_never_initialises_is_closed_with_4408_and_a_second_init_4
     asyncio.run(run())
 
 
+@pytest.mark.parametrize("workers", [1, 2])
 def test_a_stopping_gateway_completes_every_stream(
-    own_graph: Graph, person: Person, test_output_root: Path
+    own_graph: Graph, person: Person, test_output_root: Path, workers: int
 ) -> None:
-    service = _start(own_graph, test_output_root / "subscription-limits" / "stopped.log", "info")
-    client = WsClient(f"{service.url}/graphql", person.token, STATUS_POSTED)
+    log = test_output_root / "subscription-limits" / f"stopped-{workers}.log"
+    service = _start(own_graph, log, "info", {"GATEWAY_WORKERS": str(workers)})
+    url = f"{service.url}/graphql"
+    websocket = WsClient(url, person.token, STATUS_POSTED)
+    multipart = MultipartClient(url, person.token, STATUS_POSTED)
     try:
-        assert client.next_line()["event"] == "connected"
-        first_event(own_graph, person, client.try_line, "before stopping")
+        assert websocket.next_line()["event"] == "connected"
+        assert multipart.next_line()["status"] == 200
+        first_event(own_graph, person, websocket.try_line, "before stopping")
+        first_event(own_graph, person, lambda t: multipart_event(multipart, t), "multipart")
         service.stop()
-        assert client.next_line()["event"] == "complete"
+        while (line := websocket.next_line())["event"] == "next":
+            pass  # an event of the second round of posts
+        assert line["event"] == "complete", line
+        while (line := multipart.next_line())["event"] == "part":
+            pass  # events and heartbeats: the stream goes on until the gateway ends it
+        assert line == {"event": "end", "closed": True}
     finally:
-        client.close()
+        websocket.close()
+        multipart.close()
         service.stop()
