@@ -218,7 +218,9 @@ def create_app(
     page = graphiql.page if graphiql is not None else None
     endpoint = GraphQLEndpoint(state, config, page, telemetry, chain)
     endpoint.entity_cache = entity_cache
-    subscriptions = Subscriptions(config.subscriptions, config.subgraph_url, config.redis.url)
+    subscriptions = Subscriptions(
+        config.subscriptions, config.subgraph_url, config.redis.url, telemetry.metrics
+    )
     health = HealthEndpoints(state)
     routes: list[BaseRoute] = [
         Route(config.server.graphql_path, endpoint.handle, methods=_GRAPHQL_METHODS),

@@ -75,6 +75,7 @@ def _failure(errors: RequestErrors) -> bytes:
 
 
 APOLLO_MULTIPART = Framing(
+    name="multipart",
     media_type=MULTIPART_SUBSCRIPTION,
     start=_DELIMITER,
     answer=_answer,

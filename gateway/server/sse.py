@@ -36,6 +36,7 @@ def _failure(errors: RequestErrors) -> bytes:
 
 
 SSE = Framing(
+    name="sse",
     media_type=EVENT_STREAM,
     start=b"",
     answer=_next,

@@ -38,6 +38,8 @@ _HEADERS = {"cache-control": "no-cache", "x-accel-buffering": "no"}
 class Framing:
     """How one streamed protocol writes its parts."""
 
+    name: str
+    """The transport's name in metrics (`sse`, `multipart`)."""
     media_type: str
     start: bytes
     """Sent once before anything else (multipart's first delimiter)."""
@@ -75,6 +77,7 @@ class StreamedEndpoint:
             parsed,
             request.headers,
             peer,
+            transport=self._framing.name,
             allow_mutations=request.method != "GET",
             follow_session=True,
         )

@@ -33,6 +33,7 @@ async def start_operation(
     headers: Mapping[str, str],
     peer: str | None,
     *,
+    transport: str,
     allow_mutations: bool = True,
     follow_session: bool = False,
 ) -> SubscriptionStream | RequestErrors:
@@ -54,7 +55,7 @@ async def start_operation(
         return list(variables.errors)
     finish = partial(endpoint.finish, removed=admitted.removed)
     stream = subscriptions.open(
-        gateway, operation, variables, admitted.headers, admitted.labels, finish
+        gateway, operation, variables, admitted.headers, admitted.labels, finish, transport
     )
     if follow_session:
         subscriptions.follow(admitted.claims, stream)

@@ -175,7 +175,12 @@ class _Connection:
         assert self._headers is not None
         try:
             started = await start_operation(
-                self._endpoint, self._subscriptions, request, self._headers, self._peer
+                self._endpoint,
+                self._subscriptions,
+                request,
+                self._headers,
+                self._peer,
+                transport="websocket",
             )
             if isinstance(started, list):
                 await self._send({"id": identifier, "type": ERROR, "payload": started})

@@ -20,7 +20,8 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
-from typing import Any
+from functools import partial
+from typing import Any, Protocol
 
 import aiohttp
 
@@ -34,7 +35,7 @@ from gateway.subscriptions.revocations import RevocationFeed
 from gateway.subscriptions.sessions import SessionWatch
 from gateway.subscriptions.upstream import subscribe_upstream
 
-__all__ = ["SubscriptionStream", "Subscriptions"]
+__all__ = ["StreamObserver", "SubscriptionStream", "Subscriptions"]
 
 log = logging.getLogger("gateway.subscriptions")
 
@@ -44,6 +45,20 @@ DRAIN_SECONDS = 1.0
 """How long shutdown waits for clients to be told `complete` before the server closes them."""
 CLOSE_AFTER_COMPLETE_SECONDS = 0.2
 _END = None
+
+
+class StreamObserver(Protocol):
+    """What watches the streams (`GatewayMetrics` when metrics are on)."""
+
+    def subscription_opened(self, transport: str) -> None: ...
+
+    def subscription_closed(self, transport: str) -> None: ...
+
+    def subscription_event(self, transport: str) -> None: ...
+
+
+def _nothing() -> None:
+    return None
 
 
 class SubscriptionStream:
@@ -118,9 +133,15 @@ class Subscriptions:
     """The app's subscriptions (see the module docstring)."""
 
     def __init__(
-        self, settings: SubscriptionsConfig, url_for: UrlFor, redis_url: str | None = None
+        self,
+        settings: SubscriptionsConfig,
+        url_for: UrlFor,
+        redis_url: str | None = None,
+        observer: StreamObserver | None = None,
     ) -> None:
         self.settings = settings
+        self.observer = observer
+        """Told of each stream opened and closed and each event (the gateway's metrics)."""
         self._url_for = url_for
         self._session: aiohttp.ClientSession | None = None
         self._live: set[SubscriptionStream] = set()
@@ -152,17 +173,25 @@ class Subscriptions:
         headers: Mapping[str, str],
         labels: frozenset[str],
         finish: Callable[[dict[str, Any]], dict[str, Any]],
+        transport: str,
     ) -> SubscriptionStream:
         """Start streaming `operation` (validated, authorized, its variables coerced);
-        `finish` is applied to every answer (authorization's removed paths)."""
+        `finish` is applied to every answer (authorization's removed paths); `transport`
+        (websocket, sse, multipart) labels the stream for the observer."""
         stream = SubscriptionStream(self.settings.queue_size)
         if self.closing:
             stream.put(_closing())
             stream.end()
             return stream
-        pump = self._pump(stream, gateway, operation, variables, headers, labels, finish)
+        observer = self.observer
+        counted = _nothing if observer is None else partial(observer.subscription_event, transport)
+        pump = self._pump(stream, gateway, operation, variables, headers, labels, finish, counted)
         self._live.add(stream)
-        stream.start(pump).add_done_callback(lambda _: self._live.discard(stream))
+        task = stream.start(pump)
+        task.add_done_callback(lambda _: self._live.discard(stream))
+        if observer is not None:
+            observer.subscription_opened(transport)
+            task.add_done_callback(lambda _: observer.subscription_closed(transport))
         return stream
 
     async def _pump(
@@ -174,6 +203,7 @@ class Subscriptions:
         headers: Mapping[str, str],
         labels: frozenset[str],
         finish: Callable[[dict[str, Any]], dict[str, Any]],
+        counted: Callable[[], None],
     ) -> None:
         try:
             planned = gateway.planned(operation, labels)
@@ -183,6 +213,7 @@ class Subscriptions:
             async for body in self._events(gateway, operation, planned, variables, headers):
                 if not stream.put(finish(body)):
                     return
+                counted()
         except Exception:  # a bug in the pipeline: log it, end the stream with a plain error
             log.exception("unexpected failure while streaming a subscription")
             message = "The gateway failed to run this subscription."

@@ -10,6 +10,8 @@ request that cannot run, the close delimiter `--graphql--`).
 from __future__ import annotations
 
 import asyncio
+import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -118,3 +120,40 @@ def test_a_request_that_cannot_run_is_a_transport_error(gateway: str) -> None:
 def test_an_idle_subscription_gets_heartbeats(person: Person, gateway: str) -> None:
     body = asyncio.run(_post(gateway, STATUS_POSTED, person.token, 2))
     assert body == HEAD + b"{}" + HEAD + b"{}" + b"\r\n--graphql"
+
+
+def _metric(gateway: str, name: str, transport: str) -> float:
+    """One sample of the gateway's /metrics (0 when it is not there yet)."""
+    text = urllib.request.urlopen(gateway.replace("/graphql", "/metrics"), timeout=15).read()
+    prefix = f'{name}{{transport="{transport}"}} '
+    for line in text.decode().splitlines():
+        if line.startswith(prefix):
+            return float(line[len(prefix) :])
+    return 0.0
+
+
+def _none_open(gateway: str) -> None:
+    """Wait until no multipart stream is counted as open: the gateway notices a client that
+    left when it next writes to it (a heartbeat)."""
+    for _ in range(100):
+        if _metric(gateway, "gateway_subscriptions_open", "multipart") == 0:
+            return
+        time.sleep(0.1)
+    raise AssertionError("a closed stream is still counted as open")
+
+
+def test_metrics_count_open_streams_and_their_events(
+    own_graph: Graph, person: Person, gateway: str
+) -> None:
+    events = "gateway_subscription_events_total"
+    _none_open(gateway)  # the streams of the tests before
+    before = _metric(gateway, events, "multipart")
+    client = MultipartClient(gateway, person.token, STATUS_POSTED)
+    try:
+        assert client.next_line()["status"] == 200
+        first_event(own_graph, person, lambda t: multipart_event(client, t), "counted")
+        assert _metric(gateway, "gateway_subscriptions_open", "multipart") == 1
+        assert _metric(gateway, events, "multipart") > before
+    finally:
+        client.close()
+    _none_open(gateway)
