@@ -253,8 +253,11 @@ class Subscriptions:
             await events.aclose()
 
     def _client(self) -> aiohttp.ClientSession:
+        """The session of every upstream WebSocket. Each subscription holds one connection for
+        its whole life, so the pool has no limit: aiohttp's default of 100 made the 101st
+        subscription wait, silently, for one of the first hundred to end."""
         if self._session is None or self._session.closed:
-            self._session = aiohttp.ClientSession()
+            self._session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
         return self._session
 
     async def close(self) -> None:
