@@ -32,6 +32,14 @@ class SubscriptionsConfig:
         default=16,
         help="operations one WebSocket may run at once; the next is refused (close 4429)",
     )
+    max_per_client: int = setting(
+        env="GATEWAY_SUBSCRIPTIONS_MAX_PER_CLIENT",
+        parse=integer(1, 1_000_000),
+        default=200,
+        help="subscriptions one client (its token's subject, else its address) may have open "
+        "at once in one gateway process, over every connection and transport; the next is "
+        "refused with TOO_MANY_SUBSCRIPTIONS",
+    )
     queue_size: int = setting(
         env="GATEWAY_SUBSCRIPTIONS_QUEUE_SIZE",
         parse=integer(1, 100_000),

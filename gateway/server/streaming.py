@@ -21,9 +21,15 @@ from gateway.server.endpoint import Admitted, GraphQLEndpoint
 from gateway.server.responses import error_body
 from gateway.subscriptions import Subscriptions, SubscriptionStream
 
-__all__ = ["RequestErrors", "start_operation"]
+__all__ = ["TOO_MANY_SUBSCRIPTIONS", "RequestErrors", "start_operation", "too_many"]
 
 RequestErrors = list[dict[str, Any]]
+TOO_MANY_SUBSCRIPTIONS = "TOO_MANY_SUBSCRIPTIONS"
+
+
+def too_many(message: str) -> dict[str, Any]:
+    """The error of a subscription over a limit (per connection, per client)."""
+    return {"message": message, "extensions": {"code": TOO_MANY_SUBSCRIPTIONS}}
 
 
 async def start_operation(
@@ -53,9 +59,13 @@ async def start_operation(
     variables = coerce_variables(gateway.supergraph.api_schema, operation.prepared, raw)
     if isinstance(variables, OperationErrors):
         return list(variables.errors)
+    client = admitted.claims.subject or peer or "unknown"
+    if not subscriptions.admits(client):
+        limit = subscriptions.settings.max_per_client
+        return [too_many(f"At most {limit} subscriptions may be open at once for one client.")]
     finish = partial(endpoint.finish, removed=admitted.removed)
     stream = subscriptions.open(
-        gateway, operation, variables, admitted.headers, admitted.labels, finish, transport
+        gateway, operation, variables, admitted.headers, admitted.labels, finish, transport, client
     )
     if follow_session:
         subscriptions.follow(admitted.claims, stream)

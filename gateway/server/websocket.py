@@ -29,7 +29,7 @@ from gateway.runtime import GraphQLRequest
 from gateway.security import Refusal
 from gateway.server.endpoint import GraphQLEndpoint
 from gateway.server.params import RequestProblem, from_json
-from gateway.server.streaming import start_operation
+from gateway.server.streaming import start_operation, too_many
 from gateway.subscriptions import (
     BAD_REQUEST,
     COMPLETE,
@@ -53,8 +53,6 @@ from gateway.subscriptions import (
 )
 
 __all__ = ["WebSocketEndpoint"]
-
-TOO_MANY_SUBSCRIPTIONS = "TOO_MANY_SUBSCRIPTIONS"
 
 
 class _Closed(Exception):
@@ -159,10 +157,7 @@ class _Connection:
             raise _Closed(DUPLICATE_ID, f"Subscriber for {identifier} already exists")
         if len(self._operations) >= self._settings.max_per_connection:
             limit = self._settings.max_per_connection
-            error = {
-                "message": f"At most {limit} operations may run at once on one connection.",
-                "extensions": {"code": TOO_MANY_SUBSCRIPTIONS},
-            }
+            error = too_many(f"At most {limit} operations may run at once on one connection.")
             await self._send({"id": identifier, "type": ERROR, "payload": [error]})
             return
         request = from_json(payload)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import Counter
 from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
 from functools import partial
 from typing import Any, Protocol
@@ -145,6 +146,7 @@ class Subscriptions:
         self._url_for = url_for
         self._session: aiohttp.ClientSession | None = None
         self._live: set[SubscriptionStream] = set()
+        self._per_client: Counter[str] = Counter()
         self.closing = False
         self.sessions = SessionWatch()
         """Ends what a token opened when it expires or is signed out (`sessions.py`)."""
@@ -158,6 +160,10 @@ class Subscriptions:
         """Follow accounts' sign-outs (`revocations.py`), when configured."""
         if self.revocations is not None:
             self.revocations.start()
+
+    def admits(self, client: str) -> bool:
+        """Whether `client` may open one more subscription (`max_per_client`)."""
+        return self._per_client[client] < self.settings.max_per_client
 
     def follow(self, claims: Claims, stream: SubscriptionStream) -> None:
         """End `stream` with an UNAUTHENTICATED error when the token of `claims` expires or is
@@ -174,10 +180,12 @@ class Subscriptions:
         labels: frozenset[str],
         finish: Callable[[dict[str, Any]], dict[str, Any]],
         transport: str,
+        client: str,
     ) -> SubscriptionStream:
         """Start streaming `operation` (validated, authorized, its variables coerced);
         `finish` is applied to every answer (authorization's removed paths); `transport`
-        (websocket, sse, multipart) labels the stream for the observer."""
+        (websocket, sse, multipart) labels the stream for the observer; `client` counts it
+        against that client's limit until it ends (ask `admits` first)."""
         stream = SubscriptionStream(self.settings.queue_size)
         if self.closing:
             stream.put(_closing())
@@ -189,10 +197,17 @@ class Subscriptions:
         self._live.add(stream)
         task = stream.start(pump)
         task.add_done_callback(lambda _: self._live.discard(stream))
+        self._per_client[client] += 1
+        task.add_done_callback(lambda _: self._release(client))
         if observer is not None:
             observer.subscription_opened(transport)
             task.add_done_callback(lambda _: observer.subscription_closed(transport))
         return stream
+
+    def _release(self, client: str) -> None:
+        self._per_client[client] -= 1
+        if self._per_client[client] <= 0:
+            del self._per_client[client]
 
     async def _pump(
         self,
