@@ -219,7 +219,7 @@ def create_app(
     endpoint = GraphQLEndpoint(state, config, page, telemetry, chain)
     endpoint.entity_cache = entity_cache
     subscriptions = Subscriptions(
-        config.subscriptions, config.subgraph_url, config.redis.url, telemetry.metrics
+        config.subscriptions, config.subgraph_url, config.redis.url, telemetry.subscriptions
     )
     health = HealthEndpoints(state)
     routes: list[BaseRoute] = [

@@ -21,7 +21,6 @@ import contextlib
 import logging
 from collections import Counter
 from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
-from functools import partial
 from typing import Any, Protocol
 
 import aiohttp
@@ -36,7 +35,7 @@ from gateway.subscriptions.revocations import RevocationFeed
 from gateway.subscriptions.sessions import SessionWatch
 from gateway.subscriptions.upstream import subscribe_upstream
 
-__all__ = ["StreamObserver", "SubscriptionStream", "Subscriptions"]
+__all__ = ["ObservedStream", "StreamObserver", "SubscriptionStream", "Subscriptions"]
 
 log = logging.getLogger("gateway.subscriptions")
 
@@ -48,14 +47,18 @@ CLOSE_AFTER_COMPLETE_SECONDS = 0.2
 _END = None
 
 
+class ObservedStream(Protocol):
+    """One stream as its observer follows it."""
+
+    def event(self) -> None: ...
+
+    def closed(self) -> None: ...
+
+
 class StreamObserver(Protocol):
-    """What watches the streams (`GatewayMetrics` when metrics are on)."""
+    """What watches the streams (`gateway/telemetry/subscriptions.py`: metrics, a span)."""
 
-    def subscription_opened(self, transport: str) -> None: ...
-
-    def subscription_closed(self, transport: str) -> None: ...
-
-    def subscription_event(self, transport: str) -> None: ...
+    def stream_opened(self, transport: str) -> ObservedStream: ...
 
 
 def _nothing() -> None:
@@ -191,17 +194,16 @@ class Subscriptions:
             stream.put(_closing())
             stream.end()
             return stream
-        observer = self.observer
-        counted = _nothing if observer is None else partial(observer.subscription_event, transport)
+        observed = None if self.observer is None else self.observer.stream_opened(transport)
+        counted = _nothing if observed is None else observed.event
         pump = self._pump(stream, gateway, operation, variables, headers, labels, finish, counted)
         self._live.add(stream)
         task = stream.start(pump)
         task.add_done_callback(lambda _: self._live.discard(stream))
         self._per_client[client] += 1
         task.add_done_callback(lambda _: self._release(client))
-        if observer is not None:
-            observer.subscription_opened(transport)
-            task.add_done_callback(lambda _: observer.subscription_closed(transport))
+        if observed is not None:
+            task.add_done_callback(lambda _: observed.closed())
         return stream
 
     def _release(self, client: str) -> None:
