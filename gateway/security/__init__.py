@@ -16,11 +16,18 @@ as small checks on the gateway's cached, parsed operation (nothing here parses a
 Their settings are sections of the gateway's `Config`, declared in `gateway/config/security.py`.
 """
 
-from gateway.security.authentication import Authenticator, AuthFailure, Claims, bearer_token
+from gateway.security.authentication import (
+    ANONYMOUS,
+    Authenticator,
+    AuthFailure,
+    Claims,
+    bearer_token,
+)
 from gateway.security.authorization import PolicyHook
 from gateway.security.guard import Refusal, SecurityGuard
 
 __all__ = [
+    "ANONYMOUS",
     "AuthFailure",
     "Authenticator",
     "Claims",

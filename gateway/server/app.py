@@ -39,8 +39,14 @@ from gateway.server.contracts import check_contracts, serve_contracts
 from gateway.server.endpoint import GraphQLEndpoint
 from gateway.server.graphiql import ASSET_ROUTE, GraphiQL
 from gateway.server.health import HealthEndpoints
+from gateway.server.multipart_subscriptions import (
+    accepts_multipart_subscription,
+    multipart_subscription_endpoint,
+)
+from gateway.server.negotiation import wants_event_stream
 from gateway.server.reload import SupergraphWatcher
-from gateway.server.sse import EventStreamEndpoint
+from gateway.server.shutdown import complete_streams_on_exit
+from gateway.server.sse import event_stream_endpoint
 from gateway.server.state import ServingState, load_supergraph_file
 from gateway.server.websocket import WebSocketEndpoint
 from gateway.subscriptions import Subscriptions
@@ -60,13 +66,18 @@ def _lifespan(
     telemetry: Telemetry,
     subscriptions: Subscriptions,
     entity_cache: EntityCache | None,
+    serving: bool,
 ) -> Callable[[Starlette], contextlib.AbstractAsyncContextManager[None]]:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await state.start()
+        subscriptions.start()
+        undo = complete_streams_on_exit(subscriptions) if serving else None
         try:
             yield
         finally:
+            if undo is not None:
+                undo()
             await subscriptions.close()
             await state.stop()
             if entity_cache is not None:
@@ -169,7 +180,7 @@ def create_app(
     *,
     supergraph: Supergraph | None = None,
     transport: Transport | None = None,
-    handle_sighup: bool = False,
+    serving: bool = False,
     plugins: Sequence[object] = (),
 ) -> Starlette:
     """Build the gateway app; `supergraph` and `transport` replace the configured ones.
@@ -177,8 +188,10 @@ def create_app(
     `plugins` run after the configured ones (`plugins:`, `--plugin`), in their order; a
     plugin that cannot be loaded or has a hook that is not `async def` is a `ConfigError`.
 
-    A `--supergraph` file is watched while the app runs (`reload.watch`), and with
-    `handle_sighup` (what `gateway serve` asks) SIGHUP reloads it too. Raises `ConfigError`
+    A `--supergraph` file is watched while the app runs (`reload.watch`). With `serving` (what
+    `gateway serve` asks: this process's signals are the app's) SIGHUP reloads it too, and
+    SIGTERM or SIGINT completes every stream before uvicorn closes the connections
+    (`shutdown.py`). Raises `ConfigError`
     when there is nothing to serve and `SupergraphLoadError` when the supergraph file is
     missing or invalid, so start-up fails with a message instead of serving.
     """
@@ -194,7 +207,7 @@ def create_app(
         state.transport = entity_cache.wrap(state.transport)
     contracts = serve_contracts(config, state)  # before the first install: they follow it
     if supergraph is None and config.supergraph is not None:
-        _watch(state, config.supergraph, handle_sighup)  # before reading: no change is missed
+        _watch(state, config.supergraph, serving)  # before reading: no change is missed
         supergraph = load_supergraph_file(config.supergraph)
     if supergraph is not None:
         state.install(supergraph)
@@ -208,7 +221,9 @@ def create_app(
     page = graphiql.page if graphiql is not None else None
     endpoint = GraphQLEndpoint(state, config, page, telemetry, chain)
     endpoint.entity_cache = entity_cache
-    subscriptions = Subscriptions(config.subscriptions, config.subgraph_url)
+    subscriptions = Subscriptions(
+        config.subscriptions, config.subgraph_url, config.redis.url, telemetry.subscriptions
+    )
     health = HealthEndpoints(state)
     routes: list[BaseRoute] = [
         Route(config.server.graphql_path, endpoint.handle, methods=_GRAPHQL_METHODS),
@@ -221,7 +236,13 @@ def create_app(
         routes.append(Route(contract.path, served.handle, methods=_GRAPHQL_METHODS))
     if config.subscriptions.enabled:
         hooked = chain if chain.active else None  # the streaming transports run them too
-        endpoint.event_stream = EventStreamEndpoint(endpoint, subscriptions, hooked).handle
+        endpoint.streamed = (
+            (
+                accepts_multipart_subscription,
+                multipart_subscription_endpoint(endpoint, subscriptions, hooked).handle,
+            ),
+            (wants_event_stream, event_stream_endpoint(endpoint, subscriptions, hooked).handle),
+        )
         websocket = WebSocketEndpoint(endpoint, subscriptions, hooked)
         routes.append(WebSocketRoute(config.server.graphql_path, websocket.handle))
     metrics_routes: list[BaseRoute] = []
@@ -239,14 +260,13 @@ def create_app(
         endpoint=endpoint.handle,
         routes=routes,
         middleware=_middleware(config),
-        lifespan=_lifespan(state, telemetry, subscriptions, entity_cache),
+        lifespan=_lifespan(state, telemetry, subscriptions, entity_cache, serving),
     )
     if metrics_routes:
         app.listen_apart(config.metrics.port, Router(routes=metrics_routes))
     app.state.serving = state
     app.state.contracts = contracts
     app.state.telemetry = telemetry
-    app.state.subscriptions = subscriptions  # `serve.py` completes them before closing sockets
     return app
 
 

@@ -38,15 +38,11 @@ from gateway.documents import Runnable
 from gateway.operation import OperationErrors
 from gateway.plugins import PluginChain
 from gateway.runtime import Gateway, GatewayResult, GraphQLRequest
-from gateway.security import Claims, Refusal, SecurityGuard
+from gateway.security import ANONYMOUS, Claims, Refusal, SecurityGuard
 from gateway.server.answers import cut_off_by_shutdown, refused, status_for
 from gateway.server.batch import answer_batch
 from gateway.server.multipart import accepts_multipart, multipart_response
-from gateway.server.negotiation import (
-    JSON,
-    negotiate,
-    wants_event_stream,
-)
+from gateway.server.negotiation import JSON, negotiate
 from gateway.server.params import BatchPayload, RequestProblem, from_get, from_post, read_body
 from gateway.server.plugged import around, before_execution
 from gateway.server.responses import (
@@ -85,6 +81,8 @@ class Admitted:
     labels: frozenset[str]
     cache_report: CacheReport | None = None
     """The entity cache's lookups for this request (`entity_cache.debug` only)."""
+    claims: Claims = ANONYMOUS
+    """The caller's verified token: a stream ends when it expires or is signed out."""
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -111,9 +109,10 @@ class GraphQLEndpoint:
         self._config = config
         self._graphiql = graphiql
         self._telemetry = telemetry or Telemetry(config)
-        self.event_stream: HtmlPage | None = None
-        """Answers requests that accept `text/event-stream` (`sse.py`), when subscriptions
-        are on; otherwise such a request gets the 406 of an `Accept` nothing can serve."""
+        self.streamed: tuple[tuple[Callable[[str | None], bool], HtmlPage], ...] = ()
+        """(whether `Accept` asks for it, its handler) for each streamed protocol (SSE,
+        multipart subscriptions), when subscriptions are on; otherwise such a request gets
+        the 406 of an `Accept` nothing can serve, or the plain JSON answer."""
         self.entity_cache: EntityCache | None = None
         """Set by the app when `entity_cache.enabled`: each request's subject goes to it."""
         self.max_body_bytes = config.limits.max_body_bytes
@@ -160,11 +159,10 @@ class GraphQLEndpoint:
             )
             return graphql_response(body, 405, JSON, {"allow": "GET, POST"})
         accept = request.headers.get("accept")
-        if self.event_stream is not None and wants_event_stream(accept):
-            forged = self._guard.csrf(request.headers)
-            if forged is not None:
-                return refused(forged, JSON)
-            return await self.event_stream(request)
+        for wanted, stream in self.streamed:
+            if wanted(accept):
+                forged = self._guard.csrf(request.headers)
+                return refused(forged, JSON) if forged is not None else await stream(request)
         choice = negotiate(accept)
         if request.method == "GET" and choice.wants_html and self._graphiql is not None:
             return await self._graphiql(request)
@@ -347,12 +345,12 @@ class GraphQLEndpoint:
             headers=headers,
             labels=gateway.overrides.decide(headers),
             cache_report=report,
+            claims=claims,
         )
 
-    async def authenticate(self, headers: Mapping[str, str], peer: str | None) -> Refusal | None:
-        """Whether these headers' credentials are accepted (a WebSocket's `connection_init`)."""
-        claims = await self._guard.admit(headers, peer)
-        return claims if isinstance(claims, Refusal) else None
+    async def authenticate(self, headers: Mapping[str, str], peer: str | None) -> Claims | Refusal:
+        """These headers' verified claims, or why they are refused (`connection_init`)."""
+        return await self._guard.admit(headers, peer)
 
     def finish(self, body: dict[str, Any], removed: Removed) -> dict[str, Any]:
         """The answer as the client gets it (authorization's removed fields, masked errors)."""

@@ -6,7 +6,8 @@ body read deadlines and a connection cap (`server.header_timeout`, `server.body_
 
 On SIGTERM or Ctrl-C uvicorn stops accepting connections, lets requests in flight finish for up
 to `shutdown_timeout` seconds (those still running then answer 503, see `endpoint.py`), then
-runs the lifespan shutdown that closes the subgraph pool. SIGHUP reloads the supergraph file
+runs the lifespan shutdown that closes the subgraph pool. Before any of that, every open
+subscription is completed, in each worker alike (`shutdown.py`). SIGHUP reloads the supergraph file
 (`reload.py`); with workers, the parent passes it on to each of them.
 Workers are separate processes that each build their own app: they find the same settings
 because every option can be given as an environment variable (the CLI exports its flags), and
@@ -38,7 +39,6 @@ from uvicorn.supervisors import Multiprocess
 from gateway.config import Config, load_config
 from gateway.http_protocol import limited_uvicorn_config
 from gateway.server.app import create_app
-from gateway.subscriptions import Subscriptions
 from gateway.telemetry import multiprocess_folder
 
 __all__ = ["app_from_environment", "configure_logging", "serve", "tune_gc"]
@@ -69,7 +69,7 @@ def app_from_environment() -> Starlette:
     config = load_config()
     configure_logging(config.server.log_level)
     _hold_sighup()
-    app = create_app(config, handle_sighup=True)
+    app = create_app(config, serving=True)
     tune_gc(config)
     return app
 
@@ -102,12 +102,12 @@ def serve(config: Config) -> None:
     configure_logging(config.server.log_level)
     # In the parent too, so a bad supergraph fails here, once.
     _hold_sighup()
-    app = create_app(config, handle_sighup=config.server.workers == 1)
+    app = create_app(config, serving=config.server.workers == 1)
     where = f"http://{config.server.host}:{config.server.port}{config.server.graphql_path}"
     log.info("gateway (%s mode) on %s, %d worker(s)", config.mode, where, config.server.workers)
     if config.server.workers == 1:
         uvicorn_config = _uvicorn_config(config, app)
-        server = _Server(uvicorn_config, app.state.subscriptions)
+        server = uvicorn.Server(uvicorn_config)
         tune_gc(config)
         server.run(sockets=_sockets(config, uvicorn_config))
         return
@@ -127,22 +127,6 @@ def _sockets(config: Config, uvicorn_config: uvicorn.Config) -> list[socket.sock
         apart.port, apart.uds, apart.fd = config.metrics.port, None, None
         sockets.append(apart.bind_socket())
     return sockets
-
-
-class _Server(uvicorn.Server):
-    """uvicorn's server, but live subscriptions are completed before connections close.
-
-    uvicorn closes every WebSocket with 1012 as soon as shutdown starts, giving the app no
-    chance to end its streams; here each client is told `complete` first (up to a second).
-    """
-
-    def __init__(self, config: uvicorn.Config, subscriptions: Subscriptions) -> None:
-        super().__init__(config)
-        self._subscriptions = subscriptions
-
-    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
-        await self._subscriptions.close()
-        await super().shutdown(sockets)
 
 
 class _Workers(Multiprocess):

@@ -8,18 +8,19 @@ operation that never ran (refused, invalid) is a list of request errors instead,
 graphql-transport-ws sends as its `error` message.
 
 Plugins see every operation the HTTP endpoint would have shown them, so none of them can be
-gone round by changing transports: `on_request` (over SSE it already ran, in the HTTP request's
-scope; over WebSocket once per `subscribe`, with the connection's headers, in a scope of its
-own), then `on_operation` and `on_plan` once the operation is admitted. The scope stays entered
-while the operation starts, so a subscription's task, and the subgraph hooks of the fetches that
-complete each event, see it. `on_error` runs on every answer with errors (each event, a
-query's one answer, request errors), a failing hook masking them as `PLUGIN_ERROR`;
+gone round by changing transports: `on_request` (over SSE and multipart it already ran, in the
+HTTP request's scope; over WebSocket once per `subscribe`, with the connection's headers, in a
+scope of its own), then `on_operation` and `on_plan` once the operation is admitted. The scope
+stays entered while the operation starts, so a subscription's task, and the subgraph hooks of
+the fetches that complete each event, see it. `on_error` runs on every answer with errors (each
+event, a query's one answer, request errors), a failing hook masking them as `PLUGIN_ERROR`;
 `on_response` does not run on streamed answers (docs/plugins.md, "Streams").
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from gateway.operation import OperationErrors, coerce_variables
@@ -38,9 +39,15 @@ from gateway.server.plugged import before_execution, refusal_of
 from gateway.server.responses import error_body
 from gateway.subscriptions import Subscriptions, SubscriptionStream
 
-__all__ = ["RequestErrors", "start_operation"]
+__all__ = ["TOO_MANY_SUBSCRIPTIONS", "RequestErrors", "start_operation", "too_many"]
 
 RequestErrors = list[dict[str, Any]]
+TOO_MANY_SUBSCRIPTIONS = "TOO_MANY_SUBSCRIPTIONS"
+
+
+def too_many(message: str) -> dict[str, Any]:
+    """The error of a subscription over a limit (per connection, per client)."""
+    return {"message": message, "extensions": {"code": TOO_MANY_SUBSCRIPTIONS}}
 
 
 async def start_operation(
@@ -50,17 +57,20 @@ async def start_operation(
     headers: Mapping[str, str],
     peer: str | None,
     *,
+    transport: str,
     allow_mutations: bool = True,
+    follow_session: bool = False,
     plugins: PluginChain | None = None,
     path: str = "",
 ) -> SubscriptionStream | RequestErrors:
     """The operation's answers, or the request errors when it cannot run (a mutation where
-    `allow_mutations` is off: an SSE request sent with GET, as over plain HTTP). `plugins` are
-    the ones with request hooks (None: none); `path` is the request's, for their scope."""
-    if plugins is None or current_scope() is not None:  # none, or SSE: in its HTTP scope
-        started = await _start(
-            endpoint, subscriptions, request, headers, peer, allow_mutations, plugins
-        )
+    `allow_mutations` is off: an SSE request sent with GET, as over plain HTTP). With
+    `follow_session` a subscription ends when the caller's token expires or is signed out.
+    `plugins` are the ones with request hooks (None: none); `path` is the request's, for their
+    scope."""
+    how = _How(transport, allow_mutations, follow_session, plugins)
+    if plugins is None or current_scope() is not None:  # none, or SSE/multipart: in HTTP's scope
+        started = await _start(endpoint, subscriptions, request, headers, peer, how)
         return await _errors_hooked(plugins, started)
     scope = RequestScope(method="GET", path=path, headers=headers, client=peer)
     token = enter_scope(scope)
@@ -69,12 +79,20 @@ async def start_operation(
             refused = await plugins.request(IncomingRequest(scope=scope))
             if refused is not None:
                 return await _errors_hooked(plugins, _errors_of(refusal_of(refused)))
-        started = await _start(
-            endpoint, subscriptions, request, headers, peer, allow_mutations, plugins
-        )
+        started = await _start(endpoint, subscriptions, request, headers, peer, how)
         return await _errors_hooked(plugins, started)
     finally:
         leave_scope(token)
+
+
+@dataclass(frozen=True, slots=True)
+class _How:
+    """How the transport asked for the operation to run."""
+
+    transport: str
+    allow_mutations: bool
+    follow_session: bool
+    plugins: PluginChain | None
 
 
 async def _start(
@@ -83,9 +101,9 @@ async def _start(
     request: GraphQLRequest,
     headers: Mapping[str, str],
     peer: str | None,
-    allow_mutations: bool,
-    plugins: PluginChain | None,
+    how: _How,
 ) -> SubscriptionStream | RequestErrors:
+    plugins = how.plugins
     admitted = await endpoint.admit_operation(request, headers, peer)
     if isinstance(admitted, Refusal):
         return _errors_of(admitted)
@@ -99,20 +117,34 @@ async def _start(
         if refused is not None:
             return _errors_of(refused)
     if operation is None or operation.prepared.kind != "subscription":
-        return await _single(endpoint, admitted, subscriptions, allow_mutations, plugins)
+        return await _single(endpoint, admitted, subscriptions, how.allow_mutations, plugins)
     gateway = admitted.gateway
     raw = admitted.request.variables
     variables = coerce_variables(gateway.supergraph.api_schema, operation.prepared, raw)
     if isinstance(variables, OperationErrors):
         return list(variables.errors)
+    client = admitted.claims.subject or peer or "unknown"
+    if not subscriptions.admits(client):
+        limit = subscriptions.settings.max_per_client
+        return [too_many(f"At most {limit} subscriptions may be open at once for one client.")]
     removed = admitted.removed
 
     async def finish(body: dict[str, Any]) -> dict[str, Any]:
         return await _hooked(plugins, endpoint.finish(body, removed))
 
-    return subscriptions.open(
-        gateway, operation, variables, admitted.headers, admitted.labels, finish
+    stream = subscriptions.open(
+        gateway,
+        operation,
+        variables,
+        admitted.headers,
+        admitted.labels,
+        finish,
+        how.transport,
+        client,
     )
+    if how.follow_session:
+        subscriptions.follow(admitted.claims, stream)
+    return stream
 
 
 async def _single(

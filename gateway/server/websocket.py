@@ -3,7 +3,9 @@
 The `graphql-ws` library's protocol (its PROTOCOL.md): the client sends `connection_init`
 within `subscriptions.init_timeout` (else close 4408); its payload's `Authorization` (or
 `authorization`) is the caller's token, else the upgrade request's header, checked like an HTTP
-request's (a refused token closes with 4403, which the library's client does not retry). Then
+request's (a refused token closes with 4403, which the library's client does not retry); when
+that token expires or is signed out (`gateway/subscriptions/sessions.py`) the connection closes
+with 4403 too, whatever it is running. Then
 each `subscribe` runs one operation (`streaming.py`): `next` for each answer, `complete` at the
 end, or `error` for an operation that cannot run. A client's `complete` stops its operation.
 The gateway pings every `subscriptions.keepalive` seconds. At most
@@ -25,9 +27,10 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from gateway.plugins import PluginChain
 from gateway.runtime import GraphQLRequest
+from gateway.security import Refusal
 from gateway.server.endpoint import GraphQLEndpoint
 from gateway.server.params import RequestProblem, from_json
-from gateway.server.streaming import start_operation
+from gateway.server.streaming import start_operation, too_many
 from gateway.subscriptions import (
     BAD_REQUEST,
     COMPLETE,
@@ -45,12 +48,12 @@ from gateway.subscriptions import (
     SUBSCRIBE,
     TOO_MANY_INITS,
     UNAUTHORIZED,
+    SessionEnd,
     Subscriptions,
+    Watched,
 )
 
 __all__ = ["WebSocketEndpoint"]
-
-TOO_MANY_SUBSCRIPTIONS = "TOO_MANY_SUBSCRIPTIONS"
 
 
 class _Closed(Exception):
@@ -102,6 +105,8 @@ class _Connection:
         self._headers: dict[str, str] | None = None
         self._operations: dict[str, asyncio.Task[None]] = {}
         self._sending = asyncio.Lock()
+        self._watched: Watched | None = None
+        self._ending: asyncio.Task[None] | None = None
         client = websocket.client
         self._peer = client.host if client is not None else None
 
@@ -118,6 +123,8 @@ class _Connection:
         except WebSocketDisconnect:
             pass
         finally:
+            if self._watched is not None:
+                self._subscriptions.sessions.release(self._watched)
             tasks = [*self._operations.values(), *([keepalive] if keepalive else [])]
             for task in tasks:
                 task.cancel()
@@ -131,9 +138,10 @@ class _Connection:
         if message.get("type") != CONNECTION_INIT:
             raise _Closed(UNAUTHORIZED, "Unauthorized")
         headers = _headers(self._socket.headers, message.get("payload"))
-        refusal = await self._endpoint.authenticate(headers, self._peer)
-        if refusal is not None:
+        claims = await self._endpoint.authenticate(headers, self._peer)
+        if isinstance(claims, Refusal):
             raise _Closed(FORBIDDEN, "Forbidden")
+        self._watched = self._subscriptions.sessions.watch(claims, self._session_ended)
         self._headers = headers
         await self._send({"type": CONNECTION_ACK})
 
@@ -162,10 +170,7 @@ class _Connection:
             raise _Closed(DUPLICATE_ID, f"Subscriber for {identifier} already exists")
         if len(self._operations) >= self._settings.max_per_connection:
             limit = self._settings.max_per_connection
-            error = {
-                "message": f"At most {limit} operations may run at once on one connection.",
-                "extensions": {"code": TOO_MANY_SUBSCRIPTIONS},
-            }
+            error = too_many(f"At most {limit} operations may run at once on one connection.")
             await self._send({"id": identifier, "type": ERROR, "payload": [error]})
             return
         request = from_json(payload)
@@ -183,6 +188,7 @@ class _Connection:
                 request,
                 self._headers,
                 self._peer,
+                transport="websocket",
                 plugins=self._plugins,
                 path=self._socket.scope["path"],
             )
@@ -204,6 +210,19 @@ class _Connection:
         finally:
             if self._operations.get(identifier) is asyncio.current_task():
                 del self._operations[identifier]
+
+    def _session_ended(self, end: SessionEnd) -> None:
+        """The connection's token expired or was signed out: close with 4403 (the receive
+        loop then sees the disconnect and stops every operation)."""
+        reason = (
+            "Forbidden: the token expired" if end is SessionEnd.EXPIRED else "Forbidden: signed out"
+        )
+        self._ending = asyncio.create_task(self._close(FORBIDDEN, reason))
+
+    async def _close(self, code: int, reason: str) -> None:
+        async with self._sending:  # not in the middle of another frame
+            with contextlib.suppress(Exception):
+                await self._socket.close(code, reason)
 
     async def _keepalive(self) -> None:
         with contextlib.suppress(WebSocketDisconnect, RuntimeError):

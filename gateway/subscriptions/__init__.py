@@ -5,7 +5,8 @@ graphql-transport-ws and run the rest of the plan for every event.
 limits, every live stream for shutdown) and each `SubscriptionStream`; `upstream.py` is the
 client side of graphql-transport-ws towards a subgraph; `events.py` runs the plan per event;
 `protocol.py` names the protocol's messages and close codes, which the server's WebSocket
-endpoint (`gateway/server/websocket.py`) uses too.
+endpoint (`gateway/server/websocket.py`) uses too; `sessions.py` ends what a token opened when it
+expires or is signed out, told of sign-outs by `revocations.py` (accounts' Redis feed).
 """
 
 from gateway.subscriptions.protocol import (
@@ -28,6 +29,7 @@ from gateway.subscriptions.protocol import (
     TOO_MANY_SUBSCRIPTIONS,
     UNAUTHORIZED,
 )
+from gateway.subscriptions.sessions import SessionEnd, Watched
 from gateway.subscriptions.stream import Subscriptions, SubscriptionStream
 from gateway.subscriptions.upstream import SUBGRAPH_SUBSCRIPTION_CLOSED
 
@@ -51,6 +53,8 @@ __all__ = [
     "TOO_MANY_INITS",
     "TOO_MANY_SUBSCRIPTIONS",
     "UNAUTHORIZED",
+    "SessionEnd",
     "SubscriptionStream",
     "Subscriptions",
+    "Watched",
 ]

@@ -19,8 +19,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Mapping
-from typing import Any
+from typing import Any, Protocol
 
 import aiohttp
 
@@ -28,10 +29,13 @@ from gateway.config import SubscriptionsConfig
 from gateway.documents import Planned, Runnable
 from gateway.operation import request_error
 from gateway.runtime import Gateway, GatewayResult
+from gateway.security import Claims
 from gateway.subscriptions.events import EventTransport, subscription_fetch, upstream_request
+from gateway.subscriptions.revocations import RevocationFeed
+from gateway.subscriptions.sessions import SessionWatch
 from gateway.subscriptions.upstream import subscribe_upstream
 
-__all__ = ["SubscriptionStream", "Subscriptions"]
+__all__ = ["ObservedStream", "StreamObserver", "SubscriptionStream", "Subscriptions"]
 
 log = logging.getLogger("gateway.subscriptions")
 
@@ -43,6 +47,24 @@ CLOSE_AFTER_COMPLETE_SECONDS = 0.2
 _END = None
 
 
+class ObservedStream(Protocol):
+    """One stream as its observer follows it."""
+
+    def event(self) -> None: ...
+
+    def closed(self) -> None: ...
+
+
+class StreamObserver(Protocol):
+    """What watches the streams (`gateway/telemetry/subscriptions.py`: metrics, a span)."""
+
+    def stream_opened(self, transport: str) -> ObservedStream: ...
+
+
+def _nothing() -> None:
+    return None
+
+
 class SubscriptionStream:
     """One client subscription: iterate it for the answers; `overflowed` once it gave up."""
 
@@ -51,7 +73,11 @@ class SubscriptionStream:
         self._limit = queue_size
         self._task: asyncio.Task[None] | None = None
         self.overflowed = False
+        self.stopped_with: list[dict[str, Any]] | None = None
+        """The errors the gateway ended this stream with (its token expired or was signed
+        out): the transport sends them after the answers already queued, then ends."""
         self.drained = asyncio.Event()
+        self._on_finish: list[Callable[[], None]] = []
 
     def start(self, pump: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
         """Run the pump that fills this stream."""
@@ -75,6 +101,16 @@ class SubscriptionStream:
         with contextlib.suppress(asyncio.QueueFull):
             self._queue.put_nowait(_END)
 
+    def stop(self, errors: list[dict[str, Any]]) -> None:
+        """End the stream because of `errors` (see `stopped_with`)."""
+        if self.stopped_with is None:
+            self.stopped_with = errors
+            self.end()
+
+    def on_finish(self, callback: Callable[[], None]) -> None:
+        """Call `callback` once the client is done with this stream."""
+        self._on_finish.append(callback)
+
     async def next(self) -> dict[str, Any] | None:
         """The next answer, or None once the stream is over (safe to cancel: a caller may
         wait under `asyncio.timeout` and send a keep-alive)."""
@@ -87,6 +123,9 @@ class SubscriptionStream:
     async def finish(self) -> None:
         """The client is done with this stream (told `complete`, or gone): stop the pump."""
         self.drained.set()
+        callbacks, self._on_finish = self._on_finish, []
+        for callback in callbacks:
+            callback()
         task, self._task = self._task, None
         if task is not None and task is not asyncio.current_task():
             task.cancel()
@@ -97,12 +136,43 @@ class SubscriptionStream:
 class Subscriptions:
     """The app's subscriptions (see the module docstring)."""
 
-    def __init__(self, settings: SubscriptionsConfig, url_for: UrlFor) -> None:
+    def __init__(
+        self,
+        settings: SubscriptionsConfig,
+        url_for: UrlFor,
+        redis_url: str | None = None,
+        observer: StreamObserver | None = None,
+    ) -> None:
         self.settings = settings
+        self.observer = observer
+        """Told of each stream opened and closed and each event (the gateway's metrics)."""
         self._url_for = url_for
         self._session: aiohttp.ClientSession | None = None
         self._live: set[SubscriptionStream] = set()
+        self._per_client: Counter[str] = Counter()
         self.closing = False
+        self.sessions = SessionWatch()
+        """Ends what a token opened when it expires or is signed out (`sessions.py`)."""
+        self.revocations = (
+            RevocationFeed(redis_url, self.sessions.revoked)
+            if redis_url is not None and settings.follow_revocations
+            else None
+        )
+
+    def start(self) -> None:
+        """Follow accounts' sign-outs (`revocations.py`), when configured."""
+        if self.revocations is not None:
+            self.revocations.start()
+
+    def admits(self, client: str) -> bool:
+        """Whether `client` may open one more subscription (`max_per_client`)."""
+        return self._per_client[client] < self.settings.max_per_client
+
+    def follow(self, claims: Claims, stream: SubscriptionStream) -> None:
+        """End `stream` with an UNAUTHENTICATED error when the token of `claims` expires or is
+        signed out (an HTTP stream; a WebSocket watches its connection's token instead)."""
+        watched = self.sessions.watch(claims, lambda end: stream.stop([end.error()]))
+        stream.on_finish(lambda: self.sessions.release(watched))
 
     def open(
         self,
@@ -112,19 +182,34 @@ class Subscriptions:
         headers: Mapping[str, str],
         labels: frozenset[str],
         finish: Callable[[dict[str, Any]], Awaitable[dict[str, Any]]],
+        transport: str,
+        client: str,
     ) -> SubscriptionStream:
         """Start streaming `operation` (validated, authorized, its variables coerced);
         `finish` is applied to every answer (authorization's removed paths, plugins'
-        `on_error`)."""
+        `on_error`); `transport` (websocket, sse, multipart) labels the stream for the observer;
+        `client` counts it against that client's limit until it ends (ask `admits` first)."""
         stream = SubscriptionStream(self.settings.queue_size)
         if self.closing:
             stream.put(_closing())
             stream.end()
             return stream
-        pump = self._pump(stream, gateway, operation, variables, headers, labels, finish)
+        observed = None if self.observer is None else self.observer.stream_opened(transport)
+        counted = _nothing if observed is None else observed.event
+        pump = self._pump(stream, gateway, operation, variables, headers, labels, finish, counted)
         self._live.add(stream)
-        stream.start(pump).add_done_callback(lambda _: self._live.discard(stream))
+        task = stream.start(pump)
+        task.add_done_callback(lambda _: self._live.discard(stream))
+        self._per_client[client] += 1
+        task.add_done_callback(lambda _: self._release(client))
+        if observed is not None:
+            task.add_done_callback(lambda _: observed.closed())
         return stream
+
+    def _release(self, client: str) -> None:
+        self._per_client[client] -= 1
+        if self._per_client[client] <= 0:
+            del self._per_client[client]
 
     async def _pump(
         self,
@@ -135,6 +220,7 @@ class Subscriptions:
         headers: Mapping[str, str],
         labels: frozenset[str],
         finish: Callable[[dict[str, Any]], Awaitable[dict[str, Any]]],
+        counted: Callable[[], None],
     ) -> None:
         try:
             planned = gateway.planned(operation, labels)
@@ -144,6 +230,7 @@ class Subscriptions:
             async for body in self._events(gateway, operation, planned, variables, headers):
                 if not stream.put(await finish(body)):
                     return
+                counted()
         except Exception:  # a bug in the pipeline: log it, end the stream with a plain error
             log.exception("unexpected failure while streaming a subscription")
             message = "The gateway failed to run this subscription."
@@ -183,8 +270,11 @@ class Subscriptions:
             await events.aclose()
 
     def _client(self) -> aiohttp.ClientSession:
+        """The session of every upstream WebSocket. Each subscription holds one connection for
+        its whole life, so the pool has no limit: aiohttp's default of 100 made the 101st
+        subscription wait, silently, for one of the first hundred to end."""
         if self._session is None or self._session.closed:
-            self._session = aiohttp.ClientSession()
+            self._session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
         return self._session
 
     async def close(self) -> None:
@@ -206,6 +296,8 @@ class Subscriptions:
             await asyncio.sleep(CLOSE_AFTER_COMPLETE_SECONDS)
         if self._session is not None:
             await self._session.close()
+        if self.revocations is not None:
+            await self.revocations.close()
 
 
 def _closing() -> dict[str, Any]:

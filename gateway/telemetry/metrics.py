@@ -1,4 +1,5 @@
-"""Prometheus metrics of one gateway: requests, subgraph fetches, caches, and the scrape endpoint.
+"""Prometheus metrics of one gateway: requests, subgraph fetches, caches, subscriptions, and the
+scrape endpoint.
 
 Every metric sits in the gateway's own `CollectorRegistry` (several gateways may share a
 process). Labelled children are looked up once and kept (`_Children`): prometheus-client's
@@ -47,7 +48,7 @@ BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.
 """Seconds: a cached query through the gateway takes a few milliseconds, a timeout seconds."""
 OTHER = "other"
 
-M = TypeVar("M", Counter, Histogram)
+M = TypeVar("M", Counter, Histogram, Gauge)
 
 
 class _Children(Generic[M]):
@@ -160,6 +161,24 @@ class GatewayMetrics:
                 registry=registry,
             )
         )
+        self._subscriptions_open = _Children(
+            Gauge(
+                "gateway_subscriptions_open",
+                "Subscriptions streaming now, by transport (websocket, sse, multipart)",
+                ("transport",),
+                registry=registry,
+                multiprocess_mode="livesum",
+            )
+        )
+        self._subscription_events = _Children(
+            Counter(
+                "gateway_subscription_events",
+                "Subscription events sent towards clients (each run through its plan), by "
+                "transport",
+                ("transport",),
+                registry=registry,
+            )
+        )
         self._names: set[str] = set()
         self._serving: _ServingCollector | None = None
         self._max_names = operation_names
@@ -204,6 +223,15 @@ class GatewayMetrics:
             self._entity_cache(subgraph, type_name, "hit").inc(hits)
         if misses:
             self._entity_cache(subgraph, type_name, "miss").inc(misses)
+
+    def subscription_opened(self, transport: str) -> None:
+        self._subscriptions_open(transport).inc()
+
+    def subscription_closed(self, transport: str) -> None:
+        self._subscriptions_open(transport).dec()
+
+    def subscription_event(self, transport: str) -> None:
+        self._subscription_events(transport).inc()
 
     def watch_serving(self, serving: Callable[[], ServingFacts]) -> None:
         """Report what `serving` says at each scrape: the supergraph served (its hash), its

@@ -39,6 +39,7 @@ from gateway.telemetry.record import (
     enter_record,
     leave_record,
 )
+from gateway.telemetry.subscriptions import SubscriptionTelemetry
 from gateway.telemetry.tracing import (
     incoming_context,
     trace_id_of_header,
@@ -78,6 +79,12 @@ class Telemetry:
         )
         self.observer = Observer(self.tracer, self.metrics) if self.active else None
         """What the HTTP transport reports each subgraph request to (None: nothing on)."""
+        self.subscriptions = (
+            SubscriptionTelemetry(self.tracer, self.metrics)
+            if self.tracer is not None or self.metrics is not None
+            else None
+        )
+        """What the subscriptions report each stream to (None: neither traces nor metrics)."""
 
     def shutdown(self) -> None:
         """Send the spans still buffered (the server is stopping)."""

@@ -142,9 +142,14 @@ class SigningKey:
 
     @classmethod
     def load(cls, stack: Stack, jti: str | None = None) -> SigningKey:
+        return cls.from_database(stack.mongodb_uri, stack.db_prefix, jti)
+
+    @classmethod
+    def from_database(cls, mongodb_uri: str, db_prefix: str, jti: str | None = None) -> SigningKey:
+        """The key accounts keeps in its database (`db_prefix`_accounts)."""
         client: MongoClient[dict[str, Any]]
-        with MongoClient(stack.mongodb_uri) as client:
-            doc = client[f"{stack.db_prefix}_accounts"].signing_keys.find_one()
+        with MongoClient(mongodb_uri) as client:
+            doc = client[f"{db_prefix}_accounts"].signing_keys.find_one()
         assert doc is not None, "accounts has not created its signing key"
         private = serialization.load_pem_private_key(doc["privatePem"].encode(), password=None)
         assert isinstance(private, Ed25519PrivateKey)

@@ -1,7 +1,8 @@
-"""Test support for subscriptions: the `graphql-ws` library's client, and posting Statuses
-until an open subscription hears one (the SSE reader is `devstack/event_stream.py`).
+"""Test support for subscriptions: the `graphql-ws` library's client, `meros` reading Apollo's
+multipart subscriptions, and posting Statuses until an open subscription hears one (the SSE
+reader is `devstack/event_stream.py`).
 
-The client runs beside the test in a Node process and hands what it hears to a queue, so a
+Each client runs beside the test in a Node process and hands what it hears to a queue, so a
 test can post a Status while a subscription is open and then wait for its event.
 """
 
@@ -22,6 +23,7 @@ from tests.subgraphs.whatsapp.platform_world import Graph, Person
 
 ROOT = Path(__file__).resolve().parents[3]
 CLIENT_SCRIPT = Path(__file__).with_name("graphql_ws_client.mjs")
+MULTIPART_SCRIPT = Path(__file__).with_name("multipart_client.mjs")
 NODE_MODULE_DIRS = (
     ROOT / ".cache" / "npm" / "node_modules",
     ROOT / ".cache" / "bench-npm" / "node_modules",
@@ -31,9 +33,11 @@ WAIT = 15.0
 __all__ = [
     "POST",
     "STATUS_POSTED",
+    "MultipartClient",
     "WsClient",
     "first_event",
     "graphql_ws_modules",
+    "multipart_event",
     "post_status",
 ]
 
@@ -43,26 +47,32 @@ STATUS_POSTED = (
 POST = "mutation($t: String!) { postStatus(text: $t, crossPost: false) { status { id } } }"
 
 
-def graphql_ws_modules() -> Path | None:
-    """The node_modules that hold `graphql-ws` and `ws` (tools/npm/package.json lists both)."""
+def node_modules(*packages: str) -> Path | None:
+    """The node_modules that hold `packages` (tools/npm/package.json lists them)."""
     for folder in NODE_MODULE_DIRS:
-        if (folder / "graphql-ws").is_dir() and (folder / "ws").is_dir():
+        if all((folder / package).is_dir() for package in packages):
             return folder
     return None
 
 
-class WsClient:
-    """One subscription through the `graphql-ws` client, in a Node process of its own."""
+def graphql_ws_modules() -> Path | None:
+    """The node_modules that hold `graphql-ws` and `ws`."""
+    return node_modules("graphql-ws", "ws")
 
-    def __init__(self, url: str, token: str | None, query: str) -> None:
-        modules = graphql_ws_modules()
+
+class _NodeClient:
+    """One subscription through a Node client script that prints JSON lines."""
+
+    def __init__(
+        self, script: Path, packages: tuple[str, ...], modules_variable: str, *args: str
+    ) -> None:
+        modules = node_modules(*packages)
         if modules is None:
-            pytest.skip("graphql-ws and ws are not installed (make npm-tools)")
-        ws_url = url.replace("http://", "ws://", 1)
+            pytest.skip(f"{', '.join(packages)} not installed (make npm-tools)")
         self._process = subprocess.Popen(
-            ["node", str(CLIENT_SCRIPT), ws_url, token or "", query],
+            ["node", str(script), *args],
             stdout=subprocess.PIPE,
-            env={**os.environ, "GRAPHQL_WS_MODULES": str(modules)},
+            env={**os.environ, modules_variable: str(modules)},
             text=True,
         )
         self._lines: queue.Queue[dict[str, Any]] = queue.Queue()
@@ -78,7 +88,7 @@ class WsClient:
         try:
             return self._lines.get(timeout=timeout)
         except queue.Empty:
-            raise AssertionError(f"the graphql-ws client heard nothing in {timeout} s") from None
+            raise AssertionError(f"the client heard nothing in {timeout} s") from None
 
     def try_line(self, timeout: float) -> dict[str, Any] | None:
         try:
@@ -90,6 +100,31 @@ class WsClient:
         if self._process.poll() is None:
             self._process.terminate()
         self._process.wait(timeout=WAIT)
+
+
+class WsClient(_NodeClient):
+    """One subscription through the `graphql-ws` library's client."""
+
+    def __init__(self, url: str, token: str | None, query: str) -> None:
+        ws_url = url.replace("http://", "ws://", 1)
+        modules = ("graphql-ws", "ws")
+        super().__init__(CLIENT_SCRIPT, modules, "GRAPHQL_WS_MODULES", ws_url, token or "", query)
+
+
+class MultipartClient(_NodeClient):
+    """One multipart HTTP subscription (Apollo's protocol) read by `meros`."""
+
+    def __init__(self, url: str, token: str | None, query: str) -> None:
+        super().__init__(MULTIPART_SCRIPT, ("meros",), "MEROS_MODULES", url, token or "", query)
+
+
+def multipart_event(client: MultipartClient, timeout: float) -> dict[str, Any] | None:
+    """The next part that is not a heartbeat (`{}`), or None after `timeout` seconds of
+    heartbeats."""
+    line = client.try_line(timeout)
+    while line is not None and line.get("body") == {}:
+        line = client.try_line(timeout)
+    return line
 
 
 def post_status(graph: Graph, person: Person, text: str) -> str:

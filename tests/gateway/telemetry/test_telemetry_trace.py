@@ -9,6 +9,8 @@ Prometheus text, and the JSON access log without the token, password or email se
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import secrets
 import sys
 import uuid
@@ -25,6 +27,7 @@ from devstack.database import drop_prefixed, new_prefix
 from devstack.graphql_client import post_graphql
 from devstack.processes import Service, free_port, start_service
 from devstack.stack import JWKS_PATH, JWKS_URL_ENV, ROOT, start_gateway, subgraph_env
+from tests.gateway.subscriptions.protocol_client import connected
 from tests.gateway.telemetry.otlp_receiver import OtlpReceiver, ReceivedSpan
 
 pytestmark = pytest.mark.integration
@@ -33,6 +36,10 @@ SIGN_UP = """mutation SignUp($input: SignUpInput!) {
   signUp(input: $input) { token person { displayName } }
 }"""
 ME = "query Me { me { displayName } }"
+TOGGLE = (
+    "mutation { off: setLinkingEnabled(enabled: false) { enabled }"
+    " on: setLinkingEnabled(enabled: true) { enabled } }"
+)
 SERVER, CLIENT = 2, 3  # OTLP span kinds
 
 
@@ -286,3 +293,30 @@ def test_access_log_has_one_json_line_per_request_and_no_secret(traced: Traced) 
 
 def _requests(spans: list[ReceivedSpan]) -> list[ReceivedSpan]:
     return [s for s in spans if s.service == "gateway" and s.kind == SERVER]
+
+
+def test_a_subscription_has_a_span_of_its_own(traced: Traced) -> None:
+    url = f"{traced.gateway.url}/graphql"
+
+    async def run() -> None:
+        async with connected(url, traced.token) as client:
+            await client.subscribe("links", "subscription { linksChanged { change } }")
+            for _ in range(15):  # it listens a moment after `subscribe`: toggle until heard
+                await asyncio.to_thread(post_graphql, url, TOGGLE, token=traced.token)
+                with contextlib.suppress(TimeoutError):
+                    assert (await client.receive(1.0))["type"] == "next"
+                    break
+            else:
+                raise AssertionError("no linksChanged event arrived")
+            await client.send({"id": "links", "type": "complete"})
+
+    asyncio.run(run())
+
+    def ended(spans: list[ReceivedSpan]) -> bool:
+        return any(s.name == "graphql.subscription" for s in spans)
+
+    span = _one(traced.receiver.wait_for(ended), name="graphql.subscription")
+    assert span.service == "gateway"
+    assert span.kind == SERVER
+    assert span.attributes["gateway.subscription.transport"] == "websocket"
+    assert span.attributes["gateway.subscription.events"] >= 1
