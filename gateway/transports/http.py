@@ -119,10 +119,17 @@ class HttpTransport:
             self._pool = None
 
     async def fetch(self, service_name: str, request: SubgraphRequest) -> SubgraphResult:
-        """Send `request`, sharing it with an identical in-flight query when allowed."""
-        if request.variables and files_in(request.variables):
-            return _decode(service_name, await self._upload(service_name, request))
-        body = orjson.dumps(request.body())
+        """Send `request`, sharing it with an identical in-flight query when allowed.
+
+        A request carrying files cannot be JSON (a `FileUpload` is not serialisable on
+        purpose), so only a request that fails to serialise is searched for files: the search
+        walks every variable, entity representations included, and most requests have none."""
+        try:
+            body = orjson.dumps(request.body())
+        except orjson.JSONEncodeError:
+            if request.variables and files_in(request.variables):
+                return _decode(service_name, await self._upload(service_name, request))
+            raise
         # Every send runs in a task of its own: deadlines are kept per task, and the executor
         # starts Parallel children eagerly, so several fetches may begin in the caller's task.
         if request.is_mutation:
