@@ -10,13 +10,11 @@ dependency outage is a 503 with `Retry-After` (see `whole_outage`), so clients r
 of treating it as their fault; one that is nothing but RATE_LIMITED (a subgraph's own limit,
 e.g. accounts' sign-in throttle) is a 429 with `Retry-After`.
 
-The document pipeline, in order: the persisted-query id or hash is resolved, the caller is
-admitted (authentication, rate limit), the gateway's cached `Document` is looked up or parsed
-(size and token limits), the guard checks its facts (introspection, shape limits), the gateway
-validates it, the guard checks its cost and filters it for the caller, the per-address limit
-on chosen root fields (sign-in) is counted, and the gateway runs the operation it is handed,
-with the client's address in `X-Forwarded-For` when `rate_limit.forward_client_address` is on.
-Each document is parsed and validated once per gateway.
+The document pipeline (`_admit`, for HTTP and the streaming transports alike): resolve the
+persisted-query id or hash; admit the caller (authentication, rate limit); look up or parse the
+gateway's cached `Document` (size and token limits); check its facts (introspection, shape
+limits); validate; check its cost and filter it for the caller; count the per-address limit on
+chosen root fields (sign-in). Each document is parsed and validated once per gateway.
 """
 
 from __future__ import annotations
