@@ -267,3 +267,39 @@ def test_the_subscription_tab_streams_each_posted_status(
     page.screenshot(path=str(output_dir / "subscription-event.png"))
     assert log.blocked == []
     assert log.page_errors == []
+
+
+@pytest.mark.timeout(600)
+def test_cross_posts_settle_on_screen_while_another_tab_posts(
+    accounts_center_gateway: Service, laptop_page: tuple[Page, PageLog], output_dir: Path
+) -> None:
+    """Issue 17's Show, as a newcomer tries it: the CrossPostSettled tab streams in one
+    browser tab while PostStatus runs in another, and each platform's DONE arrives on screen."""
+    watcher, log = laptop_page
+    url = f"http://127.0.0.1:{accounts_center_gateway.port}/graphql"
+    poster = watcher.context.new_page()
+    for page in (watcher, poster):  # each browser tab keeps its own session (sessionStorage)
+        page.goto(url)
+        expect(page.locator(".graphiql-container")).to_be_visible(timeout=20_000)
+        open_tab(page, "SignIn")
+        run(page, "SignIn")
+        expect(page.locator(BADGE)).to_contain_text("Signed in as")
+    open_tab(watcher, "CrossPostSettled")
+    sent = run(watcher, "CrossPostSettled")
+    assert sent.all_headers().get("accept") == "text/event-stream"
+    watcher.wait_for_timeout(1_000)  # the gateway subscribes at WhatsApp a moment after
+    open_tab(poster, "PostStatus")
+    run(poster, "PostStatus")
+    posted = answer(poster, "sharedTo")
+    assert "errors" not in posted, posted
+    status_id = posted["data"]["postStatus"]["status"]["id"]
+    event = answer(watcher, '"DONE"')
+    assert "errors" not in event, event
+    settled = event["data"]["crossPostSettled"]
+    assert settled["status"]["id"] == status_id
+    assert settled["crossPost"]["platform"] in {"FACEBOOK", "INSTAGRAM"}
+    assert settled["crossPost"]["story"]["caption"]  # from Facebook or Instagram, per event
+    watcher.bring_to_front()
+    watcher.screenshot(path=str(output_dir / "cross-post-settled.png"))
+    assert log.blocked == []
+    assert log.page_errors == []
