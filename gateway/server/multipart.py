@@ -16,6 +16,8 @@ from typing import Any
 import orjson
 from starlette.responses import StreamingResponse
 
+from gateway.server.negotiation import multipart_mixed_params
+
 __all__ = ["MULTIPART_MIXED", "MultipartResponse", "accepts_multipart", "multipart_response"]
 
 log = logging.getLogger(__name__)
@@ -28,23 +30,8 @@ _END = b"\r\n-----\r\n"
 
 def accepts_multipart(accept: str | None) -> bool:
     """Whether `Accept` names `multipart/mixed` (q above 0) with no `deferSpec` or ours."""
-    for entry in (accept or "").split(","):
-        media, *params = (piece.strip() for piece in entry.split(";"))
-        if media.lower() != "multipart/mixed":
-            continue
-        values = {}
-        for param in params:
-            name, _, value = param.partition("=")
-            values[name.strip().lower()] = value.strip().strip('"')
-        if values.get("deferspec", "20220824") != "20220824":
-            continue
-        try:
-            quality = float(values.get("q", "1"))
-        except ValueError:
-            quality = 0.0
-        if quality > 0:
-            return True
-    return False
+    params = multipart_mixed_params(accept)
+    return any(p.get("deferspec", "20220824") == "20220824" for p in params)
 
 
 class MultipartResponse(StreamingResponse):

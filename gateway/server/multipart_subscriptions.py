@@ -25,6 +25,7 @@ import orjson
 
 from gateway.plugins import PluginChain
 from gateway.server.endpoint import GraphQLEndpoint
+from gateway.server.negotiation import multipart_mixed_params
 from gateway.server.streamed_http import Framing, StreamedEndpoint
 from gateway.server.streaming import RequestErrors
 from gateway.subscriptions import Subscriptions
@@ -43,23 +44,7 @@ _END = b"--\r\n"
 
 def accepts_multipart_subscription(accept: str | None) -> bool:
     """Whether `Accept` names `multipart/mixed` with `subscriptionSpec=1.0` (q above 0)."""
-    for entry in (accept or "").split(","):
-        media, *params = (piece.strip() for piece in entry.split(";"))
-        if media.lower() != "multipart/mixed":
-            continue
-        values: dict[str, str] = {}
-        for param in params:
-            name, _, value = param.partition("=")
-            values[name.strip().lower()] = value.strip().strip('"')
-        if values.get("subscriptionspec") != "1.0":
-            continue
-        try:
-            quality = float(values.get("q", "1"))
-        except ValueError:
-            quality = 0.0
-        if quality > 0:
-            return True
-    return False
+    return any(p.get("subscriptionspec") == "1.0" for p in multipart_mixed_params(accept))
 
 
 def _part(message: dict[str, Any]) -> bytes:

@@ -105,3 +105,25 @@ def negotiate(accept: str | None) -> Choice:
 def wants_event_stream(accept: str | None) -> bool:
     """Whether the client asks for Server-Sent Events (graphql-sse clients name the type)."""
     return any(r.media == EVENT_STREAM and r.quality > 0 for r in parse_accept(accept))
+
+
+def multipart_mixed_params(accept: str | None) -> list[dict[str, str]]:
+    """The parameters (lower-cased names, unquoted values) of each `multipart/mixed` range of
+    `Accept` with a quality above 0: what `@defer` and multipart subscriptions each look for
+    (`deferSpec`, `subscriptionSpec`)."""
+    found: list[dict[str, str]] = []
+    for entry in (accept or "").split(","):
+        media, *params = (piece.strip() for piece in entry.split(";"))
+        if media.lower() != "multipart/mixed":
+            continue
+        values: dict[str, str] = {}
+        for param in params:
+            name, _, value = param.partition("=")
+            values[name.strip().lower()] = value.strip().strip('"')
+        try:
+            quality = float(values.get("q", "1"))
+        except ValueError:
+            quality = 0.0
+        if quality > 0:
+            found.append(values)
+    return found

@@ -1,10 +1,10 @@
 """The gateway's end of accounts' revocation feed: a sign-out ends the streams its token opened.
 
 Accounts pushes each sign-out over Redis pub/sub before it records it (the subgraphs' side is
-`subgraphs/common/revocations.py`; the gateway may not import it, so the wire names are
-repeated here and a test holds the two equal). The publisher waits until every receiver has
-counted an acknowledgement, so the gateway, once subscribed, acknowledges each message too:
-otherwise every sign-out would wait out the publisher's two-second fallback.
+`subgraphs/common/revocations.py`; the wire both read is `gateway/revocation_wire.py`). The
+publisher waits until every receiver has counted an acknowledgement, so the gateway, once
+subscribed, acknowledges each message too: otherwise every sign-out would wait out the
+publisher's two-second fallback.
 
 Only open streams need this (each request is checked by the subgraphs anyway), so the gateway
 keeps none of the subgraphs' trust rule: when Redis is unreachable it retries with a backoff,
@@ -23,19 +23,15 @@ from collections.abc import Callable
 from typing import Any, Final
 
 from redis.asyncio import Redis
-from redis.asyncio.client import PubSub
 from redis.exceptions import RedisError
 
+from gateway.revocation_wire import ACKS_PREFIX, CHANNEL, REVOKED_SET, confirmed, retry_delay
 from gateway.stores import redis_client
 
-__all__ = ["ACKS_PREFIX", "CHANNEL", "REVOKED_SET", "RevocationFeed"]
+__all__ = ["RevocationFeed"]
 
 log = logging.getLogger("gateway.subscriptions")
 
-CHANNEL: Final = "accounts-center:revocations"
-REVOKED_SET: Final = "accounts-center:revoked"
-ACKS_PREFIX: Final = "accounts-center:revocation-acks:"
-RETRY_SECONDS: Final = (0.1, 0.5, 1.0, 2.0, 5.0)
 CONFIRM_SECONDS: Final = 2.0
 _POLL_SECONDS: Final = 1.0
 
@@ -68,7 +64,7 @@ class RevocationFeed:
                 await self._listen()
             except (RedisError, OSError) as error:
                 self.listening.clear()
-                delay = RETRY_SECONDS[min(failures, len(RETRY_SECONDS) - 1)]
+                delay = retry_delay(failures)
                 failures += 1
                 log.warning("revocation feed lost (%s); retrying in %.1fs", error, delay)
                 await asyncio.sleep(delay)
@@ -78,7 +74,7 @@ class RevocationFeed:
         pubsub = client.pubsub()
         try:
             await pubsub.subscribe(CHANNEL)
-            await _confirmed(pubsub)
+            await confirmed(pubsub, CONFIRM_SECONDS, _POLL_SECONDS)
             revoked = await client.zrangebyscore(REVOKED_SET, time.time(), "+inf")
             for jti in revoked:
                 self._revoked(str(jti))
@@ -95,13 +91,3 @@ class RevocationFeed:
         jti = str(message["data"]).partition(" ")[0]
         self._revoked(jti)
         await client.incr(ACKS_PREFIX + jti)
-
-
-async def _confirmed(pubsub: PubSub) -> None:
-    """Wait until Redis confirms the subscription: loading before that could miss a sign-out."""
-    deadline = time.monotonic() + CONFIRM_SECONDS
-    while time.monotonic() < deadline:
-        message = await pubsub.get_message(timeout=_POLL_SECONDS)
-        if message is not None and message.get("type") == "subscribe":
-            return
-    raise RedisError("the subscription was not confirmed")

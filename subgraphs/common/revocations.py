@@ -36,28 +36,18 @@ from collections import deque
 from typing import Any, cast
 
 import redis.asyncio as aioredis
-from redis.asyncio.client import PubSub
 from redis.exceptions import RedisError
 
+from gateway.revocation_wire import ACKS_PREFIX, CHANNEL, REVOKED_SET, confirmed, retry_delay
 from subgraphs.common.auth import RevocationCheck
 from subgraphs.common.errors import AppError, ErrorCode
 
-__all__ = [
-    "ACKS_PREFIX",
-    "CHANNEL",
-    "REVOKED_SET",
-    "PushedRevocations",
-    "RevocationPublisher",
-]
+__all__ = ["PushedRevocations", "RevocationPublisher"]
 
 log = logging.getLogger(__name__)
 
-CHANNEL = "accounts-center:revocations"
-REVOKED_SET = "accounts-center:revoked"
-ACKS_PREFIX = "accounts-center:revocation-acks:"
 PING_SECONDS = 0.5
 TRUST_SECONDS = 2.0
-RETRY_SECONDS = (0.1, 0.5, 1.0, 2.0)
 ACK_TTL_SECONDS = 60
 PRUNE_EVERY = 1024
 
@@ -105,7 +95,7 @@ class PushedRevocations:
                 await self._listen()
             except (RedisError, OSError) as error:
                 self._trusted_until = float("-inf")
-                delay = RETRY_SECONDS[min(failures, len(RETRY_SECONDS) - 1)]
+                delay = retry_delay(failures)
                 failures += 1
                 log.warning("revocation feed lost (%s); retrying in %.1fs", error, delay)
                 await asyncio.sleep(delay)
@@ -116,7 +106,7 @@ class PushedRevocations:
         pubsub = self._redis.pubsub()
         try:
             await pubsub.subscribe(CHANNEL)
-            await _confirmed(pubsub)
+            await confirmed(pubsub, TRUST_SECONDS, PING_SECONDS)
             await self._load()
             self._pings.clear()
             next_ping = 0.0
@@ -192,16 +182,6 @@ class RevocationPublisher:
             pause = min(pause * 2, 0.05)
         if receivers > 0:
             await asyncio.sleep(max(0.0, deadline - time.monotonic()))
-
-
-async def _confirmed(pubsub: PubSub) -> None:
-    """Wait until Redis confirms the subscription: loading before that could miss a revocation."""
-    deadline = time.monotonic() + TRUST_SECONDS
-    while time.monotonic() < deadline:
-        message = await pubsub.get_message(timeout=PING_SECONDS)
-        if message is not None and message.get("type") == "subscribe":
-            return
-    raise RedisError("the subscription was not confirmed")
 
 
 def _text(value: bytes | str) -> str:

@@ -25,8 +25,7 @@ from devstack.event_stream import EventStream
 from devstack.processes import free_port
 from devstack.redis_server import RedisServer
 from devstack.stack import gateway_env, start_gateway
-from gateway.subscriptions import revocations as gateway_feed
-from subgraphs.common import revocations as accounts_feed
+from gateway import revocation_wire as wire
 from tests.gateway.security.security_support import SigningKey
 from tests.gateway.subscriptions.subscription_support import (
     ROOT,
@@ -100,12 +99,6 @@ def _closed(client: WsClient) -> dict[str, Any]:
     raise AssertionError("the graphql-ws client was not closed")
 
 
-def test_the_feed_speaks_accounts_wire_names() -> None:
-    assert gateway_feed.CHANNEL == accounts_feed.CHANNEL
-    assert gateway_feed.REVOKED_SET == accounts_feed.REVOKED_SET
-    assert gateway_feed.ACKS_PREFIX == accounts_feed.ACKS_PREFIX
-
-
 def test_sign_out_closes_the_websocket_with_4403_and_the_gateway_acknowledges(
     stack: Stack,
 ) -> None:
@@ -122,8 +115,8 @@ def test_sign_out_closes_the_websocket_with_4403_and_the_gateway_acknowledges(
         client.close()
     jti = jwt.decode(person.token, options={"verify_signature": False})["jti"]
     with redis.Redis.from_url(stack.redis_url) as store:
-        receivers = dict(store.pubsub_numsub(accounts_feed.CHANNEL))[accounts_feed.CHANNEL.encode()]
-        acknowledged = int(store.get(accounts_feed.ACKS_PREFIX + jti) or 0)
+        receivers = dict(store.pubsub_numsub(wire.CHANNEL))[wire.CHANNEL.encode()]
+        acknowledged = int(store.get(wire.ACKS_PREFIX + jti) or 0)
     assert receivers == len(stack.graph.services) + 1  # every subgraph, and the gateway
     assert acknowledged == receivers
 
