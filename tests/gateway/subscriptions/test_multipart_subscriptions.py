@@ -53,13 +53,6 @@ def gateway(own_graph: Graph, test_output_root: Path) -> Iterator[str]:
         service.stop()
 
 
-@pytest.fixture(scope="module")
-def person(own_graph: Graph) -> Person:
-    person = own_graph.sign_up()
-    own_graph.register_whatsapp(person)
-    return person
-
-
 def test_meros_reads_each_event_as_a_payload_with_federated_fields(
     own_graph: Graph, person: Person, gateway: str
 ) -> None:

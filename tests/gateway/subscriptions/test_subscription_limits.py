@@ -63,13 +63,6 @@ def gateway(own_graph: Graph, test_output_root: Path) -> Iterator[str]:
         service.stop()
 
 
-@pytest.fixture(scope="module")
-def person(own_graph: Graph) -> Person:
-    person = own_graph.sign_up()
-    own_graph.register_whatsapp(person)
-    return person
-
-
 def test_a_failed_entity_fetch_is_partial_data_and_the_stream_goes_on(
     own_graph: Graph, person: Person, gateway: str
 ) -> None:

@@ -44,13 +44,6 @@ def recorded(own_graph: Graph, test_output_root: Path) -> Iterator[tuple[str, Pa
         service.stop()
 
 
-@pytest.fixture(scope="module")
-def person(own_graph: Graph) -> Person:
-    person = own_graph.sign_up()
-    own_graph.register_whatsapp(person)
-    return person
-
-
 def _lines(record: Path) -> list[dict[str, Any]]:
     return [orjson.loads(line) for line in record.read_text(encoding="utf-8").splitlines()]
 

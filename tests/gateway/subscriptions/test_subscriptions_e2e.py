@@ -59,13 +59,6 @@ def gateway(own_graph: Graph, test_output_root: Path) -> Iterator[str]:
         service.stop()
 
 
-@pytest.fixture(scope="module")
-def person(own_graph: Graph) -> Person:
-    person = own_graph.sign_up()
-    own_graph.register_whatsapp(person)
-    return person
-
-
 def _ws_next(client: WsClient) -> Callable[[float], dict[str, Any] | None]:
     return client.try_line
 
